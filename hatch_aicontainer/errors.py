@@ -1,0 +1,34 @@
+"""User-facing errors.
+
+Every error the user can cause (bad settings, unreachable base image, failed
+resolution) is an ``AIContainerError`` whose ``str()`` is ONE line naming the
+setting or input, the offending value and what is allowed. The builder and the
+CLI print that line and exit non-zero without a traceback; anything else that
+escapes is a bug in this plugin.
+"""
+
+from __future__ import annotations
+
+
+class AIContainerError(Exception):
+    """Base class: an error the user can act on, reported as one line."""
+
+
+class ConfigError(AIContainerError):
+    """A setting in ``[tool.aicontainer]`` (or the environment) is invalid."""
+
+
+class BaseImageError(AIContainerError):
+    """The base image cannot be fetched, parsed, or lacks a usable Python."""
+
+
+class ResolveError(AIContainerError):
+    """Dependency resolution or installation for the target failed."""
+
+
+class RegistryError(AIContainerError):
+    """A registry operation (auth, pull, push) failed."""
+
+
+class OutputError(AIContainerError):
+    """Writing or loading an output (archive, Docker engine) failed."""
