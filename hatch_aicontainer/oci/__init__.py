@@ -1,0 +1,1 @@
+"""OCI image pieces: content-addressed blobs, reproducible layers, JSON documents, archives."""
