@@ -1,0 +1,39 @@
+"""Media types of the OCI image spec, and the Docker ones we accept from base images."""
+
+from __future__ import annotations
+
+OCI_LAYOUT_VERSION = "1.0.0"
+
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
+OCI_LAYER_TAR = "application/vnd.oci.image.layer.v1.tar"
+OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
+OCI_LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd"
+
+DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
+DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+DOCKER_LAYER_TAR = "application/vnd.docker.image.rootfs.diff.tar"
+
+INDEX_TYPES = frozenset({OCI_INDEX, DOCKER_MANIFEST_LIST})
+MANIFEST_TYPES = frozenset({OCI_MANIFEST, DOCKER_MANIFEST})
+
+# Our manifests are pure OCI (skopeo rejects mixed media types), so layers that
+# came from a Docker-typed base image are re-labelled; the bytes and digests
+# stay the same.
+_LAYER_TO_OCI = {
+    DOCKER_LAYER_GZIP: OCI_LAYER_GZIP,
+    DOCKER_LAYER_TAR: OCI_LAYER_TAR,
+    OCI_LAYER_GZIP: OCI_LAYER_GZIP,
+    OCI_LAYER_TAR: OCI_LAYER_TAR,
+    OCI_LAYER_ZSTD: OCI_LAYER_ZSTD,
+    "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip": OCI_LAYER_GZIP,
+    "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip": OCI_LAYER_GZIP,
+}
+
+
+def layer_to_oci(media_type: str) -> str:
+    """The OCI media type for a layer of ``media_type``; KeyError if not a layer type."""
+    return _LAYER_TO_OCI[media_type]
