@@ -1,0 +1,94 @@
+"""The ``container`` build target: ``hatch build -t container``."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.config import BuilderConfig
+from hatchling.builders.plugin.interface import BuilderInterface
+from hatchling.builders.utils import get_reproducible_timestamp
+from hatchling.builders.wheel import WheelBuilder
+
+from .errors import AIContainerError
+from .oci.cache import BlobStore, default_cache_dir
+from .pipeline import BuildResult, build_image
+from .project import git_revision, project_info, tool_table
+from .settings import Settings, load_settings
+
+
+class ContainerBuilderConfig(BuilderConfig):
+    """hatchling's builder config plus our validated image settings."""
+
+    @cached_property
+    def image_settings(self) -> Settings:
+        metadata = self.builder.metadata
+        return load_settings(
+            tool_table(metadata),
+            project_info(metadata, self.root),
+            os.environ,
+            target_overrides=self.target_config,
+            target_name=self.plugin_name,
+        )
+
+
+class ContainerBuilder(BuilderInterface):
+    """Builds the project's wheel with hatchling, then the OCI image around it."""
+
+    PLUGIN_NAME = "container"
+
+    @classmethod
+    def get_config_class(cls) -> type[ContainerBuilderConfig]:
+        return ContainerBuilderConfig
+
+    def get_version_api(self) -> dict[str, Any]:
+        return {"standard": self.build_standard}
+
+    def get_default_versions(self) -> list[str]:
+        return ["standard"]
+
+    def clean(self, directory: str, versions: list[str]) -> None:
+        prefix = self.metadata.core.name.replace("-", "_").lower() + "-"
+        for path in Path(directory).glob("*.oci.tar"):
+            if path.name.lower().startswith(prefix):
+                path.unlink()
+
+    def build_standard(self, directory: str, **_build_data: Any) -> str:
+        try:
+            settings = self.config.image_settings
+            with tempfile.TemporaryDirectory(prefix="aicontainer-wheel-") as scratch:
+                wheel = self._build_wheel(Path(scratch))
+                result = make_image(self.metadata, self.root, settings, wheel, Path(directory), self.app)
+        except AIContainerError as exc:
+            self.app.abort(f"error: {exc}")
+            raise  # abort exits; this keeps type checkers honest
+        return str(result.archive)
+
+    def _build_wheel(self, directory: Path) -> Path:
+        """The project's own wheel, by hatchling, with the project's wheel config and hooks."""
+        wheel_builder = WheelBuilder(self.root, plugin_manager=self.plugin_manager, metadata=self.metadata, app=self.app)
+        return Path(next(wheel_builder.build(directory=str(directory), versions=["standard"])))
+
+
+def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, directory: Path, app: Any) -> BuildResult:
+    """Shared by the builder and the wheel hook: build, then report digest and how to run."""
+    project = project_info(metadata, root)
+    store = BlobStore(default_cache_dir())
+    directory.mkdir(parents=True, exist_ok=True)
+    result = build_image(
+        settings,
+        project,
+        wheel,
+        directory,
+        store,
+        mtime=get_reproducible_timestamp(),
+        revision=git_revision(Path(root)),
+        log=app.display_info,
+    )
+    app.display_info(f"image digest {result.digest}")
+    app.display_info(f"tags {', '.join(result.repo_tags)}")
+    app.display_info(f"run: docker load -i {result.archive} && docker run --rm {result.repo_tags[0]}")
+    return result

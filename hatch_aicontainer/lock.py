@@ -1,0 +1,181 @@
+"""The image's dependency lock: a PEP 751 ``pylock.*.toml`` beside pyproject.toml.
+
+One lock per target (platform × accelerator), resolved by uv for the image's
+Python and platform, binary wheels only. The lock records a fingerprint of
+what it was resolved from (requirements, Python, platform, indexes) in its
+``[tool.hatch-aicontainer]`` table; while the fingerprint matches, the lock is
+reused as it is, so two builds a month apart install the same files. When the
+inputs change the lock is resolved again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomli_w
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+from .errors import ResolveError
+from .oci.descriptor import Platform
+from .uv import Indexes, run_uv, target_args
+
+try:
+    import tomllib
+except ImportError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+TOOL_KEY = "hatch-aicontainer"
+
+# Distributions that provide the ``tensorflow`` module. A project's own
+# requirement on any of them is replaced by the target's exact pin (for
+# example tensorflow-cpu on linux/amd64), or both would be installed.
+TENSORFLOW_DISTRIBUTIONS = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel"})
+
+
+@dataclass(frozen=True)
+class LockInputs:
+    """Everything that decides the resolution; its fingerprint keys the lock."""
+
+    requirements: tuple[str, ...]
+    python_version: str
+    platform: Platform
+    indexes: Indexes = Indexes()
+
+    def fingerprint(self) -> str:
+        document = {
+            "requirements": sorted(self.requirements),
+            "python": self.python_version,
+            "platform": str(self.platform),
+            "index-url": self.indexes.index_url,
+            "extra-index-urls": list(self.indexes.extra_index_urls),
+            "find-links": list(self.indexes.find_links),
+        }
+        data = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+        return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class LockedPackage:
+    name: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Lock:
+    path: Path
+    sha256: str
+    packages: tuple[LockedPackage, ...]
+    reused: bool
+
+    def version_of(self, name: str) -> str | None:
+        wanted = canonicalize_name(name)
+        for package in self.packages:
+            if canonicalize_name(package.name) == wanted:
+                return package.version
+        return None
+
+
+def image_requirements(
+    project_dependencies: Iterable[str], extra_dependencies: Iterable[str], tensorflow_requirement: str
+) -> tuple[str, ...]:
+    """The requirements the image is resolved from, TensorFlow pinned exactly.
+
+    The project's own TensorFlow requirement is dropped in favour of the pin
+    (the settings already checked that the pin satisfies it).
+    """
+    out = {tensorflow_requirement}
+    for text in (*project_dependencies, *extra_dependencies):
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement as exc:
+            raise ResolveError(f"dependency {text!r} is not a valid requirement ({exc})") from exc
+        if canonicalize_name(requirement.name) in TENSORFLOW_DISTRIBUTIONS:
+            continue
+        out.add(str(requirement))
+    return tuple(sorted(out))
+
+
+def lock_path(project_root: Path, platform: Platform, accelerator: str) -> Path:
+    """``pylock.aicontainer-<arch>-<accelerator>.toml`` beside pyproject.toml."""
+    arch = "-".join(p for p in (platform.architecture, platform.variant) if p)
+    return project_root / f"pylock.aicontainer-{arch}-{accelerator}.toml"
+
+
+def read_lock(path: Path, *, reused: bool) -> Lock:
+    data = path.read_bytes()
+    try:
+        document = tomllib.loads(data.decode())
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ResolveError(f"lock file {path.name} is not valid TOML ({exc}); delete it to resolve again") from exc
+    packages = tuple(
+        LockedPackage(str(entry.get("name", "")), str(entry.get("version", "")))
+        for entry in document.get("packages", [])
+    )
+    return Lock(path=path, sha256="sha256:" + hashlib.sha256(data).hexdigest(), packages=packages, reused=reused)
+
+
+def lock_fingerprint(path: Path) -> str | None:
+    """The fingerprint a lock file was resolved from, or None when unknown/unreadable."""
+    try:
+        document = tomllib.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    value = document.get("tool", {}).get(TOOL_KEY, {}).get("inputs")
+    return value if isinstance(value, str) else None
+
+
+def ensure_lock(inputs: LockInputs, path: Path) -> Lock:
+    """Reuse ``path`` when it was resolved from ``inputs``; else resolve and write it."""
+    if path.is_file() and lock_fingerprint(path) == inputs.fingerprint():
+        return read_lock(path, reused=True)
+    with tempfile.TemporaryDirectory(prefix="aicontainer-lock-") as scratch:
+        requirements_in = Path(scratch) / "requirements.in"
+        requirements_in.write_text("".join(f"{line}\n" for line in inputs.requirements))
+        output = Path(scratch) / "pylock.toml"
+        run_uv(
+            [
+                "pip",
+                "compile",
+                "--no-config",
+                "--quiet",
+                "--only-binary",
+                ":all:",
+                "--format",
+                "pylock.toml",
+                "--no-header",
+                "-o",
+                str(output),
+                *target_args(inputs.python_version, inputs.platform),
+                *inputs.indexes.args(),
+                str(requirements_in),
+            ],
+            step=f"resolving dependencies for python {inputs.python_version} on {inputs.platform}",
+            cwd=Path(scratch),
+        )
+        document = tomllib.loads(output.read_text())
+    document.setdefault("tool", {})[TOOL_KEY] = {
+        "inputs": inputs.fingerprint(),
+        "python": inputs.python_version,
+        "platform": str(inputs.platform),
+        "requirements": sorted(inputs.requirements),
+    }
+    _write_atomically(path, tomli_w.dumps(document).encode())
+    return read_lock(path, reused=False)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

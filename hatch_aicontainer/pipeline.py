@@ -1,0 +1,320 @@
+"""From settings and a built wheel to an image archive: the build, step by step.
+
+``build_image`` is what both the ``container`` builder and the wheel build
+hook call. It fetches the base image, checks its Python against the pin,
+locks and installs the dependencies for the target, writes the layers
+(reusing the dependency layer from the cache when its inputs are unchanged),
+the config and manifest (and an index for several platforms), and finally the
+``.oci.tar`` — written under a temporary name and renamed when whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .base_image import BaseImage, resolve_base_image
+from .compat import Target, check_target
+from .errors import BaseImageError, ConfigError
+from .installer import install_lock, install_wheel
+from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
+from .naming import archive_name, image_labels, render_tags
+from .oci import mediatypes
+from .oci.archive import ArchiveImage, write_oci_archive
+from .oci.cache import BlobStore
+from .oci.descriptor import Descriptor, Layer, Platform
+from .oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
+from .oci.layer import LayerEntry, tree_entries, write_layer
+from .python_probe import PythonInfo, probe_python
+from .settings import IncludeSpec, ProjectInfo, Settings
+from .uv import Indexes
+from .venv import installed_tree_entries, skeleton_entries, venv_environment
+
+# Bump when the layout of what we write changes, to invalidate cached layers.
+LAYER_FORMAT = "1"
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PlatformImage:
+    platform: Platform
+    target: Target
+    base: BaseImage
+    python: PythonInfo
+    lock: Lock
+    manifest: Descriptor
+    config: Descriptor
+    layers: tuple[Descriptor, ...]
+    dependency_layer_cached: bool
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    archive: Path
+    digest: str
+    media_type: str
+    repo_tags: tuple[str, ...]
+    images: tuple[PlatformImage, ...]
+
+
+def build_image(
+    settings: Settings,
+    project: ProjectInfo,
+    wheel: Path,
+    output_dir: Path,
+    store: BlobStore,
+    *,
+    mtime: int,
+    revision: str | None = None,
+    log: Log = lambda _message: None,
+) -> BuildResult:
+    """Build the image for every configured platform and write the archive."""
+    images = tuple(
+        _build_platform(settings, project, wheel, store, platform, mtime=mtime, revision=revision, log=log)
+        for platform in settings.platforms
+    )
+    first = images[0]
+    annotations = image_labels(settings, project, first.target, first.base, first.lock, mtime=mtime, revision=revision)
+    if len(images) == 1:
+        root = first.manifest
+    else:
+        index = image_index([image.manifest for image in images], _oci_annotations(annotations))
+        root = store_json(store, index, mediatypes.OCI_INDEX)
+    repo_tags = render_tags(settings, project, first.target)
+    archive = output_dir / archive_name(settings, project, [image.target for image in images])
+    log(f"writing {archive.name}")
+    write_oci_archive(
+        archive,
+        store,
+        root=root,
+        images=[ArchiveImage(manifest=i.manifest, config=i.config, layers=i.layers) for i in images],
+        ref_name=repo_tags[0].rpartition(":")[2],
+        repo_tags=repo_tags,
+        mtime=mtime,
+    )
+    return BuildResult(archive=archive, digest=root.digest, media_type=root.media_type, repo_tags=repo_tags, images=images)
+
+
+def _build_platform(
+    settings: Settings,
+    project: ProjectInfo,
+    wheel: Path,
+    store: BlobStore,
+    platform: Platform,
+    *,
+    mtime: int,
+    revision: str | None,
+    log: Log,
+) -> PlatformImage:
+    target = check_target(settings.python, settings.tensorflow, settings.accelerator, platform)
+    log(f"[{platform}] base image {settings.base_image}")
+    base = resolve_base_image(settings.base_image, platform, store)
+    python = probe_python(base, store)
+    check_python_pin(settings, python, base)
+    log(f"[{platform}] base Python {python.version} at {python.executable}")
+
+    inputs = LockInputs(
+        requirements=image_requirements(project.dependencies, settings.dependencies, target.tf_requirement),
+        python_version=settings.python,
+        platform=platform,
+        indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
+    )
+    lock = ensure_lock(inputs, lock_path(project.root, platform, settings.accelerator))
+    log(f"[{platform}] lock {lock.path.name} ({'reused' if lock.reused else 'resolved'}, {len(lock.packages)} packages)")
+
+    layer_options = dict(mtime=mtime, compression=settings.compression, level=settings.compression_level)
+    with tempfile.TemporaryDirectory(prefix="aicontainer-build-") as scratch_name:
+        scratch = Path(scratch_name)
+        dependencies, cached = _dependency_layer(lock, inputs, python, store, scratch, platform, layer_options)
+        log(f"[{platform}] dependency layer {dependencies.descriptor.digest[:19]} ({'cached' if cached else 'built'})")
+        app = _app_layer(settings, wheel, inputs, python, store, scratch, layer_options)
+        extra = _include_layer(settings, project, store, layer_options)
+
+    ours = [(dependencies, "dependencies from " + lock.path.name), (app, "project " + wheel.name)]
+    if extra is not None:
+        ours.append((extra, "include files"))
+    labels = image_labels(settings, project, target, base, lock, mtime=mtime, revision=revision)
+    base_env = _env_dict(base.config)
+    config = image_config(
+        base.config,
+        ConfigChanges(
+            env={**venv_environment(base_env), **_home_env(settings, base_env), **settings.env},
+            entrypoint=settings.entrypoint,
+            cmd=settings.cmd or None,
+            workdir=settings.workdir,
+            user=settings.user,
+            exposed_ports=settings.ports,
+            labels={**labels, **settings.labels},
+            healthcheck=getattr(settings, "healthcheck", None),
+        ),
+        platform=platform,
+        layers=[(layer.diff_id, comment) for layer, comment in ours],
+        created=rfc3339(mtime),
+    )
+    config_descriptor = store_json(store, config, mediatypes.OCI_CONFIG)
+    layer_descriptors = (*(layer.descriptor for layer in base.layers), *(layer.descriptor for layer, _ in ours))
+    manifest = image_manifest(config_descriptor, layer_descriptors, _oci_annotations(labels))
+    manifest_descriptor = store_json(store, manifest, mediatypes.OCI_MANIFEST, platform=platform)
+    return PlatformImage(
+        platform=platform,
+        target=target,
+        base=base,
+        python=python,
+        lock=lock,
+        manifest=manifest_descriptor,
+        config=config_descriptor,
+        layers=layer_descriptors,
+        dependency_layer_cached=cached,
+    )
+
+
+def check_python_pin(settings: Settings, python: PythonInfo, base: BaseImage) -> None:
+    """The base image must provide the pinned Python (minor, and patch when pinned)."""
+    pinned = settings.python
+    wanted_minor = ".".join(pinned.split(".")[:2])
+    exact = pinned.count(".") == 2
+    if python.minor != wanted_minor or (exact and python.version.count(".") == 2 and python.version != pinned):
+        source = "AICONTAINER_BASE_IMAGE" if settings.base_image_from_env else "base-image"
+        raise BaseImageError(
+            f'python = "{pinned}" but {source} "{base.spec}" provides Python {python.version} '
+            f"({python.executable}); use a base image with Python {pinned} or change the pin"
+        )
+
+
+def _dependency_layer(
+    lock: Lock,
+    inputs: LockInputs,
+    python: PythonInfo,
+    store: BlobStore,
+    scratch: Path,
+    platform: Platform,
+    layer_options: dict,
+) -> tuple[Layer, bool]:
+    """The venv skeleton plus the locked packages, cached by what determines it."""
+    key_document = {
+        "format": LAYER_FORMAT,
+        "plugin": __version__,
+        "lock": lock.sha256,
+        "python": [python.version, python.minor, python.executable],
+        "platform": str(platform),
+        "options": layer_options,
+    }
+    key = hashlib.sha256(json.dumps(key_document, sort_keys=True).encode()).hexdigest()
+    cached = _cached_layer(store, key)
+    if cached is not None:
+        return cached, True
+    tree = scratch / "dependencies"
+    install_lock(lock, inputs, tree)
+    entries = skeleton_entries(python) + installed_tree_entries(tree, python.minor)
+    layer = write_layer(entries, store, **layer_options)
+    _remember_layer(store, key, layer)
+    return layer, False
+
+
+def _app_layer(
+    settings: Settings,
+    wheel: Path,
+    inputs: LockInputs,
+    python: PythonInfo,
+    store: BlobStore,
+    scratch: Path,
+    layer_options: dict,
+) -> Layer:
+    tree = scratch / "app"
+    install_wheel(wheel, inputs, tree)
+    entries = installed_tree_entries(tree, python.minor)
+    uid, gid = _numeric_owner(settings.user)
+    entries.append(LayerEntry(path=settings.workdir.strip("/"), kind="dir", mode=0o755, uid=uid, gid=gid))
+    return write_layer(entries, store, **layer_options)
+
+
+def _include_layer(settings: Settings, project: ProjectInfo, store: BlobStore, layer_options: dict) -> Layer | None:
+    entries = include_entries(settings.include, project.root)
+    return write_layer(entries, store, **layer_options) if entries else None
+
+
+def include_entries(specs: Sequence[IncludeSpec], root: Path) -> list[LayerEntry]:
+    """Layer entries for ``include``: a path keeps its name at the destination,
+    a glob puts each match inside the destination directory."""
+    entries: list[LayerEntry] = []
+    for spec in specs:
+        if any(c in spec.source for c in "*?["):
+            placed = [(match, f"{spec.destination.rstrip('/')}/{match.name}") for match in sorted(root.glob(spec.source))]
+        else:
+            placed = [(root / spec.source, spec.destination)] if (root / spec.source).exists() else []
+        if not placed:
+            raise ConfigError(f"tool.aicontainer.include: {spec.source!r} matches no file in the project")
+        for source, destination in placed:
+            if not source.resolve().is_relative_to(root.resolve()):
+                raise ConfigError(f"tool.aicontainer.include: {spec.source!r} leads outside the project ({source})")
+            if source.is_dir():
+                entries += tree_entries(source, destination.strip("/"))
+            else:
+                mode = 0o755 if os.access(source, os.X_OK) else 0o644
+                entries.append(LayerEntry(path=destination.strip("/"), kind="file", mode=mode, source=source))
+    return entries
+
+
+def _layer_index_path(store: BlobStore, key: str) -> Path:
+    return store.root / "layers" / f"{key}.json"
+
+
+def _cached_layer(store: BlobStore, key: str) -> Layer | None:
+    path = _layer_index_path(store, key)
+    try:
+        record = json.loads(path.read_text())
+        layer = Layer(descriptor=Descriptor.from_json(record["descriptor"]), diff_id=record["diff_id"])
+    except (OSError, ValueError, KeyError):
+        return None
+    return layer if store.verify(layer.descriptor.digest) else None
+
+
+def _remember_layer(store: BlobStore, key: str, layer: Layer) -> None:
+    path = _layer_index_path(store, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    with os.fdopen(fd, "w") as handle:
+        json.dump({"descriptor": layer.descriptor.to_json(), "diff_id": layer.diff_id}, handle)
+    os.replace(tmp, path)
+
+
+def _env_dict(config: dict) -> dict[str, str]:
+    env = {}
+    for item in (config.get("config") or {}).get("Env") or []:
+        name, _, value = item.partition("=")
+        env[name] = value
+    return env
+
+
+def _home_env(settings: Settings, base_env: dict[str, str]) -> dict[str, str]:
+    """A numeric user has no passwd entry, hence no home: give it the workdir."""
+    uid, _ = _numeric_owner(settings.user)
+    if uid != 0 and "HOME" not in settings.env:
+        return {"HOME": settings.workdir}
+    return {}
+
+
+def _numeric_owner(user: str) -> tuple[int, int]:
+    name, _, group = user.partition(":")
+    if name.isdigit():
+        uid = int(name)
+        return uid, int(group) if group.isdigit() else uid
+    return 0, 0
+
+
+def _oci_annotations(labels: dict[str, str]) -> dict[str, str]:
+    return {key: value for key, value in labels.items() if key.startswith("org.opencontainers.image.")}
+
+
+def platform_digests(result: BuildResult) -> dict[str, str]:
+    return {str(image.platform): image.manifest.digest for image in result.images}
+
+
+__all__: Sequence[str] = ("BuildResult", "PlatformImage", "build_image", "check_python_pin", "platform_digests")

@@ -1,0 +1,100 @@
+"""Running uv: the one place that starts the resolver/installer subprocess.
+
+uv is used because it resolves and installs for a Python version and platform
+other than the one running the build (``--python-version`` /
+``--python-platform``) from binary wheels only, and writes PEP 751 lock files.
+It does not read pip's configuration, so every index setting is passed
+explicitly; ``--no-config`` keeps a developer's uv.toml out of the image.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ResolveError
+from .oci.descriptor import Platform
+
+# glibc floor for the wheels we accept. TF 2.21 ships manylinux_2_27 wheels and
+# Debian bookworm (the default base) has glibc 2.36, so 2.28 takes both.
+MANYLINUX = "manylinux_2_28"
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass(frozen=True)
+class Indexes:
+    """Where packages come from; passed to uv explicitly."""
+
+    index_url: str | None = None
+    extra_index_urls: tuple[str, ...] = ()
+    find_links: tuple[str, ...] = ()
+
+    def args(self) -> list[str]:
+        out: list[str] = []
+        if self.index_url:
+            out += ["--index-url", self.index_url]
+        for url in self.extra_index_urls:
+            out += ["--extra-index-url", url]
+        for link in self.find_links:
+            out += ["--find-links", link]
+        return out
+
+
+def target_args(python_version: str, platform: Platform) -> list[str]:
+    """uv arguments that describe the image's interpreter instead of ours."""
+    return [
+        "--python-version",
+        python_version,
+        "--python-platform",
+        f"{platform.machine}-{MANYLINUX}",
+    ]
+
+
+def find_uv() -> str:
+    """The uv binary shipped by the ``uv`` package (a dependency of ours)."""
+    explicit = os.environ.get("AICONTAINER_UV")
+    if explicit:
+        return explicit
+    try:
+        from uv import find_uv_bin
+    except ImportError as exc:  # pragma: no cover - uv is a hard dependency
+        raise ResolveError("the 'uv' package is not installed; it is required to resolve the image's packages") from exc
+    return find_uv_bin()
+
+
+def run_uv(args: Sequence[str], *, step: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> str:
+    """Run ``uv ARGS``; return stdout, or raise ResolveError with one line about ``step``."""
+    environ = dict(os.environ if env is None else env)
+    environ.setdefault("UV_NO_PROGRESS", "1")
+    environ["NO_COLOR"] = "1"
+    try:
+        done = subprocess.run(
+            [find_uv(), *args],
+            cwd=cwd,
+            env=environ,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError as exc:
+        raise ResolveError(f"{step}: cannot run uv ({exc.strerror})") from exc
+    if done.returncode != 0:
+        raise ResolveError(f"{step}: {summarize_uv_error(done.stderr)}")
+    return done.stdout
+
+
+def summarize_uv_error(stderr: str) -> str:
+    """uv's multi-line diagnostic folded into one line (box-drawing and hints removed)."""
+    lines = []
+    for raw in _ANSI.sub("", stderr).splitlines():
+        line = raw.strip().lstrip("×╰─▶│├┬ ").strip()
+        if not line or line.startswith(("hint:", "help:", "Using ", "Resolved ", "Prepared ", "Installed ")):
+            continue
+        lines.append(line)
+    text = " ".join(lines) or "uv failed without a message"
+    return text if len(text) <= 400 else text[:397] + "..."
