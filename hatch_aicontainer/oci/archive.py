@@ -1,0 +1,129 @@
+"""``dist/*.oci.tar``: an OCI image layout in a tar, plus Docker's ``manifest.json``.
+
+OCI tools (skopeo ``oci-archive:``, umoci, containerd) read ``oci-layout``,
+``index.json`` and ``blobs/``; ``docker load`` of any engine version reads
+``manifest.json`` (Docker 25+ writes archives of exactly this shape). The tar
+is deterministic (see ``layer.write_tar``) and is written to a temporary file
+beside the destination, then renamed, so a failed build leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tarfile
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hatch_aicontainer.errors import OutputError
+from hatch_aicontainer.oci.cache import BlobStore, split_digest
+from hatch_aicontainer.oci.descriptor import Descriptor
+from hatch_aicontainer.oci.image import canonical_json
+from hatch_aicontainer.oci.layer import LayerEntry, write_tar
+from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, OCI_INDEX, OCI_LAYOUT_VERSION
+
+REF_NAME = "org.opencontainers.image.ref.name"
+CONTAINERD_NAME = "io.containerd.image.name"
+
+
+@dataclass(frozen=True)
+class ArchiveImage:
+    """One platform's image: its manifest, config and layers (all in the store)."""
+
+    manifest: Descriptor
+    config: Descriptor
+    layers: Sequence[Descriptor]
+
+
+def _blob_path(digest: str) -> str:
+    return "blobs/sha256/" + split_digest(digest)[1]
+
+
+def _check_images(store: BlobStore, root: Descriptor, images: Sequence[ArchiveImage]) -> None:
+    """``images`` must be exactly what ``root`` points to (a manifest, or an index's manifests)."""
+    if not images:
+        raise ValueError("an archive needs at least one image")
+    if root.media_type in INDEX_TYPES:
+        listed = [m["digest"] for m in json.loads(store.read_bytes(root.digest))["manifests"]]
+    else:
+        listed = [root.digest]
+    if sorted(listed) != sorted(image.manifest.digest for image in images):
+        raise ValueError(f"images do not match the manifests of {root.digest}")
+
+
+def _docker_manifest(image: ArchiveImage, repo_tags: Sequence[str]) -> bytes:
+    entry = {
+        "Config": _blob_path(image.config.digest),
+        "RepoTags": list(repo_tags),
+        "Layers": [_blob_path(layer.digest) for layer in image.layers],
+    }
+    return canonical_json([entry])
+
+
+def _index(root: Descriptor, ref_name: str, repo_tags: Sequence[str]) -> dict[str, Any]:
+    annotations = {**root.annotations, REF_NAME: ref_name}
+    if repo_tags:
+        annotations[CONTAINERD_NAME] = repo_tags[0]
+    descriptor = Descriptor(root.media_type, root.digest, root.size, annotations, root.platform)
+    return {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [descriptor.to_json()]}
+
+
+def write_oci_archive(
+    destination: Path,
+    store: BlobStore,
+    *,
+    root: Descriptor,
+    images: Sequence[ArchiveImage],
+    ref_name: str,
+    repo_tags: Sequence[str],
+    mtime: int,
+) -> None:
+    """Write the archive of ``root`` (a manifest or an index) to ``destination``.
+
+    Several images (an index) are all in the OCI part, but ``manifest.json``
+    lists only ``images[0]``: ``docker load`` cannot choose a platform.
+    """
+    _check_images(store, root, images)
+    blobs: dict[str, Descriptor] = {root.digest: root}
+    for image in images:
+        for descriptor in (image.manifest, image.config, *image.layers):
+            blobs.setdefault(descriptor.digest, descriptor)
+    entries = [
+        LayerEntry("oci-layout", "file", data=canonical_json({"imageLayoutVersion": OCI_LAYOUT_VERSION})),
+        LayerEntry("index.json", "file", data=canonical_json(_index(root, ref_name, repo_tags))),
+        LayerEntry("manifest.json", "file", data=_docker_manifest(images[0], repo_tags)),
+        *(LayerEntry(_blob_path(digest), "file", source=store.path(digest)) for digest in blobs),
+    ]
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.tmp-", dir=destination.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            try:
+                write_tar(entries, out, mtime=mtime)
+            except FileNotFoundError as error:
+                raise OutputError(f"cannot write {destination}: blob missing from the store: {error.filename}") from error
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, destination)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def read_archive_index(path: Path) -> dict[str, Any]:
+    """The ``index.json`` of an archive."""
+    with tarfile.open(path, "r:") as archive:
+        member = archive.extractfile("index.json")
+        if member is None:
+            raise ValueError(f"{path} has no index.json file")
+        with member:
+            index: dict[str, Any] = json.loads(member.read())
+    return index
