@@ -1,0 +1,105 @@
+"""Running hatch as a user would: a fresh plugin wheel, a copy of a project, ``hatch build``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "example_project"
+BIN = Path(sys.executable).parent
+
+
+def build_plugin_wheelhouse(destination: Path) -> Path:
+    """Build hatch-aicontainer's wheel from a fresh copy of this checkout.
+
+    A fresh copy (not the live tree) so what is tested is what is committed
+    plus the working changes, without build leftovers; the wheelhouse is given
+    to hatch's build environment through UV_FIND_LINKS / PIP_FIND_LINKS.
+    """
+    source = destination / "source"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(".git", ".venv", "dist", "__pycache__", "*.egg-info", ".pytest_cache", "example_project"),
+    )
+    wheelhouse = destination / "wheelhouse"
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(wheelhouse)],
+        cwd=source,
+        check=True,
+        capture_output=True,
+    )
+    return wheelhouse
+
+
+@dataclass(frozen=True)
+class HatchRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    project: Path
+
+    @property
+    def archives(self) -> list[Path]:
+        return sorted((self.project / "dist").glob("*.oci.tar"))
+
+    @property
+    def dist_entries(self) -> list[str]:
+        dist = self.project / "dist"
+        return sorted(p.name for p in dist.iterdir()) if dist.is_dir() else []
+
+
+def copy_project(source: Path, destination: Path) -> Path:
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("dist", "__pycache__"))
+    return destination
+
+
+def hatch_env(wheelhouse: Path, hatch_data: Path, cache: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "UV_FIND_LINKS": str(wheelhouse),
+            "PIP_FIND_LINKS": " ".join(filter(None, [str(wheelhouse), os.environ.get("PIP_FIND_LINKS", "")])),
+            "HATCH_DATA_DIR": str(hatch_data),
+            "HATCH_CACHE_DIR": str(hatch_data / "cache"),
+            "AICONTAINER_CACHE_DIR": str(cache),
+            "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        }
+    )
+    env.update(extra)
+    return env
+
+
+def hatch_build(project: Path, env: dict[str, str], *targets: str) -> HatchRun:
+    args = [str(BIN / "hatch"), "build"]
+    for target in targets or ("container",):
+        args += ["-t", target]
+    done = subprocess.run(args, cwd=project, env=env, capture_output=True, text=True, timeout=1200)
+    return HatchRun(done.returncode, done.stdout, done.stderr, project)
+
+
+def skopeo_inspect(archive: Path, *, raw: bool = False, config: bool = False) -> dict:
+    args = ["skopeo", "inspect"]
+    if raw:
+        args.append("--raw")
+    if config:
+        args.append("--config")
+    done = subprocess.run([*args, f"oci-archive:{archive}"], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def umoci_unpack(archive: Path, workdir: Path, ref: str) -> Path:
+    """Extract the archive as an OCI layout and unpack it with umoci (which verifies every digest)."""
+    layout = workdir / "layout"
+    with tarfile.open(archive) as tar:
+        tar.extractall(layout, filter="data")
+    bundle = workdir / "bundle"
+    subprocess.run(["umoci", "unpack", "--rootless", "--image", f"{layout}:{ref}", str(bundle)], check=True, capture_output=True)
+    return bundle / "rootfs"

@@ -1,0 +1,111 @@
+"""The dependency lock: requirements, fingerprint reuse, real uv resolution for a foreign target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hatch_aicontainer.errors import ResolveError
+from hatch_aicontainer.installer import install_lock, install_wheel
+from hatch_aicontainer.lock import LockInputs, ensure_lock, image_requirements, lock_fingerprint, lock_path
+from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.uv import Indexes, summarize_uv_error
+
+AMD64 = Platform("linux", "amd64")
+ARM64 = Platform("linux", "arm64", "v8")
+
+
+def test_project_tensorflow_requirement_is_replaced_by_the_pin():
+    got = image_requirements(["tensorflow>=2.15,<2.18", "numpy<3", "Tensorflow_CPU"], ["pillow"], "tensorflow-cpu==2.16.1")
+    assert got == ("numpy<3", "pillow", "tensorflow-cpu==2.16.1")
+
+
+def test_invalid_requirement_is_a_resolve_error():
+    with pytest.raises(ResolveError, match="not a valid requirement"):
+        image_requirements(["numpy >>> 1"], [], "tensorflow-cpu==2.16.1")
+
+
+def test_fingerprint_changes_with_every_input():
+    base = LockInputs(("a==1",), "3.11", AMD64)
+    variants = [
+        LockInputs(("a==2",), "3.11", AMD64),
+        LockInputs(("a==1",), "3.12", AMD64),
+        LockInputs(("a==1",), "3.11", ARM64),
+        LockInputs(("a==1",), "3.11", AMD64, Indexes(index_url="https://example.invalid/simple")),
+    ]
+    assert len({base.fingerprint(), *(v.fingerprint() for v in variants)}) == 5
+    assert LockInputs(("b", "a==1"), "3.11", AMD64).fingerprint() == LockInputs(("a==1", "b"), "3.11", AMD64).fingerprint()
+
+
+def test_lock_path_names_arch_and_accelerator(tmp_path):
+    assert lock_path(tmp_path, AMD64, "cpu").name == "pylock.aicontainer-amd64-cpu.toml"
+    assert lock_path(tmp_path, ARM64, "cpu").name == "pylock.aicontainer-arm64-v8-cpu.toml"
+
+
+def test_summarize_uv_error_is_one_line():
+    stderr = "  × No solution found when resolving dependencies:\n  ╰─▶ Because there is no version of foo==9 and you require foo==9,\n      we can conclude that your requirements are unsatisfiable.\n"
+    line = summarize_uv_error(stderr)
+    assert "\n" not in line
+    assert line.startswith("No solution found") and "foo==9" in line
+
+
+def test_resolve_for_a_foreign_target_then_reuse(tmp_path):
+    """Real uv, real PyPI: a lock for CPython 3.12 on linux/arm64, whatever runs this test."""
+    inputs = LockInputs(("idna==3.10",), "3.12", ARM64)
+    path = tmp_path / "pylock.test.toml"
+    first = ensure_lock(inputs, path)
+    assert not first.reused
+    assert first.version_of("idna") == "3.10"
+    assert lock_fingerprint(path) == inputs.fingerprint()
+    text = path.read_text()
+    assert 'lock-version = "1.0"' in text and "idna-3.10-py3-none-any.whl" in text
+    assert str(tmp_path) not in text  # no temporary paths recorded
+
+    again = ensure_lock(inputs, path)
+    assert again.reused and again.sha256 == first.sha256
+
+    changed = ensure_lock(LockInputs(("idna==3.9",), "3.12", ARM64), path)
+    assert not changed.reused and changed.version_of("idna") == "3.9"
+
+
+def test_nonexistent_version_fails_with_one_line(tmp_path):
+    inputs = LockInputs(("tensorflow-cpu==2.16.9",), "3.11", AMD64)
+    with pytest.raises(ResolveError) as info:
+        ensure_lock(inputs, tmp_path / "pylock.x.toml")
+    message = str(info.value)
+    assert "\n" not in message and "tensorflow-cpu" in message and "2.16.9" in message
+    assert not (tmp_path / "pylock.x.toml").exists()
+
+
+def test_install_locked_binary_wheels_for_target(tmp_path):
+    inputs = LockInputs(("charset-normalizer==3.4.0",), "3.11", AMD64)
+    lock = ensure_lock(inputs, tmp_path / "pylock.cn.toml")
+    target = tmp_path / "site"
+    install_lock(lock, inputs, target)
+    extensions = list(target.glob("charset_normalizer/*.so"))
+    assert extensions and all("cpython-311-x86_64-linux-gnu" in p.name for p in extensions)
+    assert (target / "bin" / "normalizer").is_file()
+    assert not (target / ".lock").exists()
+
+
+def test_install_wheel_drops_direct_url(tmp_path: Path):
+    wheel_dir = tmp_path / "wheels"
+    wheel_dir.mkdir()
+    project = tmp_path / "proj"
+    (project / "src" / "tiny").mkdir(parents=True)
+    (project / "src" / "tiny" / "__init__.py").write_text("def main():\n    return 0\n")
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires=["hatchling"]\nbuild-backend="hatchling.build"\n'
+        '[project]\nname="tiny"\nversion="1.0"\n[project.scripts]\ntiny="tiny:main"\n'
+        '[tool.hatch.build.targets.wheel]\npackages=["src/tiny"]\n'
+    )
+    from hatchling.builders.wheel import WheelBuilder
+
+    wheel = Path(next(WheelBuilder(str(project)).build(directory=str(wheel_dir), versions=["standard"])))
+    target = tmp_path / "app"
+    install_wheel(wheel, LockInputs((), "3.11", AMD64), target)
+    dist_info = next(target.glob("tiny-1.0.dist-info"))
+    assert not (dist_info / "direct_url.json").exists()
+    assert "direct_url.json" not in (dist_info / "RECORD").read_text()
+    assert (target / "bin" / "tiny").is_file()
