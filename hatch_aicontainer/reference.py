@@ -1,0 +1,164 @@
+"""Image references (``python:3.11-slim``, ``host:5000/repo@sha256:…``) with Docker's normalisation.
+
+The grammar is the one of the distribution project (``reference.go``)::
+
+    reference      := name [ ":" tag ] [ "@" digest ]
+    name           := [domain "/"] path-component ["/" path-component]*
+    domain         := host [":" port]
+    path-component := [a-z0-9]+ (separator [a-z0-9]+)*      separator := [_.] | "__" | "-"+
+    tag            := [\\w][\\w.-]{0,127}
+
+and the normalisation is Docker's: a first component that has no ``.`` or
+``:``, is not ``localhost`` and is lowercase is part of the repository, so
+``python`` means ``docker.io/library/python`` and ``me/app`` means
+``docker.io/me/app``. A reference with neither tag nor digest gets ``latest``.
+Only sha256 digests are accepted (it is what every registry uses and what the
+blob store addresses by).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+DOCKER_HUB = "docker.io"
+DOCKER_HUB_API = "registry-1.docker.io"
+_LEGACY_HUB = "index.docker.io"
+_OFFICIAL_PREFIX = "library/"
+
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_HOST_RE = re.compile(
+    rf"^(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:.]+\])(?::[0-9]+)?$"
+)
+_PATH_COMPONENT_RE = re.compile(r"^[a-z0-9]+(?:(?:[_.]|__|-+)[a-z0-9]+)*$")
+_TAG_RE = re.compile(r"^[\w][\w.-]{0,127}$")
+_DIGEST_RE = re.compile(r"^sha256:[a-f0-9]{64}$")
+_HEX64_RE = re.compile(r"^[a-f0-9]{64}$")
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_NAME_MAX = 255
+
+
+def split_host_port(host: str) -> tuple[str, str | None]:
+    """``"127.0.0.1:5000"`` -> ``("127.0.0.1", "5000")``; ``"[::1]:5000"`` -> ``("::1", "5000")``."""
+    if host.startswith("["):
+        end = host.find("]")
+        if end < 0:
+            return host, None
+        rest = host[end + 1 :]
+        return host[1:end], (rest[1:] if rest.startswith(":") else None)
+    if host.count(":") == 1:
+        name, port = host.split(":")
+        return name, port
+    return host, None
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` (optionally with ``:port``) is localhost, 127.0.0.0/8 or ::1."""
+    name, _ = split_host_port(host)
+    if name.lower() == "localhost" or name.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ImageReference:
+    """A normalised image reference.
+
+    ``registry`` is the name as written (``docker.io`` for Docker Hub),
+    ``repository`` the full path (``library/python``), ``tag`` and ``digest``
+    either may be None but not both.
+    """
+
+    registry: str
+    repository: str
+    tag: str | None = None
+    digest: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> ImageReference:
+        """Parse and normalise ``text``; ValueError with a short reason if it is not a reference."""
+        if not isinstance(text, str) or not text:
+            raise ValueError("empty reference")
+        if text != text.strip() or any(c.isspace() for c in text):
+            raise ValueError("contains whitespace")
+        if _SCHEME_RE.match(text):
+            raise ValueError("a reference has no scheme (write host/repository:tag)")
+
+        name, at, digest = text.partition("@")
+        if at:
+            if not _DIGEST_RE.match(digest):
+                raise ValueError(f"invalid digest {digest!r} (expected sha256:<64 hex digits>)")
+        else:
+            digest = None
+
+        tag: str | None = None
+        colon = name.rfind(":")
+        if colon > name.rfind("/"):
+            name, tag = name[:colon], name[colon + 1 :]
+            if not _TAG_RE.match(tag):
+                raise ValueError(f"invalid tag {tag!r} (allowed: [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})")
+        if not name:
+            raise ValueError("missing repository name")
+
+        if _HEX64_RE.match(name):
+            raise ValueError("a 64-digit hexadecimal string is an image ID, not a repository name")
+        registry, repository = _split_docker_domain(name)
+        if not _HOST_RE.match(registry):
+            raise ValueError(f"invalid registry host {registry!r}")
+        for component in repository.split("/"):
+            if not component:
+                raise ValueError("empty path component in repository name")
+            if not _PATH_COMPONENT_RE.match(component):
+                if _PATH_COMPONENT_RE.match(component.lower()):
+                    raise ValueError("repository name must be lowercase")
+                raise ValueError(f"invalid repository path component {component!r}")
+        if len(registry) + 1 + len(repository) > _NAME_MAX:
+            raise ValueError(f"repository name longer than {_NAME_MAX} characters")
+
+        if tag is None and digest is None:
+            tag = "latest"
+        return cls(registry, repository, tag, digest)
+
+    def __str__(self) -> str:
+        out = f"{self.registry}/{self.repository}"
+        if self.tag:
+            out += f":{self.tag}"
+        if self.digest:
+            out += f"@{self.digest}"
+        return out
+
+    @property
+    def api_host(self) -> str:
+        """The host:port that serves the registry API (``registry-1.docker.io`` for Docker Hub)."""
+        return DOCKER_HUB_API if self.registry == DOCKER_HUB else self.registry
+
+    @property
+    def is_loopback(self) -> bool:
+        return is_loopback_host(self.registry)
+
+    @property
+    def reference(self) -> str:
+        """What to ask the registry for: the digest if pinned, else the tag."""
+        return self.digest or self.tag or "latest"
+
+    def with_digest(self, digest: str) -> ImageReference:
+        return ImageReference(self.registry, self.repository, self.tag, digest)
+
+
+def _split_docker_domain(name: str) -> tuple[str, str]:
+    first, slash, rest = name.partition("/")
+    if not slash or (
+        not any(c in first for c in ".:") and first != "localhost" and first.lower() == first
+    ):
+        registry, repository = DOCKER_HUB, name
+    else:
+        registry, repository = first, rest
+    if registry == _LEGACY_HUB:
+        registry = DOCKER_HUB
+    if registry == DOCKER_HUB and "/" not in repository:
+        repository = _OFFICIAL_PREFIX + repository
+    return registry, repository
