@@ -1,0 +1,1270 @@
+"""``[tool.aicontainer]`` → a validated, frozen :class:`Settings`.
+
+Pure: :func:`load_settings` takes the table, facts about the project
+(:class:`ProjectInfo`), the environment and the target table, and returns
+values; every problem is a :class:`~hatch_aicontainer.errors.ConfigError`
+whose message is ONE line of the form::
+
+    <key> = <value>: <what is wrong>; allowed: <what is allowed>
+
+where ``<key>`` is the full TOML key (``tool.aicontainer.ports[1]``,
+``tool.hatch.build.targets.container.accelerator``) or the environment
+variable the value came from. docs/settings.md is the user reference (every
+key with type, default and example); keep it in step with ``_KEYS`` below.
+
+Where settings come from, later wins:
+
+1. defaults (derived from the project where that makes sense);
+2. ``[tool.aicontainer]``;
+3. ``[tool.hatch.build.targets.<target>]`` (``target_overrides``): the same keys
+   for one build target, so ``container`` and e.g. ``container-gpu`` can differ.
+   Tables (``env``, ``labels``) are merged key by key; every other value is
+   replaced. That table also holds hatchling's own builder options
+   (``include``, ``dependencies``, ``hooks``, ``directory``, ...: see
+   :data:`HATCHLING_TARGET_OPTIONS`); they are hatchling's, ignored here and
+   exempt from the unknown-key check. Two of our keys clash with them, so in
+   the target table they are spelled ``image-include`` and
+   ``image-dependencies`` (in ``[tool.aicontainer]`` they are ``include`` and
+   ``dependencies``);
+4. the environment: ``AICONTAINER_BASE_IMAGE`` (non-empty) replaces
+   ``base-image`` (air-gapped CI uses a mirror); ``Settings.base_image_from_env``
+   and ``Settings.origins`` record it so messages can say where a value came from.
+
+``tensorflow`` is an exact version (``"2.16.1"`` or ``"==2.16.1"``) or a
+PEP 440 range (``"~=2.16.0"``, ``">=2.15,<2.17"``). ``Settings.tensorflow_spec``
+always holds the specifier (``"==2.16.1"`` for a pin). For a pin,
+``Settings.tensorflow`` is the exact version and ``Settings.targets`` holds one
+checked :class:`~hatch_aicontainer.compat.Target` per platform. For a range,
+``Settings.tensorflow`` is None and ``targets`` is empty until the lock step has
+chosen a version: it then calls :func:`load_settings` again with
+``resolved_tensorflow="2.16.2"`` (the same checks run on that version). At load
+time a range is checked for admitting at least one usable release. Ranges are
+accepted only with ``allow_ranges=True`` (a caller that can resolve them); by
+default a range is an error asking for an exact version, so callers that need
+``Settings.tensorflow`` never meet None. ``python``'s default is computed from
+the setting (pin or range), not from the resolution, so it is the same before
+and after the lock.
+
+Values that depend on the TensorFlow pin per platform (the requirement to
+install, CUDA/cuDNN for labels, the manylinux tag) are in ``Settings.targets``,
+checked with the full key names: prefer them to calling
+:func:`~hatch_aicontainer.compat.check_target` again.
+
+Not checked here (they need the network, the filesystem or the base image):
+whether an exact version exists on the index (``2.16.9``), what a base image
+reference points to (deep parsing belongs to the reference/registry code:
+here only the syntax, see :func:`base_image_problem` and
+``Settings.base_image_transport``), whether ``include`` sources exist or
+resolve through symlinks outside the project, and the base image's Python.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+from typing import Any
+
+from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from . import compat
+from .compat import Target, TensorFlowRelease, format_key, format_value, one_line
+from .errors import ConfigError
+from .oci.descriptor import Platform
+
+__all__ = [
+    "BASE_IMAGE_ENV",
+    "DEFAULT_BASE_IMAGE",
+    "DEFAULT_USER",
+    "DEFAULT_WORKDIR",
+    "HATCHLING_TARGET_OPTIONS",
+    "TABLE",
+    "TARGET_KEY_NAMES",
+    "Healthcheck",
+    "IncludeSpec",
+    "ProjectInfo",
+    "Settings",
+    "base_image_problem",
+    "base_image_transport",
+    "load_settings",
+]
+
+TABLE = "tool.aicontainer"
+BASE_IMAGE_ENV = "AICONTAINER_BASE_IMAGE"
+DEFAULT_BASE_IMAGE = "python:{python}-slim-bookworm"
+DEFAULT_WORKDIR = "/app"
+DEFAULT_USER = "10001:10001"  # numeric: needs no passwd entry in the base image
+DEFAULT_PLATFORMS = ("linux/amd64",)
+DEFAULT_TAGS = ("{version}",)
+#: Set for ``accelerator = "cuda"`` unless ``env`` sets them (NVIDIA container runtime).
+NVIDIA_ENV = {"NVIDIA_VISIBLE_DEVICES": "all", "NVIDIA_DRIVER_CAPABILITIES": "compute,utility"}
+TAG_FIELDS = ("name", "version", "python", "tensorflow", "accelerator", "platform")
+#: name -> allowed compression-level range (gzip is ISA-L: levels 0-3; None: no level allowed)
+COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": (0, 3), "zstd": (1, 22), "none": None}
+TRANSPORTS = ("oci", "oci-archive", "docker-archive")
+#: Distributions that are TensorFlow for the project-dependency check.
+TENSORFLOW_DISTRIBUTIONS = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu"})
+
+#: Every key of ``[tool.aicontainer]`` (kebab-case).
+_KEYS = (
+    "python",
+    "tensorflow",
+    "accelerator",
+    "platforms",
+    "base-image",
+    "entrypoint",
+    "cmd",
+    "env",
+    "workdir",
+    "user",
+    "labels",
+    "ports",
+    "include",
+    "dependencies",
+    "index-url",
+    "extra-index-urls",
+    "find-links",
+    "compression",
+    "compression-level",
+    "name",
+    "tags",
+    "healthcheck",
+)
+#: Our key -> its name in ``[tool.hatch.build.targets.<target>]`` where it differs.
+TARGET_KEY_NAMES = MappingProxyType({"include": "image-include", "dependencies": "image-dependencies"})
+#: Options hatchling's ``BuilderConfig`` reads from a target table
+#: (hatchling/builders/config.py); ours to ignore there.
+HATCHLING_TARGET_OPTIONS = frozenset(
+    {
+        "artifacts",
+        "dependencies",
+        "dev-mode-dirs",
+        "dev-mode-exact",
+        "directory",
+        "exclude",
+        "force-include",
+        "hooks",
+        "ignore-vcs",
+        "include",
+        "only-include",
+        "only-packages",
+        "packages",
+        "reproducible",
+        "require-runtime-dependencies",
+        "require-runtime-features",
+        "skip-excluded-dirs",
+        "sources",
+        "versions",
+    }
+)
+_HEALTHCHECK_KEYS = ("test", "interval", "timeout", "start-period", "retries")
+_INCLUDE_KEYS = ("source", "destination")
+
+# --- syntax --------------------------------------------------------------------------------------
+
+_ALNUM = r"[a-z0-9]+"
+_SEPARATOR = r"(?:[._]|__|-+)"
+_PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?"
+_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
+_TAG = r"[\w][\w.-]{0,127}"
+_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}"
+_REFERENCE_RE = re.compile(rf"^(?P<name>{_NAME})(?::(?P<tag>{_TAG}))?(?:@(?P<digest>{_DIGEST}))?$")
+_NAME_RE = re.compile(rf"^{_NAME}$")
+_TAG_RE = re.compile(rf"^{_TAG}$")
+_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_USER_PART = r"(?:[0-9]+|[A-Za-z_][A-Za-z0-9_.-]{0,31})"
+_USER_RE = re.compile(rf"^({_USER_PART})(?::({_USER_PART}))?$")
+_PORT_RE = re.compile(r"^([0-9]{1,5})(?:/(tcp|udp))?$")
+_DURATION_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$")
+_DURATION_PART_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)")
+_DURATION_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
+_GLOB_CHARS = frozenset("*?[")
+_MAX_ID = 2**32 - 2
+
+
+# --- value types ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """What the settings need to know about the project (from its metadata)."""
+
+    name: str
+    version: str
+    requires_python: str | None = None
+    dependencies: tuple[str, ...] = ()
+    scripts: Mapping[str, str] = field(default_factory=dict)  #: [project.scripts]: name -> "module:func"
+    root: Path = Path(".")
+
+    @property
+    def import_name(self) -> str:
+        """The module name the project is expected to use ("example-project" -> "example_project")."""
+        return re.sub(r"[-.]+", "_", self.name).lower()
+
+
+@dataclass(frozen=True)
+class IncludeSpec:
+    """Extra files for the image's last layer.
+
+    ``source`` is a project-relative POSIX path or glob (normalized; never
+    absolute, never ``..``). ``destination`` is an absolute path in the image:
+
+    * plain path: the file lands at ``destination``; a directory's files land
+      under ``destination`` with their paths relative to the directory;
+    * glob: ``destination`` is a directory and each match keeps its path
+      relative to the glob's leading non-glob directories (:attr:`base`), so
+      ``models/**/*.keras`` → ``/app/models/<sub>/<file>.keras`` by default.
+    """
+
+    source: str
+    destination: str
+
+    @property
+    def is_glob(self) -> bool:
+        return any(c in _GLOB_CHARS for c in self.source)
+
+    @property
+    def base(self) -> str:
+        """The leading directories without glob characters ("" for ``*.h5``); the source itself if not a glob."""
+        if not self.is_glob:
+            return self.source
+        parts = []
+        for part in self.source.split("/"):
+            if any(c in _GLOB_CHARS for c in part):
+                break
+            parts.append(part)
+        return "/".join(parts)
+
+    def destination_for(self, relpath: str) -> str:
+        """Where the project file ``relpath`` (a match of this spec) goes in the image."""
+        base = self.base
+        if relpath == base:
+            return self.destination
+        rest = relpath[len(base) + 1 :] if base and relpath.startswith(base + "/") else relpath
+        return posixpath.join(self.destination, rest)
+
+
+@dataclass(frozen=True)
+class Healthcheck(Mapping):
+    """A Docker HEALTHCHECK (image config ``Healthcheck``; durations in nanoseconds).
+
+    Also a read-only mapping in Docker's JSON form (``Test``, ``Interval``,
+    ``Timeout``, ``StartPeriod``, ``Retries``), so ``dict(healthcheck)`` is the
+    config object.
+    """
+
+    test: tuple[str, ...]  #: ("CMD", arg, ...) for a list, ("CMD-SHELL", command) for a string
+    interval: int | None = None
+    timeout: int | None = None
+    start_period: int | None = None
+    retries: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"Test": list(self.test)}
+        for name, value in (
+            ("Interval", self.interval),
+            ("Timeout", self.timeout),
+            ("StartPeriod", self.start_period),
+            ("Retries", self.retries),
+        ):
+            if value is not None:
+                out[name] = value
+        return out
+
+    def __getitem__(self, key: str) -> Any:
+        return self.to_json()[key]
+
+    def __iter__(self):
+        return iter(self.to_json())
+
+    def __len__(self) -> int:
+        return len(self.to_json())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated settings of one build target. See docs/settings.md."""
+
+    python: str  #: "3.11" or "3.11.9"; default: newest Python both requires-python and TensorFlow support
+    tensorflow: str | None  #: exact version; None while a range awaits the lock step
+    tensorflow_spec: str  #: PEP 440 specifier as written, "==2.16.1" for a pin
+    accelerator: str  #: "cpu" (default) | "cuda"
+    platforms: tuple[Platform, ...]  #: default (linux/amd64,)
+    base_image: str  #: default "python:{python}-slim-bookworm"
+    base_image_from_env: bool  #: True when AICONTAINER_BASE_IMAGE set it
+    entrypoint: tuple[str, ...]  #: default: the only [project.scripts] entry, else python -m <import name>
+    cmd: tuple[str, ...]  #: default ()
+    env: Mapping[str, str]  #: user env (+ NVIDIA_* defaults for cuda)
+    workdir: str  #: default "/app"
+    user: str  #: default "10001:10001"
+    labels: Mapping[str, str]  #: default {}
+    ports: tuple[str, ...]  #: normalized "8080/tcp"; default ()
+    include: tuple[IncludeSpec, ...]  #: default ()
+    dependencies: tuple[str, ...]  #: extra image-only requirements; default ()
+    index_url: str | None  #: default None (uv's default, PyPI)
+    extra_index_urls: tuple[str, ...]  #: default ()
+    find_links: tuple[str, ...]  #: default ()
+    compression: str  #: "gzip" (default) | "zstd"
+    compression_level: int | None  #: None: the layer writer's default
+    name: str  #: image name; default: the normalized project name
+    tags: tuple[str, ...]  #: tag templates; default ("{version}",)
+    healthcheck: Healthcheck | None  #: default None
+    targets: tuple[Target, ...]  #: one per platform once tensorflow is exact, else ()
+    warnings: tuple[str, ...] = ()  #: one-line warnings for the user (unknown newer TF, ...)
+    origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where its value came from
+    target_name: str = "container"
+    project: ProjectInfo | None = field(default=None, repr=False)
+
+    @property
+    def is_resolved(self) -> bool:
+        """Whether ``tensorflow`` is exact and the targets are checked."""
+        return self.tensorflow is not None
+
+    @property
+    def base_image_transport(self) -> str:
+        """"docker" (a registry reference) or one of ``oci``, ``oci-archive``, ``docker-archive``."""
+        return base_image_transport(self.base_image)[0]
+
+    def key(self, name: str) -> str:
+        """The display name of setting ``name`` for messages, e.g. ``key("python")`` ->
+        ``"tool.aicontainer.python"``, ``key("base-image")`` -> ``"AICONTAINER_BASE_IMAGE"`` when
+        the environment set it, ``"tool.hatch.build.targets.container.accelerator"`` when the target did."""
+        origin = self.origins.get(name, "default")
+        if origin.startswith("env:"):
+            return origin[4:]
+        prefix = TABLE if origin == "default" else origin
+        if prefix != TABLE:
+            name = TARGET_KEY_NAMES.get(name, name)
+        return f"{prefix}.{name}"
+
+    def target_for(self, platform: Platform) -> Target:
+        for target in self.targets:
+            if target.platform == platform:
+                return target
+        raise KeyError(str(platform))
+
+    def render_tags(self, tensorflow: str | None = None) -> tuple[str, ...]:
+        """The tags (without the name) with the placeholders filled in: ``{name}``,
+        ``{version}``, ``{python}``, ``{tensorflow}``, ``{accelerator}``, ``{platform}``
+        (architectures joined by ``-``: ``amd64-arm64``).
+
+        Characters a tag cannot hold (``+`` of a local version, ...) become ``-``.
+        """
+        tensorflow = tensorflow or self.tensorflow
+        if tensorflow is None and any("{tensorflow}" in t for t in self.tags):
+            raise ValueError("tensorflow is not resolved yet; pass the locked version")
+        values = self._tag_values(tensorflow or "")
+        return tuple(dict.fromkeys(_render_tag(t, values) for t in self.tags))
+
+    def _tag_values(self, tensorflow: str) -> dict[str, str]:
+        return _tag_values(
+            self.name,
+            self.project.version if self.project else "0",
+            self.python,
+            tensorflow,
+            self.accelerator,
+            self.platforms,
+        )
+
+
+# --- entry point ---------------------------------------------------------------------------------
+
+
+def load_settings(
+    table: Mapping[str, Any],
+    project: ProjectInfo,
+    environ: Mapping[str, str],
+    *,
+    target_overrides: Mapping[str, Any] | None = None,
+    target_name: str = "container",
+    resolved_tensorflow: str | None = None,
+    allow_ranges: bool = False,
+) -> Settings:
+    """Validate ``[tool.aicontainer]`` (+ the target table and environment) into :class:`Settings`.
+
+    ``resolved_tensorflow``: the exact version the lock step chose for a
+    ``tensorflow`` range (ignored when ``tensorflow`` is already exact, except
+    that it must then be equal). ``allow_ranges``: whether the caller can resolve
+    a ``tensorflow`` range at lock time; when False (the default) a range is a
+    ConfigError asking for an exact version, so no caller meets an unresolved
+    ``Settings.tensorflow = None`` it does not expect. Raises ConfigError (one line).
+    """
+    loader = _Loader(table, project, environ, target_overrides, target_name, resolved_tensorflow)
+    loader.allow_ranges = allow_ranges or resolved_tensorflow is not None
+    return loader.load()
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _error(key: str, value: Any, problem: str, allowed: str | None = None) -> ConfigError:
+    message = f"{key} = {format_value(value)}: {problem}"
+    if allowed:
+        message += f"; allowed: {allowed}"
+    return ConfigError(one_line(message))
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return type(value).__name__
+
+
+def _suggest(key: str, candidates: Sequence[str]) -> str | None:
+    for probe in (key, key.replace("_", "-").lower()):
+        if probe in candidates and probe != key:
+            return probe
+    probe = key.replace("_", "-").lower()
+    close = difflib.get_close_matches(probe, candidates, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    prefixed = [c for c in candidates if len(probe) >= 3 and c.startswith(probe)]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def _string(value: Any, key: str, allowed: str, *, empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise _error(key, value, f"must be a string, not {_type_name(value)}", allowed)
+    if not empty and not value.strip():
+        raise _error(key, value, "must not be empty", allowed)
+    if "\x00" in value:
+        raise _error(key, value, "must not contain NUL characters", allowed)
+    return value
+
+
+def _string_list(value: Any, key: str, allowed: str, *, empty_items: bool = False) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise _error(key, value, f"must be an array of strings, not {_type_name(value)}", allowed)
+    return tuple(_string(item, f"{key}[{i}]", allowed, empty=empty_items) for i, item in enumerate(value))
+
+
+def _string_table(value: Any, key: str, allowed: str, name_re: re.Pattern[str] | None, what: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise _error(key, value, f"must be a table of strings, not {_type_name(value)}", allowed)
+    out: dict[str, str] = {}
+    for name, item in value.items():
+        sub = f"{key}.{format_key(str(name))}"
+        if not isinstance(name, str) or not name or (name_re is not None and not name_re.match(name)):
+            raise _error(sub, item, f"{format_value(name)} is not a valid {what} name", allowed)
+        if not isinstance(item, str):
+            hint = ""
+            if isinstance(item, (bool, int, float)):
+                hint = f' (write "{str(item).lower() if isinstance(item, bool) else item}")'
+            raise _error(sub, item, f"{what} values must be strings, not {_type_name(item)}{hint}", allowed)
+        if "\x00" in item:
+            raise _error(sub, item, "must not contain NUL characters", allowed)
+        out[name] = item
+    return out
+
+
+def _absolute_path(value: Any, key: str, allowed: str) -> str:
+    text = _string(value, key, allowed)
+    if not text.startswith("/"):
+        raise _error(key, value, "must be an absolute path in the image", allowed)
+    if ".." in text.split("/"):
+        raise _error(key, value, 'must not contain ".." components', allowed)
+    normalized = posixpath.normpath(text)
+    return "/" + normalized.lstrip("/")
+
+
+def base_image_transport(text: str) -> tuple[str, str]:
+    """Split a base image spec: ``("docker", reference)`` (a ``docker://`` prefix
+    dropped, as skopeo writes it) or ``(transport, "path[:ref]")``."""
+    for transport in TRANSPORTS:
+        if text.startswith(transport + ":"):
+            return transport, text[len(transport) + 1 :]
+    if text.startswith("docker://"):
+        return "docker", text[len("docker://") :]
+    return "docker", text
+
+
+def base_image_problem(text: str) -> str | None:
+    """A syntax check of a base image spec: None when fine, else what is wrong.
+
+    Accepts a registry reference (``[registry[:port]/]repository[:tag][@digest]``,
+    as Docker parses it) or ``oci:<dir>[:<ref>]``, ``oci-archive:<file>[:<ref>]``,
+    ``docker-archive:<file>[:<ref>]`` (paths relative to the project root); a
+    ``docker://`` prefix before a reference is allowed. The
+    deep check (what it points to) is the builder's.
+    """
+    if text != text.strip():
+        return "must not have leading or trailing spaces"
+    transport, rest = base_image_transport(text)
+    if transport != "docker":
+        if not rest or rest.startswith(":"):
+            return f"{transport}: needs a path"
+        return None
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", rest):
+        return "not an image reference (no URL scheme: write registry/repository:tag)"
+    match = _REFERENCE_RE.match(rest)
+    if not match:
+        if rest.lower() != rest and _REFERENCE_RE.match(rest.lower()):
+            return "not an image reference (repository names are lowercase)"
+        return "not an image reference"
+    if len(match.group("name")) > 255:
+        return "not an image reference (name longer than 255 characters)"
+    return None
+
+
+def _parse_duration(value: Any, key: str) -> int:
+    allowed = 'a duration such as "30s", "1m30s", "500ms"'
+    text = _string(value, key, allowed)
+    if not _DURATION_RE.match(text):
+        raise _error(key, value, "not a duration", allowed)
+    total = 0.0
+    for number, unit in _DURATION_PART_RE.findall(text):
+        total += float(number) * _DURATION_NS[unit]
+    if total < 1_000_000:
+        raise _error(key, value, "must be at least 1ms", allowed)
+    return int(total)
+
+
+def _tag_values(
+    name: str, version: str, python: str, tensorflow: str, accelerator: str, platforms: Sequence[Platform]
+) -> dict[str, str]:
+    return {
+        "name": name,
+        "version": version,
+        "python": python,
+        "tensorflow": tensorflow,
+        "accelerator": accelerator,
+        "platform": "-".join(p.architecture for p in platforms),
+    }
+
+
+def _render_tag(template: str, values: Mapping[str, str]) -> str:
+    text = template.format(**{k: re.sub(r"[^A-Za-z0-9_.-]", "-", v) for k, v in values.items()})
+    return text[:128]
+
+
+def _python_versions_in(spec: SpecifierSet | None, pythons: Sequence[str]) -> list[str]:
+    """The ``pythons`` (minor versions) some patch release of which ``spec`` admits."""
+    if spec is None:
+        return list(pythons)
+    return [p for p in pythons if _python_in(spec, p)]
+
+
+def _python_in(spec: SpecifierSet, python: str) -> bool:
+    _, minor, patch = compat.parse_python(python)
+    patches = [patch] if patch is not None else range(0, 40)
+    return any(spec.contains(f"3.{minor}.{p}", prereleases=True) for p in patches)
+
+
+def _probe_versions(line: TensorFlowRelease) -> list[str]:
+    major, minor = line.version
+    return [f"{major}.{minor}.{p}" for p in range(0, 12)]
+
+
+def _newer_probes() -> list[str]:
+    major, minor = compat.newest_release().version
+    return [f"{major}.{m}.{p}" for m in range(minor + 1, minor + 12) for p in (0, 1)] + [f"{major + 1}.0.0"]
+
+
+def _marker_env(python: str, platform: Platform) -> dict[str, str]:
+    _, minor, patch = compat.parse_python(python)
+    return {
+        "python_version": f"3.{minor}",
+        "python_full_version": f"3.{minor}.{patch if patch is not None else 0}",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "os_name": "posix",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "platform_machine": platform.machine,
+        "extra": "",
+    }
+
+
+# --- the loader ----------------------------------------------------------------------------------
+
+
+class _Loader:
+    def __init__(
+        self,
+        table: Mapping[str, Any],
+        project: ProjectInfo,
+        environ: Mapping[str, str],
+        target_overrides: Mapping[str, Any] | None,
+        target_name: str,
+        resolved_tensorflow: str | None,
+    ) -> None:
+        self.table = table
+        self.project = project
+        self.environ = environ
+        self.overrides = target_overrides or {}
+        self.target_name = target_name
+        self.target_prefix = f"tool.hatch.build.targets.{format_key(target_name)}"
+        self.resolved_tensorflow = resolved_tensorflow
+        self.allow_ranges = False
+        self.warnings: list[str] = []
+        # key -> (raw value, display key, origin)
+        self.raw: dict[str, tuple[Any, str, str]] = {}
+
+    # -- collecting ------------------------------------------------------------------------------
+
+    def collect(self) -> None:
+        if not isinstance(self.table, Mapping):
+            raise _error(
+                TABLE, self.table, f"must be a table, not {_type_name(self.table)}", "a table with keys such as tensorflow, python"
+            )
+        for key, value in self.table.items():
+            if key not in _KEYS:
+                if key in TARGET_KEY_NAMES.values():
+                    ours = next(k for k, v in TARGET_KEY_NAMES.items() if v == key)
+                    raise _error(
+                        f"{TABLE}.{format_key(str(key))}",
+                        value,
+                        f"unknown key; did you mean {TABLE}.{ours}? ({key} is its name in a [tool.hatch.build.targets.*] table)",
+                    )
+                raise self.unknown(TABLE, key, value, _KEYS)
+            self.raw[key] = (value, f"{TABLE}.{key}", TABLE)
+
+        if not isinstance(self.overrides, Mapping):
+            raise _error(self.target_prefix, self.overrides, f"must be a table, not {_type_name(self.overrides)}")
+        target_names = {TARGET_KEY_NAMES.get(k, k): k for k in _KEYS}
+        for key, value in self.overrides.items():
+            if key in HATCHLING_TARGET_OPTIONS:
+                if key == "include":
+                    self.warnings.append(
+                        f"{self.target_prefix}.include is hatchling's file selection and puts no files in the image; "
+                        f"image files go in {self.target_prefix}.image-include"
+                    )
+                continue
+            if key not in target_names:
+                raise self.unknown(self.target_prefix, key, value, sorted(set(target_names) | HATCHLING_TARGET_OPTIONS))
+            ours = target_names[key]
+            if ours in ("env", "labels") and ours in self.raw and isinstance(value, Mapping):
+                base_value, base_key, _ = self.raw[ours]
+                # validate both sides under their own names, then merge key by key
+                self.parse_string_table(ours, base_value, base_key)
+                self.parse_string_table(ours, value, f"{self.target_prefix}.{key}")
+                merged = {**base_value, **value}
+                self.raw[ours] = (merged, f"{self.target_prefix}.{key}", self.target_prefix)
+                continue
+            self.raw[ours] = (value, f"{self.target_prefix}.{key}", self.target_prefix)
+
+    def unknown(self, prefix: str, key: Any, value: Any, candidates: Sequence[str]) -> ConfigError:
+        display = f"{prefix}.{format_key(str(key))}"
+        suggestion = _suggest(str(key), candidates) if isinstance(key, str) else None
+        if suggestion:
+            hint = " (keys are kebab-case)" if "_" in str(key) and suggestion == str(key).replace("_", "-").lower() else ""
+            return _error(display, value, f"unknown key{hint}; did you mean {prefix}.{suggestion}?")
+        return _error(display, value, "unknown key", ", ".join(candidates))
+
+    def get(self, key: str) -> tuple[Any, str, str] | None:
+        return self.raw.get(key)
+
+    def key_of(self, key: str) -> str:
+        got = self.raw.get(key)
+        return got[1] if got else f"{TABLE}.{key}"
+
+    # -- per key ---------------------------------------------------------------------------------
+
+    def parse_string_table(self, name: str, value: Any, key: str) -> dict[str, str]:
+        if name == "env":
+            allowed = 'a table of strings such as env = { TF_CPP_MIN_LOG_LEVEL = "2" }'
+            return _string_table(value, key, allowed, _ENV_NAME_RE, "environment variable")
+        allowed = 'a table of strings such as labels = { "org.example.team" = "ml" }'
+        return _string_table(value, key, allowed, re.compile(r"^\S+$"), "label")
+
+    def load(self) -> Settings:
+        self.collect()
+        origins: dict[str, str] = {k: origin for k, (_, _, origin) in self.raw.items()}
+        p = self.project
+
+        # tensorflow (required) ------------------------------------------------------------------
+        tf_raw = self.get("tensorflow")
+        if tf_raw is None:
+            raise ConfigError(f"{TABLE}.tensorflow: required but not set; allowed: {self.tensorflow_allowed()}")
+        tf_spec, tf_exact = self.parse_tensorflow(*tf_raw[:2])
+        tf_key = tf_raw[1]
+        # the TensorFlow lines the setting can mean: from the setting itself, not from a
+        # resolution, so that python's default is the same before and after the lock
+        requires = self.requires_python()
+        candidates, admits_newer = self.candidate_releases(tf_spec, tf_exact, tf_key)
+        if tf_exact is None and self.resolved_tensorflow is not None:
+            resolved = self.resolved_tensorflow
+            compat.check_tensorflow(resolved, key=f"{tf_key} (resolved)")
+            if not tf_spec.contains(resolved, prereleases=True):
+                raise _error(tf_key, str(tf_spec), f"the resolved version {resolved} is outside this range", f"a version matching {tf_spec}")
+            tf_exact = resolved
+        elif tf_exact is not None and self.resolved_tensorflow not in (None, tf_exact):
+            problem = f"the lock resolved tensorflow {self.resolved_tensorflow}, not the pinned version"
+            raise _error(tf_key, tf_exact, problem, f"the pinned version {tf_exact}")
+
+        # accelerator, platforms -----------------------------------------------------------------
+        accelerator = "cpu"
+        if (got := self.get("accelerator")) is not None:
+            accelerator = _string(got[0], got[1], '"cpu", "cuda"')
+            if accelerator not in compat.ACCELERATORS:
+                raise _error(got[1], got[0], "unknown accelerator", '"cpu", "cuda"')
+        platforms = self.parse_platforms()
+
+        # python -----------------------------------------------------------------------------------
+        python = self.resolve_python(candidates, requires, tf_spec, tf_exact, tf_key, origins)
+
+        # the combination -------------------------------------------------------------------------
+        keys = {
+            "python": self.key_of("python"),
+            "tensorflow": tf_key,
+            "accelerator": self.key_of("accelerator"),
+        }
+        targets: list[Target] = []
+        if tf_exact is not None:
+            for i, platform in enumerate(platforms):
+                platform_keys = {**keys, "platform": self.platform_key(i)}
+                targets.append(compat.check_target(python, tf_exact, accelerator, platform, keys=platform_keys))
+            if not targets[0].known:
+                self.warnings.append(compat.unknown_release_warning(tf_exact, python, platforms))
+        else:
+            self.check_range(tf_spec, tf_key, candidates, admits_newer, python, accelerator, platforms, keys)
+        self.check_project_tensorflow(tf_spec, tf_exact, tf_key, python, platforms)
+
+        # image settings ---------------------------------------------------------------------------
+        base_image, from_env = self.parse_base_image(python, origins)
+        entrypoint = self.parse_entrypoint()
+        cmd = ()
+        if (got := self.get("cmd")) is not None:
+            cmd = _string_list(got[0], got[1], 'an array of strings such as cmd = ["--port", "8080"]', empty_items=True)
+        env: dict[str, str] = {}
+        if (got := self.get("env")) is not None:
+            env = self.parse_string_table("env", got[0], got[1])
+        if accelerator == "cuda":
+            for name, value in NVIDIA_ENV.items():
+                env.setdefault(name, value)
+        labels: dict[str, str] = {}
+        if (got := self.get("labels")) is not None:
+            labels = self.parse_string_table("labels", got[0], got[1])
+        workdir = DEFAULT_WORKDIR
+        if (got := self.get("workdir")) is not None:
+            workdir = _absolute_path(got[0], got[1], 'an absolute path such as "/app"')
+        user = self.parse_user()
+        ports = self.parse_ports()
+        include = self.parse_include(workdir)
+        dependencies = self.parse_dependencies()
+        index_url = None
+        if (got := self.get("index-url")) is not None:
+            index_url = self.parse_url(got[0], got[1])
+        extra_index_urls: tuple[str, ...] = ()
+        if (got := self.get("extra-index-urls")) is not None:
+            urls = _string_list(got[0], got[1], "an array of http(s):// or file:// URLs")
+            extra_index_urls = tuple(self.parse_url(u, f"{got[1]}[{i}]") for i, u in enumerate(urls))
+        find_links: tuple[str, ...] = ()
+        if (got := self.get("find-links")) is not None:
+            find_links = _string_list(got[0], got[1], "an array of URLs or directories (relative to the project root)")
+        compression, compression_level = self.parse_compression()
+        name = self.parse_name()
+        tags = self.parse_tags(_tag_values(name, p.version, python, tf_exact or str(compat.newest_release().tested), accelerator, platforms))
+        healthcheck = self.parse_healthcheck()
+
+        for key in ("python", "base-image"):
+            origins.setdefault(key, "default")
+        if from_env:
+            origins["base-image"] = f"env:{BASE_IMAGE_ENV}"
+        for key in _KEYS:
+            origins.setdefault(key, "default")
+
+        return Settings(
+            python=python,
+            tensorflow=tf_exact,
+            tensorflow_spec=str(tf_spec),
+            accelerator=accelerator,
+            platforms=platforms,
+            base_image=base_image,
+            base_image_from_env=from_env,
+            entrypoint=entrypoint,
+            cmd=cmd,
+            env=MappingProxyType(env),
+            workdir=workdir,
+            user=user,
+            labels=MappingProxyType(labels),
+            ports=ports,
+            include=include,
+            dependencies=dependencies,
+            index_url=index_url,
+            extra_index_urls=extra_index_urls,
+            find_links=find_links,
+            compression=compression,
+            compression_level=compression_level,
+            name=name,
+            tags=tags,
+            healthcheck=healthcheck,
+            targets=tuple(targets),
+            warnings=tuple(dict.fromkeys(self.warnings)),
+            origins=MappingProxyType(origins),
+            target_name=self.target_name,
+            project=p,
+        )
+
+    # -- tensorflow / python ----------------------------------------------------------------------
+
+    def tensorflow_allowed(self) -> str:
+        newest = compat.newest_release()
+        ranges = f' or a range such as "~={newest.line}.0"' if self.allow_ranges else ""
+        return f'an exact version such as "{newest.tested}"{ranges} (known lines: {compat.known_lines_text()})'
+
+    def parse_tensorflow(self, value: Any, key: str) -> tuple[SpecifierSet, str | None]:
+        newest = compat.newest_release()
+        allowed = self.tensorflow_allowed()
+        text = _string(value, key, allowed).strip()
+        exact_text = text[2:].strip() if text.startswith("==") and "," not in text and not text.startswith("===") else text
+        if re.match(r"^[0-9]", exact_text):
+            try:
+                version = Version(exact_text)
+            except InvalidVersion:
+                raise _error(key, value, "not a version", allowed) from None
+            if "*" in exact_text:
+                raise _error(key, value, "not a version", allowed)
+            if len(version.release) < 3:
+                raise _error(
+                    key,
+                    value,
+                    "not an exact version (major.minor.patch)",
+                    self.exact_hint(exact_text) if len(version.release) == 2 else allowed,
+                )
+            compat.check_tensorflow(exact_text, key=key)
+            return SpecifierSet(f"=={exact_text}"), exact_text
+        try:
+            spec = SpecifierSet(text)
+        except InvalidSpecifier:
+            raise _error(key, value, "not a version or version range", allowed) from None
+        if not str(spec):
+            raise _error(key, value, "not a version or version range", allowed)
+        if not self.allow_ranges:
+            raise _error(
+                key,
+                value,
+                "a version range needs resolution at lock time, which this build does not do yet",
+                f'an exact version such as "{newest.tested}"',
+            )
+        return spec, None
+
+    def exact_hint(self, line: str) -> str:
+        """What to write instead of a bare ``major.minor``."""
+        release = compat.release_for(line + ".0")
+        exact = release.tested if release and release.tested else f"{line}.0"
+        return f'"{exact}"' + (f' or "~={line}.0"' if self.allow_ranges else "") + f" (a {line} release)"
+
+    def candidate_releases(
+        self, spec: SpecifierSet, exact: str | None, key: str
+    ) -> tuple[list[TensorFlowRelease], bool]:
+        """The known lines the pin/range can mean, newest first, and whether it admits newer ones."""
+        if exact is not None:
+            release = compat.release_for(exact)
+            return ([release], False) if release else ([], True)
+        lines = [r for r in compat.supported_table() if any(spec.contains(v, prereleases=False) for v in _probe_versions(r))]
+        admits_newer = any(spec.contains(v) for v in _newer_probes())
+        if not lines and not admits_newer:
+            raise _error(
+                key,
+                str(spec),
+                f"admits no TensorFlow release this plugin knows (known lines: {compat.known_lines_text()})",
+                f'a range such as "~={compat.newest_release().line}.0"',
+            )
+        return lines, admits_newer
+
+    def requires_python(self) -> SpecifierSet | None:
+        text = self.project.requires_python
+        if not text:
+            return None
+        try:
+            return SpecifierSet(text)
+        except InvalidSpecifier:
+            raise _error("project.requires-python", text, "not a version specifier", '">=3.10"') from None
+
+    def resolve_python(
+        self,
+        candidates: list[TensorFlowRelease],
+        requires: SpecifierSet | None,
+        spec: SpecifierSet,
+        exact: str | None,
+        tf_key: str,
+        origins: dict[str, str],
+    ) -> str:
+        pool = candidates or [compat.newest_release()]  # newer than the data: assume the newest known line's Pythons
+        supported = sorted({p for r in pool for p in r.pythons}, key=lambda v: compat.parse_python(v))
+        inside = _python_versions_in(requires, supported)
+        tf_text = exact if exact is not None else str(spec)
+        lines_text = f"TensorFlow {pool[0].line}" if len(pool) == 1 else f"TensorFlow {pool[-1].line} … {pool[0].line}"
+        if (got := self.get("python")) is not None:
+            python = compat.check_python(got[0], key=got[1])
+            if requires is not None and not _python_in(requires, python):
+                allowed = ", ".join(inside) if inside else f"a Python matching {requires}"
+                raise _error(got[1], python, f'outside project.requires-python = {format_value(str(self.project.requires_python))}', allowed)
+            return python
+        if not inside:
+            lines_ok = [
+                r.line for r in compat.supported_table() if requires is None or _python_versions_in(requires, r.pythons)
+            ]
+            allowed = (
+                f"set {TABLE}.python, or a TensorFlow line supporting a Python inside requires-python "
+                f"({', '.join(sorted(lines_ok, key=lambda s: tuple(map(int, s.split('.')))))})"
+                if lines_ok
+                else f"set {TABLE}.python"
+            )
+            raise _error(
+                tf_key,
+                tf_text,
+                f"{lines_text} supports Python {', '.join(supported)}, none of which "
+                f"project.requires-python = {format_value(str(self.project.requires_python))} admits",
+                allowed,
+            )
+        origins["python"] = "default"
+        return inside[-1]
+
+    def check_range(
+        self,
+        spec: SpecifierSet,
+        key: str,
+        candidates: list[TensorFlowRelease],
+        admits_newer: bool,
+        python: str,
+        accelerator: str,
+        platforms: tuple[Platform, ...],
+        keys: dict[str, str],
+    ) -> None:
+        """A range must admit a release that works for every platform (exact check after the lock)."""
+        first_error: ConfigError | None = None
+        for release in candidates:
+            try:
+                for i, platform in enumerate(platforms):
+                    platform_keys = {**keys, "platform": self.platform_key(i)}
+                    compat.check_target(python, f"{release.line}.0", accelerator, platform, keys=platform_keys)
+            except ConfigError as exc:
+                first_error = first_error or exc
+                continue
+            return
+        if admits_newer and accelerator == "cpu":
+            self.warnings.append(
+                f"{key} = {format_value(str(spec))} admits TensorFlow releases newer than this plugin's compatibility data "
+                f"(known lines: {compat.known_lines_text()}); if the lock picks one, its Python and CUDA facts are unknown"
+            )
+            return
+        if first_error is not None:
+            message = str(first_error).replace(f'tensorflow = "{candidates[0].line}.0"', f"tensorflow = {format_value(str(spec))}")
+            raise ConfigError(message)
+        probe = _newer_probes()[0]
+        try:
+            compat.check_target(python, probe, accelerator, platforms[0], keys={**keys, "platform": self.platform_key(0)})
+        except ConfigError as exc:
+            raise ConfigError(str(exc).replace(f'tensorflow = "{probe}"', f"tensorflow = {format_value(str(spec))}")) from None
+
+    def check_project_tensorflow(
+        self, spec: SpecifierSet, exact: str | None, key: str, python: str, platforms: tuple[Platform, ...]
+    ) -> None:
+        """The pin must satisfy the project's own dependency on tensorflow, if it declares one."""
+        for text in self.project.dependencies:
+            try:
+                req = Requirement(text)
+            except InvalidRequirement:
+                continue  # hatchling reports the project's own metadata errors
+            if canonicalize_name(req.name) not in TENSORFLOW_DISTRIBUTIONS:
+                continue
+            if req.marker is not None:
+                try:
+                    applies = any(req.marker.evaluate(_marker_env(python, pl)) for pl in platforms)
+                except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
+                    applies = True
+                if not applies:
+                    continue
+            if not req.specifier:
+                continue
+            allowed = f"versions matching {req.specifier}"
+            if exact is not None:
+                if not req.specifier.contains(exact, prereleases=True):
+                    problem = f"outside the project's own requirement {format_value(text)} (project.dependencies)"
+                    raise _error(key, exact, problem, allowed)
+                continue
+            probes = [v for r in compat.supported_table() for v in _probe_versions(r)] + _newer_probes()
+            if not any(spec.contains(v) and req.specifier.contains(v) for v in probes):
+                problem = f"admits no version of the project's own requirement {format_value(text)} (project.dependencies)"
+                raise _error(key, str(spec), problem, allowed)
+
+    # -- the other keys ----------------------------------------------------------------------------
+
+    def platform_key(self, index: int) -> str:
+        got = self.get("platforms")
+        return f"{got[1]}[{index}]" if got else f"{TABLE}.platforms"
+
+    def parse_platforms(self) -> tuple[Platform, ...]:
+        got = self.get("platforms")
+        if got is None:
+            return tuple(Platform.parse(p) for p in DEFAULT_PLATFORMS)
+        allowed = ", ".join(f'"{p}"' for p in compat.SUPPORTED_PLATFORMS)
+        items = _string_list(got[0], got[1], f"an array of {allowed}")
+        if not items:
+            raise _error(got[1], got[0], "must name at least one platform", allowed)
+        out: list[Platform] = []
+        seen: set[str] = set()
+        for i, item in enumerate(items):
+            key = f"{got[1]}[{i}]"
+            try:
+                platform = Platform.parse(item)
+            except ValueError:
+                raise _error(key, item, "not a platform (os/architecture[/variant])", allowed) from None
+            name = compat.platform_key(platform)
+            if name in seen:
+                raise _error(key, item, "listed twice", allowed)
+            seen.add(name)
+            out.append(platform)
+        return tuple(out)
+
+    def parse_base_image(self, python: str, origins: dict[str, str]) -> tuple[str, bool]:
+        allowed = (
+            '[registry[:port]/]repository[:tag][@digest] such as "python:3.11-slim-bookworm", '
+            'or "oci:<dir>[:<ref>]", "oci-archive:<file>[:<ref>]", "docker-archive:<file>[:<ref>]"'
+        )
+        env_value = self.environ.get(BASE_IMAGE_ENV)
+        if env_value:
+            problem = base_image_problem(env_value)
+            if problem:
+                raise _error(f"{BASE_IMAGE_ENV} (environment; overrides {self.key_of('base-image')})", env_value, problem, allowed)
+            return env_value, True
+        got = self.get("base-image")
+        if got is None:
+            return DEFAULT_BASE_IMAGE.format(python=python), False
+        text = _string(got[0], got[1], allowed)
+        problem = base_image_problem(text)
+        if problem:
+            raise _error(got[1], got[0], problem, allowed)
+        return text, False
+
+    def parse_entrypoint(self) -> tuple[str, ...]:
+        allowed = 'a non-empty array of non-empty strings such as entrypoint = ["example-project"]'
+        got = self.get("entrypoint")
+        if got is None:
+            scripts = list(self.project.scripts)
+            if len(scripts) == 1:
+                return (scripts[0],)
+            return ("python", "-m", self.project.import_name)
+        items = _string_list(got[0], got[1], allowed)
+        if not items:
+            raise _error(got[1], got[0], "must not be empty", allowed)
+        return items
+
+    def parse_user(self) -> str:
+        allowed = 'a user name or uid, optionally with :group or :gid, e.g. "10001:10001" or "app"'
+        got = self.get("user")
+        if got is None:
+            return DEFAULT_USER
+        text = _string(got[0], got[1], allowed)
+        match = _USER_RE.match(text)
+        if not match:
+            raise _error(got[1], got[0], "not a user name or uid[:gid]", allowed)
+        for part in match.groups():
+            if part is not None and part.isdigit() and int(part) > _MAX_ID:
+                raise _error(got[1], got[0], f"id {part} is out of range (0–{_MAX_ID})", allowed)
+        return text
+
+    def parse_ports(self) -> tuple[str, ...]:
+        allowed = 'port numbers 1–65535 as 8080, "8080", "8080/tcp" or "53/udp"'
+        got = self.get("ports")
+        if got is None:
+            return ()
+        if not isinstance(got[0], (list, tuple)):
+            raise _error(got[1], got[0], f"must be an array, not {_type_name(got[0])}", allowed)
+        out: list[str] = []
+        for i, item in enumerate(got[0]):
+            key = f"{got[1]}[{i}]"
+            if isinstance(item, bool) or not isinstance(item, (int, str)):
+                raise _error(key, item, f"must be an integer or a string, not {_type_name(item)}", allowed)
+            if isinstance(item, int):
+                number, proto = item, "tcp"
+            else:
+                match = _PORT_RE.match(item)
+                if not match:
+                    raise _error(key, item, "not a port", allowed)
+                number, proto = int(match.group(1)), match.group(2) or "tcp"
+            if not 1 <= number <= 65535:
+                raise _error(key, item, "port out of range", allowed)
+            out.append(f"{number}/{proto}")
+        return tuple(dict.fromkeys(out))
+
+    def parse_include(self, workdir: str) -> tuple[IncludeSpec, ...]:
+        allowed = 'an array of project-relative paths/globs, or tables { source = "models/m.keras", destination = "/models/m.keras" }'
+        got = self.get("include")
+        if got is None:
+            return ()
+        if not isinstance(got[0], (list, tuple)):
+            raise _error(got[1], got[0], f"must be an array, not {_type_name(got[0])}", allowed)
+        out: list[IncludeSpec] = []
+        for i, item in enumerate(got[0]):
+            key = f"{got[1]}[{i}]"
+            destination: str | None = None
+            if isinstance(item, Mapping):
+                for sub in item:
+                    if sub not in _INCLUDE_KEYS:
+                        raise self.unknown(key, sub, item[sub], _INCLUDE_KEYS)
+                if "source" not in item:
+                    raise _error(key, item, "missing source", allowed)
+                source = self.include_source(item["source"], f"{key}.source", allowed)
+                if "destination" in item:
+                    destination = _absolute_path(item["destination"], f"{key}.destination", 'an absolute path in the image such as "/app/models"')
+            elif isinstance(item, str):
+                source = self.include_source(item, key, allowed)
+            else:
+                raise _error(key, item, f"must be a string or a table, not {_type_name(item)}", allowed)
+            spec = IncludeSpec(source, "/")
+            if destination is None:
+                base = spec.base
+                destination = posixpath.join(workdir, base) if base else workdir
+            out.append(IncludeSpec(source, destination))
+        return tuple(out)
+
+    @staticmethod
+    def include_source(value: Any, key: str, allowed: str) -> str:
+        text = _string(value, key, allowed)
+        if text.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", text):
+            raise _error(key, value, "must be relative to the project root (absolute paths leave the project)", allowed)
+        parts = re.split(r"[\\/]+", text)
+        if ".." in parts:
+            raise _error(key, value, 'must stay inside the project root (no ".." components)', allowed)
+        kept = [p for p in parts if p not in ("", ".")]
+        normalized = str(PurePosixPath(*kept)) if kept else "."
+        if normalized == ".":
+            raise _error(key, value, "names the whole project; the project is installed from its wheel", allowed)
+        return normalized
+
+    def parse_dependencies(self) -> tuple[str, ...]:
+        allowed = 'an array of requirements such as ["gunicorn>=22"]'
+        got = self.get("dependencies")
+        if got is None:
+            return ()
+        items = _string_list(got[0], got[1], allowed)
+        for i, item in enumerate(items):
+            key = f"{got[1]}[{i}]"
+            try:
+                req = Requirement(item)
+            except InvalidRequirement:
+                raise _error(key, item, "not a requirement (PEP 508)", allowed) from None
+            if canonicalize_name(req.name) in TENSORFLOW_DISTRIBUTIONS:
+                raise _error(key, item, f"TensorFlow is pinned by {TABLE}.tensorflow, not here", "requirements other than tensorflow")
+        return items
+
+    @staticmethod
+    def parse_url(value: Any, key: str) -> str:
+        allowed = "an http(s):// or file:// URL"
+        text = _string(value, key, allowed)
+        if not re.match(r"^(https?://[^\s/]+|file://)\S*$", text):
+            raise _error(key, value, "not a URL", allowed)
+        return text
+
+    def parse_compression(self) -> tuple[str, int | None]:
+        compression = "gzip"
+        allowed = ", ".join(f'"{c}"' for c in COMPRESSIONS)
+        if (got := self.get("compression")) is not None:
+            compression = _string(got[0], got[1], allowed)
+            if compression not in COMPRESSIONS:
+                raise _error(got[1], got[0], "unknown compression", allowed)
+        level = None
+        if (got := self.get("compression-level")) is not None:
+            bounds = COMPRESSIONS[compression]
+            if bounds is None:
+                raise _error(got[1], got[0], f'no level applies to compression = "{compression}"', "leave compression-level unset")
+            low, high = bounds
+            allowed_level = f"an integer {low}–{high} for {compression}"
+            if isinstance(got[0], bool) or not isinstance(got[0], int):
+                raise _error(got[1], got[0], f"must be an integer, not {_type_name(got[0])}", allowed_level)
+            if not low <= got[0] <= high:
+                raise _error(got[1], got[0], f"out of range for compression = \"{compression}\"", allowed_level)
+            level = got[0]
+        return compression, level
+
+    def parse_name(self) -> str:
+        allowed = 'a lowercase image name such as "example-project" or "registry.example.com/team/example-project"'
+        got = self.get("name")
+        if got is None:
+            name = canonicalize_name(self.project.name)
+            if not _NAME_RE.match(name):
+                raise _error(f"{TABLE}.name", name, "the project name is not a valid image name; set name", allowed)
+            return name
+        text = _string(got[0], got[1], allowed)
+        if not _NAME_RE.match(text) or len(text) > 255:
+            raise _error(got[1], got[0], "not an image name (no tag or digest; lowercase)", allowed)
+        return text
+
+    def parse_tags(self, sample: Mapping[str, str]) -> tuple[str, ...]:
+        fields = ", ".join("{" + f + "}" for f in TAG_FIELDS)
+        allowed = f"an array of tag templates of letters, digits, _ . - and {fields}"
+        got = self.get("tags")
+        if got is None:
+            return DEFAULT_TAGS
+        items = _string_list(got[0], got[1], allowed)
+        for i, item in enumerate(items):
+            key = f"{got[1]}[{i}]"
+            try:
+                parsed = list(string.Formatter().parse(item))
+            except ValueError:
+                raise _error(key, item, "not a tag template (unbalanced braces)", allowed) from None
+            for _, field_name, spec, conversion in parsed:
+                if field_name is None:
+                    continue
+                if field_name not in TAG_FIELDS or spec or conversion:
+                    raise _error(key, item, f"unknown placeholder {{{field_name}}}", allowed)
+            rendered = _render_tag(item, sample)
+            if not rendered or not _TAG_RE.match(rendered):
+                raise _error(key, item, "not a valid tag (letters, digits, _ . -; not starting with . or -; at most 128)", allowed)
+        return tuple(dict.fromkeys(items))
+
+    def parse_healthcheck(self) -> Healthcheck | None:
+        allowed = (
+            'a table such as { test = ["python", "-m", "app.health"], interval = "30s", timeout = "5s", '
+            'start-period = "10s", retries = 3 }'
+        )
+        got = self.get("healthcheck")
+        if got is None:
+            return None
+        value, key = got[0], got[1]
+        if not isinstance(value, Mapping):
+            raise _error(key, value, f"must be a table, not {_type_name(value)}", allowed)
+        for sub in value:
+            if sub not in _HEALTHCHECK_KEYS:
+                raise self.unknown(key, sub, value[sub], _HEALTHCHECK_KEYS)
+        if "test" not in value:
+            raise _error(key, value, "missing test", allowed)
+        test_value = value["test"]
+        if isinstance(test_value, str):
+            test = ("CMD-SHELL", _string(test_value, f"{key}.test", allowed))
+        else:
+            items = _string_list(test_value, f"{key}.test", "a command as an array of strings or a shell string")
+            if not items or not items[0].strip():
+                raise _error(f"{key}.test", test_value, "must not be empty", "a command as an array of strings or a shell string")
+            test = ("CMD", *items)
+        durations = {}
+        for sub in ("interval", "timeout", "start-period"):
+            if sub in value:
+                durations[sub] = _parse_duration(value[sub], f"{key}.{sub}")
+        retries = None
+        if "retries" in value:
+            r = value["retries"]
+            if isinstance(r, bool) or not isinstance(r, int) or not 0 <= r <= 1000:
+                raise _error(f"{key}.retries", r, "must be an integer 0–1000", "an integer such as 3")
+            retries = r
+        return Healthcheck(
+            test=test,
+            interval=durations.get("interval"),
+            timeout=durations.get("timeout"),
+            start_period=durations.get("start-period"),
+            retries=retries,
+        )

@@ -1,0 +1,402 @@
+"""[tool.aicontainer] → Settings (hatch_aicontainer.settings): defaults, overrides, and one-line errors."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+try:
+    import hatch_aicontainer  # noqa: F401
+except ImportError:  # running from a checkout without the package installed
+    sys.path.insert(0, str(REPO))
+
+from hatch_aicontainer.errors import ConfigError  # noqa: E402
+from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
+from hatch_aicontainer.settings import (  # noqa: E402
+    HATCHLING_TARGET_OPTIONS,
+    Healthcheck,
+    IncludeSpec,
+    ProjectInfo,
+    Settings,
+    base_image_problem,
+    load_settings,
+)
+
+T = "tool.aicontainer"
+TGT = "tool.hatch.build.targets.container"
+
+PROJECT = ProjectInfo(
+    name="Example_Project",
+    version="1.2.0",
+    requires_python=">=3.10",
+    dependencies=("numpy<3",),
+    scripts={"example-project": "example_project.cli:main"},
+    root=Path("/work/example_project"),
+)
+
+
+def load(table: dict[str, Any], project: ProjectInfo = PROJECT, environ: dict[str, str] | None = None, **kwargs: Any) -> Settings:
+    return load_settings(table, project, environ or {}, **kwargs)
+
+
+def tf(**more: Any) -> dict[str, Any]:
+    return {"tensorflow": "2.16.1", **more}
+
+
+# --- valid settings: resolved values -------------------------------------------------------------
+
+
+def test_defaults_derived_from_the_project():
+    s = load({"tensorflow": "2.16.1"})
+    assert s.python == "3.12"  # newest Python in requires-python (>=3.10) that TF 2.16 supports
+    assert s.tensorflow == "2.16.1" and s.tensorflow_spec == "==2.16.1"
+    assert s.accelerator == "cpu"
+    assert s.platforms == (Platform("linux", "amd64"),)
+    assert s.base_image == "python:3.12-slim-bookworm" and not s.base_image_from_env
+    assert s.base_image_transport == "docker"
+    assert s.entrypoint == ("example-project",)  # the only [project.scripts] entry
+    assert s.cmd == ()
+    assert dict(s.env) == {} and dict(s.labels) == {}
+    assert s.workdir == "/app"
+    assert s.user == "10001:10001"
+    assert s.ports == () and s.include == () and s.dependencies == ()
+    assert (s.index_url, s.extra_index_urls, s.find_links) == (None, (), ())
+    assert (s.compression, s.compression_level) == ("gzip", None)
+    assert s.name == "example-project"
+    assert s.tags == ("{version}",) and s.render_tags() == ("1.2.0",)
+    assert s.healthcheck is None
+    assert s.warnings == ()
+    (target,) = s.targets
+    assert target.tf_requirement == "tensorflow-cpu==2.16.1" and target.python == "3.12" and target.known
+    assert s.origins["python"] == "default" and s.origins["tensorflow"] == T
+    assert s.key("python") == f"{T}.python"
+
+
+def test_entrypoint_default_without_a_single_script():
+    for scripts in ({}, {"a": "m:a", "b": "m:b"}):
+        s = load(tf(), replace(PROJECT, scripts=scripts))
+        assert s.entrypoint == ("python", "-m", "example_project")
+
+
+def test_python_default_respects_requires_python():
+    assert load(tf(), replace(PROJECT, requires_python=">=3.9,<3.11")).python == "3.10"
+    assert load(tf(), replace(PROJECT, requires_python=None)).python == "3.12"
+    assert load({"tensorflow": "2.21.0"}, replace(PROJECT, requires_python=None)).python == "3.13"
+    assert load({"tensorflow": "2.15.1"}).python == "3.11"
+
+
+def test_exact_python_pin_carries_into_the_base_tag():
+    s = load(tf(python="3.11.9"))
+    assert s.python == "3.11.9"
+    assert s.base_image == "python:3.11.9-slim-bookworm"
+    assert s.targets[0].python == "3.11.9" and s.targets[0].python_minor == "3.11"
+
+
+def test_patch_release_matches_its_line():
+    s = load({"tensorflow": "2.15.1", "python": "3.11"})
+    (target,) = s.targets
+    assert target.line == "2.15" and target.tf_requirement == "tensorflow-cpu==2.15.1"
+    assert load({"tensorflow": "==2.16.2"}).tensorflow == "2.16.2"
+
+
+def test_unknown_newer_tensorflow_is_cpu_with_a_warning():
+    s = load({"tensorflow": "2.22.0"}, replace(PROJECT, requires_python=None))
+    assert s.python == "3.13"  # assumed from the newest known line
+    (target,) = s.targets
+    assert target.known is False and target.tf_requirement == "tensorflow-cpu==2.22.0"
+    (warning,) = s.warnings
+    assert "2.22.0" in warning and "\n" not in warning
+
+
+def test_environment_overrides_base_image():
+    s = load(tf(**{"base-image": "python:3.12-slim"}), environ={"AICONTAINER_BASE_IMAGE": "127.0.0.1:5000/library/python:3.12-slim-bookworm"})
+    assert s.base_image == "127.0.0.1:5000/library/python:3.12-slim-bookworm"
+    assert s.base_image_from_env
+    assert s.key("base-image") == "AICONTAINER_BASE_IMAGE"
+    # an empty variable does not count
+    s = load(tf(), environ={"AICONTAINER_BASE_IMAGE": ""})
+    assert s.base_image == "python:3.12-slim-bookworm" and not s.base_image_from_env
+
+
+@pytest.mark.parametrize(
+    ("spec", "transport"),
+    [
+        ("python:3.11-slim-bookworm", "docker"),
+        ("docker.io/library/python:3.11@sha256:" + "a" * 64, "docker"),
+        ("127.0.0.1:5000/library/python:3.11-slim", "docker"),
+        ("localhost:5000/python", "docker"),
+        ("docker://python:3.11", "docker"),
+        ("[::1]:5000/python:3.11", "docker"),
+        ("oci:images/python:3.11", "oci"),
+        ("oci-archive:/tmp/python.tar", "oci-archive"),
+        ("docker-archive:python.tar:python:3.11", "docker-archive"),
+    ],
+)
+def test_base_image_forms(spec, transport):
+    s = load(tf(**{"base-image": spec}))
+    assert s.base_image == spec and s.base_image_transport == transport
+    assert base_image_problem(spec) is None
+
+
+def test_target_overrides():
+    table = tf(env={"A": "1", "B": "2"}, labels={"team": "ml"}, include=["models/*.keras"], dependencies=["pillow"])
+    overrides = {
+        "accelerator": "cuda",
+        "env": {"B": "3"},
+        "image-include": [{"source": "weights/big.h5", "destination": "/models/big.h5"}],
+        "image-dependencies": ["nvidia-ml-py"],
+        # hatchling's own options: ignored by us
+        "dependencies": ["hatch-aicontainer"],
+        "include": ["src"],
+        "exclude": ["tests"],
+        "hooks": {"custom": {}},
+        "versions": ["standard"],
+        "directory": "dist",
+        "reproducible": True,
+    }
+    s = load(table, target_overrides=overrides, target_name="container")
+    assert s.accelerator == "cuda"
+    assert dict(s.env) == {"A": "1", "B": "3", "NVIDIA_VISIBLE_DEVICES": "all", "NVIDIA_DRIVER_CAPABILITIES": "compute,utility"}
+    assert dict(s.labels) == {"team": "ml"}
+    assert s.include == (IncludeSpec("weights/big.h5", "/models/big.h5"),)
+    assert s.dependencies == ("nvidia-ml-py",)
+    (target,) = s.targets
+    assert target.tf_requirement == "tensorflow[and-cuda]==2.16.1" and (target.cuda, target.cudnn) == ("12.3", "8.9")
+    assert s.key("accelerator") == f"{TGT}.accelerator"
+    assert s.key("include") == f"{TGT}.image-include"
+    assert s.key("python") == f"{T}.python"
+    assert any("image-include" in w for w in s.warnings)  # `include` there is hatchling's
+
+
+def test_target_name_in_keys():
+    with pytest.raises(ConfigError) as info:
+        load(tf(), target_overrides={"python": "3.13"}, target_name="container-gpu")
+    assert str(info.value).startswith('tool.hatch.build.targets.container-gpu.python = "3.13": ')
+
+
+def test_every_hatchling_option_is_exempt():
+    overrides = {name: None for name in HATCHLING_TARGET_OPTIONS}
+    assert load(tf(), target_overrides=overrides).python == "3.12"
+
+
+def test_multi_platform_targets():
+    s = load(tf(platforms=["linux/amd64", "linux/arm64/v8"]))
+    assert [t.tf_requirement for t in s.targets] == ["tensorflow-cpu==2.16.1", "tensorflow==2.16.1"]
+    assert s.target_for(Platform("linux", "arm64", "v8")).tf_distribution == "tensorflow"
+
+
+def test_cuda_keeps_user_nvidia_env():
+    s = load(tf(accelerator="cuda", env={"NVIDIA_VISIBLE_DEVICES": "0"}))
+    assert s.env["NVIDIA_VISIBLE_DEVICES"] == "0" and s.env["NVIDIA_DRIVER_CAPABILITIES"] == "compute,utility"
+
+
+def test_image_settings_resolved():
+    s = load(
+        tf(
+            entrypoint=["example-project", "serve"],
+            cmd=["--port", ""],
+            env={"TF_CPP_MIN_LOG_LEVEL": "2"},
+            workdir="/srv/app/",
+            user="app:app",
+            labels={"org.example.team": "ml"},
+            ports=[8080, "9090", "53/udp", "8080/tcp"],
+            include=["models/*.keras", "data/vocab.txt", "./assets/", {"source": "conf/**/*.toml", "destination": "/etc/app"}],
+            dependencies=["gunicorn>=22", "pillow"],
+            **{
+                "index-url": "https://pypi.example.com/simple",
+                "extra-index-urls": ["https://download.example.com/simple"],
+                "find-links": ["wheels/"],
+                "compression": "zstd",
+                "compression-level": 19,
+            },
+            name="registry.example.com/team/example-project",
+            tags=["{version}", "{version}-py{python}-tf{tensorflow}-{accelerator}", "latest"],
+            healthcheck={"test": ["python", "-m", "example_project.health"], "interval": "30s", "timeout": "500ms", "start-period": "1m30s", "retries": 3},
+        )
+    )
+    assert s.entrypoint == ("example-project", "serve") and s.cmd == ("--port", "")
+    assert s.workdir == "/srv/app" and s.user == "app:app"
+    assert s.ports == ("8080/tcp", "9090/tcp", "53/udp")
+    assert s.include == (
+        IncludeSpec("models/*.keras", "/srv/app/models"),
+        IncludeSpec("data/vocab.txt", "/srv/app/data/vocab.txt"),
+        IncludeSpec("assets", "/srv/app/assets"),
+        IncludeSpec("conf/**/*.toml", "/etc/app"),
+    )
+    assert s.include[3].destination_for("conf/a/b.toml") == "/etc/app/a/b.toml"
+    assert s.include[2].destination_for("assets/x/y.png") == "/srv/app/assets/x/y.png"
+    assert s.include[1].destination_for("data/vocab.txt") == "/srv/app/data/vocab.txt"
+    assert s.dependencies == ("gunicorn>=22", "pillow")
+    assert s.index_url == "https://pypi.example.com/simple"
+    assert s.compression == "zstd" and s.compression_level == 19
+    assert s.name == "registry.example.com/team/example-project"
+    assert s.render_tags() == ("1.2.0", "1.2.0-py3.12-tf2.16.1-cpu", "latest")
+    assert s.healthcheck == Healthcheck(("CMD", "python", "-m", "example_project.health"), 30 * 10**9, 500 * 10**6, 90 * 10**9, 3)
+    assert dict(s.healthcheck) == {
+        "Test": ["CMD", "python", "-m", "example_project.health"],
+        "Interval": 30 * 10**9,
+        "Timeout": 500 * 10**6,
+        "StartPeriod": 90 * 10**9,
+        "Retries": 3,
+    }
+
+
+def test_tags_sanitize_local_versions():
+    s = load(tf(tags=["{version}", "{name}-{platform}"], platforms=["linux/amd64", "linux/arm64"]), replace(PROJECT, version="1.0+g1234"))
+    assert s.render_tags() == ("1.0-g1234", "example-project-amd64-arm64")
+
+
+def test_project_tensorflow_requirement_admits_the_pin():
+    project = replace(PROJECT, dependencies=("tensorflow>=2.15,<2.17", "numpy"))
+    assert load(tf(), project).tensorflow == "2.16.1"
+    # a requirement whose marker does not apply to the Linux target is not a constraint
+    project = replace(PROJECT, dependencies=("tensorflow<2.0; sys_platform == 'darwin'", "tensorflow-cpu>=2.16; platform_machine == 'x86_64'"))
+    assert load(tf(), project).tensorflow == "2.16.1"
+
+
+def test_ranges_are_refused_unless_the_caller_resolves_them():
+    with pytest.raises(ConfigError, match="needs resolution at lock time"):
+        load({"tensorflow": "~=2.16.0"})
+    s = load({"tensorflow": "~=2.16.0"}, allow_ranges=True)
+    assert (s.tensorflow, s.tensorflow_spec, s.targets, s.is_resolved) == (None, "~=2.16.0", (), False)
+    assert s.python == "3.12"
+    resolved = load({"tensorflow": "~=2.16.0"}, resolved_tensorflow="2.16.2")
+    assert resolved.tensorflow == "2.16.2" and resolved.tensorflow_spec == "~=2.16.0" and resolved.python == s.python
+    assert resolved.targets[0].tf_requirement == "tensorflow-cpu==2.16.2"
+    wide = load({"tensorflow": ">=2.15"}, replace(PROJECT, requires_python=None), allow_ranges=True)
+    assert wide.python == "3.13" and wide.warnings == ()
+    newer = load({"tensorflow": ">=2.15"}, replace(PROJECT, requires_python=None), resolved_tensorflow="2.22.0")
+    assert newer.python == "3.13" and newer.targets[0].known is False and newer.warnings
+    # only newer-than-known releases: allowed for CPU, with a warning
+    future = load({"tensorflow": ">=2.22"}, replace(PROJECT, requires_python=None), allow_ranges=True)
+    assert future.python == "3.13" and future.warnings
+
+
+def test_settings_are_frozen():
+    s = load(tf())
+    with pytest.raises(AttributeError):
+        s.python = "3.11"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        s.env["X"] = "1"  # type: ignore[index]
+
+
+# --- invalid settings: one line naming the key and the value ------------------------------------
+
+# (id, table, extra load() kwargs, key the message starts with, value as shown (None: no value), fragment)
+INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, str | None, str]] = [
+    ("py313-tf216", tf(python="3.13"), {}, f"{T}.python", '"3.13"', "allowed: 3.9, 3.10, 3.11, 3.12"),
+    ("py39-tf221", {"tensorflow": "2.21.0", "python": "3.9"}, {"project": replace(PROJECT, requires_python=None)}, f"{T}.python", '"3.9"', "allowed: 3.10, 3.11, 3.12, 3.13"),
+    ("cuda-tf213", {"tensorflow": "2.13.0", "python": "3.11", "accelerator": "cuda"}, {}, f"{T}.accelerator", '"cuda"', "first shipped in 2.14"),
+    ("cuda-arm64", tf(accelerator="cuda", platforms=["linux/arm64"]), {}, f"{T}.accelerator", '"cuda"', 'not available for platform "linux/arm64"'),
+    ("cuda-unknown-tf", {"tensorflow": "2.99.0", "accelerator": "cuda"}, {}, f"{T}.accelerator", '"cuda"', "CUDA/cuDNN versions are unknown"),
+    ("accelerator-gpu", tf(accelerator="gpu"), {}, f"{T}.accelerator", '"gpu"', 'allowed: "cpu", "cuda"'),
+    ("accelerator-type", tf(accelerator=True), {}, f"{T}.accelerator", "true", "must be a string"),
+    ("entrypoint-empty", tf(entrypoint=[]), {}, f"{T}.entrypoint", "[]", "must not be empty"),
+    ("entrypoint-empty-item", tf(entrypoint=[""]), {}, f"{T}.entrypoint[0]", '""', "must not be empty"),
+    ("entrypoint-string", tf(entrypoint="example-project"), {}, f"{T}.entrypoint", '"example-project"', "must be an array of strings"),
+    ("entrypoint-int-item", tf(entrypoint=["app", 3]), {}, f"{T}.entrypoint[1]", "3", "must be a string"),
+    ("cmd-string", tf(cmd="--port 8080"), {}, f"{T}.cmd", '"--port 8080"', "must be an array of strings"),
+    ("env-int", tf(env={"WORKERS": 4}), {}, f"{T}.env.WORKERS", "4", 'values must be strings, not an integer (write "4")'),
+    ("env-bool", tf(env={"DEBUG": True}), {}, f"{T}.env.DEBUG", "true", "values must be strings"),
+    ("env-bad-name", tf(env={"1BAD": "x"}), {}, f'{T}.env.1BAD', '"x"', "not a valid environment variable name"),
+    ("env-not-table", tf(env=["A=1"]), {}, f"{T}.env", '["A=1"]', "must be a table of strings"),
+    ("labels-int", tf(labels={"build": 7}), {}, f"{T}.labels.build", "7", "values must be strings"),
+    ("port-zero", tf(ports=[0]), {}, f"{T}.ports[0]", "0", "port out of range"),
+    ("port-too-big", tf(ports=[8080, 70000]), {}, f"{T}.ports[1]", "70000", "allowed: port numbers 1–65535"),
+    ("port-proto", tf(ports=["53/sctp"]), {}, f"{T}.ports[0]", '"53/sctp"', "not a port"),
+    ("port-bool", tf(ports=[True]), {}, f"{T}.ports[0]", "true", "must be an integer or a string"),
+    ("ports-not-array", tf(ports=8080), {}, f"{T}.ports", "8080", "must be an array"),
+    ("user-space", tf(user="app user"), {}, f"{T}.user", '"app user"', "not a user name or uid[:gid]"),
+    ("user-trailing-colon", tf(user="1000:"), {}, f"{T}.user", '"1000:"', "not a user name or uid[:gid]"),
+    ("user-huge-uid", tf(user="99999999999"), {}, f"{T}.user", '"99999999999"', "out of range"),
+    ("user-int", tf(user=1000), {}, f"{T}.user", "1000", "must be a string"),
+    ("base-image-uppercase", tf(**{"base-image": "Python:3.11"}), {}, f"{T}.base-image", '"Python:3.11"', "repository names are lowercase"),
+    ("base-image-space", tf(**{"base-image": "python:3.11 slim"}), {}, f"{T}.base-image", '"python:3.11 slim"', "not an image reference"),
+    ("base-image-url", tf(**{"base-image": "https://ghcr.io/python:3.11"}), {}, f"{T}.base-image", '"https://ghcr.io/python:3.11"', "no URL scheme"),
+    ("base-image-oci-no-path", tf(**{"base-image": "oci:"}), {}, f"{T}.base-image", '"oci:"', "needs a path"),
+    ("base-image-bad-digest", tf(**{"base-image": "python@sha256:abc"}), {}, f"{T}.base-image", '"python@sha256:abc"', "not an image reference"),
+    ("base-image-env", tf(), {"environ": {"AICONTAINER_BASE_IMAGE": "not a ref"}}, "AICONTAINER_BASE_IMAGE (environment; overrides tool.aicontainer.base-image)", '"not a ref"', "not an image reference"),
+    ("include-parent", tf(include=["../secrets.txt"]), {}, f"{T}.include[0]", '"../secrets.txt"', "must stay inside the project root"),
+    ("include-hidden-parent", tf(include=["models/../../x"]), {}, f"{T}.include[0]", '"models/../../x"', "must stay inside the project root"),
+    ("include-absolute", tf(include=["/etc/passwd"]), {}, f"{T}.include[0]", '"/etc/passwd"', "must be relative to the project root"),
+    ("include-table-parent", tf(include=[{"source": "../x"}]), {}, f"{T}.include[0].source", '"../x"', "must stay inside the project root"),
+    ("include-dest-relative", tf(include=[{"source": "m.h5", "destination": "models/m.h5"}]), {}, f"{T}.include[0].destination", '"models/m.h5"', "must be an absolute path"),
+    ("include-unknown-key", tf(include=[{"source": "m.h5", "dest": "/m.h5"}]), {}, f"{T}.include[0].dest", '"/m.h5"', f"did you mean {T}.include[0].destination?"),
+    ("include-no-source", tf(include=[{"destination": "/m.h5"}]), {}, f"{T}.include[0]", '{ destination = "/m.h5" }', "missing source"),
+    ("include-int", tf(include=[5]), {}, f"{T}.include[0]", "5", "must be a string or a table"),
+    ("include-whole-project", tf(include=["."]), {}, f"{T}.include[0]", '"."', "names the whole project"),
+    ("unknown-key", tf(**{"bas-image": "python:3.11"}), {}, f"{T}.bas-image", '"python:3.11"', f"unknown key; did you mean {T}.base-image?"),
+    ("unknown-snake-case", tf(base_image="python:3.11"), {}, f"{T}.base_image", '"python:3.11"', f"(keys are kebab-case); did you mean {T}.base-image?"),
+    ("unknown-no-suggestion", tf(zzz=1), {}, f"{T}.zzz", "1", "unknown key; allowed: python, tensorflow"),
+    ("unknown-target-key", tf(), {"target_overrides": {"acelerator": "cuda"}}, f"{TGT}.acelerator", '"cuda"', f"did you mean {TGT}.accelerator?"),
+    ("target-name-in-main-table", tf(**{"image-include": ["m.h5"]}), {}, f"{T}.image-include", '["m.h5"]', f"did you mean {T}.include?"),
+    ("target-python", tf(), {"target_overrides": {"python": "3.13"}}, f"{TGT}.python", '"3.13"', "does not support Python 3.13"),
+    ("target-env-int", tf(env={"A": "1"}), {"target_overrides": {"env": {"B": 2}}}, f"{TGT}.env.B", "2", "values must be strings"),
+    ("target-image-include", tf(), {"target_overrides": {"image-include": ["../x"]}}, f"{TGT}.image-include[0]", '"../x"', "inside the project root"),
+    ("python-float", tf(python=3.11), {}, f"{T}.python", "3.11", "must be a string"),
+    ("python-major-only", tf(python="3"), {}, f"{T}.python", '"3"', "not a Python version"),
+    ("python-2", tf(python="2.7"), {}, f"{T}.python", '"2.7"', "not a Python version"),
+    ("python-outside-requires", tf(python="3.9"), {}, f"{T}.python", '"3.9"', 'outside project.requires-python = ">=3.10"; allowed: 3.10, 3.11, 3.12'),
+    ("requires-python-excludes-tf", tf(), {"project": replace(PROJECT, requires_python=">=3.13")}, f"{T}.tensorflow", '"2.16.1"', 'none of which project.requires-python = ">=3.13" admits'),
+    ("tensorflow-missing", {"python": "3.11"}, {}, f"{T}.tensorflow", None, "required but not set"),
+    ("tensorflow-float", {"tensorflow": 2.16}, {}, f"{T}.tensorflow", "2.16", "must be a string"),
+    ("tensorflow-older", {"tensorflow": "2.9.0"}, {}, f"{T}.tensorflow", '"2.9.0"', "known lines: 2.10 … 2.21"),
+    ("tensorflow-1x", {"tensorflow": "1.15.5"}, {}, f"{T}.tensorflow", '"1.15.5"', "not a TensorFlow release this plugin knows"),
+    ("tensorflow-garbage", {"tensorflow": "latest"}, {}, f"{T}.tensorflow", '"latest"', "not a version or version range"),
+    ("tensorflow-not-exact", {"tensorflow": "2.16"}, {}, f"{T}.tensorflow", '"2.16"', 'allowed: "2.16.1" (a 2.16 release)'),
+    ("tensorflow-not-exact-ranges", {"tensorflow": "2.17"}, {"allow_ranges": True}, f"{T}.tensorflow", '"2.17"', 'allowed: "2.17.0" or "~=2.17.0"'),
+    ("tensorflow-range-no-release", {"tensorflow": "~=1.15.0"}, {"allow_ranges": True}, f"{T}.tensorflow", '"~=1.15.0"', "admits no TensorFlow release"),
+    ("tensorflow-range-cuda-old", {"tensorflow": "~=2.13.0", "accelerator": "cuda"}, {"allow_ranges": True}, f"{T}.accelerator", '"cuda"', 'got tensorflow = "~=2.13.0"'),
+    ("tensorflow-resolved-outside", {"tensorflow": "~=2.16.0"}, {"resolved_tensorflow": "2.17.0"}, f"{T}.tensorflow", '"~=2.16.0"', "outside this range"),
+    ("tensorflow-outside-project-dep", tf(), {"project": replace(PROJECT, dependencies=("tensorflow>=2.15,<2.16",))}, f"{T}.tensorflow", '"2.16.1"', "outside the project's own requirement"),
+    ("platform-unsupported", tf(platforms=["linux/s390x"]), {}, f"{T}.platforms[0]", '"linux/s390x"', "allowed: linux/amd64, linux/arm64"),
+    ("platform-malformed", tf(platforms=["amd64"]), {}, f"{T}.platforms[0]", '"amd64"', "not a platform"),
+    ("platform-duplicate", tf(platforms=["linux/arm64", "linux/arm64/v8"]), {}, f"{T}.platforms[1]", '"linux/arm64/v8"', "listed twice"),
+    ("platforms-empty", tf(platforms=[]), {}, f"{T}.platforms", "[]", "at least one platform"),
+    ("platforms-string", tf(platforms="linux/amd64"), {}, f"{T}.platforms", '"linux/amd64"', "must be an array of strings"),
+    ("workdir-relative", tf(workdir="app"), {}, f"{T}.workdir", '"app"', "must be an absolute path"),
+    ("workdir-dotdot", tf(workdir="/app/../etc"), {}, f"{T}.workdir", '"/app/../etc"', 'must not contain ".."'),
+    ("dependencies-invalid", tf(dependencies=["numpy >>> 1"]), {}, f"{T}.dependencies[0]", '"numpy >>> 1"', "not a requirement"),
+    ("dependencies-tensorflow", tf(dependencies=["tensorflow==2.15.0"]), {}, f"{T}.dependencies[0]", '"tensorflow==2.15.0"', "TensorFlow is pinned by tool.aicontainer.tensorflow"),
+    ("index-url-ftp", tf(**{"index-url": "ftp://mirror/simple"}), {}, f"{T}.index-url", '"ftp://mirror/simple"', "not a URL"),
+    ("extra-index-urls-string", tf(**{"extra-index-urls": "https://x/simple"}), {}, f"{T}.extra-index-urls", '"https://x/simple"', "must be an array of strings"),
+    ("compression-xz", tf(compression="xz"), {}, f"{T}.compression", '"xz"', "unknown compression"),
+    ("compression-level-range", tf(**{"compression-level": 9}), {}, f"{T}.compression-level", "9", "allowed: an integer 0–3 for gzip"),
+    ("compression-level-string", tf(**{"compression-level": "3"}), {}, f"{T}.compression-level", '"3"', "must be an integer"),
+    ("name-uppercase", tf(name="Example Project"), {}, f"{T}.name", '"Example Project"', "not an image name"),
+    ("name-with-tag", tf(name="example:1.0"), {}, f"{T}.name", '"example:1.0"', "not an image name"),
+    ("tags-placeholder", tf(tags=["{revision}"]), {}, f"{T}.tags[0]", '"{revision}"', "unknown placeholder {revision}"),
+    ("tags-invalid-char", tf(tags=["v1 beta"]), {}, f"{T}.tags[0]", '"v1 beta"', "not a valid tag"),
+    ("tags-braces", tf(tags=["{version"]), {}, f"{T}.tags[0]", '"{version"', "unbalanced braces"),
+    ("healthcheck-duration", tf(healthcheck={"test": "true", "interval": "soon"}), {}, f"{T}.healthcheck.interval", '"soon"', "not a duration"),
+    ("healthcheck-no-test", tf(healthcheck={"interval": "30s"}), {}, f"{T}.healthcheck", '{ interval = "30s" }', "missing test"),
+    ("healthcheck-retries", tf(healthcheck={"test": "true", "retries": -1}), {}, f"{T}.healthcheck.retries", "-1", "must be an integer 0–1000"),
+    ("healthcheck-unknown", tf(healthcheck={"test": "true", "intervall": "30s"}), {}, f"{T}.healthcheck.intervall", '"30s"', f"did you mean {T}.healthcheck.interval?"),
+    ("newline-in-value", tf(user="a\nb"), {}, f"{T}.user", '"a\\nb"', "not a user name"),
+]
+
+
+@pytest.mark.parametrize(("table", "kwargs", "key", "value", "fragment"), [c[1:] for c in INVALID], ids=[c[0] for c in INVALID])
+def test_invalid_settings(table, kwargs, key, value, fragment):
+    kwargs = dict(kwargs)
+    project = kwargs.pop("project", PROJECT)
+    environ = kwargs.pop("environ", {})
+    with pytest.raises(ConfigError) as info:
+        load_settings(table, project, environ, **kwargs)
+    message = str(info.value)
+    assert len(message.splitlines()) == 1, message
+    prefix = f"{key} = {value}: " if value is not None else f"{key}: "
+    assert message.startswith(prefix), message
+    assert fragment in message, message
+    assert "allowed: " in message or "did you mean" in message, message
+
+
+def test_invalid_table_is_large_and_distinct():
+    assert len(INVALID) >= 40
+    assert len({c[0] for c in INVALID}) == len(INVALID)
+    assert len({(c[3], c[4], c[5]) for c in INVALID}) == len(INVALID)
