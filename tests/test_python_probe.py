@@ -1,0 +1,291 @@
+"""probe_python on umoci-built images: /usr/bin vs /usr/local/bin, whiteouts, symlinks, compressions, cache."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import registry_helpers as rh  # noqa: E402
+from registry_helpers import OPAQUE, WHITEOUT, Symlink  # noqa: E402
+
+from hatch_aicontainer.base_image import resolve_base_image  # noqa: E402
+from hatch_aicontainer.errors import BaseImageError  # noqa: E402
+from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
+from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
+from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
+from hatch_aicontainer.python_probe import PythonInfo, _dpkg_version, _upstream, probe_python  # noqa: E402
+
+AMD64 = Platform("linux", "amd64")
+
+
+def dpkg_status(*packages: tuple[str, str], state: str = "install ok installed") -> bytes:
+    stanzas = [
+        f"Package: {name}\nStatus: {state}\nPriority: optional\nVersion: {version}\nDescription: x\n more text\n"
+        for name, version in packages
+    ]
+    return ("\n".join(stanzas) + "\n").encode()
+
+
+DEBIAN = {
+    "usr/bin/python3.11": b"",
+    "usr/bin/python3": Symlink("python3.11"),
+    "var/lib/dpkg/status": dpkg_status(("libc6", "2.36-9"), ("python3.11", "3.11.2-6+deb12u6"), ("python3", "3.11.2-1+b1")),
+}
+SLIM = {
+    "usr/local/bin/python3.12": b"",
+    "usr/local/bin/python3": Symlink("python3.12"),
+    "usr/local/bin/python": Symlink("python3"),
+}
+
+
+@pytest.fixture
+def make(tmp_path):
+    """Build an image with umoci, resolve it from its OCI layout, probe it."""
+    layout = tmp_path / "layout"
+    store = BlobStore(tmp_path / "store")
+    counter = iter(range(1000))
+
+    def build(layers, env=(), **kw):
+        tag = f"t{next(counter)}"
+        rh.build_image(layout, tag, layers, env=env, **kw)
+        return resolve_base_image(f"oci:{layout}:{tag}", AMD64, store)
+
+    def probe(layers, env=()):
+        return probe_python(build(layers, env), store)
+
+    probe.build = build
+    probe.store = store
+    probe.layout = layout
+    return probe
+
+
+def test_debian_python_in_usr_bin(make):
+    assert make([DEBIAN]) == PythonInfo("3.11.2", "3.11", "/usr/bin/python3.11")
+
+
+def test_slim_python_wins_over_debian_python(make):
+    info = make([DEBIAN, SLIM], env=["PYTHON_VERSION=3.12.7"])
+    assert info == PythonInfo("3.12.7", "3.12", "/usr/local/bin/python3.12")
+
+
+def test_python_version_that_does_not_match_the_interpreter_is_ignored(make):
+    info = make([DEBIAN], env=["PYTHON_VERSION=3.12.7"])
+    assert info == PythonInfo("3.11.2", "3.11", "/usr/bin/python3.11")
+
+
+def test_highest_minor_in_a_directory(make):
+    layers = [{"usr/bin/python3.9": b"", "usr/bin/python3.13": b"", "usr/bin/python3.11": b"", "usr/bin/python3.13-config": b""}]
+    assert make(layers) == PythonInfo("3.13", "3.13", "/usr/bin/python3.13")
+
+
+def test_whiteout_removes_the_slim_python(make):
+    layers = [DEBIAN, SLIM, {"usr/local/bin/python3.12": WHITEOUT}]
+    assert make(layers, env=["PYTHON_VERSION=3.12.7"]) == PythonInfo("3.11.2", "3.11", "/usr/bin/python3.11")
+
+
+def test_whiteout_of_a_parent_directory(make):
+    assert make([DEBIAN, SLIM, {"usr/local": WHITEOUT}]).executable == "/usr/bin/python3.11"
+
+
+def test_opaque_directory_hides_lower_contents(make):
+    layers = [SLIM, DEBIAN, {"usr/bin": OPAQUE}]
+    assert make(layers, env=["PYTHON_VERSION=3.12.1"]).executable == "/usr/local/bin/python3.12"
+    # the opaque directory hid the Debian python, and the layer after it adds a new one
+    layers = [DEBIAN, {"usr/bin": OPAQUE}, {"usr/bin/python3.13": b""}]
+    assert make(layers) == PythonInfo("3.13", "3.13", "/usr/bin/python3.13")
+
+
+def test_whiteout_then_readded_in_a_later_layer(make):
+    layers = [DEBIAN, {"usr/bin/python3.11": WHITEOUT}, {"usr/bin/python3.11": b"again"}]
+    assert make(layers).executable == "/usr/bin/python3.11"
+
+
+def test_dpkg_status_whiteout(make):
+    layers = [DEBIAN, {"var/lib/dpkg/status": WHITEOUT}]
+    assert make(layers) == PythonInfo("3.11", "3.11", "/usr/bin/python3.11")
+
+
+def test_symlinked_interpreter_resolves_to_the_real_file(make):
+    layers = [DEBIAN, {"usr/local/bin/python3.11": Symlink("/usr/bin/python3.11")}]
+    assert make(layers).executable == "/usr/bin/python3.11"
+    # a link out of the tracked directories is kept as it is
+    layers = [{"opt/py/bin/python3.12": b"", "usr/local/bin/python3.12": Symlink("../../../opt/py/bin/python3.12")}]
+    assert make(layers).executable == "/usr/local/bin/python3.12"
+
+
+def test_dangling_symlink_is_not_an_interpreter(make):
+    layers = [DEBIAN, {"usr/local/bin/python3.12": Symlink("python3.12-gone")}]
+    assert make(layers).executable == "/usr/bin/python3.11"
+
+
+def test_no_python(make):
+    image = make.build([{"etc/os-release": b"ID=x\n", "usr/bin/python2.7": b"", "usr/bin/python3": Symlink("python3.11")}])
+    with pytest.raises(BaseImageError) as info:
+        probe_python(image, make.store)
+    assert str(info.value) == (
+        f'base-image "{image.spec}" has no Python interpreter '
+        "(looked for /usr/local/bin/python3.N and /usr/bin/python3.N)"
+    )
+
+
+def test_everything_whited_out_is_no_python(make):
+    image = make.build([DEBIAN, {"usr/bin/python3.11": WHITEOUT}])
+    with pytest.raises(BaseImageError, match="has no Python interpreter"):
+        probe_python(image, make.store)
+
+
+def test_probe_is_cached_by_manifest_digest(make):
+    image = make.build([DEBIAN])
+    first = probe_python(image, make.store)
+    cache_file = make.store.root / "probes" / (image.manifest_digest.split(":")[1] + ".json")
+    assert json.loads(cache_file.read_text())["executable"] == "/usr/bin/python3.11"
+    # the layers are not read again: remove them from the store
+    for layer in image.layers:
+        make.store.path(layer.descriptor.digest).unlink()
+    assert probe_python(image, make.store) == first
+    # a broken cache entry means a rescan (which now finds the layers missing)
+    cache_file.write_text("{broken")
+    with pytest.raises(BaseImageError, match="not in the cache"):
+        probe_python(image, make.store)
+
+
+def test_zstd_and_plain_tar_layers(make, tmp_path):
+    image = make.build([DEBIAN, SLIM], env=["PYTHON_VERSION=3.12.3"])
+    zstd_layout = tmp_path / "zstd"
+    rh.skopeo_copy(f"oci:{make.layout}:t0", f"oci:{zstd_layout}:z", "--dest-compress-format", "zstd")
+    store = BlobStore(tmp_path / "zstd-store")
+    zimage = resolve_base_image(f"oci:{zstd_layout}:z", AMD64, store)
+    assert {layer.descriptor.media_type for layer in zimage.layers} == {mt.OCI_LAYER_ZSTD}
+    assert probe_python(zimage, store) == PythonInfo("3.12.3", "3.12", "/usr/local/bin/python3.12")
+
+    archive = tmp_path / "saved.tar"
+    rh.skopeo_copy(f"oci:{make.layout}:t0", f"docker-archive:{archive}:x/y:z")
+    store = BlobStore(tmp_path / "tar-store")
+    timage = resolve_base_image(f"docker-archive:{archive}", AMD64, store)
+    assert {layer.descriptor.media_type for layer in timage.layers} == {mt.OCI_LAYER_TAR}
+    assert probe_python(timage, store) == probe_python(image, make.store)
+
+
+@pytest.mark.parametrize(
+    ("version", "upstream"),
+    [("3.11.2-6+deb12u6", "3.11.2"), ("1:3.12.0~rc1-1", "3.12.0"), ("3.13.5-2", "3.13.5"), ("3.9", "3.9"), ("x", None)],
+)
+def test_upstream_version(version, upstream):
+    assert _upstream(version) == upstream
+
+
+def test_dpkg_status_parsing():
+    status = dpkg_status(("python3.11-minimal", "3.11.4-1"), ("python3.11", "3.11.2-6")).decode()
+    assert _dpkg_version(status, "3.11") == "3.11.2"  # the python3.11 package first
+    assert _dpkg_version(dpkg_status(("python3.11-minimal", "3.11.4-1")).decode(), "3.11") == "3.11.4"
+    removed = dpkg_status(("python3.11", "3.11.2-6"), state="deinstall ok config-files").decode()
+    assert _dpkg_version(removed, "3.11") is None
+    assert _dpkg_version(status, "3.12") is None
+
+
+@pytest.mark.e2e
+def test_real_debian_base_image(python_base_layout, tmp_path):
+    """The debootstrap-made bookworm base (tests/base_images.py): Debian's own Python 3.11."""
+    store = BlobStore(tmp_path / "store")
+    image = resolve_base_image(python_base_layout.spec, AMD64, store)
+    info = probe_python(image, store)
+    assert info.minor == "3.11"
+    assert info.executable == "/usr/bin/python3.11"
+    assert info.version.startswith("3.11.") and info.version != "3.11"
+
+
+# -- hand-made layers: cases umoci cannot write ----------------------------------------------
+
+
+def _tar(entries, *, trailer: bool = True) -> bytes:
+    """entries: (name, "file"|"dir"|"symlink"|"hardlink", data or link target)."""
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, kind, value in entries:
+            info = tarfile.TarInfo(name)
+            if kind == "file":
+                info.size = len(value)
+                tar.addfile(info, io.BytesIO(value))
+                continue
+            info.type = {"dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE, "hardlink": tarfile.LNKTYPE}[kind]
+            if kind != "dir":
+                info.linkname = value
+            tar.addfile(info)
+        if not trailer:
+            end = buffer.tell()
+    data = buffer.getvalue()
+    if not trailer:  # cut the last file's padding and the end-of-archive blocks, as umoci 0.4.7 does
+        last_size = len(entries[-1][2])
+        data = data[: end - (-last_size % 512)]
+    return data
+
+
+def _image(store: BlobStore, layers: list[bytes], compress=None):
+    import gzip
+
+    from hatch_aicontainer.base_image import BaseImage
+    from hatch_aicontainer.oci.descriptor import Descriptor, Layer
+
+    built = []
+    for raw in layers:
+        blob = gzip.compress(raw, mtime=0) if compress == "gzip" else raw
+        digest, size = store.put_bytes(blob)
+        diff_id, _ = store.put_bytes(raw)
+        media_type = mt.OCI_LAYER_GZIP if compress == "gzip" else mt.OCI_LAYER_TAR
+        built.append(Layer(Descriptor(media_type, digest, size), diff_id))
+    manifest_digest, _ = store.put_bytes(json.dumps([layer.descriptor.digest for layer in built]).encode())
+    return BaseImage("hand-made", "hand-made", manifest_digest, None, {"config": {}}, tuple(built))
+
+
+def test_layer_without_tar_trailer(tmp_path):
+    store = BlobStore(tmp_path / "store")
+    raw = _tar([("usr/bin/python3.11", "file", b""), ("var/lib/dpkg/status", "file", DEBIAN["var/lib/dpkg/status"])],
+               trailer=False)
+    assert len(raw) % 512 != 0
+    image = _image(store, [raw], compress="gzip")
+    assert probe_python(image, store) == PythonInfo("3.11.2", "3.11", "/usr/bin/python3.11")
+
+
+def test_file_replacing_a_directory_and_hardlinks(tmp_path):
+    store = BlobStore(tmp_path / "store")
+    lower = _tar([("usr/local/bin/python3.12", "file", b"py"), ("./usr/bin/python3.10", "file", b"")])
+    # a regular file where the directory usr/local/bin was hides everything under it
+    upper = _tar([("usr/local/bin", "file", b"not a directory anymore")])
+    assert probe_python(_image(store, [lower, upper]), store).executable == "/usr/bin/python3.10"
+    # a hard link counts as a regular file
+    linked = _tar([("opt/python", "file", b"x"), ("usr/bin/python3.14", "hardlink", "opt/python")])
+    store2 = BlobStore(tmp_path / "store2")
+    assert probe_python(_image(store2, [linked], compress="gzip"), store2) == PythonInfo("3.14", "3.14", "/usr/bin/python3.14")
+
+
+def test_absolute_symlink_chain_and_loop(tmp_path):
+    store = BlobStore(tmp_path / "store")
+    chain = _tar([
+        ("usr/bin/python3.12", "file", b""),
+        ("usr/local/bin/python3.12", "symlink", "/usr/local/bin/python3.12-shim"),
+        ("usr/local/bin/python3.12-shim", "symlink", "../../bin/python3.12"),
+        ("usr/local/bin/python3.13", "symlink", "python3.13"),  # a loop: not an interpreter
+    ])
+    info = probe_python(_image(store, [chain]), store)
+    assert info == PythonInfo("3.12", "3.12", "/usr/bin/python3.12")
+
+
+def test_unreadable_layer(tmp_path):
+    store = BlobStore(tmp_path / "store")
+    image = _image(store, [b"\x1f\x8b" + b"not really gzip" * 10])
+    with pytest.raises(BaseImageError, match="is not a readable tar"):
+        probe_python(image, store)
+
+
+@pytest.mark.parametrize("blob", [b"\x1f\x8b\x08\x00" + b"junk" * 10, b"\x28\xb5\x2f\xfd" + b"junk" * 10, b"plain junk" * 100])
+def test_unreadable_layers_of_each_compression(tmp_path, blob):
+    store = BlobStore(tmp_path / "store")
+    with pytest.raises(BaseImageError, match="is not a readable tar"):
+        probe_python(_image(store, [blob]), store)
