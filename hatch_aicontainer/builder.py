@@ -59,6 +59,8 @@ class ContainerBuilder(BuilderInterface):
     def build_standard(self, directory: str, **_build_data: Any) -> str:
         try:
             settings = self.config.image_settings
+            for warning in settings.warnings:
+                self.app.display_warning(f"warning: {warning}")
             with tempfile.TemporaryDirectory(prefix="aicontainer-wheel-") as scratch:
                 wheel = self._build_wheel(Path(scratch))
                 result = make_image(self.metadata, self.root, settings, wheel, Path(directory), self.app)

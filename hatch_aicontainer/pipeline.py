@@ -20,7 +20,7 @@ from pathlib import Path
 
 from . import __version__
 from .base_image import BaseImage, resolve_base_image
-from .compat import Target, check_target
+from .compat import Target
 from .errors import BaseImageError, ConfigError
 from .installer import install_lock, install_wheel
 from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
@@ -113,7 +113,7 @@ def _build_platform(
     revision: str | None,
     log: Log,
 ) -> PlatformImage:
-    target = check_target(settings.python, settings.tensorflow, settings.accelerator, platform)
+    target = settings.target_for(platform)
     log(f"[{platform}] base image {settings.base_image}")
     base = resolve_base_image(settings.base_image, platform, store)
     python = probe_python(base, store)
@@ -241,14 +241,14 @@ def _include_layer(settings: Settings, project: ProjectInfo, store: BlobStore, l
 
 
 def include_entries(specs: Sequence[IncludeSpec], root: Path) -> list[LayerEntry]:
-    """Layer entries for ``include``: a path keeps its name at the destination,
-    a glob puts each match inside the destination directory."""
+    """Layer entries for ``include`` (placement rules: ``IncludeSpec.destination_for``)."""
     entries: list[LayerEntry] = []
     for spec in specs:
-        if any(c in spec.source for c in "*?["):
-            placed = [(match, f"{spec.destination.rstrip('/')}/{match.name}") for match in sorted(root.glob(spec.source))]
+        if spec.is_glob:
+            matches = [match for match in sorted(root.glob(spec.source)) if match.is_file()]
         else:
-            placed = [(root / spec.source, spec.destination)] if (root / spec.source).exists() else []
+            matches = [root / spec.source] if (root / spec.source).exists() else []
+        placed = [(match, spec.destination_for(match.relative_to(root).as_posix())) for match in matches]
         if not placed:
             raise ConfigError(f"tool.aicontainer.include: {spec.source!r} matches no file in the project")
         for source, destination in placed:

@@ -24,10 +24,9 @@ def project_info(metadata: Any, root: str | Path) -> ProjectInfo:
     )
 
 
-def tool_table(metadata: Any) -> dict[str, Any]:
-    """``[tool.aicontainer]`` of pyproject.toml (empty when absent)."""
-    table = metadata.config.get("tool", {}).get("aicontainer", {})
-    return table if isinstance(table, dict) else {"": table}
+def tool_table(metadata: Any) -> Any:
+    """``[tool.aicontainer]`` of pyproject.toml (empty when absent; load_settings checks its type)."""
+    return metadata.config.get("tool", {}).get("aicontainer", {})
 
 
 def source_url(metadata: Any) -> str | None:
