@@ -366,7 +366,7 @@ def _assemble(
             f'base-image "{spec}" is inconsistent: {len(raw_layers)} layers but {len(diff_ids)} diff_ids in its config'
         )
     layers = []
-    for raw, diff_id in zip(raw_layers, diff_ids):
+    for raw, diff_id in zip(raw_layers, diff_ids, strict=True):
         layer = _relabel(spec, raw, diff_id)
         source.blob(layer.descriptor.digest)
         layers.append(layer)
@@ -582,7 +582,7 @@ def _from_docker_entry(
             f'base-image "{spec}" is inconsistent: {len(layer_names)} layers but {len(diff_ids)} diff_ids in its config'
         )
     layers: list[Layer] = []
-    for name, diff_id in zip(layer_names, diff_ids):
+    for name, diff_id in zip(layer_names, diff_ids, strict=True):
         try:
             handle = files.open(str(name))
         except FileNotFoundError:

@@ -675,8 +675,13 @@ class RegistryClient:
         status = resp.status_code
         what = repository or "the API"
         if status == 401:
-            if self._get_credentials() is None:
+            creds = self._get_credentials()
+            if creds is None:
                 raise self._needs_credentials(what)
+            method = resp.request.method if resp.request is not None else "GET"
+            if self._tokens and not self._basic and method in ("POST", "PUT", "PATCH", "DELETE"):
+                # the token service accepted the credentials but granted no push
+                raise RegistryAuthError(f"registry {self.host} denied {creds.username} push access to {what} (401)")
             raise RegistryAuthError(f"registry {self.host} refused the credentials for {what} (401)")
         if status == 403:
             raise RegistryAuthError(f"registry {self.host} denied access to {what} (403)")

@@ -226,7 +226,8 @@ def _b64url(data: bytes) -> str:
 class TokenServer:
     """A Docker-style token service (``GET /token?service=&scope=``) signing RS256 JWTs.
 
-    Users with the right Basic credentials get every action they ask for;
+    Users with the right Basic credentials get every action they ask for
+    (only ``pull`` on ``read_only`` repositories);
     anonymous callers get ``pull`` on ``public_repositories`` only (as Docker
     Hub does), everything else is granted nothing. Wrong credentials -> 401.
     ``calls`` records (username or None, [scopes]) per request.
@@ -244,7 +245,9 @@ class TokenServer:
 
         directory.mkdir(parents=True, exist_ok=True)
         self.username, self.password = username, password
+        self.refresh_token = f"refresh-{password}"
         self.public = set(public_repositories)
+        self.read_only: set[str] = set()  # repositories the user may pull but not push
         self.calls: list[tuple[str | None, list[str]]] = []
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test token signer")])
@@ -321,10 +324,36 @@ class TokenServer:
                 for scope in scopes:
                     kind, name, actions = scope.split(":")
                     wanted = actions.split(",")
-                    granted = wanted if user else [a for a in wanted if a == "pull" and name in server.public]
+                    if user:
+                        granted = [a for a in wanted if a == "pull" or name not in server.read_only]
+                    else:
+                        granted = [a for a in wanted if a == "pull" and name in server.public]
                     access.append({"type": kind, "name": name, "actions": granted})
                 token = server._jwt(access)
                 body = json.dumps({"token": token, "access_token": token, "expires_in": 300}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):  # noqa: N802  (OAuth2 refresh-token grant, as Docker Hub offers)
+                length = int(self.headers.get("Content-Length") or 0)
+                form = parse_qs(self.rfile.read(length).decode())
+                scopes = " ".join(form.get("scope", [])).split()
+                token_ok = form.get("grant_type") == ["refresh_token"] and form.get("refresh_token") == [
+                    server.refresh_token
+                ]
+                server.calls.append(("<refresh>" if token_ok else "<bad refresh>", scopes))
+                if not token_ok or form.get("service") != [server.service]:
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                access = []
+                for scope in scopes:
+                    kind, name, actions = scope.split(":")
+                    access.append({"type": kind, "name": name, "actions": actions.split(",")})
+                body = json.dumps({"access_token": server._jwt(access), "expires_in": 300}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

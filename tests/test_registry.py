@@ -305,6 +305,18 @@ def test_token_auth_private_repository(token_registry, tmp_path):
     assert tokens.calls[calls_before:] == [("bob", ["repository:private/app:pull"])]
 
 
+def test_token_auth_with_oauth_refresh_token(token_registry):
+    reg, tokens = token_registry
+    with client(reg.host, credentials=Credentials("<token>", "", identity_token=tokens.refresh_token)) as c:
+        assert c.get_manifest("private/app", "small")[1] == mt.OCI_MANIFEST
+    assert tokens.calls[-1] == ("<refresh>", ["repository:private/app:pull"])
+    bad = Credentials("<token>", "", identity_token="refresh-wrong-5Tb")
+    with client(reg.host, credentials=bad) as c, pytest.raises(RegistryAuthError) as info:
+        c.get_manifest("private/app", "small")
+    assert str(info.value) == f"registry {reg.host} refused the credentials for private/app (401)"
+    assert "refresh-wrong-5Tb" not in str(info.value)
+
+
 # -- pushing --------------------------------------------------------------------------------
 
 
@@ -348,6 +360,10 @@ def test_push_with_token_auth(token_registry, tmp_path):
     assert ("bob", ["repository:team/pushed:pull,push", "repository:library/python:pull"]) in tokens.calls
     with client(reg.host, credentials=None) as c, pytest.raises(RegistryAuthError):
         c.upload_blob("team/other", digests[0], store)
+    tokens.read_only.add("team/readonly")
+    with client(reg.host, credentials=Credentials("bob", PASSWORD)) as c, pytest.raises(RegistryAuthError) as info:
+        c.upload_blob("team/readonly", digests[0], store)
+    assert str(info.value) == f"registry {reg.host} denied bob push access to team/readonly (401)"
 
 
 def test_push_is_refused_without_credentials(htpasswd_registry, tmp_path):
