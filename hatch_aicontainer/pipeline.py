@@ -229,15 +229,24 @@ def _app_layer(
 ) -> Layer:
     tree = scratch / "app"
     install_wheel(wheel, inputs, tree)
-    entries = installed_tree_entries(tree, python.minor)
-    uid, gid = _numeric_owner(settings.user)
-    entries.append(LayerEntry(path=settings.workdir.strip("/"), kind="dir", mode=0o755, uid=uid, gid=gid))
+    entries = installed_tree_entries(tree, python.minor) + [workdir_entry(settings)]
     return write_layer(entries, store, **layer_options)
+
+
+def workdir_entry(settings: Settings) -> LayerEntry:
+    """The working directory, owned by the image's user so it can write there (HOME)."""
+    uid, gid = _numeric_owner(settings.user)
+    return LayerEntry(path=settings.workdir.strip("/"), kind="dir", mode=0o755, uid=uid, gid=gid)
 
 
 def _include_layer(settings: Settings, project: ProjectInfo, store: BlobStore, layer_options: dict) -> Layer | None:
     entries = include_entries(settings.include, project.root)
-    return write_layer(entries, store, **layer_options) if entries else None
+    if not entries:
+        return None
+    # A later layer's implicit parent directory would hand the workdir back to root.
+    workdir = workdir_entry(settings)
+    entries = [entry for entry in entries if entry.path != workdir.path] + [workdir]
+    return write_layer(entries, store, **layer_options)
 
 
 def include_entries(specs: Sequence[IncludeSpec], root: Path) -> list[LayerEntry]:

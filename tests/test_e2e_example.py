@@ -97,6 +97,12 @@ def test_docker_loads_and_runs_it(built, docker_engine):
         env=docker_engine.env, capture_output=True, text=True, timeout=900,
     )
     assert whoami.stdout.strip() == "10001"
+    home = subprocess.run(
+        ["docker", "run", "--rm", "--network", "none", "--entrypoint", "sh", "example-project:0.1.0",
+         "-c", 'touch "$HOME/written" && echo "$HOME"'],
+        env=docker_engine.env, capture_output=True, text=True, timeout=900,
+    )
+    assert home.returncode == 0 and home.stdout.strip() == "/app", home.stderr
 
 
 def test_same_inputs_same_digest(built, tmp_path, plugin_wheelhouse, base_image_ref):
