@@ -21,7 +21,7 @@ from pathlib import Path
 from . import __version__
 from .base_image import BaseImage, resolve_base_image
 from .compat import Target
-from .errors import BaseImageError, ConfigError
+from .errors import BaseImageError, ConfigError, ResolveError
 from .installer import install_lock, install_wheel
 from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
 from .naming import archive_name, image_labels, render_tags
@@ -115,7 +115,7 @@ def _build_platform(
 ) -> PlatformImage:
     target = settings.target_for(platform)
     log(f"[{platform}] base image {settings.base_image}")
-    base = resolve_base_image(settings.base_image, platform, store)
+    base = resolve_base_image(settings.base_image, platform, store, root=project.root)
     python = probe_python(base, store)
     check_python_pin(settings, python, base)
     log(f"[{platform}] base Python {python.version} at {python.executable}")
@@ -126,7 +126,7 @@ def _build_platform(
         platform=platform,
         indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
     )
-    lock = ensure_lock(inputs, lock_path(project.root, platform, settings.accelerator))
+    lock = _lock(settings, inputs, target, lock_path(project.root, platform, settings.accelerator))
     log(f"[{platform}] lock {lock.path.name} ({'reused' if lock.reused else 'resolved'}, {len(lock.packages)} packages)")
 
     layer_options = dict(mtime=mtime, compression=settings.compression, level=settings.compression_level)
@@ -186,6 +186,20 @@ def check_python_pin(settings: Settings, python: PythonInfo, base: BaseImage) ->
             f'python = "{pinned}" but {source} "{base.spec}" provides Python {python.version} '
             f"({python.executable}); use a base image with Python {pinned} or change the pin"
         )
+
+
+def _lock(settings: Settings, inputs: LockInputs, target: Target, path: Path) -> Lock:
+    """ensure_lock, with a missing TensorFlow release reported against the setting."""
+    try:
+        return ensure_lock(inputs, path)
+    except ResolveError as exc:
+        pinned = f"{target.tf_distribution}=={target.tensorflow}"
+        if f"no version of {pinned}" in str(exc) or f"no versions of {pinned}" in str(exc):
+            raise ResolveError(
+                f'{settings.key("tensorflow")} = "{target.tensorflow}": {target.tf_distribution} {target.tensorflow} '
+                f"has no wheel for Python {inputs.python_version} on {inputs.platform} on the package index"
+            ) from None
+        raise
 
 
 def _dependency_layer(

@@ -93,6 +93,8 @@ def summarize_uv_error(stderr: str) -> str:
     lines = []
     for raw in _ANSI.sub("", stderr).splitlines():
         line = raw.strip().lstrip("×╰─▶│├┬ ").strip()
+        if line.lower().startswith("error:"):
+            line = line[len("error:") :].strip()
         if not line or line.startswith(("hint:", "help:", "Using ", "Resolved ", "Prepared ", "Installed ")):
             continue
         lines.append(line)
