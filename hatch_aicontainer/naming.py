@@ -95,9 +95,8 @@ def image_labels(
     if not base.spec.startswith(LOCAL_TRANSPORTS):
         # A local path would make the digest depend on where the base lies.
         labels["org.opencontainers.image.base.name"] = base.spec
-    source = getattr(project, "source_url", None)
-    if source:
-        labels["org.opencontainers.image.source"] = source
+    if project.source_url:
+        labels["org.opencontainers.image.source"] = project.source_url
     if revision:
         labels["org.opencontainers.image.revision"] = revision
     if target.cuda:

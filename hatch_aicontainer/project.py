@@ -21,6 +21,7 @@ def project_info(metadata: Any, root: str | Path) -> ProjectInfo:
         dependencies=tuple(core.dependencies),
         scripts=dict(core.scripts),
         root=Path(root),
+        source_url=source_url(metadata),
     )
 
 

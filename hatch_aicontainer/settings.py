@@ -206,6 +206,7 @@ class ProjectInfo:
     dependencies: tuple[str, ...] = ()
     scripts: Mapping[str, str] = field(default_factory=dict)  #: [project.scripts]: name -> "module:func"
     root: Path = Path(".")
+    source_url: str | None = None  #: [project.urls] Source/Repository/Homepage, for the OCI source label
 
     @property
     def import_name(self) -> str:

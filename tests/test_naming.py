@@ -1,0 +1,46 @@
+"""Archive names, tags and labels derived from settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hatch_aicontainer.errors import ConfigError
+from hatch_aicontainer.naming import archive_name, render_tags
+from hatch_aicontainer.settings import ProjectInfo, load_settings
+
+PROJECT = ProjectInfo(name="Example.Project", version="1.2.0+local.1", requires_python=">=3.10", root=Path("."))
+
+
+def _settings(**table):
+    return load_settings({"python": "3.11", "tensorflow": "2.16.1", **table}, PROJECT, {})
+
+
+def test_archive_name_states_python_tensorflow_accelerator_and_arch():
+    settings = _settings()
+    assert archive_name(settings, PROJECT, settings.targets) == "example_project-1.2.0+local.1-py311-tf2.16.1-cpu-amd64.oci.tar"
+
+
+def test_archive_name_for_several_platforms():
+    settings = _settings(platforms=["linux/amd64", "linux/arm64"])
+    assert archive_name(settings, PROJECT, settings.targets).endswith("-cpu-amd64-arm64.oci.tar")
+
+
+def test_default_tag_is_the_version_made_docker_safe():
+    settings = _settings()
+    assert render_tags(settings, PROJECT, settings.targets[0]) == ("example-project:1.2.0-local.1",)
+
+
+def test_tag_templates_render_every_placeholder():
+    settings = _settings(name="team/svc", tags=["{version}-py{python}-tf{tensorflow}-{accelerator}-{platform}", "latest"])
+    assert render_tags(settings, PROJECT, settings.targets[0]) == (
+        "team/svc:1.2.0-local.1-py3.11-tf2.16.1-cpu-amd64",
+        "team/svc:latest",
+    )
+
+
+def test_a_tag_that_renders_invalid_is_a_one_line_error_before_any_work():
+    with pytest.raises(ConfigError) as info:
+        _settings(tags=["{version}/{python}"])
+    assert "\n" not in str(info.value) and "tool.aicontainer.tags[0]" in str(info.value)
