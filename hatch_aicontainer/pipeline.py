@@ -30,9 +30,11 @@ from .oci.archive import ArchiveImage, write_oci_archive
 from .oci.cache import BlobStore
 from .oci.descriptor import Descriptor, Layer, Platform
 from .oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
-from .oci.layer import LayerEntry, tree_entries, write_layer
+from .oci.layer import LayerEntry, write_layer
 from .python_probe import PythonInfo, probe_python
 from .settings import IncludeSpec, ProjectInfo, Settings
+from . import sbom
+from .secrets_filter import IncludeFilter
 from .uv import Indexes
 from .venv import installed_tree_entries, skeleton_entries, venv_environment
 
@@ -53,6 +55,7 @@ class PlatformImage:
     config: Descriptor
     layers: tuple[Descriptor, ...]
     dependency_layer_cached: bool
+    sbom: bytes = b""  #: the CycloneDX JSON document in the image (sbom.image_path)
 
 
 @dataclass(frozen=True)
@@ -135,11 +138,17 @@ def _build_platform(
         dependencies, cached = _dependency_layer(lock, inputs, python, store, scratch, platform, layer_options)
         log(f"[{platform}] dependency layer {dependencies.descriptor.digest[:19]} ({'cached' if cached else 'built'})")
         app = _app_layer(settings, wheel, inputs, python, store, scratch, layer_options)
-        extra = _include_layer(settings, project, store, layer_options)
+        extra = _include_layer(settings, project, store, layer_options, log)
 
     ours = [(dependencies, "dependencies from " + lock.path.name), (app, "project " + wheel.name)]
     if extra is not None:
         ours.append((extra, "include files"))
+    sbom_document = sbom.make_sbom(
+        image_name=settings.name, project=project, wheel=wheel, lock=lock, base=base,
+        platform=platform, python_version=python.version, mtime=mtime,
+    )
+    ours.append((_sbom_layer(settings, project, sbom_document, store, layer_options), "SBOM " + sbom.image_path(project)))
+    log(f"[{platform}] SBOM {sbom.image_path(project)} ({sbom.component_count(sbom_document)} components)")
     labels = image_labels(settings, project, target, base, lock, mtime=mtime, revision=revision)
     base_env = _env_dict(base.config)
     config = image_config(
@@ -172,6 +181,7 @@ def _build_platform(
         config=config_descriptor,
         layers=layer_descriptors,
         dependency_layer_cached=cached,
+        sbom=sbom_document,
     )
 
 
@@ -212,6 +222,10 @@ def _dependency_layer(
     layer_options: dict,
 ) -> tuple[Layer, bool]:
     """The venv skeleton plus the locked packages, cached by what determines it."""
+    from . import bytecode
+    from .venv import site_packages
+
+    compiler = bytecode.find_compiler(python.minor)  # None: no bytecode (AICONTAINER_BYTECODE)
     key_document = {
         "format": LAYER_FORMAT,
         "plugin": __version__,
@@ -219,6 +233,7 @@ def _dependency_layer(
         "python": [python.version, python.minor, python.executable],
         "platform": str(platform),
         "options": layer_options,
+        "bytecode": compiler.key() if compiler is not None else None,
     }
     key = hashlib.sha256(json.dumps(key_document, sort_keys=True).encode()).hexdigest()
     cached = _cached_layer(store, key)
@@ -226,6 +241,8 @@ def _dependency_layer(
         return cached, True
     tree = scratch / "dependencies"
     install_lock(lock, inputs, tree)
+    if compiler is not None:
+        bytecode.compile_tree(tree, site_packages(python.minor), compiler)
     entries = skeleton_entries(python) + installed_tree_entries(tree, python.minor)
     layer = write_layer(entries, store, **layer_options)
     _remember_layer(store, key, layer)
@@ -241,8 +258,14 @@ def _app_layer(
     scratch: Path,
     layer_options: dict,
 ) -> Layer:
+    from . import bytecode
+    from .venv import site_packages
+
     tree = scratch / "app"
     install_wheel(wheel, inputs, tree)
+    compiler = bytecode.find_compiler(python.minor)
+    if compiler is not None:
+        bytecode.compile_tree(tree, site_packages(python.minor), compiler, workers=1)
     entries = installed_tree_entries(tree, python.minor) + [workdir_entry(settings)]
     return write_layer(entries, store, **layer_options)
 
@@ -253,8 +276,8 @@ def workdir_entry(settings: Settings) -> LayerEntry:
     return LayerEntry(path=settings.workdir.strip("/"), kind="dir", mode=0o755, uid=uid, gid=gid)
 
 
-def _include_layer(settings: Settings, project: ProjectInfo, store: BlobStore, layer_options: dict) -> Layer | None:
-    entries = include_entries(settings.include, project.root)
+def _include_layer(settings: Settings, project: ProjectInfo, store: BlobStore, layer_options: dict, log: Log) -> Layer | None:
+    entries = include_entries(settings.include, project.root, log)
     if not entries:
         return None
     # A later layer's implicit parent directory would hand the workdir back to root.
@@ -263,9 +286,11 @@ def _include_layer(settings: Settings, project: ProjectInfo, store: BlobStore, l
     return write_layer(entries, store, **layer_options)
 
 
-def include_entries(specs: Sequence[IncludeSpec], root: Path) -> list[LayerEntry]:
-    """Layer entries for ``include`` (placement rules: ``IncludeSpec.destination_for``)."""
+def include_entries(specs: Sequence[IncludeSpec], root: Path, log: Log = lambda _message: None) -> list[LayerEntry]:
+    """Layer entries for ``include`` (placement rules: ``IncludeSpec.destination_for``;
+    secrets and VCS-ignored files left out: ``secrets_filter``)."""
     entries: list[LayerEntry] = []
+    files = IncludeFilter(root)
     for spec in specs:
         if spec.is_glob:
             matches = [match for match in sorted(root.glob(spec.source)) if match.is_file()]
@@ -274,15 +299,27 @@ def include_entries(specs: Sequence[IncludeSpec], root: Path) -> list[LayerEntry
         placed = [(match, spec.destination_for(match.relative_to(root).as_posix())) for match in matches]
         if not placed:
             raise ConfigError(f"tool.aicontainer.include: {spec.source!r} matches no file in the project")
+        placed = files.keep(spec, placed)
         for source, destination in placed:
             if not source.resolve().is_relative_to(root.resolve()):
                 raise ConfigError(f"tool.aicontainer.include: {spec.source!r} leads outside the project ({source})")
             if source.is_dir():
-                entries += tree_entries(source, destination.strip("/"))
+                entries += files.tree(spec, source, destination.strip("/"))
             else:
                 mode = 0o755 if os.access(source, os.X_OK) else 0o644
                 entries.append(LayerEntry(path=destination.strip("/"), kind="file", mode=mode, source=source))
+    if (note := files.note()) is not None:
+        log(note)
     return entries
+
+
+def _sbom_layer(settings: Settings, project: ProjectInfo, document: bytes, store: BlobStore, layer_options: dict) -> Layer:
+    """The SBOM in a small layer of its own, last: it changes with every input, the others need not."""
+    entries = sbom.layer_entries(project, document)
+    workdir = workdir_entry(settings)
+    if entries[0].path.startswith(workdir.path + "/"):
+        entries.append(workdir)  # an implicit parent directory would hand the workdir back to root
+    return write_layer(entries, store, **layer_options)
 
 
 def _layer_index_path(store: BlobStore, key: str) -> Path:
