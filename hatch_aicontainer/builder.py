@@ -15,6 +15,7 @@ from hatchling.builders.wheel import WheelBuilder
 
 from .errors import AIContainerError
 from .oci.cache import BlobStore, default_cache_dir
+from .outputs import apply_outputs
 from .pipeline import BuildResult, build_image
 from .project import git_revision, project_info, tool_table
 from .settings import Settings, load_settings
@@ -55,6 +56,8 @@ class ContainerBuilder(BuilderInterface):
         for path in Path(directory).glob("*.oci.tar"):
             if path.name.lower().startswith(prefix):
                 path.unlink()
+                for results in (path.with_name(path.name + ".json"), path.with_name(path.name + ".digest")):
+                    results.unlink(missing_ok=True)
 
     def build_standard(self, directory: str, **_build_data: Any) -> str:
         try:
@@ -71,8 +74,11 @@ class ContainerBuilder(BuilderInterface):
 
     def _build_wheel(self, directory: Path) -> Path:
         """The project's own wheel, by hatchling, with the project's wheel config and hooks."""
+        from .build_hook import image_hook_suppressed  # the wheel's own aicontainer hook must not build an image too
+
         wheel_builder = WheelBuilder(self.root, plugin_manager=self.plugin_manager, metadata=self.metadata, app=self.app)
-        return Path(next(wheel_builder.build(directory=str(directory), versions=["standard"])))
+        with image_hook_suppressed():
+            return Path(next(wheel_builder.build(directory=str(directory), versions=["standard"])))
 
 
 def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, directory: Path, app: Any) -> BuildResult:
@@ -93,4 +99,5 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     app.display_info(f"image digest {result.digest}")
     app.display_info(f"tags {', '.join(result.repo_tags)}")
     app.display_info(f"run: docker load -i {result.archive} && docker run --rm {result.repo_tags[0]}")
+    apply_outputs(result, settings, store, log=app.display_info)  # results files; layout, load, push if asked
     return result

@@ -91,11 +91,13 @@ __all__ = [
     "TARGET_KEY_NAMES",
     "Healthcheck",
     "IncludeSpec",
+    "OutputSettings",
     "ProjectInfo",
     "Settings",
     "base_image_problem",
     "base_image_transport",
     "load_settings",
+    "render_reference",
 ]
 
 TABLE = "tool.aicontainer"
@@ -108,6 +110,15 @@ DEFAULT_TAGS = ("{version}",)
 #: Set for ``accelerator = "cuda"`` unless ``env`` sets them (NVIDIA container runtime).
 NVIDIA_ENV = {"NVIDIA_VISIBLE_DEVICES": "all", "NVIDIA_DRIVER_CAPABILITIES": "compute,utility"}
 TAG_FIELDS = ("name", "version", "python", "tensorflow", "accelerator", "platform")
+#: Release outputs (``push``, ``load``, ``oci-layout``, ``latest``): CI overrides (1/0, true/false).
+PUSH_ENV = "AICONTAINER_PUSH"
+PUSH_TO_ENV = "AICONTAINER_PUSH_TO"  #: comma-separated references; replaces ``push``
+LOAD_ENV = "AICONTAINER_LOAD"
+OCI_LAYOUT_ENV = "AICONTAINER_OCI_LAYOUT"
+LATEST_ENV = "AICONTAINER_LATEST"
+_OUTPUT_FLAGS = (("push", PUSH_ENV), ("load", LOAD_ENV), ("oci-layout", OCI_LAYOUT_ENV), ("latest", LATEST_ENV))
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
 #: name -> allowed compression-level range (gzip is ISA-L: levels 0-3; None: no level allowed)
 COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": (0, 3), "zstd": (1, 22), "none": None}
 TRANSPORTS = ("oci", "oci-archive", "docker-archive")
@@ -138,6 +149,10 @@ _KEYS = (
     "name",
     "tags",
     "healthcheck",
+    "push",
+    "load",
+    "oci-layout",
+    "latest",
 )
 #: Our key -> its name in ``[tool.hatch.build.targets.<target>]`` where it differs.
 TARGET_KEY_NAMES = MappingProxyType({"include": "image-include", "dependencies": "image-dependencies"})
@@ -294,6 +309,18 @@ class Healthcheck(Mapping):
 
 
 @dataclass(frozen=True)
+class OutputSettings:
+    """What happens after the build besides the ``.oci.tar`` (see docs/settings.md, "Release outputs")."""
+
+    push: tuple[str, ...] = ()  #: reference templates; one without a tag means every configured tag
+    push_enabled: bool = False  #: push after the build (default: whenever ``push`` names references)
+    load: bool = False  #: load into the Docker engine (DOCKER_HOST)
+    oci_layout: bool = False  #: also write an OCI layout directory beside the archive
+    latest: bool = False  #: also tag ``latest`` (loaded image, pushed repositories)
+    origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where it came from (TOML key or env var)
+
+
+@dataclass(frozen=True)
 class Settings:
     """The validated settings of one build target. See docs/settings.md."""
 
@@ -323,6 +350,7 @@ class Settings:
     healthcheck: Healthcheck | None  #: default None
     targets: tuple[Target, ...]  #: one per platform once tensorflow is exact, else ()
     warnings: tuple[str, ...] = ()  #: one-line warnings for the user (unknown newer TF, ...)
+    outputs: OutputSettings = field(default_factory=OutputSettings)  #: push / load / oci-layout / latest
     origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where its value came from
     target_name: str = "container"
     project: ProjectInfo | None = field(default=None, repr=False)
@@ -559,6 +587,23 @@ def _render_tag(template: str, values: Mapping[str, str]) -> str:
     return text[:128]
 
 
+def render_reference(template: str, values: Mapping[str, str]) -> str:
+    """A push reference template with its placeholders filled in: ``{name}`` as it is
+    (it may hold a registry and path), the others made tag-safe (``+`` -> ``-``)."""
+    safe = {k: (v if k == "name" else re.sub(r"[^A-Za-z0-9_.-]", "-", v)) for k, v in values.items()}
+    return template.format(**safe)
+
+
+def _reference_problem(text: str) -> str | None:
+    from .reference import ImageReference
+
+    try:
+        ImageReference.parse(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _python_versions_in(spec: SpecifierSet | None, pythons: Sequence[str]) -> list[str]:
     """The ``pythons`` (minor versions) some patch release of which ``spec`` admits."""
     if spec is None:
@@ -778,6 +823,10 @@ class _Loader:
         name = self.parse_name()
         tags = self.parse_tags(_tag_values(name, p.version, python, tf_exact or str(compat.newest_release().tested), accelerator, platforms))
         healthcheck = self.parse_healthcheck()
+        outputs = self.parse_outputs(
+            name, _tag_values(name, p.version, python, tf_exact or str(compat.newest_release().tested), accelerator, platforms)
+        )
+        origins.update((k, v) for k, v in outputs.origins.items() if k in _KEYS)
 
         for key in ("python", "base-image"):
             origins.setdefault(key, "default")
@@ -811,6 +860,7 @@ class _Loader:
             name=name,
             tags=tags,
             healthcheck=healthcheck,
+            outputs=outputs,
             targets=tuple(targets),
             warnings=tuple(dict.fromkeys(self.warnings)),
             origins=MappingProxyType(origins),
@@ -1269,3 +1319,77 @@ class _Loader:
             start_period=durations.get("start-period"),
             retries=retries,
         )
+
+    # -- release outputs ---------------------------------------------------------------------------
+
+    def parse_outputs(self, name: str, sample: Mapping[str, str]) -> OutputSettings:
+        """``push``/``load``/``oci-layout``/``latest`` and their environment overrides."""
+        fields = ", ".join("{" + f + "}" for f in TAG_FIELDS)
+        allowed = f'an array of image references such as ["127.0.0.1:5000/team/{{name}}:{{version}}"] (placeholders {fields})'
+        origins: dict[str, str] = {}
+        push: tuple[str, ...] = ()
+        push_to = self.environ.get(PUSH_TO_ENV, "")
+        if push_to.strip():
+            key = f"{PUSH_TO_ENV} (environment; overrides {self.key_of('push')})"
+            items = [item.strip() for item in push_to.split(",") if item.strip()]
+            push = tuple(self.push_reference(item, key, sample, allowed) for item in items)
+            origins["push"] = f"env:{PUSH_TO_ENV}"
+        elif (got := self.get("push")) is not None:
+            items = list(_string_list(got[0], got[1], allowed))
+            push = tuple(self.push_reference(item, f"{got[1]}[{i}]", sample, allowed) for i, item in enumerate(items))
+        flags: dict[str, bool | None] = {}
+        env_values: dict[str, str] = {}
+        for key, variable in _OUTPUT_FLAGS:
+            value: bool | None = None
+            if key != "push" and (got := self.get(key)) is not None:
+                if not isinstance(got[0], bool):
+                    raise _error(got[1], got[0], f"must be a boolean, not {_type_name(got[0])}", "true or false")
+                value = got[0]
+            raw = self.environ.get(variable, "")
+            if raw.strip():
+                word = raw.strip().lower()
+                if word not in _TRUE | _FALSE:
+                    raise _error(f"{variable} (environment)", raw, "not a boolean", "1, 0, true, false, yes, no, on, off")
+                value = word in _TRUE
+                env_values[key] = raw
+                origins["push-enabled" if key == "push" else key] = f"env:{variable}"
+            flags[key] = value
+        push_enabled = bool(push) if flags["push"] is None else bool(flags["push"])
+        if push_enabled and not push:
+            first, slash, _ = name.partition("/")
+            if slash and ("." in first or ":" in first or first == "localhost"):
+                push = ("{name}",)  # the image name carries its registry: push every tag there
+            else:
+                raise _error(
+                    f"{PUSH_ENV} (environment)",
+                    env_values.get("push", "1"),
+                    f"no push reference is configured and {self.key_of('name')} = {format_value(name)} names no registry",
+                    f"set {self.key_of('push')} or {PUSH_TO_ENV}, or a name with a registry such as \"registry.example.com/team/app\"",
+                )
+        return OutputSettings(
+            push=push,
+            push_enabled=push_enabled,
+            load=bool(flags["load"]),
+            oci_layout=bool(flags["oci-layout"]),
+            latest=bool(flags["latest"]),
+            origins=MappingProxyType(origins),
+        )
+
+    @staticmethod
+    def push_reference(template: str, key: str, sample: Mapping[str, str], allowed: str) -> str:
+        """A push reference template, checked by rendering it with sample values."""
+        text = _string(template, key, allowed)
+        try:
+            parsed = list(string.Formatter().parse(text))
+        except ValueError:
+            raise _error(key, template, "not a reference template (unbalanced braces)", allowed) from None
+        for _, field_name, spec, conversion in parsed:
+            if field_name is not None and (field_name not in TAG_FIELDS or spec or conversion):
+                raise _error(key, template, f"unknown placeholder {{{field_name}}}", allowed)
+        rendered = render_reference(text, sample)
+        if "@" in rendered:
+            raise _error(key, template, "a push reference has no digest (the image's digest is known only after the build)", allowed)
+        problem = _reference_problem(rendered)
+        if problem:
+            raise _error(key, template, f"not an image reference once rendered ({rendered!r}: {problem})", allowed)
+        return text

@@ -1,0 +1,375 @@
+"""Read an image back: an ``.oci.tar`` (ours, or any OCI archive) or an OCI layout directory.
+
+``open_image(path)`` returns an :class:`OCIImage` (a context manager) with
+the layout's ``index.json``, the root descriptor (a manifest or an index),
+and per platform the manifest, config and layer descriptors. Blobs are read
+through it (small JSON documents whole and verified, layers as streams), and
+:meth:`OCIImage.import_into` copies every blob the root reaches into a
+:class:`~hatch_aicontainer.oci.cache.BlobStore`, streaming and verified, so
+the image can be pushed with the very bytes (and digest) it was built with.
+
+Every problem is an :class:`ArchiveError` whose message is one line naming
+the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tarfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from hatch_aicontainer.errors import OutputError
+from hatch_aicontainer.oci.cache import CHUNK, BlobStore, DigestMismatch, split_digest
+from hatch_aicontainer.oci.descriptor import Descriptor, Platform
+from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, MANIFEST_TYPES
+
+REF_NAME = "org.opencontainers.image.ref.name"
+CONTAINERD_NAME = "io.containerd.image.name"
+MAX_DOCUMENT_BYTES = 4 << 20
+_MAX_INDEX_DEPTH = 4
+
+__all__ = ["ArchiveError", "ImportStats", "OCIImage", "PlatformManifest", "open_image"]
+
+
+class ArchiveError(OutputError):
+    """An image archive or layout is missing, unreadable, or not a valid OCI image."""
+
+
+@dataclass(frozen=True)
+class PlatformManifest:
+    """One image manifest reachable from the root, with its config and layers."""
+
+    descriptor: Descriptor  #: the manifest's descriptor (platform set when an index names it)
+    platform: Platform | None  #: from the index entry, else from the config
+    manifest: Mapping[str, Any]
+    config_descriptor: Descriptor
+    config: Mapping[str, Any]
+    layers: tuple[Descriptor, ...]
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return dict((self.config.get("config") or {}).get("Labels") or {})
+
+    @property
+    def size(self) -> int:
+        """Compressed size: manifest + config + layers, as a registry stores them."""
+        return self.descriptor.size + self.config_descriptor.size + sum(layer.size for layer in self.layers)
+
+
+@dataclass(frozen=True)
+class ImportStats:
+    copied: int
+    reused: int
+    bytes_copied: int
+
+
+class _Files:
+    """Named files of a layout, in a directory or a tar."""
+
+    def exists(self, name: str) -> bool:
+        raise NotImplementedError
+
+    def open(self, name: str) -> IO[bytes]:
+        raise NotImplementedError
+
+    def size(self, name: str) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _DirFiles(_Files):
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, name: str) -> Path:
+        return self.root / name
+
+    def exists(self, name: str) -> bool:
+        return self._path(name).is_file()
+
+    def open(self, name: str) -> IO[bytes]:
+        return open(self._path(name), "rb")
+
+    def size(self, name: str) -> int:
+        return self._path(name).stat().st_size
+
+
+class _TarFiles(_Files):
+    def __init__(self, path: Path) -> None:
+        self.tar = tarfile.open(path, "r:*")
+        self.members: dict[str, tarfile.TarInfo] = {}
+        for member in self.tar.getmembers():
+            if member.isfile():
+                self.members[_norm(member.name)] = member
+
+    def exists(self, name: str) -> bool:
+        return name in self.members
+
+    def open(self, name: str) -> IO[bytes]:
+        handle = self.tar.extractfile(self.members[name])
+        if handle is None:  # pragma: no cover - isfile() members always extract
+            raise FileNotFoundError(name)
+        return handle
+
+    def size(self, name: str) -> int:
+        return self.members[name].size
+
+    def close(self) -> None:
+        self.tar.close()
+
+
+def _norm(name: str) -> str:
+    while name.startswith("./"):
+        name = name[2:]
+    return name.lstrip("/")
+
+
+def _blob_name(digest: str) -> str:
+    algorithm, hexpart = split_digest(digest)
+    return f"blobs/{algorithm}/{hexpart}"
+
+
+class OCIImage:
+    """An opened OCI image (archive or layout). Close it, or use it as a context manager."""
+
+    def __init__(self, path: Path, files: _Files, ref: str | None) -> None:
+        self.path = path
+        self._files = files
+        self._documents: dict[str, bytes] = {}
+        self.index: dict[str, Any] = self._json_file("index.json")
+        self.root = self._choose_root(ref)
+        self.ref_name: str | None = self.root.annotations.get(REF_NAME)
+        self.docker_manifest: list[dict[str, Any]] | None = (
+            self._json_file("manifest.json") if files.exists("manifest.json") else None
+        )
+        self.images: tuple[PlatformManifest, ...] = tuple(self._walk(self.root, 0))
+        if not self.images:
+            raise ArchiveError(f"{self.path}: the image {_short(self.root.digest)} holds no manifest")
+
+    # -- lifecycle -------------------------------------------------------
+
+    def close(self) -> None:
+        self._files.close()
+
+    def __enter__(self) -> OCIImage:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"OCIImage({str(self.path)!r}, root={self.root.digest[:19]})"
+
+    # -- what it holds ---------------------------------------------------
+
+    @property
+    def is_index(self) -> bool:
+        return self.root.media_type in INDEX_TYPES
+
+    @property
+    def repo_tags(self) -> tuple[str, ...]:
+        """``name:tag`` names it carries: Docker's manifest.json, else the containerd name annotation."""
+        tags: list[str] = []
+        for entry in self.docker_manifest or []:
+            if isinstance(entry, dict):
+                tags += [t for t in entry.get("RepoTags") or [] if isinstance(t, str)]
+        if not tags and self.root.annotations.get(CONTAINERD_NAME):
+            tags.append(self.root.annotations[CONTAINERD_NAME])
+        return tuple(dict.fromkeys(tags))
+
+    def blob_digests(self) -> list[str]:
+        """Every blob the root reaches, each once: layers and configs first, manifests, then the root."""
+        out: dict[str, None] = {}
+        for image in self.images:
+            for layer in image.layers:
+                out.setdefault(layer.digest)
+            out.setdefault(image.config_descriptor.digest)
+        for image in self.images:
+            out.setdefault(image.descriptor.digest)
+        out.setdefault(self.root.digest)
+        return list(out)
+
+    def has_blob(self, digest: str) -> bool:
+        return self._files.exists(_blob_name(digest))
+
+    def blob_size(self, digest: str) -> int:
+        name = _blob_name(digest)
+        if not self._files.exists(name):
+            raise ArchiveError(f"{self.path}: blob {_short(digest)} is missing")
+        return self._files.size(name)
+
+    def open_blob(self, digest: str) -> IO[bytes]:
+        """A stream of blob ``digest`` (not verified: :meth:`import_into` verifies)."""
+        name = _blob_name(digest)
+        if not self._files.exists(name):
+            raise ArchiveError(f"{self.path}: blob {_short(digest)} is missing")
+        try:
+            return self._files.open(name)
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({exc.strerror or exc})") from None
+
+    def read_blob(self, digest: str) -> bytes:
+        """A small blob (a JSON document) whole, verified against its digest."""
+        if digest in self._documents:
+            return self._documents[digest]
+        if self.blob_size(digest) > MAX_DOCUMENT_BYTES:
+            raise ArchiveError(f"{self.path}: document {_short(digest)} is larger than 4 MiB")
+        with self.open_blob(digest) as handle:
+            data = handle.read()
+        if "sha256:" + hashlib.sha256(data).hexdigest() != digest:
+            raise ArchiveError(f"{self.path}: blob {_short(digest)} does not match its digest (corrupt archive)")
+        self._documents[digest] = data
+        return data
+
+    def import_into(self, store: BlobStore) -> ImportStats:
+        """Copy every blob the root reaches into ``store`` (streamed, verified); keep intact ones."""
+        copied = reused = total = 0
+        for digest in self.blob_digests():
+            if store.has(digest) and store.verify(digest):
+                reused += 1
+                continue
+            with self.open_blob(digest) as handle:
+                try:
+                    _, size = store.put_stream(iter(lambda: handle.read(CHUNK), b""), expected=digest)
+                except DigestMismatch:
+                    raise ArchiveError(
+                        f"{self.path}: blob {_short(digest)} does not match its digest (corrupt archive)"
+                    ) from None
+                except (OSError, tarfile.TarError, EOFError) as exc:
+                    raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({_reason(exc)})") from None
+            copied += 1
+            total += size
+        return ImportStats(copied=copied, reused=reused, bytes_copied=total)
+
+    # -- parsing ---------------------------------------------------------
+
+    def _json_file(self, name: str) -> Any:
+        if not self._files.exists(name):
+            raise ArchiveError(f"{self.path} is not an OCI image layout (no {name})")
+        try:
+            with self._files.open(name) as handle:
+                data = handle.read(MAX_DOCUMENT_BYTES + 1)
+        except (OSError, tarfile.TarError) as exc:
+            raise ArchiveError(f"{self.path}: cannot read {name} ({_reason(exc)})") from None
+        return self._parse(data, name)
+
+    def _parse(self, data: bytes, what: str) -> Any:
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise ArchiveError(f"{self.path}: {what} is larger than 4 MiB")
+        try:
+            return json.loads(data)
+        except ValueError:
+            raise ArchiveError(f"{self.path}: {what} is not JSON") from None
+
+    def _document(self, descriptor: Descriptor) -> dict[str, Any]:
+        document = self._parse(self.read_blob(descriptor.digest), f"document {_short(descriptor.digest)}")
+        if not isinstance(document, dict):
+            raise ArchiveError(f"{self.path}: document {_short(descriptor.digest)} is not a JSON object")
+        return document
+
+    def _descriptor(self, data: Any, what: str) -> Descriptor:
+        try:
+            descriptor = Descriptor.from_json(data)
+            split_digest(descriptor.digest)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ArchiveError(f"{self.path}: {what} is not a valid descriptor") from None
+        return descriptor
+
+    def _choose_root(self, ref: str | None) -> Descriptor:
+        entries = self.index.get("manifests") if isinstance(self.index, dict) else None
+        if not isinstance(entries, list) or not entries:
+            raise ArchiveError(f"{self.path}: index.json lists no image")
+        descriptors = [self._descriptor(entry, "an index.json entry") for entry in entries]
+        if ref is not None:
+            chosen = [d for d in descriptors if d.annotations.get(REF_NAME) == ref or d.digest == ref]
+            if not chosen:
+                names = ", ".join(sorted({d.annotations.get(REF_NAME, "") for d in descriptors} - {""})) or "none"
+                raise ArchiveError(f"{self.path} has no image {ref!r} (names: {names})")
+            return chosen[0]
+        if len(descriptors) > 1:
+            names = ", ".join(d.annotations.get(REF_NAME) or _short(d.digest) for d in descriptors)
+            raise ArchiveError(f"{self.path} holds several images ({names}); name one")
+        return descriptors[0]
+
+    def _walk(self, descriptor: Descriptor, depth: int) -> Iterator[PlatformManifest]:
+        if descriptor.media_type in INDEX_TYPES:
+            if depth >= _MAX_INDEX_DEPTH:
+                raise ArchiveError(f"{self.path}: indexes nested too deeply")
+            document = self._document(descriptor)
+            children = document.get("manifests")
+            if not isinstance(children, list):
+                raise ArchiveError(f"{self.path}: index {_short(descriptor.digest)} has no manifests")
+            for child in children:
+                yield from self._walk(self._descriptor(child, "an index entry"), depth + 1)
+            return
+        if descriptor.media_type not in MANIFEST_TYPES:
+            # Attestations and other artifacts are not images: leave them out.
+            if depth > 0:
+                return
+            raise ArchiveError(f"{self.path}: unsupported media type {descriptor.media_type}")
+        document = self._document(descriptor)
+        try:
+            config_descriptor = self._descriptor(document["config"], "a manifest's config")
+            layers = tuple(self._descriptor(layer, "a manifest's layer") for layer in document.get("layers") or [])
+        except (KeyError, TypeError):
+            raise ArchiveError(f"{self.path}: manifest {_short(descriptor.digest)} has no config") from None
+        config = self._parse(self.read_blob(config_descriptor.digest), f"config {_short(config_descriptor.digest)}")
+        if not isinstance(config, dict):
+            raise ArchiveError(f"{self.path}: config {_short(config_descriptor.digest)} is not a JSON object")
+        platform = descriptor.platform
+        if platform is None and config.get("os") and config.get("architecture"):
+            platform = Platform(str(config["os"]), str(config["architecture"]), config.get("variant") or None)
+        yield PlatformManifest(
+            descriptor=descriptor,
+            platform=platform,
+            manifest=document,
+            config_descriptor=config_descriptor,
+            config=config,
+            layers=layers,
+        )
+
+
+def open_image(path: str | Path, ref: str | None = None) -> OCIImage:
+    """Open an ``.oci.tar`` (or any tar of an OCI layout) or an OCI layout directory.
+
+    ``ref`` picks one image by its ``org.opencontainers.image.ref.name`` (or
+    digest) when the layout holds several.
+    """
+    path = Path(path)
+    if path.is_dir():
+        files: _Files = _DirFiles(path)
+    elif path.is_file():
+        try:
+            files = _TarFiles(path)
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise ArchiveError(f"{path} is not a readable image archive ({_reason(exc)})") from None
+    else:
+        raise ArchiveError(f"{path} does not exist")
+    try:
+        return OCIImage(path, files, ref)
+    except BaseException:
+        files.close()
+        raise
+
+
+def all_descriptors(image: OCIImage) -> Sequence[Descriptor]:
+    """Root, manifests, configs and layers (layers may repeat across platforms)."""
+    out: list[Descriptor] = [image.root]
+    for item in image.images:
+        out += [item.descriptor, item.config_descriptor, *item.layers]
+    return out
+
+
+def _short(digest: str) -> str:
+    return digest[:19]
+
+
+def _reason(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return " ".join(str(text).split())
