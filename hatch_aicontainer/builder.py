@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from .outputs import apply_outputs
 from .pipeline import BuildResult, build_image
 from .project import git_revision, project_info, tool_table
 from .settings import Settings, load_settings
+from .summary import clean_side_outputs, summary_lines, wheel_warnings, write_side_outputs
 
 
 class ContainerBuilderConfig(BuilderConfig):
@@ -58,6 +60,7 @@ class ContainerBuilder(BuilderInterface):
                 path.unlink()
                 for results in (path.with_name(path.name + ".json"), path.with_name(path.name + ".digest")):
                     results.unlink(missing_ok=True)
+                clean_side_outputs(path)
 
     def build_standard(self, directory: str, **_build_data: Any) -> str:
         try:
@@ -83,6 +86,7 @@ class ContainerBuilder(BuilderInterface):
 
 def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, directory: Path, app: Any) -> BuildResult:
     """Shared by the builder and the wheel hook: build, then report digest and how to run."""
+    started = time.monotonic()
     project = project_info(metadata, root)
     store = BlobStore(default_cache_dir())
     directory.mkdir(parents=True, exist_ok=True)
@@ -96,8 +100,10 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
         revision=git_revision(Path(root)),
         log=app.display_info,
     )
-    app.display_info(f"image digest {result.digest}")
-    app.display_info(f"tags {', '.join(result.repo_tags)}")
-    app.display_info(f"run: docker load -i {result.archive} && docker run --rm {result.repo_tags[0]}")
+    side = write_side_outputs(result, settings, project, directory)  # SBOM beside the archive, k8s manifest
+    for warning in wheel_warnings(wheel):
+        app.display_warning(warning)
+    for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
+        app.display_info(line)
     apply_outputs(result, settings, store, log=app.display_info)  # results files; layout, load, push if asked
     return result

@@ -68,7 +68,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
@@ -80,6 +80,9 @@ from . import compat
 from .compat import Target, TensorFlowRelease, format_key, format_value, one_line
 from .errors import ConfigError
 from .oci.descriptor import Platform
+
+if TYPE_CHECKING:
+    from .kubernetes import KubernetesSettings
 
 __all__ = [
     "BASE_IMAGE_ENV",
@@ -149,6 +152,7 @@ _KEYS = (
     "name",
     "tags",
     "healthcheck",
+    "kubernetes",
     "push",
     "load",
     "oci-layout",
@@ -350,6 +354,7 @@ class Settings:
     healthcheck: Healthcheck | None  #: default None
     targets: tuple[Target, ...]  #: one per platform once tensorflow is exact, else ()
     warnings: tuple[str, ...] = ()  #: one-line warnings for the user (unknown newer TF, ...)
+    kubernetes: KubernetesSettings | None = None  #: [tool.aicontainer.kubernetes]; None: no manifest
     outputs: OutputSettings = field(default_factory=OutputSettings)  #: push / load / oci-layout / latest
     origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where its value came from
     target_name: str = "container"
@@ -823,6 +828,12 @@ class _Loader:
         name = self.parse_name()
         tags = self.parse_tags(_tag_values(name, p.version, python, tf_exact or str(compat.newest_release().tested), accelerator, platforms))
         healthcheck = self.parse_healthcheck()
+        kubernetes = None
+        if (got := self.get("kubernetes")) is not None:
+            from .kubernetes import parse_kubernetes  # imports this module
+
+            kubernetes, notes = parse_kubernetes(got[0], got[1], image_ports=ports, accelerator=accelerator)
+            self.warnings += notes
         outputs = self.parse_outputs(
             name, _tag_values(name, p.version, python, tf_exact or str(compat.newest_release().tested), accelerator, platforms)
         )
@@ -860,6 +871,7 @@ class _Loader:
             name=name,
             tags=tags,
             healthcheck=healthcheck,
+            kubernetes=kubernetes,
             outputs=outputs,
             targets=tuple(targets),
             warnings=tuple(dict.fromkeys(self.warnings)),

@@ -1,0 +1,151 @@
+"""What the build leaves beside the archive, and the summary printed at its end.
+
+``write_side_outputs`` writes the SBOM(s) beside the archive
+(``<archive without .oci.tar>.cdx.json``, see sbom.py) and, when
+``[tool.aicontainer.kubernetes]`` is set, ``<name>.k8s.yaml`` (kubernetes.py).
+
+``summary_lines`` is the end-of-build report, one fact per line, through
+hatch's display (so ``hatch build -q`` silences it with the phase lines)::
+
+    image example_project-0.1.0-py311-tf2.16.1-cpu-amd64.oci.tar (402.1 MB) in 81.3s
+    image digest sha256:…
+    tags example-project:0.1.0
+    [linux/amd64] Python 3.11.2, tensorflow-cpu 2.16.1, 38 locked packages (pylock.aicontainer-amd64-cpu.toml)
+    [linux/amd64] layer 1/5 base image layer                       sha256:0123456789ab   29.1 MB
+    …
+    sbom dist/example_project-0.1.0-py311-tf2.16.1-cpu-amd64.cdx.json (also in the image at /opt/venv/share/sbom/example-project.cdx.json)
+    kubernetes dist/example-project.k8s.yaml
+    run: docker load -i dist/….oci.tar && docker run --rm example-project:0.1.0
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import kubernetes, sbom
+from .oci.cache import BlobStore
+from .secrets_filter import wheel_secrets
+
+
+@dataclass(frozen=True)
+class SideOutputs:
+    sboms: tuple[Path, ...]
+    kubernetes: Path | None
+
+
+def write_side_outputs(result: Any, settings: Any, project: Any, directory: Path) -> SideOutputs:
+    """The SBOM(s) beside the archive and the Kubernetes manifest (when configured)."""
+    documents = [(image.platform, image.sbom) for image in result.images if image.sbom]
+    sboms = tuple(sbom.side_outputs(result.archive, documents)) if documents else ()
+    manifest = kubernetes.write_manifest(settings, project.version, result.digest, directory, source=result.archive.name)
+    return SideOutputs(sboms=sboms, kubernetes=manifest)
+
+
+def wheel_warnings(wheel: Path) -> list[str]:
+    """A one-line warning when hatchling's wheel (installed in the image as built) holds secret-looking files."""
+    names = wheel_secrets(wheel)
+    if not names:
+        return []
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return [
+        f"warning: the project wheel {wheel.name} holds files that look secret ({shown}); the image installs the wheel "
+        "as hatchling built it: exclude them in [tool.hatch.build.targets.wheel] (exclude = [...])"
+    ]
+
+
+def human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "kB", "MB", "GB"):
+        if value < 1000 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{size} B"  # pragma: no cover
+
+
+def layer_descriptions(store: BlobStore, image: Any) -> list[str]:
+    """One description per layer of a platform image: from the config's history where it pairs up."""
+    base_count = len(image.base.layers)
+    try:
+        config = json.loads(store.read_bytes(image.config.digest))
+        history = [h for h in config.get("history") or [] if not h.get("empty_layer")]
+    except (OSError, ValueError):
+        history = []
+    out = []
+    for index in range(len(image.layers)):
+        if index < base_count:
+            out.append(f"base image layer {index + 1}/{base_count}")
+        elif len(history) == len(image.layers):
+            out.append(str(history[index].get("comment") or "layer"))
+        else:
+            out.append("layer")
+    return out
+
+
+def summary_lines(
+    result: Any,
+    store: BlobStore,
+    side: SideOutputs | None = None,
+    *,
+    project: Any = None,
+    elapsed: float | None = None,
+    cwd: Path | None = None,
+) -> list[str]:
+    """The end-of-build summary (see the module docstring)."""
+    archive = _shown(result.archive, cwd)
+    size = result.archive.stat().st_size if result.archive.exists() else 0
+    took = f" in {elapsed:.1f}s" if elapsed is not None else ""
+    lines = [f"image {archive} ({human_size(size)}){took}", f"image digest {result.digest}", f"tags {', '.join(result.repo_tags)}"]
+    for image in result.images:
+        tf_name = image.target.tf_distribution
+        tf_version = image.lock.version_of(tf_name) or image.target.tensorflow
+        lines.append(
+            f"[{image.platform}] Python {image.python.version}, {tf_name} {tf_version}, "
+            f"{len(image.lock.packages)} locked packages ({image.lock.path.name})"
+        )
+        descriptions = layer_descriptions(store, image)
+        width = max(len(d) for d in descriptions)
+        for index, (layer, description) in enumerate(zip(image.layers, descriptions)):
+            lines.append(
+                f"[{image.platform}] layer {index + 1}/{len(image.layers)} {description:<{width}}  "
+                f"{layer.digest[:19]}  {human_size(layer.size):>9}"
+            )
+    if side is not None:
+        project_path = sbom.image_path(project) if project is not None else None
+        for path in side.sboms:
+            inside = f" (also in the image at {project_path})" if project_path else ""
+            lines.append(f"sbom {_shown(path, cwd)}{inside}")
+        if side.kubernetes is not None:
+            lines.append(f"kubernetes {_shown(side.kubernetes, cwd)}")
+    lines.append(f"run: docker load -i {archive} && docker run --rm {result.repo_tags[0]}")
+    return lines
+
+
+def _shown(path: Path, cwd: Path | None) -> str:
+    if cwd is not None:
+        try:
+            return str(path.relative_to(cwd))
+        except ValueError:
+            pass
+    return str(path)
+
+
+__all__: Sequence[str] = ("SideOutputs", "clean_side_outputs", "human_size", "summary_lines", "wheel_warnings", "write_side_outputs")
+
+
+def clean_side_outputs(archive: Path) -> None:
+    """``hatch build --clean``: the SBOM(s) beside an archive, and manifests this plugin wrote."""
+    stem = sbom.archive_sbom_path(archive).name[: -len(sbom.SUFFIX)]
+    for path in archive.parent.glob(f"{stem}*{sbom.SUFFIX}"):
+        path.unlink(missing_ok=True)
+    for path in archive.parent.glob(f"*{kubernetes.SUFFIX}"):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                ours = handle.readline().startswith(kubernetes.HEADER)
+        except OSError:
+            continue
+        if ours:
+            path.unlink(missing_ok=True)
