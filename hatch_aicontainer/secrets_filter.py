@@ -244,8 +244,10 @@ class IncludeFilter:
                 reasons[rel] = reason
             elif check_vcs:
                 candidates.append(rel)
-        for rel in self.vcs.ignored(candidates) if candidates else ():
-            reasons[rel] = "ignored by " + ("git" if self.vcs.mode == "git" else ".gitignore")
+        ignored = self.vcs.ignored(candidates) if candidates else set()
+        for rel in candidates:
+            if rel in ignored:
+                reasons[rel] = "ignored by " + ("git" if self.vcs.mode == "git" else ".gitignore")
         kept = [(s, d) for s, d in placed if self._rel(s) not in reasons]
         left_out = [(rel, reason) for rel, reason in reasons.items()]
         self.skipped += left_out
@@ -290,8 +292,10 @@ class IncludeFilter:
                 candidates.append(rel)
         if candidates:
             # Paths below an already refused directory (.git/...) are never asked about.
-            for rel in self.vcs.ignored(candidates):
-                reasons[rel] = "ignored by " + ("git" if self.vcs.mode == "git" else ".gitignore")
+            ignored = self.vcs.ignored(candidates)
+            for rel in candidates:
+                if rel in ignored:
+                    reasons[rel] = "ignored by " + ("git" if self.vcs.mode == "git" else ".gitignore")
         directories = {project_path(entry)[0] for entry in entries if entry.kind == "dir"}
         dropped_dirs = sorted(rel for rel in reasons if rel in directories)
         kept: list[LayerEntry] = []
@@ -308,13 +312,19 @@ class IncludeFilter:
         ]
         return kept
 
-    def note(self, limit: int = 5) -> str | None:
-        """One line naming what was left out, or None."""
+    def note(self, limit: int = 4) -> str | None:
+        """One line naming what was left out (a few of each kind), or None."""
         if not self.skipped:
             return None
-        shown = ", ".join(f"{rel} ({why})" for rel, why in self.skipped[:limit])
-        more = f" and {len(self.skipped) - limit} more" if len(self.skipped) > limit else ""
-        return f"include: left out {len(self.skipped)} path(s) as secret or VCS-ignored: {shown}{more}"
+        groups: dict[str, list[str]] = {}
+        for rel, why in self.skipped:
+            kind = why if why.startswith("ignored by") else "secret-looking"
+            groups.setdefault(kind, []).append(rel)
+        parts = []
+        for kind, paths in groups.items():
+            more = f" and {len(paths) - limit} more" if len(paths) > limit else ""
+            parts.append(f"{kind}: {', '.join(paths[:limit])}{more}")
+        return f"include: left out {len(self.skipped)} path(s); {'; '.join(parts)}"
 
 
 def wheel_secrets(wheel: Path) -> list[str]:

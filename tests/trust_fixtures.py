@@ -1,0 +1,301 @@
+"""A tiny project (no TensorFlow) built into a real image, for the trust tests (SBOM, secrets, k8s, summary).
+
+* :func:`make_tiny_project` writes a project whose dependency lock is
+  already there (``six`` only, with the fingerprint the pipeline computes), so
+  the build resolves nothing and installs one small wheel instead of
+  TensorFlow. Secrets are planted around the files ``include`` names.
+* :func:`library_build` builds it with the library pipeline (``build_image``)
+  on the offline Debian Python base (``python_base_layout``), memoized per
+  session so the test modules share one build.
+* :func:`hatch_run` runs ``hatch build -t container`` on a copy of it, as a
+  user would (memoized per session and arguments).
+* :func:`layer_files` / :func:`rootfs_files`: every file of every layer of an
+  archive, read with ``tarfile`` (not our reader), and of ``umoci unpack``'s
+  root filesystem.
+
+Import the fixtures into a test module: ``from trust_fixtures import tiny_build  # noqa: F401``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import tomli_w
+
+from hatch_aicontainer.lock import LockInputs, image_requirements, lock_path
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.pipeline import BuildResult, build_image
+from hatch_aicontainer.settings import ProjectInfo, Settings, load_settings
+from hatch_aicontainer.uv import Indexes
+
+MTIME = 1_700_000_000
+NAME = "tiny-app"
+VERSION = "0.3.0"
+MARK = uuid.uuid4().hex  # in every planted secret's bytes; must appear in no layer
+NAMED_MARK = "named-" + MARK[::-1]  # in files include names exactly; must be in the image
+
+SIX_LOCK = {
+    "lock-version": "1.0",
+    "created-by": "uv",
+    "requires-python": ">=3.11",
+    "packages": [
+        {
+            "name": "six",
+            "version": "1.17.0",
+            "wheels": [
+                {
+                    "url": "https://files.pythonhosted.org/packages/b7/ce/149a00dd41f10bc29e5921b496af8b574d8413afcd5e30dfa0ed46c2cc5e/six-1.17.0-py2.py3-none-any.whl",
+                    "size": 11050,
+                    "hashes": {"sha256": "4721f391ed90541fddacab5acf947aa0d3dc7d27b2e1e8eda2be8970586c3274"},
+                }
+            ],
+        }
+    ],
+}
+
+#: project-relative path -> is it a secret (True) that must stay out; symlinks are listed in SYMLINKS
+SECRET_FILES = (
+    ".env",
+    ".netrc",
+    "models/.env",
+    "models/.env.local",
+    "models/.netrc",
+    "models/.pypirc",
+    "models/.npmrc",
+    "models/credentials.json",
+    "models/id_rsa",
+    "models/id_rsa.pub",
+    "models/id_ed25519",
+    "models/server.key",
+    "models/server.pem",
+    "models/client.p12",
+    "models/.docker/config.json",
+    "models/.git/config",
+    "models/.git/HEAD",
+    "models/.ssh/authorized_keys",
+    "models/sub/.aws/credentials",
+    "configs/.env.production",
+    "configs/key.pem",
+    "configs/.pypirc",
+    "weights/.env",
+)
+#: VCS-ignored (not secret by name): must stay out too
+IGNORED_FILES = ("models/cache/blob.bin", "models/scratch.tmp", "configs/notes.tmp")
+#: the image must hold these (destination -> project path)
+EXPECTED = {
+    "app/models/model.keras": "models/model.keras",
+    "app/models/sub/layer.json": "models/sub/layer.json",
+    "app/configs/app.json": "configs/app.json",
+    "etc/tiny/ca.pem": "deploy/ca.pem",  # a secret-looking name, named exactly: shipped
+    "app/weights/w.bin": "weights/w.bin",  # git ignores weights/, include names it: shipped
+}
+#: glob matches that are symlinks to secrets: left out (their target's bytes would leak)
+SYMLINKS = {"configs/innocent.json": "../.env"}
+GITIGNORE = "models/cache/\n*.tmp\nweights/\ndist/\n"
+INCLUDE = [
+    "models",
+    "configs/*",
+    {"source": "deploy/ca.pem", "destination": "/etc/tiny/ca.pem"},
+    "weights",
+]
+HEALTHCHECK = {"test": ["python", "-c", "import tiny_app"], "interval": "30s", "timeout": "5s", "start-period": "2s", "retries": 3}
+KUBERNETES = {
+    "replicas": 2,
+    "requests": {"cpu": "250m", "memory": "256Mi"},
+    "limits": {"cpu": 1, "memory": "1Gi"},
+    "ports": [8080],
+    "env": {"LOG_LEVEL": "info"},
+    "readiness": {"tcp-socket": 8080, "period": "5s"},
+}
+
+
+def make_tiny_project(root: Path, base_spec: str, *, git: bool = True, tool: dict | None = None) -> Path:
+    """The tiny project at ``root`` with its lock, planted secrets and (optionally) a git work tree."""
+    root.mkdir(parents=True)
+    table = {
+        "python": "3.11",
+        "tensorflow": "2.16.1",
+        "base-image": base_spec,
+        "include": INCLUDE,
+        "healthcheck": HEALTHCHECK,
+        "kubernetes": KUBERNETES,
+        "ports": [8080],
+        **(tool or {}),
+    }
+    pyproject = {
+        "build-system": {"requires": ["hatchling", "hatch-aicontainer"], "build-backend": "hatchling.build"},
+        "project": {
+            "name": NAME,
+            "version": VERSION,
+            "requires-python": ">=3.10",
+            "dependencies": ["six"],
+            "scripts": {"tiny-app": "tiny_app:main"},
+        },
+        "tool": {"hatch": {"build": {"targets": {"wheel": {"packages": ["src/tiny_app"]}}}}, "aicontainer": table},
+    }
+    (root / "pyproject.toml").write_text(tomli_w.dumps(pyproject))
+    package = root / "src" / "tiny_app"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text('def main():\n    import six\n    print("tiny", six.__version__)\n')
+    (root / ".gitignore").write_text(GITIGNORE)
+    for path in SECRET_FILES + IGNORED_FILES:
+        _write(root / path, f"planted {path} {MARK}\n")
+    for destination, path in EXPECTED.items():
+        _write(root / path, f"{path} {NAMED_MARK}\n")
+    for link, target in SYMLINKS.items():
+        os.symlink(target, root / link)
+    _write_lock(root, table)
+    if git:
+        env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+        ident = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+        subprocess.run(["git", "init", "-q", "."], cwd=root, check=True, env=env)
+        subprocess.run(["git", "add", ".gitignore", "pyproject.toml", "src"], cwd=root, check=True, env=env)
+        subprocess.run(["git", *ident, "commit", "-q", "-m", "tiny"], cwd=root, check=True, env=env)
+    return root
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def tiny_project_info(root: Path) -> ProjectInfo:
+    return ProjectInfo(
+        name=NAME,
+        version=VERSION,
+        requires_python=">=3.10",
+        dependencies=("six",),
+        scripts={"tiny-app": "tiny_app:main"},
+        root=root,
+    )
+
+
+def tiny_settings(root: Path, table: dict) -> Settings:
+    return load_settings(table, tiny_project_info(root), {})
+
+
+def _write_lock(root: Path, table: dict) -> None:
+    """The lock the pipeline would reuse: SIX_LOCK with the fingerprint of the pipeline's inputs."""
+    settings = tiny_settings(root, table)
+    platform = settings.platforms[0]
+    target = settings.target_for(platform)
+    inputs = LockInputs(
+        requirements=image_requirements(("six",), settings.dependencies, target.tf_requirement),
+        python_version=settings.python,
+        platform=platform,
+        indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
+    )
+    document = {**SIX_LOCK, "tool": {"hatch-aicontainer": {"inputs": inputs.fingerprint()}}}
+    lock_path(root, platform, settings.accelerator).write_text(tomli_w.dumps(document))
+
+
+def build_wheel(project: Path, out: Path) -> Path:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(MTIME)}
+    subprocess.run(
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)],
+        cwd=project, check=True, capture_output=True, env=env,
+    )
+    (wheel,) = out.glob("*.whl")
+    return wheel
+
+
+@dataclass(frozen=True)
+class TinyBuild:
+    project: Path
+    settings: Settings
+    wheel: Path
+    result: BuildResult
+    store: BlobStore
+    log: tuple[str, ...]
+
+    @property
+    def archive(self) -> Path:
+        return self.result.archive
+
+
+_BUILDS: dict[str, TinyBuild] = {}
+
+
+@pytest.fixture(scope="session")
+def tiny_build(tmp_path_factory, python_base_layout) -> TinyBuild:
+    """The tiny project built once per session with the library pipeline."""
+    if "library" not in _BUILDS:
+        top = tmp_path_factory.mktemp("tiny-library")
+        project = make_tiny_project(top / "tiny-app", python_base_layout.spec)
+        toml = __import__("tomllib").loads((project / "pyproject.toml").read_text())
+        settings = tiny_settings(project, toml["tool"]["aicontainer"])
+        wheel = build_wheel(project, top / "wheel")
+        store = BlobStore(top / "cache")
+        log: list[str] = []
+        result = build_image(
+            settings, tiny_project_info(project), wheel, top / "dist", store, mtime=MTIME, revision=None, log=log.append
+        )
+        _BUILDS["library"] = TinyBuild(project, settings, wheel, result, store, tuple(log))
+    return _BUILDS["library"]
+
+
+# --- reading archives with independent tools ------------------------------------------------------
+
+
+def archive_layers(archive: Path) -> list[tuple[str, bytes]]:
+    """(digest, uncompressed tar bytes) of every layer of the archive's single image (tarfile + json only)."""
+    with tarfile.open(archive) as outer:
+        def blob(digest: str) -> bytes:
+            member = outer.extractfile("blobs/" + digest.replace(":", "/"))
+            assert member is not None
+            return member.read()
+
+        index = json.loads(outer.extractfile("index.json").read())  # type: ignore[union-attr]
+        descriptor = index["manifests"][0]
+        document = json.loads(blob(descriptor["digest"]))
+        if "manifests" in document:
+            document = json.loads(blob(document["manifests"][0]["digest"]))
+        out = []
+        for layer in document["layers"]:
+            data = blob(layer["digest"])
+            if layer["mediaType"].endswith("+gzip"):
+                data = gzip.decompress(data)
+            elif layer["mediaType"].endswith("+zstd"):
+                import zstandard
+
+                data = zstandard.ZstdDecompressor().decompressobj().decompress(data)
+            out.append((layer["digest"], data))
+        return out
+
+
+def layer_files(layer: bytes) -> Iterator[tuple[tarfile.TarInfo, bytes | None]]:
+    """Every member of a layer tar with its bytes (None for non-files)."""
+    with tarfile.open(fileobj=io.BytesIO(layer)) as tar:
+        for member in tar:
+            data = tar.extractfile(member).read() if member.isfile() else None  # type: ignore[union-attr]
+            yield member, data
+
+
+def rootfs_files(rootfs: Path) -> Iterator[tuple[str, Path]]:
+    """(relative path, path) of every entry of an unpacked root filesystem; symlinks are not followed."""
+    for directory, dirs, files in os.walk(rootfs, followlinks=False):
+        for name in dirs + files:
+            path = Path(directory) / name
+            yield path.relative_to(rootfs).as_posix(), path
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def umoci_rootfs(archive: Path, workdir: Path, ref: str = VERSION) -> Path:
+    from e2e_helpers import umoci_unpack
+
+    return umoci_unpack(archive, workdir, ref)
