@@ -27,6 +27,7 @@ import contextlib
 import ctypes
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -440,6 +441,13 @@ class DockerEngine:
         self.stop()
 
 
+def _dockerd_major() -> int:
+    """Major version of the installed dockerd (20 for Debian bookworm's docker.io)."""
+    r = subprocess.run(["dockerd", "--version"], capture_output=True, text=True)
+    m = re.search(r"version (\d+)\.", r.stdout)
+    return int(m.group(1)) if m else 0
+
+
 _CONTAINERD_TOML = """\
 version = 2
 root = "{d}/containerd/root"
@@ -476,9 +484,12 @@ def start_docker_engine(timeout: float = ENGINE_START_TIMEOUT) -> DockerEngine:
     for sub in ("containerd", "data", "exec", "client-config"):
         (d / sub).mkdir(mode=0o711)
     (d / "containerd.toml").write_text(_CONTAINERD_TOML.format(d=d))
-    # our own daemon.json: /etc/docker/daemon.json is never read, and the trust key
-    # goes under $D instead of /etc/docker/key.json
-    (d / "daemon.json").write_text(json.dumps({"deprecated-key-path": str(d / "key.json")}))
+    # our own daemon.json: /etc/docker/daemon.json is never read, and (engines that still
+    # have a trust key, before 24) the key goes under $D instead of /etc/docker/key.json
+    daemon_json = {}
+    if _dockerd_major() < 24:
+        daemon_json["deprecated-key-path"] = str(d / "key.json")
+    (d / "daemon.json").write_text(json.dumps(daemon_json))
     host = f"unix://{d}/docker.sock"
     # the children get no DOCKER_*/CONTAINERD_* settings from whoever runs the tests
     daemon_env = {k: v for k, v in os.environ.items()
