@@ -159,14 +159,16 @@ def _describe(exc: BaseException) -> str:
     explanation = getattr(exc, "explanation", None)
     if explanation:
         return _one_line(str(explanation))
+    text = str(exc)
+    if "No such file or directory" in text or "FileNotFoundError" in text:
+        return "no socket at that path"
+    if "Permission denied" in text or "PermissionError" in text:
+        return "permission denied"
     words = describe_exception(exc)
     if words not in (type(exc).__name__, "DockerException"):
         return words
-    text = str(exc)
     for needle, short in (
-        ("No such file or directory", "no socket at that path"),
         ("Connection refused", "connection refused"),
-        ("Permission denied", "permission denied"),
         ("Connection aborted", "connection aborted"),
         ("Read timed out", "timed out"),
         ("Not supported URL scheme", "unsupported address"),

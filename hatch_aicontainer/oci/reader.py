@@ -347,6 +347,8 @@ def open_image(path: str | Path, ref: str | None = None) -> OCIImage:
     elif path.is_file():
         try:
             files = _TarFiles(path)
+        except tarfile.ReadError:
+            raise ArchiveError(f"{path} is not an image archive (not a tar file)") from None
         except (tarfile.TarError, OSError, EOFError) as exc:
             raise ArchiveError(f"{path} is not a readable image archive ({_reason(exc)})") from None
     else:
