@@ -1,0 +1,241 @@
+"""The files pipelines read (hatch_aicontainer.results) and the outputs step that writes them (outputs.py)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import registry_helpers as rh  # noqa: E402
+from release_helpers import LABELS, RegistryProxy, free_port, skopeo_digest, small_archive  # noqa: E402
+
+from hatch_aicontainer.errors import OutputError  # noqa: E402
+from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
+from hatch_aicontainer.outputs import apply_outputs, layout_path, push_references  # noqa: E402
+from hatch_aicontainer.publish import PushError  # noqa: E402
+from hatch_aicontainer.results import (  # noqa: E402
+    add_pushed,
+    digest_path,
+    read_results,
+    record_for_archive,
+    results_path,
+    write_results,
+)
+from hatch_aicontainer.settings import ProjectInfo, load_settings  # noqa: E402
+
+PASSWORD = "results-Secret-77Hq"
+PROJECT = ProjectInfo(name="hello-app", version="1.0.0", requires_python=">=3.10", root=Path("/nonexistent"))
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_credentials(tmp_path, monkeypatch):
+    for name in ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_REGISTRY_HOST",
+                 "AICONTAINER_PUSH", "AICONTAINER_PUSH_TO", "AICONTAINER_LOAD", "AICONTAINER_OCI_LAYOUT",
+                 "AICONTAINER_LATEST"):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "docker-config").mkdir()
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+
+
+@pytest.fixture(scope="module")
+def open_registry(tmp_path_factory):
+    reg = rh.start_registry(tmp_path_factory.mktemp("results-registry"))
+    try:
+        yield reg
+    finally:
+        reg.stop()
+
+
+@pytest.fixture
+def proxy(open_registry):
+    with RegistryProxy(open_registry.host) as p:
+        yield p
+
+
+def settings_for(table: dict, environ: dict | None = None):
+    return load_settings({"tensorflow": "2.16.1", "python": "3.11", **table}, PROJECT, environ or {})
+
+
+def build_result(archive: Path, built, tags=("hello-app:1.0.0",)):
+    """What apply_outputs reads of a BuildResult."""
+    images = [
+        SimpleNamespace(platform=Platform.parse(str(i.manifest.platform)), lock=SimpleNamespace(
+            path=Path(f"/project/pylock.aicontainer-{i.manifest.platform.architecture}-cpu.toml")))
+        for i in built.images
+    ]
+    return SimpleNamespace(archive=archive, digest=built.root.digest, media_type=built.root.media_type,
+                           repo_tags=tuple(tags), images=tuple(images))
+
+
+def dist_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
+
+
+# --- the record ------------------------------------------------------------------------------------
+
+
+def test_single_platform_record(tmp_path):
+    archive, built = small_archive(tmp_path, salt="record")
+    record = record_for_archive(archive)
+    json_path, digest_file = write_results(archive, record)
+    assert json_path == results_path(archive) == archive.with_name(archive.name + ".json")
+    assert digest_file == digest_path(archive)
+    assert digest_file.read_text() == built.root.digest + "\n"
+    assert dist_files(archive.parent) == sorted([archive.name, json_path.name, digest_file.name])  # no temp files
+    data = json.loads(json_path.read_text())
+    image = built.images[0]
+    assert data["schema"] == 1
+    assert data["archive"] == archive.name and data["archive_size"] == archive.stat().st_size
+    assert data["name"] == "hello-app" and data["tags"] == ["hello-app:1.0.0"]
+    assert data["digest"] == built.root.digest
+    assert data["media_type"] == "application/vnd.oci.image.manifest.v1+json"
+    (platform,) = data["platforms"]
+    assert platform["platform"] == "linux/amd64"
+    assert platform["digest"] == image.manifest.digest and platform["config"] == image.config.digest
+    assert platform["layers"] == [{"digest": l.digest, "size": l.size, "media_type": l.media_type} for l in image.layers]
+    assert platform["size"] == image.manifest.size + image.config.size + sum(l.size for l in image.layers)
+    assert data["size"] == platform["size"]
+    assert data["pinned"] == {"python": "3.11", "tensorflow": "2.16.1", "tensorflow_package": "tensorflow-cpu",
+                              "accelerator": "cpu", "cuda": None, "cudnn": None}
+    assert data["lock_sha256"] == LABELS["io.hatch-aicontainer.lock.sha256"] == platform["lock_sha256"]
+    assert data["pushed"] == [] and data["loaded"] == []
+
+
+def test_multi_platform_record_counts_shared_blobs_once(tmp_path):
+    archive, built = small_archive(tmp_path, platforms=("linux/amd64", "linux/arm64"), salt="multi-record")
+    data = record_for_archive(archive)
+    assert data["digest"] == built.root.digest
+    assert data["media_type"] == "application/vnd.oci.image.index.v1+json"
+    assert [p["platform"] for p in data["platforms"]] == ["linux/amd64", "linux/arm64"]
+    assert [p["digest"] for p in data["platforms"]] == [i.manifest.digest for i in built.images]
+    blobs = {built.root.digest: built.root.size}
+    for image in built.images:
+        blobs.update({d.digest: d.size for d in (image.manifest, image.config, *image.layers)})
+    assert len(blobs) < 1 + 4 * len(built.images)  # the "shared" layer is the same on both platforms
+    assert data["size"] == sum(blobs.values())
+
+
+def test_history_is_kept_for_the_same_digest_only(tmp_path):
+    archive, built = small_archive(tmp_path, salt="history")
+    record = add_pushed(record_for_archive(archive), [f"127.0.0.1:5000/a:1@{built.root.digest}"])
+    write_results(archive, record)
+    assert record_for_archive(archive)["pushed"] == [f"127.0.0.1:5000/a:1@{built.root.digest}"]
+    assert record_for_archive(archive, keep_history=False)["pushed"] == []
+    other, _ = small_archive(tmp_path / "other", salt="history-rebuilt")
+    os.replace(other, archive)  # a rebuild with another digest: old pushes are not its pushes
+    assert record_for_archive(archive)["pushed"] == []
+    assert read_results(tmp_path / "absent.oci.tar") is None
+
+
+# --- the outputs step ------------------------------------------------------------------------------
+
+
+def test_nothing_asked_writes_only_the_results(tmp_path):
+    archive, built = small_archive(tmp_path, salt="plain")
+    done = apply_outputs(build_result(archive, built), settings_for({}), built.store)
+    assert dist_files(archive.parent) == sorted([archive.name, archive.name + ".json", archive.name + ".digest"])
+    assert done.record["pushed"] == [] and done.record["loaded"] == []
+    assert done.record["platforms"][0]["lock_file"] == "pylock.aicontainer-amd64-cpu.toml"
+    assert read_results(archive) == done.record
+
+
+def test_push_and_layout_outputs_are_recorded(proxy, tmp_path):
+    archive, built = small_archive(tmp_path, salt="outputs")
+    settings = settings_for({"push": [f"{proxy.host}/team/{{name}}", f"{proxy.host}/ci/{{name}}:tf{{tensorflow}}"],
+                             "latest": True, "oci-layout": True})
+    messages: list[str] = []
+    done = apply_outputs(build_result(archive, built), settings, built.store, log=messages.append)
+    expected = [f"{proxy.host}/team/hello-app:1.0.0", f"{proxy.host}/ci/hello-app:tf2.16.1",
+                f"{proxy.host}/team/hello-app:latest", f"{proxy.host}/ci/hello-app:latest"]
+    assert push_references(settings, ["hello-app:1.0.0"]) == expected
+    assert done.record["pushed"] == [f"{ref}@{built.root.digest}" for ref in expected]
+    for ref in expected:
+        assert skopeo_digest(ref) == built.root.digest
+    assert read_results(archive)["pushed"] == done.record["pushed"]
+    assert digest_path(archive).read_text().strip() == built.root.digest
+    # the OCI layout directory, read by skopeo
+    layout = layout_path(archive)
+    assert done.layout == layout and layout.name == "hello_app-1.0.0.oci" and done.record["oci_layout"] == layout.name
+    done_inspect = subprocess.run(["skopeo", "inspect", "--no-tags", f"oci:{layout}:1.0.0"], capture_output=True,
+                                  text=True, check=True)
+    assert json.loads(done_inspect.stdout)["Digest"] == built.root.digest
+    assert not [p for p in archive.parent.iterdir() if p.name.startswith(".")]  # no temp leftovers
+    # a second build's outputs: the layout is replaced, nothing is sent again
+    proxy.reset()
+    apply_outputs(build_result(archive, built), settings, built.store)
+    assert proxy.writes() == []
+
+
+def test_environment_turns_push_on_and_off(proxy, tmp_path):
+    archive, built = small_archive(tmp_path, salt="env")
+    configured = {"push": [f"{proxy.host}/team/{{name}}:{{version}}"]}
+    done = apply_outputs(build_result(archive, built), settings_for(configured, {"AICONTAINER_PUSH": "0"}), built.store)
+    assert done.record["pushed"] == [] and proxy.seen == []
+    env = {"AICONTAINER_PUSH_TO": f"{proxy.host}/from-ci/{{name}}:{{version}}-{{platform}}"}
+    done = apply_outputs(build_result(archive, built), settings_for(configured, env), built.store)
+    assert done.record["pushed"] == [f"{proxy.host}/from-ci/hello-app:1.0.0-amd64@{built.root.digest}"]
+
+
+def test_a_failed_push_records_only_what_succeeded(proxy, tmp_path):
+    archive, built = small_archive(tmp_path, salt="partial")
+    dead = f"127.0.0.1:{free_port()}"
+    settings = settings_for({"push": [f"{proxy.host}/team/{{name}}:{{version}}", f"{dead}/team/{{name}}:{{version}}"]})
+    with pytest.raises(PushError) as caught:
+        apply_outputs(build_result(archive, built), settings, built.store)
+    assert f"push to {dead}/team/hello-app:1.0.0 failed" in str(caught.value)
+    data = read_results(archive)
+    assert data["pushed"] == [f"{proxy.host}/team/hello-app:1.0.0@{built.root.digest}"]
+    assert data["digest"] == built.root.digest
+
+
+def test_no_engine_means_no_load_and_no_push_claimed(proxy, tmp_path):
+    archive, built = small_archive(tmp_path, salt="no-engine")
+    settings = settings_for({"load": True, "push": [f"{proxy.host}/team/{{name}}:{{version}}"]})
+    host = f"unix://{tmp_path}/no-docker.sock"
+    with pytest.raises(OutputError, match=f"^Docker engine at {host} is not reachable"):
+        apply_outputs(build_result(archive, built), settings, built.store, environ={"DOCKER_HOST": host})
+    data = read_results(archive)
+    assert data["loaded"] == [] and data["pushed"] == []
+    assert proxy.seen == []
+
+
+def test_load_output_is_recorded(docker_engine, tmp_path):
+    archive, built = small_archive(tmp_path, salt="load-output")
+    settings = settings_for({"load": True, "latest": True})
+    done = apply_outputs(build_result(archive, built), settings, built.store, environ=docker_engine.env)
+    (loaded,) = done.record["loaded"]
+    assert loaded == {"engine": docker_engine.host, "image_id": built.images[0].config.digest,
+                      "tags": ["hello-app:1.0.0", "hello-app:latest"]}
+    assert read_results(archive)["loaded"] == [loaded]
+    docker_engine.docker("image", "inspect", "hello-app:latest")
+
+
+def test_no_secret_in_messages_or_files(tmp_path, monkeypatch):
+    registry = rh.start_registry(tmp_path / "auth-registry", auth=("ci", PASSWORD))
+    try:
+        archive, built = small_archive(tmp_path, salt="secret")
+        settings = settings_for({"push": [f"{registry.host}/team/{{name}}:{{version}}"]})
+        messages: list[str] = []
+        monkeypatch.setenv("AICONTAINER_REGISTRY_USERNAME", "ci")
+        monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", PASSWORD + "-wrong")
+        with pytest.raises(PushError) as caught:
+            apply_outputs(build_result(archive, built), settings, built.store, log=messages.append)
+        assert f"registry {registry.host} refused the credentials" in str(caught.value)
+        assert read_results(archive)["pushed"] == []
+        monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", PASSWORD)
+        done = apply_outputs(build_result(archive, built), settings, built.store, log=messages.append)
+        assert done.record["pushed"] == [f"{registry.host}/team/hello-app:1.0.0@{built.root.digest}"]
+        assert skopeo_digest(f"{registry.host}/team/hello-app:1.0.0", creds=f"ci:{PASSWORD}") == built.root.digest
+        encoded = base64.b64encode(f"ci:{PASSWORD}".encode()).decode()
+        for text in [str(caught.value), *messages] + [p.read_text(errors="replace") for p in archive.parent.iterdir() if p.is_file() and p != archive]:
+            assert PASSWORD not in text and encoded not in text
+        assert PASSWORD.encode() not in archive.read_bytes()
+    finally:
+        registry.stop()
