@@ -378,6 +378,26 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, str | None, str]] 
     ("healthcheck-retries", tf(healthcheck={"test": "true", "retries": -1}), {}, f"{T}.healthcheck.retries", "-1", "must be an integer 0–1000"),
     ("healthcheck-unknown", tf(healthcheck={"test": "true", "intervall": "30s"}), {}, f"{T}.healthcheck.intervall", '"30s"', f"did you mean {T}.healthcheck.interval?"),
     ("newline-in-value", tf(user="a\nb"), {}, f"{T}.user", '"a\\nb"', "not a user name"),
+    # release outputs (push / load / oci-layout / latest) and their environment overrides
+    ("push-string", tf(push="127.0.0.1:5000/app"), {}, f"{T}.push", '"127.0.0.1:5000/app"', "must be an array of strings"),
+    ("push-placeholder", tf(push=["127.0.0.1:5000/{team}/app"]), {}, f"{T}.push[0]", '"127.0.0.1:5000/{team}/app"', "unknown placeholder {team}"),
+    ("push-uppercase", tf(push=["127.0.0.1:5000/Team/{name}"]), {}, f"{T}.push[0]", '"127.0.0.1:5000/Team/{name}"', "repository name must be lowercase"),
+    ("push-second-item", tf(push=["127.0.0.1:5000/{name}", "127.0.0.1:5000/{name}:"]), {}, f"{T}.push[1]", '"127.0.0.1:5000/{name}:"', "invalid tag"),
+    ("push-digest", tf(push=["127.0.0.1:5000/app@sha256:" + "a" * 64]), {}, f"{T}.push[0]", '"127.0.0.1:5000/app@sha256:' + "a" * 64 + '"', "a push reference has no digest"),
+    ("push-url", tf(push=["https://127.0.0.1:5000/app"]), {}, f"{T}.push[0]", '"https://127.0.0.1:5000/app"', "no scheme"),
+    ("push-braces", tf(push=["127.0.0.1:5000/{name"]), {}, f"{T}.push[0]", '"127.0.0.1:5000/{name"', "unbalanced braces"),
+    ("load-string", tf(load="yes"), {}, f"{T}.load", '"yes"', "must be a boolean, not a string"),
+    ("oci-layout-int", tf(**{"oci-layout": 1}), {}, f"{T}.oci-layout", "1", "must be a boolean, not an integer"),
+    ("latest-string", tf(latest="true"), {}, f"{T}.latest", '"true"', "must be a boolean"),
+    ("target-push", tf(), {"target_overrides": {"push": ["x/{nope}"]}}, f"{TGT}.push[0]", '"x/{nope}"', "unknown placeholder {nope}"),
+    ("target-load", tf(), {"target_overrides": {"load": "1"}}, f"{TGT}.load", '"1"', "must be a boolean"),
+    ("env-push-not-bool", tf(), {"environ": {"AICONTAINER_PUSH": "maybe"}}, "AICONTAINER_PUSH (environment)", '"maybe"', "not a boolean; allowed: 1, 0, true, false"),
+    ("env-load-not-bool", tf(), {"environ": {"AICONTAINER_LOAD": "2"}}, "AICONTAINER_LOAD (environment)", '"2"', "not a boolean"),
+    ("env-layout-not-bool", tf(), {"environ": {"AICONTAINER_OCI_LAYOUT": "y"}}, "AICONTAINER_OCI_LAYOUT (environment)", '"y"', "not a boolean"),
+    ("env-latest-not-bool", tf(), {"environ": {"AICONTAINER_LATEST": "latest"}}, "AICONTAINER_LATEST (environment)", '"latest"', "not a boolean"),
+    ("env-push-nowhere", tf(), {"environ": {"AICONTAINER_PUSH": "1"}}, "AICONTAINER_PUSH (environment)", '"1"', "no push reference is configured"),
+    ("env-push-to-invalid", tf(push=["127.0.0.1:5000/{name}"]), {"environ": {"AICONTAINER_PUSH_TO": "127.0.0.1:5000/ok:1, bad ref"}}, "AICONTAINER_PUSH_TO (environment; overrides tool.aicontainer.push)", '"bad ref"', "not an image reference once rendered"),
+    ("env-push-to-placeholder", tf(), {"environ": {"AICONTAINER_PUSH_TO": "127.0.0.1:5000/{branch}"}}, "AICONTAINER_PUSH_TO (environment; overrides tool.aicontainer.push)", '"127.0.0.1:5000/{branch}"', "unknown placeholder {branch}"),
 ]
 
 
@@ -400,3 +420,45 @@ def test_invalid_table_is_large_and_distinct():
     assert len(INVALID) >= 40
     assert len({c[0] for c in INVALID}) == len(INVALID)
     assert len({(c[3], c[4], c[5]) for c in INVALID}) == len(INVALID)
+
+
+# --- release outputs: settings and environment, table-driven -------------------------------------
+
+REGISTRY_NAME = "registry.example.com/team/example-project"
+# (id, table, environment, expected (push, push_enabled, load, oci_layout, latest), key("push"))
+OUTPUT_CASES: list[tuple[str, dict[str, Any], dict[str, str], tuple, str]] = [
+    ("defaults", tf(), {}, ((), False, False, False, False), f"{T}.push"),
+    ("push-configured", tf(push=["127.0.0.1:5000/team/{name}:{version}"]), {},
+     (("127.0.0.1:5000/team/{name}:{version}",), True, False, False, False), f"{T}.push"),
+    ("push-switched-off", tf(push=["127.0.0.1:5000/team/{name}"]), {"AICONTAINER_PUSH": "0"},
+     (("127.0.0.1:5000/team/{name}",), False, False, False, False), f"{T}.push"),
+    ("push-switched-on-name-registry", tf(name=REGISTRY_NAME), {"AICONTAINER_PUSH": "true"},
+     (("{name}",), True, False, False, False), f"{T}.push"),
+    ("push-to-replaces", tf(push=["127.0.0.1:5000/team/{name}"]), {"AICONTAINER_PUSH_TO": "127.0.0.1:5001/a:{version}, 127.0.0.1:5001/b"},
+     (("127.0.0.1:5001/a:{version}", "127.0.0.1:5001/b"), True, False, False, False), "AICONTAINER_PUSH_TO"),
+    ("push-to-but-off", tf(), {"AICONTAINER_PUSH_TO": "127.0.0.1:5001/a", "AICONTAINER_PUSH": "no"},
+     (("127.0.0.1:5001/a",), False, False, False, False), "AICONTAINER_PUSH_TO"),
+    ("empty-env-ignored", tf(load=True), {"AICONTAINER_PUSH_TO": " ", "AICONTAINER_LOAD": "", "AICONTAINER_PUSH": ""},
+     ((), False, True, False, False), f"{T}.push"),
+    ("flags-from-toml", tf(load=True, latest=True, **{"oci-layout": True}), {}, ((), False, True, True, True), f"{T}.push"),
+    ("env-flags-win", tf(load=True, latest=False), {"AICONTAINER_LOAD": "OFF", "AICONTAINER_LATEST": "Yes", "AICONTAINER_OCI_LAYOUT": "1"},
+     ((), False, False, True, True), f"{T}.push"),
+    ("placeholders", tf(push=["127.0.0.1:5000/{name}/py{python}:{tensorflow}-{accelerator}-{platform}"]), {},
+     (("127.0.0.1:5000/{name}/py{python}:{tensorflow}-{accelerator}-{platform}",), True, False, False, False), f"{T}.push"),
+]
+
+
+@pytest.mark.parametrize(("table", "environ", "expected", "push_key"), [c[1:] for c in OUTPUT_CASES], ids=[c[0] for c in OUTPUT_CASES])
+def test_release_outputs(table, environ, expected, push_key):
+    outputs = load(table, environ=environ).outputs
+    assert (outputs.push, outputs.push_enabled, outputs.load, outputs.oci_layout, outputs.latest) == expected
+    assert load(table, environ=environ).key("push") == push_key
+
+
+def test_release_outputs_per_target_and_origins():
+    s = load(tf(push=["127.0.0.1:5000/{name}"]), target_overrides={"push": ["127.0.0.1:5000/gpu/{name}"], "load": True})
+    assert s.outputs.push == ("127.0.0.1:5000/gpu/{name}",) and s.outputs.load
+    assert s.key("push") == f"{TGT}.push"
+    s = load(tf(), environ={"AICONTAINER_LOAD": "1", "AICONTAINER_PUSH": "0"})
+    assert s.outputs.origins == {"load": "env:AICONTAINER_LOAD", "push-enabled": "env:AICONTAINER_PUSH"}
+    assert s.key("load") == "AICONTAINER_LOAD"
