@@ -46,7 +46,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .compat import format_value
+from .compat import format_key, format_value
 from .errors import ConfigError
 from .settings import (
     _ENV_NAME_RE,
@@ -239,7 +239,7 @@ _NAME_ALLOWED = 'a DNS-1035 label such as "example-project" (lowercase letters, 
 
 
 def _unknown(prefix: str, key: Any, value: Any, candidates: Sequence[str]) -> ConfigError:
-    display = f"{prefix}.{key}"
+    display = f"{prefix}.{format_key(str(key))}"
     suggestion = _suggest(str(key), candidates) if isinstance(key, str) else None
     if suggestion:
         return _error(display, value, f"unknown key; did you mean {prefix}.{suggestion}?")
@@ -272,7 +272,7 @@ def _resources(value: Any, key: str) -> dict[str, str]:
         raise _error(key, value, f"must be a table, not {_type_name(value)}", allowed)
     out: dict[str, str] = {}
     for resource, item in value.items():
-        sub = f"{key}.{resource}"
+        sub = f"{key}.{format_key(str(resource))}"
         if resource not in _RESOURCE_KEYS:
             if resource in ("gpu", GPU_RESOURCE, "nvidia.com/gpu"):
                 raise _error(sub, item, "GPUs are set with the gpu key", "cpu, memory")

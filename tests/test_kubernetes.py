@@ -1,0 +1,165 @@
+"""``[tool.aicontainer.kubernetes]`` → ``dist/<name>.k8s.yaml``, validated against the Kubernetes schemas.
+
+``kubernetes-validate`` checks every document against the (strict) OpenAPI
+schemas of the newest Kubernetes it knows; the image reference's digest is
+compared with the digest ``skopeo`` reads from the built archive. Invalid
+settings are in tests/test_settings.py (table INVALID, ids ``k8s-*``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import kubernetes_validate
+import pytest
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from trust_fixtures import tiny_build, tiny_project_info  # noqa: E402,F401
+
+from hatch_aicontainer.kubernetes import manifests, resource_name, write_manifest  # noqa: E402
+from hatch_aicontainer.settings import ProjectInfo, load_settings  # noqa: E402
+
+DIGEST = "sha256:" + "c" * 64
+PROJECT = ProjectInfo("example-project", "1.2.0+local.1", scripts={"example-project": "example_project.cli:main"})
+K8S_VERSION = kubernetes_validate.latest_version()
+
+
+def settings(**table):
+    return load_settings({"tensorflow": "2.16.1", **table}, PROJECT, {})
+
+
+def validate(documents):
+    for document in documents:
+        kubernetes_validate.validate(document, K8S_VERSION, strict=True)  # raises on any schema error
+
+
+def written(tmp_path, s, digest=DIGEST):
+    path = write_manifest(s, PROJECT.version, digest, tmp_path, source="x.oci.tar")
+    assert path is not None
+    documents = list(yaml.safe_load_all(path.read_text()))
+    validate(documents)
+    return path, documents
+
+
+def container(documents):
+    (deployment,) = [d for d in documents if d["kind"] == "Deployment"]
+    (only,) = deployment["spec"]["template"]["spec"]["containers"]
+    return deployment, only
+
+
+def test_no_table_no_manifest(tmp_path):
+    assert write_manifest(settings(), PROJECT.version, DIGEST, tmp_path) is None
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_minimal_deployment_by_digest(tmp_path):
+    path, documents = written(tmp_path, settings(kubernetes={}))
+    assert path.name == "example-project.k8s.yaml"
+    assert [d["kind"] for d in documents] == ["Deployment"]  # no ports, no Service
+    deployment, c = container(documents)
+    assert c["image"] == f"example-project@{DIGEST}"
+    assert deployment["spec"]["replicas"] == 1
+    assert deployment["metadata"]["labels"]["app.kubernetes.io/version"] == "1.2.0-local.1"
+    pod = deployment["spec"]["template"]["spec"]
+    assert pod["securityContext"] == {"runAsNonRoot": True, "runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001}
+    assert deployment["spec"]["selector"]["matchLabels"].items() <= deployment["spec"]["template"]["metadata"]["labels"].items()
+
+
+def test_full_settings(tmp_path):
+    s = settings(
+        name="registry.example.com/team/example-project",
+        ports=[8080, "9090/udp"],
+        accelerator="cuda",
+        kubernetes={
+            "name": "serving",
+            "namespace": "ml",
+            "replicas": 3,
+            "requests": {"cpu": 0.5, "memory": "1Gi"},
+            "limits": {"cpu": "2", "memory": 4294967296},
+            "gpu": 2,
+            "env": {"LOG_LEVEL": "debug", "A": "1"},
+            "liveness": {"http-get": "/healthz", "initial-delay": "10s", "period": 15, "timeout": "2s", "failure-threshold": 4},
+            "readiness": {"exec": ["python", "-m", "app.ready"]},
+            "service-type": "LoadBalancer",
+        },
+    )
+    path, documents = written(tmp_path, s)
+    assert path.name == "serving.k8s.yaml"
+    deployment, c = container(documents)
+    (service,) = [d for d in documents if d["kind"] == "Service"]
+    assert deployment["metadata"]["namespace"] == service["metadata"]["namespace"] == "ml"
+    assert c["image"] == f"registry.example.com/team/example-project@{DIGEST}"
+    assert deployment["spec"]["replicas"] == 3
+    assert c["resources"] == {
+        "requests": {"cpu": "0.5", "memory": "1Gi"},
+        "limits": {"cpu": "2", "memory": "4294967296", "nvidia.com/gpu": 2},
+    }
+    assert c["env"] == [{"name": "A", "value": "1"}, {"name": "LOG_LEVEL", "value": "debug"}]
+    assert c["livenessProbe"] == {
+        "httpGet": {"path": "/healthz", "port": 8080},
+        "initialDelaySeconds": 10, "periodSeconds": 15, "timeoutSeconds": 2, "failureThreshold": 4,
+    }
+    assert c["readinessProbe"] == {"exec": {"command": ["python", "-m", "app.ready"]}}
+    assert [(p["containerPort"], p["protocol"]) for p in c["ports"]] == [(8080, "TCP"), (9090, "UDP")]
+    assert service["spec"]["type"] == "LoadBalancer"
+    assert [(p["port"], p["targetPort"], p["protocol"]) for p in service["spec"]["ports"]] == [(8080, 8080, "TCP"), (9090, 9090, "UDP")]
+    assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
+
+
+def test_healthcheck_becomes_the_liveness_probe(tmp_path):
+    s = settings(
+        healthcheck={"test": "curl -f http://localhost:8080/ || exit 1", "interval": "30s", "timeout": "1500ms", "start-period": "5s", "retries": 3},
+        kubernetes={"ports": [8080]},
+    )
+    _, documents = written(tmp_path, s)
+    _, c = container(documents)
+    assert c["livenessProbe"] == {
+        "exec": {"command": ["/bin/sh", "-c", "curl -f http://localhost:8080/ || exit 1"]},
+        "initialDelaySeconds": 5, "periodSeconds": 30, "timeoutSeconds": 2, "failureThreshold": 3,
+    }
+
+
+def test_named_user_gets_no_run_as(tmp_path):
+    _, documents = written(tmp_path, settings(user="app", kubernetes={}))
+    deployment, _ = container(documents)
+    assert "securityContext" not in deployment["spec"]["template"]["spec"]
+
+
+def test_gpu_on_a_cpu_image_warns():
+    s = settings(kubernetes={"gpu": 1})
+    assert any("gpu = 1" in w and "CPU build" in w for w in s.warnings)
+
+
+def test_the_schema_validator_catches_a_broken_manifest():
+    """The check is real: a manifest with a wrong type is refused."""
+    documents = manifests(settings(kubernetes={}), "1.0", DIGEST)
+    documents[0]["spec"]["replicas"] = "three"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        validate(documents)
+
+
+@pytest.mark.parametrize(
+    ("image", "name"),
+    [("example-project", "example-project"), ("registry:5000/team/My_App.v2", "my-app-v2"), ("0day", "app-0day")],
+)
+def test_resource_names(image, name):
+    assert resource_name(image) == name
+
+
+def test_manifest_of_the_built_image_has_its_digest(tiny_build, tmp_path):
+    path = write_manifest(tiny_build.settings, tiny_project_info(tiny_build.project).version, tiny_build.result.digest, tmp_path)
+    assert path is not None and path.name == "tiny-app.k8s.yaml"
+    documents = list(yaml.safe_load_all(path.read_text()))
+    validate(documents)
+    assert [d["kind"] for d in documents] == ["Deployment", "Service"]
+    done = subprocess.run(["skopeo", "inspect", f"oci-archive:{tiny_build.archive}"], capture_output=True, text=True, check=True)
+    built_digest = json.loads(done.stdout)["Digest"]
+    _, c = container(documents)
+    assert c["image"] == f"tiny-app@{built_digest}"
+    assert c["readinessProbe"] == {"tcpSocket": {"port": 8080}, "periodSeconds": 5}
+    # the image's HEALTHCHECK, as a probe Kubernetes runs
+    assert c["livenessProbe"]["exec"]["command"] == ["python", "-c", "import tiny_app"]
