@@ -11,7 +11,7 @@ hatch's display (so ``hatch build -q`` silences it with the phase lines)::
     image digest sha256:…
     tags example-project:0.1.0
     [linux/amd64] Python 3.11.2, tensorflow-cpu 2.16.1, 38 locked packages (pylock.aicontainer-amd64-cpu.toml)
-    [linux/amd64] layer 1/5 base image layer                       sha256:0123456789ab   29.1 MB
+    [linux/amd64] layer 1/5 base image                                sha256:0123456789ab   29.1 MB
     …
     sbom dist/example_project-0.1.0-py311-tf2.16.1-cpu-amd64.cdx.json (also in the image at /opt/venv/share/sbom/example-project.cdx.json)
     kubernetes dist/example-project.k8s.yaml
@@ -77,7 +77,7 @@ def layer_descriptions(store: BlobStore, image: Any) -> list[str]:
     out = []
     for index in range(len(image.layers)):
         if index < base_count:
-            out.append(f"base image layer {index + 1}/{base_count}")
+            out.append("base image" if base_count == 1 else f"base image ({index + 1} of {base_count})")
         elif len(history) == len(image.layers):
             out.append(str(history[index].get("comment") or "layer"))
         else:
