@@ -13,6 +13,7 @@ from .compat import Target
 from .errors import ConfigError
 from .lock import Lock
 from .oci.image import rfc3339
+from .sbom import image_path as sbom_image_path
 from .settings import ProjectInfo, Settings
 
 LABEL_PREFIX = "io.hatch-aicontainer."
@@ -91,6 +92,7 @@ def image_labels(
         LABEL_PREFIX + "accelerator": settings.accelerator,
         LABEL_PREFIX + "lock.sha256": lock.sha256,
         LABEL_PREFIX + "plugin.version": __version__,
+        LABEL_PREFIX + "sbom": sbom_image_path(project),  # CycloneDX JSON in the image (sbom.py)
     }
     if not base.spec.startswith(LOCAL_TRANSPORTS):
         # A local path would make the digest depend on where the base lies.

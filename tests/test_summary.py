@@ -147,3 +147,22 @@ def test_the_printed_command_loads_and_runs_with_the_healthcheck(run, docker_eng
         "Retries": 3,
     }
     assert config["User"] == "10001:10001"
+
+
+def test_provenance_labels(run, python_base_layout):
+    """Lock hash, base digest, git revision, plugin version and SBOM path, each checked against its source."""
+    import hashlib
+    from importlib.metadata import version
+
+    project, _ = run
+    labels = skopeo_inspect(project / "dist" / ARCHIVE)["Labels"]
+    (lock,) = project.glob("pylock.aicontainer-*.toml")
+    assert labels["io.hatch-aicontainer.lock.sha256"] == "sha256:" + hashlib.sha256(lock.read_bytes()).hexdigest()
+    index = json.loads((python_base_layout.path / "index.json").read_text())
+    (base,) = [m for m in index["manifests"] if m["annotations"]["org.opencontainers.image.ref.name"] == python_base_layout.tag]
+    assert labels["org.opencontainers.image.base.digest"] == base["digest"]
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True, check=True).stdout.strip()
+    assert labels["org.opencontainers.image.revision"] == head
+    assert labels["io.hatch-aicontainer.plugin.version"] == version("hatch-aicontainer")
+    sbom_path = labels["io.hatch-aicontainer.sbom"]
+    assert sbom_path == f"/opt/venv/share/sbom/{NAME}.cdx.json"
