@@ -2,8 +2,9 @@
 
 The trees produced here become layers: the locked dependencies, then the
 project's own wheel. uv marks ``--target`` installs with our interpreter's
-shebang and the local wheel's path (``direct_url.json``); both are rewritten
-or dropped by ``venv.py`` / here so the layer depends only on the wheels.
+shebang, the local wheel's path (``direct_url.json``) and a cache timestamp
+(``uv_cache.json``); they are rewritten or dropped by ``venv.py`` / here so
+the layer depends only on the wheels.
 """
 
 from __future__ import annotations
@@ -55,12 +56,22 @@ def install_wheel(wheel: Path, inputs: LockInputs, target: Path) -> None:
         step=f"installing the project wheel {wheel.name}",
     )
     _drop_uv_lockfile(target)
-    for direct_url in target.glob("*.dist-info/direct_url.json"):
-        # Names the temporary path the wheel was built in: not reproducible.
-        direct_url.unlink()
-        record = direct_url.parent / "RECORD"
-        if record.is_file():
-            kept = [line for line in record.read_text().splitlines() if not line.split(",")[0].endswith("direct_url.json")]
+    _drop_install_records(target)
+
+
+# Written by uv for a local wheel: the temporary path it was built in
+# (PEP 610) and uv's own cache timestamp. Neither is reproducible.
+_LOCAL_INSTALL_FILES = ("direct_url.json", "uv_cache.json")
+
+
+def _drop_install_records(target: Path) -> None:
+    for dist_info in target.glob("*.dist-info"):
+        dropped = [name for name in _LOCAL_INSTALL_FILES if (dist_info / name).is_file()]
+        for name in dropped:
+            (dist_info / name).unlink()
+        record = dist_info / "RECORD"
+        if dropped and record.is_file():
+            kept = [line for line in record.read_text().splitlines() if line.split(",")[0].rsplit("/", 1)[-1] not in dropped]
             record.write_text("".join(f"{line}\n" for line in kept))
 
 

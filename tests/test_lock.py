@@ -106,6 +106,8 @@ def test_install_wheel_drops_direct_url(tmp_path: Path):
     target = tmp_path / "app"
     install_wheel(wheel, LockInputs((), "3.11", AMD64), target)
     dist_info = next(target.glob("tiny-1.0.dist-info"))
-    assert not (dist_info / "direct_url.json").exists()
-    assert "direct_url.json" not in (dist_info / "RECORD").read_text()
+    assert not (dist_info / "direct_url.json").exists() and not (dist_info / "uv_cache.json").exists()
+    record = (dist_info / "RECORD").read_text()
+    assert "direct_url.json" not in record and "uv_cache.json" not in record
+    assert "tiny-1.0.dist-info/METADATA" in record
     assert (target / "bin" / "tiny").is_file()
