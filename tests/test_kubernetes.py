@@ -163,3 +163,13 @@ def test_manifest_of_the_built_image_has_its_digest(tiny_build, tmp_path):
     assert c["readinessProbe"] == {"tcpSocket": {"port": 8080}, "periodSeconds": 5}
     # the image's HEALTHCHECK, as a probe Kubernetes runs
     assert c["livenessProbe"]["exec"]["command"] == ["python", "-c", "import tiny_app"]
+
+
+def test_image_defaults_to_the_push_repository(tmp_path):
+    s = settings(push=["127.0.0.1:5000/team/{name}:{version}"], kubernetes={})
+    _, documents = written(tmp_path, s)
+    _, c = container(documents)
+    assert c["image"] == f"127.0.0.1:5000/team/example-project@{DIGEST}"
+    s = settings(push=["127.0.0.1:5000/team/{name}"], kubernetes={"image": "mirror.example.com/ml/app"})
+    _, documents = written(tmp_path, s)
+    assert container(documents)[1]["image"] == f"mirror.example.com/ml/app@{DIGEST}"
