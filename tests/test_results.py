@@ -239,3 +239,16 @@ def test_no_secret_in_messages_or_files(tmp_path, monkeypatch):
         assert PASSWORD.encode() not in archive.read_bytes()
     finally:
         registry.stop()
+
+
+def test_base_image_repository_is_a_mount_source(proxy, tmp_path):
+    """Layers the image shares with its base, in the same registry, are mounted, not uploaded."""
+    archive, built = small_archive(tmp_path, salt="base-mount")
+    first = settings_for({"push": [f"{proxy.host}/library/base:1"]})
+    apply_outputs(build_result(archive, built), first, built.store)  # stands in for the base image
+    proxy.reset()
+    settings = settings_for({"base-image": f"{proxy.host}/library/base:1", "push": [f"{proxy.host}/team/{{name}}:{{version}}"]})
+    done = apply_outputs(build_result(archive, built), settings, built.store)
+    assert done.record["pushed"] == [f"{proxy.host}/team/hello-app:1.0.0@{built.root.digest}"]
+    assert proxy.blob_uploads() == []
+    assert len(proxy.mounts()) == built.blob_count
