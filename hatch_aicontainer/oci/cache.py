@@ -5,21 +5,37 @@ scratch store of one build. Blobs are written to a temporary file in the same
 directory, hashed while written, and renamed into place only when the digest
 matches, so an interrupted build never leaves a corrupt entry and two builds
 sharing the store can race safely (the rename is atomic; both write the same
-bytes).
+bytes). Temporary files are named ``.tmp-*``: never read as blobs, removed by
+``cache_admin`` (prune/clean) once no build holds the store.
+
+Two things let ``cache_admin`` prune the persistent cache without breaking a
+build that is using it:
+
+* a store takes a SHARED ``flock`` on ``<root>/.lock`` the first time it is
+  used and keeps it until ``close()`` (or until the process ends, however it
+  ends: the kernel drops the lock). Pruning and cleaning take it EXCLUSIVELY,
+  so they never run while a build holds the store.
+* every use of a blob (``has`` finding it, ``verify``, ``open``, ...) sets its
+  mtime to now: the mtime is its last use, the order of least-recently-used
+  pruning (atime is unreliable: noatime/relatime mounts).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 1 << 20
+LOCK_NAME = ".lock"  # shared: a build uses the store; exclusive: cache_admin prunes it
+TEMP_PREFIX = ".tmp-"
 
 
 def default_cache_dir() -> Path:
@@ -71,13 +87,71 @@ class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._dir = self.root / "blobs" / "sha256"
+        self._lock_fd: int | None = None
+        self._lock_taken = False
+        self._lock_guard = threading.Lock()
+
+    # -- the "in use" lock (see the module docstring) -----------------------
+
+    def hold(self) -> None:
+        """Take the shared lock on the store, once; kept until ``close()``.
+
+        Blocks only while ``cache_admin`` prunes or cleans (seconds). A store
+        that cannot be locked (read-only directory) is used without the lock.
+        """
+        if self._lock_taken:
+            return
+        with self._lock_guard:
+            if self._lock_taken:
+                return
+            self._lock_taken = True
+            try:
+                self.root.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.root / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+            except OSError:
+                return
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH)
+            except OSError:
+                os.close(fd)
+                return
+            self._lock_fd = fd
+
+    def close(self) -> None:
+        """Release the shared lock (the store stays usable: the next use takes it again)."""
+        with self._lock_guard:
+            fd, self._lock_fd, self._lock_taken = self._lock_fd, None, False
+        if fd is not None:
+            os.close(fd)  # closing the descriptor drops the flock
+
+    def __enter__(self) -> BlobStore:
+        self.hold()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_lock_fd", None)
+        if fd is not None:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    # -- blobs ----------------------------------------------------------------
 
     def path(self, digest: str) -> Path:
         _, hexpart = split_digest(digest)
+        self.hold()
         return self._dir / hexpart
 
     def has(self, digest: str) -> bool:
-        return self.path(digest).is_file()
+        path = self.path(digest)
+        if path.is_file():
+            _touch(path)
+            return True
+        return False
 
     @contextmanager
     def writer(self) -> Iterator[HashingWriter]:
@@ -85,8 +159,9 @@ class BlobStore:
 
         The final digest is available as ``writer.digest`` after the block.
         """
+        self.hold()
         self._dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=self._dir)
+        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self._dir)
         try:
             with os.fdopen(fd, "wb") as raw:
                 hashing = HashingWriter(raw)
@@ -101,8 +176,9 @@ class BlobStore:
 
     def put_stream(self, chunks: Iterable[bytes], expected: str | None = None) -> tuple[str, int]:
         """Store a stream of bytes; verify ``expected`` before it becomes visible."""
+        self.hold()
         self._dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", dir=self._dir)
+        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self._dir)
         try:
             with os.fdopen(fd, "wb") as raw:
                 hashing = HashingWriter(raw)
@@ -127,11 +203,16 @@ class BlobStore:
             return self.put_stream(iter(lambda: handle.read(CHUNK), b""), expected)
 
     def open(self, digest: str) -> BinaryIO:
-        return open(self.path(digest), "rb")
+        path = self.path(digest)
+        handle = open(path, "rb")
+        _touch(path)
+        return handle
 
     def read_bytes(self, digest: str) -> bytes:
         """Read a (small) blob whole, verifying its digest. For JSON documents only."""
-        data = self.path(digest).read_bytes()
+        path = self.path(digest)
+        data = path.read_bytes()
+        _touch(path)
         if "sha256:" + hashlib.sha256(data).hexdigest() != digest:
             raise DigestMismatch(f"cached blob {digest} is corrupt")
         return data
@@ -147,6 +228,7 @@ class BlobStore:
         except FileNotFoundError:
             return False
         if "sha256:" + sha.hexdigest() == digest:
+            _touch(path)
             return True
         with _suppress_missing():
             path.unlink()
@@ -155,6 +237,14 @@ class BlobStore:
     def copy_to(self, digest: str, destination: Path) -> None:
         with self.open(digest) as source, open(destination, "wb") as target:
             shutil.copyfileobj(source, target, CHUNK)
+
+
+def _touch(path: Path) -> None:
+    """Record a use: mtime = now (the least-recently-used order of cache_admin)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # another user's blob in a shared cache: it only prunes a little earlier
 
 
 @contextmanager

@@ -1,0 +1,389 @@
+"""The build cache on disk: its size, ``clean``, and a size limit kept by LRU pruning.
+
+The cache (``oci.cache.default_cache_dir()``) holds::
+
+    blobs/sha256/<hex>       base-image blobs, built layers, configs, manifests
+    blobs/sha256/.tmp-*      a blob being written (or left by a killed build)
+    layers/<key>.json        dependency-layer records: key -> layer descriptor
+    probes/<hex>.json        base-image Python probes (tiny)
+    .lock                    the lock below
+
+Safety with builds running at the same time (other processes, other users of
+a shared cache):
+
+* A build's ``BlobStore`` holds a SHARED ``flock`` on ``.lock`` from its
+  first use until it is closed or its process ends (even by SIGKILL: the
+  kernel drops the lock). ``clean_cache`` and ``prune_cache`` take it
+  EXCLUSIVELY, so they never delete anything while a build is using the
+  cache: they wait up to ``wait`` seconds and otherwise give up (prune
+  reports ``busy``; clean raises ``CacheBusyError``). While they hold it,
+  builds wait (for as long as the deletion takes).
+* Holding the exclusive lock means no build is writing, so every ``.tmp-*``
+  file is a leftover of a killed build and is removed.
+* Blobs are only ever read through their digest (the store re-hashes a
+  cached layer before reusing it, and removes it if it is corrupt), so a
+  record whose blob was pruned, or a half-written blob, is never used: the
+  next build rebuilds it.
+
+Least-recently-used: the store sets a blob's mtime whenever a build uses it
+(``BlobStore.has``/``verify``/``open``), so pruning removes the blobs with the
+oldest mtime first, until the cache fits ``max_bytes``. ``min_age`` keeps
+anything used more recently than that many seconds (for caches on file systems
+where ``flock`` is not shared between machines, e.g. some NFS setups).
+
+``AICONTAINER_CACHE_MAX_SIZE`` (``"20G"``, ``"500MB"``, ``"10GiB"``, bytes)
+sets the limit that ``after_build`` keeps automatically; without it the cache
+is not pruned automatically.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import AIContainerError, ConfigError
+from .oci.cache import LOCK_NAME, TEMP_PREFIX, BlobStore, default_cache_dir
+
+ENV_MAX_SIZE = "AICONTAINER_CACHE_MAX_SIZE"
+_HEX = re.compile(r"^[0-9a-f]{64}$")
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kib": 1024,
+    "kb": 1000,
+    "m": 1024**2,
+    "mib": 1024**2,
+    "mb": 1000**2,
+    "g": 1024**3,
+    "gib": 1024**3,
+    "gb": 1000**3,
+    "t": 1024**4,
+    "tib": 1024**4,
+    "tb": 1000**4,
+}
+
+
+class CacheBusyError(AIContainerError):
+    """A build is using the cache, so it cannot be cleaned now."""
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    root: Path
+    total_bytes: int  # everything under root
+    blobs: int
+    blob_bytes: int
+    layer_records: int
+    probes: int
+    temp_files: int  # .tmp-* (being written, or left by a killed build)
+    temp_bytes: int
+    oldest_use: float | None  # mtime of the least recently used blob
+    newest_use: float | None
+    max_bytes: int | None  # AICONTAINER_CACHE_MAX_SIZE, if set
+    in_use: bool  # a build holds the cache right now
+
+    def summary(self) -> str:
+        limit = f", limit {format_size(self.max_bytes)}" if self.max_bytes is not None else ""
+        temp = f", {self.temp_files} temporary files ({format_size(self.temp_bytes)})" if self.temp_files else ""
+        busy = " (a build is using it)" if self.in_use else ""
+        return (
+            f"{self.root}: {format_size(self.total_bytes)} in {self.blobs} blobs, "
+            f"{self.layer_records} cached layers{temp}{limit}{busy}"
+        )
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    root: Path
+    removed_files: int
+    removed_bytes: int
+    total_bytes: int  # what is left
+    busy: bool = False  # a build held the cache during the whole wait: nothing was removed
+
+    def summary(self) -> str:
+        if self.busy:
+            return f"{self.root}: a build is using the cache; nothing removed ({format_size(self.total_bytes)})"
+        return (
+            f"{self.root}: removed {self.removed_files} files ({format_size(self.removed_bytes)}), "
+            f"{format_size(self.total_bytes)} left"
+        )
+
+
+# -- sizes ---------------------------------------------------------------------
+
+
+def parse_size(text: str | int) -> int:
+    """``"20G"``/``"20GiB"`` (1024³), ``"20GB"`` (1000³), ``"500M"``, ``"123"`` bytes."""
+    if isinstance(text, int):
+        if text < 0:
+            raise ValueError(f"a size cannot be negative: {text}")
+        return text
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    unit = match.group(2).lower() if match else None
+    if match is None or unit not in _UNITS:
+        raise ValueError(f"not a size: {text!r} (use e.g. 20G, 500MB, 10GiB or a number of bytes)")
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+def format_size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} TiB"
+
+
+def max_size_from_env(environ: Mapping[str, str] | None = None) -> int | None:
+    value = (os.environ if environ is None else environ).get(ENV_MAX_SIZE, "").strip()
+    if not value:
+        return None
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_MAX_SIZE} = {value!r}: {exc}") from None
+
+
+# -- the exclusive lock --------------------------------------------------------
+
+
+@contextmanager
+def exclusive(root: Path, wait: float) -> Iterator[bool]:
+    """Yield True holding the exclusive lock on ``root``, or False if builds held it for ``wait`` s.
+
+    Never use a ``BlobStore`` of ``root`` inside: its shared lock would wait for this one.
+    """
+    try:
+        fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except FileNotFoundError:
+        yield True  # no cache directory: nothing to protect
+        return
+    try:
+        yield _lock_exclusive(fd, wait)
+    finally:
+        os.close(fd)  # drops the lock
+
+
+def _lock_exclusive(fd: int, wait: float) -> bool:
+    deadline = time.monotonic() + max(0.0, wait)
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+
+
+def _in_use(root: Path) -> bool:
+    with exclusive(root, 0) as free:
+        return not free
+
+
+# -- scanning ------------------------------------------------------------------
+
+
+@dataclass
+class _Blob:
+    path: Path
+    size: int
+    mtime: float
+
+
+def _root(root: Path | str | None) -> Path:
+    return Path(root) if root is not None else default_cache_dir()
+
+
+def _scan(root: Path) -> tuple[list[_Blob], list[_Blob], int]:
+    """(blobs, temporary files anywhere, total bytes under root)."""
+    blobs: list[_Blob] = []
+    temps: list[_Blob] = []
+    total = 0
+    for path, st in _walk(root):
+        total += st.st_size
+        item = _Blob(path, st.st_size, st.st_mtime)
+        if path.name.startswith(TEMP_PREFIX):
+            temps.append(item)
+        elif path.parent == root / "blobs" / "sha256" and _HEX.match(path.name):
+            blobs.append(item)
+    return blobs, temps, total
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    stack = [root]
+    while stack:
+        directory = stack.pop()
+        try:
+            scan = list(os.scandir(directory))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in scan:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            elif entry.name != LOCK_NAME or directory != root:
+                yield Path(entry.path), st
+
+
+def _records(root: Path) -> list[tuple[Path, str | None]]:
+    """Layer records and the blob digest each one names (None if unreadable)."""
+    out = []
+    for path in sorted((root / "layers").glob("*.json")):
+        try:
+            digest = json.loads(path.read_text())["descriptor"]["digest"]
+        except (OSError, ValueError, KeyError, TypeError):
+            digest = None
+        out.append((path, digest if isinstance(digest, str) else None))
+    return out
+
+
+def _unlink(path: Path) -> int | None:
+    """Remove one file; return the bytes freed (None if it was already gone)."""
+    try:
+        size = path.stat().st_size
+        path.unlink()
+        return size
+    except FileNotFoundError:
+        return None
+
+
+# -- the API the CLI wires ------------------------------------------------------
+
+
+def cache_info(root: Path | str | None = None) -> CacheInfo:
+    """What the cache holds (no lock taken: a snapshot)."""
+    root = _root(root)
+    blobs, temps, total = _scan(root)
+    uses = [blob.mtime for blob in blobs]
+    return CacheInfo(
+        root=root,
+        total_bytes=total,
+        blobs=len(blobs),
+        blob_bytes=sum(blob.size for blob in blobs),
+        layer_records=len(list((root / "layers").glob("*.json"))),
+        probes=len(list((root / "probes").glob("*.json"))),
+        temp_files=len(temps),
+        temp_bytes=sum(temp.size for temp in temps),
+        oldest_use=min(uses) if uses else None,
+        newest_use=max(uses) if uses else None,
+        max_bytes=max_size_from_env(),
+        in_use=root.is_dir() and _in_use(root),
+    )
+
+
+def clean_cache(root: Path | str | None = None, *, wait: float = 30.0) -> PruneResult:
+    """Remove everything in the cache once no build uses it (wait up to ``wait`` seconds).
+
+    Raises ``CacheBusyError`` if builds kept using it for the whole wait.
+    """
+    root = _root(root)
+    if not root.is_dir():
+        return PruneResult(root, 0, 0, 0)
+    with exclusive(root, wait) as free:
+        if not free:
+            raise CacheBusyError(f"the cache {root} is in use by a running build; try again when it has finished")
+        removed_files = removed_bytes = 0
+        for path, st in list(_walk(root)):
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            removed_files += 1
+            removed_bytes += st.st_size
+        for sub in ("blobs", "layers", "probes"):
+            shutil.rmtree(root / sub, ignore_errors=True)
+    return PruneResult(root, removed_files, removed_bytes, _scan(root)[2])
+
+
+def prune_cache(
+    max_bytes: int | str,
+    root: Path | str | None = None,
+    *,
+    wait: float = 0.0,
+    min_age: float = 0.0,
+) -> PruneResult:
+    """Shrink the cache to at most ``max_bytes``, least recently used blobs first.
+
+    Also removes temporary files of killed builds and layer records whose blob
+    is gone. Waits up to ``wait`` seconds for running builds to finish; if they
+    do not, removes nothing and returns ``busy=True``. Blobs used less than
+    ``min_age`` seconds ago are kept even if the cache stays over the limit.
+    """
+    limit = parse_size(max_bytes)
+    root = _root(root)
+    if not root.is_dir():
+        return PruneResult(root, 0, 0, 0)
+    with exclusive(root, wait) as free:
+        if not free:
+            return PruneResult(root, 0, 0, _scan(root)[2], busy=True)
+        blobs, temps, _ = _scan(root)
+        removed: list[int] = []
+
+        def remove(path: Path) -> None:
+            freed = _unlink(path)
+            if freed is not None:
+                removed.append(freed)
+
+        for temp in temps:  # nobody is writing: these are leftovers of killed builds
+            remove(temp.path)
+        total = _scan(root)[2]
+        now = time.time()
+        for blob in sorted(blobs, key=lambda b: (b.mtime, b.path.name)):
+            if total <= limit:
+                break
+            if now - blob.mtime >= min_age:
+                remove(blob.path)
+                total -= blob.size
+        blob_dir = root / "blobs" / "sha256"
+        for record, digest in _records(root):
+            if digest is None or not digest.startswith("sha256:") or not _HEX.match(digest[7:]) or not (blob_dir / digest[7:]).is_file():
+                remove(record)  # its layer is gone (or it is unreadable): the next build remakes both
+        total = _scan(root)[2]
+    return PruneResult(root, len(removed), sum(removed), total)
+
+
+def after_build(store: BlobStore, log: Callable[[str], None] = lambda _message: None) -> PruneResult | None:
+    """Call when a build is done with ``store``: release it, then keep ``AICONTAINER_CACHE_MAX_SIZE``.
+
+    Never waits for other builds and never fails the build: if another build
+    holds the cache, the next one to finish prunes.
+    """
+    store.close()
+    limit = max_size_from_env()
+    if limit is None:
+        return None
+    try:
+        result = prune_cache(limit, store.root, wait=0.0)
+    except OSError as exc:
+        log(f"cache: could not prune {store.root} ({exc.strerror or exc})")
+        return None
+    if result.removed_files:
+        log(f"cache: {result.summary()} (limit {format_size(limit)})")
+    return result
+
+
+__all__ = [
+    "CacheBusyError",
+    "CacheInfo",
+    "PruneResult",
+    "after_build",
+    "cache_info",
+    "clean_cache",
+    "format_size",
+    "max_size_from_env",
+    "parse_size",
+    "prune_cache",
+]
