@@ -303,17 +303,17 @@ def cmd_push(args: argparse.Namespace) -> int:
         pushed = push_archive(args.archive, references, log=_err)
     except PushError as exc:
         if exc.pushed:
-            add_pushed(record, [p.pinned for p in exc.pushed])
-            write_results(args.archive, record)
             for item in exc.pushed:
                 print(item.pinned, flush=True)
+            add_pushed(record, [p.pinned for p in exc.pushed])
+            write_results(args.archive, record)
         raise
     if pushed and pushed[0].digest != record["digest"]:  # pragma: no cover - push_archive pushes the archive's bytes
         raise AIContainerError(f"pushed digest {pushed[0].digest} differs from the archive's {record['digest']}")
-    add_pushed(record, [p.pinned for p in pushed])
-    write_results(args.archive, record)
     for item in pushed:
         print(item.pinned, flush=True)
+    add_pushed(record, [p.pinned for p in pushed])
+    write_results(args.archive, record)  # after the report: a read-only directory fails this step alone
     return 0
 
 
@@ -323,11 +323,11 @@ def cmd_load(args: argparse.Namespace) -> int:
 
     record = record_for_archive(args.archive)
     loaded = load_archive(args.archive, tags=[*record["tags"], *args.tag], log=_err)
-    add_loaded(record, loaded.engine, loaded.image_id, loaded.tags)
-    write_results(args.archive, record)
     for tag in loaded.tags:
         print(tag)
-    print(loaded.image_id)
+    print(loaded.image_id, flush=True)
+    add_loaded(record, loaded.engine, loaded.image_id, loaded.tags)
+    write_results(args.archive, record)
     return 0
 
 
