@@ -151,6 +151,7 @@ def _hang_in_dependency_layer(marker: Path, seconds: float | None) -> None:
         n = original_write(self, data)
         if state["armed"] and self.size > 0:
             state["armed"] = False
+            self.flush()  # the first bytes reach the temporary file, as in a long write
             marker.write_text(str(os.getpid()))
             time.sleep(3600 if seconds is None else seconds)
         return n
