@@ -295,7 +295,13 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+_ROOTFS: dict[Path, Path] = {}
+
+
 def umoci_rootfs(archive: Path, workdir: Path, ref: str = VERSION) -> Path:
+    """``umoci unpack`` of the archive (once per archive and session: the tests only read it)."""
     from e2e_helpers import umoci_unpack
 
-    return umoci_unpack(archive, workdir, ref)
+    if archive not in _ROOTFS:
+        _ROOTFS[archive] = umoci_unpack(archive, workdir, ref)
+    return _ROOTFS[archive]
