@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from functools import cached_property
@@ -60,6 +61,9 @@ class ContainerBuilder(BuilderInterface):
                 path.unlink()
                 for results in (path.with_name(path.name + ".json"), path.with_name(path.name + ".digest")):
                     results.unlink(missing_ok=True)
+                layout = path.with_suffix("")  # the oci-layout output
+                if (layout / "oci-layout").is_file() and not layout.is_symlink():
+                    shutil.rmtree(layout)
                 clean_side_outputs(path)
 
     def build_standard(self, directory: str, **_build_data: Any) -> str:

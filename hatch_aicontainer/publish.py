@@ -265,14 +265,19 @@ def push_archive(
     imported (streamed, verified) into ``store`` (default: the build cache).
     """
     refs = [r if isinstance(r, ImageReference) else parse_reference(r) for r in references]
+    own_store = store is None
     store = store or BlobStore(default_cache_dir())
-    with open_image(archive) as image:
-        stats = image.import_into(store)
-        if log and stats.copied:
-            log(f"read {stats.copied} blobs ({stats.bytes_copied} bytes) from {Path(archive).name}")
-        root = image.root
-    root = Descriptor(root.media_type, root.digest, root.size)
-    return push_image(store, root, refs, log=log, client_factory=client_factory)
+    try:
+        with open_image(archive) as image:
+            stats = image.import_into(store)
+            if log and stats.copied:
+                log(f"read {stats.copied} blobs ({stats.bytes_copied} bytes) from {Path(archive).name}")
+            root = image.root
+        root = Descriptor(root.media_type, root.digest, root.size)
+        return push_image(store, root, refs, log=log, client_factory=client_factory)
+    finally:
+        if own_store and hasattr(store, "close"):
+            store.close()  # the cache's shared lock: a prune may run again
 
 
 def _has_manifest(client: RegistryClient, repository: str, digest: str) -> bool:

@@ -252,3 +252,21 @@ def test_base_image_repository_is_a_mount_source(proxy, tmp_path):
     assert done.record["pushed"] == [f"{proxy.host}/team/hello-app:1.0.0@{built.root.digest}"]
     assert proxy.blob_uploads() == []
     assert len(proxy.mounts()) == built.blob_count
+
+
+def test_hatch_clean_removes_the_results_and_the_layout(tmp_path):
+    from hatchling.plugin.manager import PluginManager
+
+    from hatch_aicontainer.builder import ContainerBuilder
+
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "pyproject.toml").write_text('[project]\nname = "hello-app"\nversion = "1.0.0"\n')
+    archive, built = small_archive(tmp_path, salt="clean")
+    settings = settings_for({"oci-layout": True})
+    apply_outputs(build_result(archive, built), settings, built.store)
+    other = archive.with_name("other_app-1.0.0.oci.tar")
+    other.write_bytes(b"another project's archive")
+    assert layout_path(archive).is_dir()
+    ContainerBuilder(str(root), plugin_manager=PluginManager()).clean(str(archive.parent), [])
+    assert dist_files(archive.parent) == [other.name]
