@@ -176,6 +176,8 @@ def push_image(
     """
     say = log or (lambda _message: None)
     refs = [r if isinstance(r, ImageReference) else parse_reference(r) for r in references]
+    if not refs:
+        raise ConfigError("no push reference given")
     for ref in refs:
         if ref.digest and ref.digest != root.digest:
             raise ConfigError(

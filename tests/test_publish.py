@@ -198,6 +198,31 @@ def test_5xx_mid_push_fails_cleanly_and_a_retry_completes(proxy, tmp_path):
     assert skopeo_digest(f"{proxy.host}/team/flaky:2") == built.root.digest
 
 
+def test_connection_dropped_mid_upload_fails_cleanly_and_a_retry_completes(proxy, tmp_path):
+    """The second blob's upload body arrives, then the connection closes without an answer, every time."""
+    built = small_image(BlobStore(tmp_path / "store"), salt="dropped")
+    uploads: list[str] = []
+
+    def drop(method: str, path: str) -> bool:
+        if method == "PUT" and "/blobs/uploads/" in path:
+            uploads.append(path)
+            return len(uploads) > 1
+        return False
+
+    proxy.drop = drop
+    ref = f"{proxy.host}/team/dropped:1"
+    with pytest.raises(PushError) as caught:
+        push_image(built.store, built.root, [ref])
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(f"push to {ref} failed while uploading")
+    assert f"cannot reach registry {proxy.host} (" in message
+    assert proxy.manifest_puts() == []
+    proxy.drop = None
+    (pushed,) = push_image(built.store, built.root, [ref])
+    assert pushed.existing == 1 and pushed.uploaded == built.blob_count - 1
+    assert skopeo_digest(ref) == built.root.digest
+
+
 def test_registry_stopped_between_blobs_fails_cleanly_and_a_retry_completes(tmp_path):
     """The real registry process is stopped after the first blob arrived, then started again."""
     directory = tmp_path / "registry"
