@@ -36,9 +36,7 @@ def source_url(metadata: Any) -> str | None:
 
 
 def git_revision(root: Path) -> str | None:
-    """The checked-out commit when the project is a git work tree, else None."""
-    if not (root / ".git").exists():
-        return None
+    """The checked-out commit when the project lies in a git work tree (at any depth), else None."""
     try:
         done = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False, timeout=10

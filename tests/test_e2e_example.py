@@ -38,11 +38,16 @@ def built(tmp_path_factory, plugin_wheelhouse, base_image_ref):
 
 def test_archive_is_named_and_printed(built):
     assert [a.name for a in built.archives] == [ARCHIVE]
-    assert built.dist_entries == [ARCHIVE]  # nothing half-written beside it
+    sbom = ARCHIVE.replace(".oci.tar", ".cdx.json")
+    # the archive, the files pipelines read, the SBOM; nothing half-written beside them
+    assert built.dist_entries == sorted([ARCHIVE, ARCHIVE + ".json", ARCHIVE + ".digest", sbom])
     output = built.stdout + built.stderr
     assert ARCHIVE in output
     manifest_digest = skopeo_inspect(built.archives[0])["Digest"]
-    assert f"image digest {manifest_digest}" in output
+    assert manifest_digest in output
+    dist = built.project / "dist"
+    assert (dist / (ARCHIVE + ".digest")).read_text().strip() == manifest_digest
+    assert json.loads((dist / (ARCHIVE + ".json")).read_text())["digest"] == manifest_digest
 
 
 def test_skopeo_reads_the_pins_from_the_archive(built):

@@ -44,3 +44,20 @@ def test_a_tag_that_renders_invalid_is_a_one_line_error_before_any_work():
     with pytest.raises(ConfigError) as info:
         _settings(tags=["{version}/{python}"])
     assert "\n" not in str(info.value) and "tool.aicontainer.tags[0]" in str(info.value)
+
+
+def test_git_revision_found_from_a_subdirectory(tmp_path):
+    import subprocess
+
+    from hatch_aicontainer.project import git_revision
+
+    repo = tmp_path / "repo"
+    (repo / "sub").mkdir(parents=True)
+    (repo / "sub" / "f").write_text("x")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "-C", str(repo), "add", "."], check=True)
+    subprocess.run([*git, "-C", str(repo), "commit", "-qm", "x"], check=True)
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    assert git_revision(repo / "sub") == head
+    assert git_revision(tmp_path / "elsewhere") is None
