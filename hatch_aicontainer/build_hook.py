@@ -76,10 +76,10 @@ class AIContainerBuildHook(BuildHookInterface):
 
     def _settings(self, target: str) -> Any:
         from .project import project_info, tool_table
-        from .settings import load_settings
+        from .configure import project_settings
 
         overrides = self.metadata.hatch.build_targets.get(target, {})
-        return load_settings(
+        return project_settings(
             tool_table(self.metadata),
             project_info(self.metadata, self.root),
             os.environ,

@@ -20,7 +20,8 @@ from .oci.cache import BlobStore, default_cache_dir
 from .outputs import apply_outputs
 from .pipeline import BuildResult, build_image
 from .project import git_revision, project_info, tool_table
-from .settings import Settings, load_settings
+from .configure import project_settings
+from .settings import Settings
 from .summary import clean_side_outputs, summary_lines, wheel_warnings, write_side_outputs
 
 
@@ -30,7 +31,7 @@ class ContainerBuilderConfig(BuilderConfig):
     @cached_property
     def image_settings(self) -> Settings:
         metadata = self.builder.metadata
-        return load_settings(
+        return project_settings(
             tool_table(metadata),
             project_info(metadata, self.root),
             os.environ,

@@ -56,7 +56,7 @@ def _load_project(directory: str, target: str) -> tuple[Any, Any, Any]:
     from hatchling.plugin.manager import PluginManager
 
     from .project import project_info, tool_table
-    from .settings import load_settings
+    from .configure import project_settings
 
     root = Path(directory).resolve()
     if not (root / "pyproject.toml").is_file():
@@ -71,7 +71,7 @@ def _load_project(directory: str, target: str) -> tuple[Any, Any, Any]:
         raise
     except Exception as exc:  # noqa: BLE001 - hatchling reports metadata problems with plain exceptions
         raise ConfigError(f"cannot read the project metadata of {root / 'pyproject.toml'} ({' '.join(str(exc).split())})") from None
-    settings = load_settings(tool, project, os.environ, target_overrides=overrides, target_name=target)
+    settings = project_settings(tool, project, os.environ, target_overrides=overrides, target_name=target)
     return metadata, project, settings
 
 

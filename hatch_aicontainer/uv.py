@@ -67,7 +67,14 @@ def find_uv() -> str:
     return find_uv_bin()
 
 
-def run_uv(args: Sequence[str], *, step: str, cwd: Path | None = None, env: Mapping[str, str] | None = None) -> str:
+def run_uv(
+    args: Sequence[str],
+    *,
+    step: str,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    input_text: str | None = None,
+) -> str:
     """Run ``uv ARGS``; return stdout, or raise ResolveError with one line about ``step``."""
     environ = dict(os.environ if env is None else env)
     environ.setdefault("UV_NO_PROGRESS", "1")
@@ -77,6 +84,7 @@ def run_uv(args: Sequence[str], *, step: str, cwd: Path | None = None, env: Mapp
             [find_uv(), *args],
             cwd=cwd,
             env=environ,
+            input=input_text,
             capture_output=True,
             text=True,
             check=False,

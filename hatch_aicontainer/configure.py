@@ -1,0 +1,94 @@
+"""Settings for a build, with a TensorFlow range resolved to one exact release.
+
+``tensorflow = "~=2.16.0"`` is resolved once and then kept: the release the
+target's lock file already holds wins while it still satisfies the range (so a
+build a month later installs the same TensorFlow); otherwise uv picks the
+newest release with wheels for the target's Python and platform. The settings
+are then loaded again with that exact version, so every compatibility check
+runs on it, and it ends up in the lock and the image labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from packaging.specifiers import SpecifierSet
+
+from .lock import lock_path, read_lock
+from .oci.descriptor import Platform
+from .settings import ProjectInfo, Settings, load_settings
+from .uv import Indexes, run_uv, target_args
+
+
+def project_settings(
+    table: Any,
+    project: ProjectInfo,
+    environ: Mapping[str, str],
+    *,
+    target_overrides: Mapping[str, Any] | None = None,
+    target_name: str = "container",
+) -> Settings:
+    """load_settings, resolving a TensorFlow range through the lock or the package index."""
+    settings = load_settings(
+        table, project, environ, target_overrides=target_overrides, target_name=target_name, allow_ranges=True
+    )
+    if settings.tensorflow is not None:
+        return settings
+    exact = resolve_tensorflow_range(settings, project)
+    return load_settings(
+        table, project, environ, target_overrides=target_overrides, target_name=target_name, resolved_tensorflow=exact
+    )
+
+
+def tensorflow_distribution(accelerator: str, platform: Platform) -> str:
+    """The distribution that carries TensorFlow for a target (CPU-only wheel where one exists)."""
+    if accelerator == "cuda" or platform.architecture != "amd64":
+        return "tensorflow"
+    return "tensorflow-cpu"
+
+
+def resolve_tensorflow_range(settings: Settings, project: ProjectInfo) -> str:
+    spec = SpecifierSet(settings.tensorflow_spec)
+    platform = settings.platforms[0]
+    distribution = tensorflow_distribution(settings.accelerator, platform)
+    locked = _locked_version(project, platform, settings.accelerator, distribution)
+    if locked is not None and spec.contains(locked, prereleases=False):
+        return locked
+    output = run_uv(
+        [
+            "pip",
+            "compile",
+            "--no-config",
+            "--quiet",
+            "--no-deps",
+            "--no-header",
+            "--no-annotate",
+            "--only-binary",
+            ":all:",
+            *target_args(settings.python, platform),
+            *_index_args(settings),
+            "-",
+        ],
+        step=f'{settings.key("tensorflow")} = "{settings.tensorflow_spec}": resolving it for Python {settings.python} on {platform}',
+        input_text=f"{distribution}{spec}\n",
+    )
+    for line in output.splitlines():
+        name, _, version = line.strip().partition("==")
+        if name.lower() == distribution and version:
+            return version.split(";")[0].strip()
+    raise AssertionError(f"uv resolved {distribution}{spec} without naming a version: {output!r}")
+
+
+def _locked_version(project: ProjectInfo, platform: Platform, accelerator: str, distribution: str) -> str | None:
+    path = lock_path(project.root, platform, accelerator)
+    if not path.is_file():
+        return None
+    try:
+        return read_lock(path, reused=True).version_of(distribution)
+    except Exception:  # noqa: BLE001 - an unreadable lock is re-resolved later anyway
+        return None
+
+
+def _index_args(settings: Settings) -> list[str]:
+    return Indexes(settings.index_url, settings.extra_index_urls, settings.find_links).args()

@@ -1,0 +1,86 @@
+"""Bad input through a real `hatch build -t container`: one line, non-zero exit, no traceback, nothing in dist/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
+from e2e_helpers import EXAMPLE, copy_project, hatch_build, hatch_env
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def hatch_home(tmp_path_factory):
+    """One hatch data dir for the module: the build environment is made once."""
+    return tmp_path_factory.mktemp("hatch-errors")
+
+
+def _build_with(tmp_path, wheelhouse, hatch_home, replace: dict[str, str], append: str = "", **env):
+    project = copy_project(EXAMPLE, tmp_path / "example_project")
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    pyproject.write_text(text + append)
+    (project / "dist").mkdir()
+    (project / "dist" / "keep.txt").write_text("an earlier artifact\n")
+    run = hatch_build(project, hatch_env(wheelhouse, hatch_home, tmp_path / "cache", **env))
+    return run
+
+
+def _assert_clean_failure(run, *fragments: str) -> str:
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr + run.stdout
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, run.stderr[-2000:]
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+    assert run.dist_entries == ["keep.txt"]  # nothing new, nothing half-written
+    return errors[0]
+
+
+def test_unknown_key(tmp_path, plugin_wheelhouse, hatch_home, base_image_ref):
+    run = _build_with(tmp_path, plugin_wheelhouse, hatch_home, {}, 'bas-image = "python:3.11"\n', AICONTAINER_BASE_IMAGE=base_image_ref)
+    _assert_clean_failure(run, "tool.aicontainer.bas-image", "did you mean tool.aicontainer.base-image")
+
+
+def test_python_pin_the_base_image_does_not_provide(tmp_path, plugin_wheelhouse, hatch_home, base_image_ref):
+    run = _build_with(tmp_path, plugin_wheelhouse, hatch_home, {'python = "3.11"': 'python = "3.12"'}, AICONTAINER_BASE_IMAGE=base_image_ref)
+    line = _assert_clean_failure(run, '"3.12"', "3.11", "AICONTAINER_BASE_IMAGE")
+    assert base_image_ref in line
+
+
+def test_unreachable_base_image(tmp_path, plugin_wheelhouse, hatch_home, registry):
+    # a loopback port nobody listens on: the registry's port + 1 is not ours, so ask the OS
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ref = f"127.0.0.1:{port}/library/python:3.11-slim-bookworm"
+    run = _build_with(tmp_path, plugin_wheelhouse, hatch_home, {}, AICONTAINER_BASE_IMAGE=ref)
+    _assert_clean_failure(run, f"127.0.0.1:{port}")
+
+
+def test_tensorflow_release_that_does_not_exist(tmp_path, plugin_wheelhouse, hatch_home, base_image_ref):
+    run = _build_with(tmp_path, plugin_wheelhouse, hatch_home, {'tensorflow = "2.16.1"': 'tensorflow = "2.16.9"'}, AICONTAINER_BASE_IMAGE=base_image_ref)
+    _assert_clean_failure(run, "tool.aicontainer.tensorflow", "2.16.9")
+
+
+def test_include_outside_the_project(tmp_path, plugin_wheelhouse, hatch_home, base_image_ref):
+    run = _build_with(
+        tmp_path, plugin_wheelhouse, hatch_home,
+        {'include = [{ source = "models", destination = "/app/models" }]': 'include = ["../outside"]'},
+        AICONTAINER_BASE_IMAGE=base_image_ref,
+    )
+    _assert_clean_failure(run, "tool.aicontainer.include", "../outside")
+
+
+def test_wrong_type(tmp_path, plugin_wheelhouse, hatch_home, base_image_ref):
+    run = _build_with(tmp_path, plugin_wheelhouse, hatch_home, {'entrypoint = ["example-project"]': 'entrypoint = "example-project"'}, AICONTAINER_BASE_IMAGE=base_image_ref)
+    line = _assert_clean_failure(run, "tool.aicontainer.entrypoint")
+    assert re.search(r"array|list", line)
