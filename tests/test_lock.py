@@ -111,3 +111,20 @@ def test_install_wheel_drops_direct_url(tmp_path: Path):
     assert "direct_url.json" not in record and "uv_cache.json" not in record
     assert "tiny-1.0.dist-info/METADATA" in record
     assert (target / "bin" / "tiny").is_file()
+
+
+@pytest.mark.parametrize("tensorflow", ["2.16.1", "2.18.0"])
+def test_cuda_lock_brings_the_cuda_and_cudnn_the_data_states(tmp_path, tensorflow):
+    """The compatibility data checked against what PyPI's tensorflow[and-cuda] really resolves to."""
+    from hatch_aicontainer.compat import check_target
+
+    target = check_target("3.11", tensorflow, "cuda", AMD64)
+    assert target.tf_requirement == f"tensorflow[and-cuda]=={tensorflow}"
+    lock = ensure_lock(LockInputs((target.tf_requirement,), "3.11", AMD64), tmp_path / "pylock.cuda.toml")
+    assert lock.version_of("tensorflow") == tensorflow
+    assert lock.version_of("tensorflow-cpu") is None
+    cudnn = lock.version_of("nvidia-cudnn-cu12")
+    runtime = lock.version_of("nvidia-cuda-runtime-cu12")
+    assert cudnn is not None and runtime is not None
+    assert ".".join(cudnn.split(".")[:2]) == target.cudnn
+    assert ".".join(runtime.split(".")[:2]) == target.cuda
