@@ -13,13 +13,18 @@ one uv knows). Within a minor release the bytecode format and its magic number
 are fixed, so the image's interpreter accepts these files; if it ever did not
 (a pre-release), it would just ignore them and compile the source as before.
 
-Reproducible: files are compiled in sorted order with ``PYTHONHASHSEED=0``,
-``--invalidation-mode unchecked-hash`` (the header holds a hash of the source,
-not its mtime; the interpreter does not re-check it: the image is immutable)
-and ``co_filename`` set to the path inside the image. The bytes depend on the
-source and on the compiler's patch release (3.11.2 and 3.11.7 differ in 10 of
-4,736 TensorFlow files), which is why the compiler's full version is part of
-the dependency layer's cache key and shown in the build log.
+Reproducible: ``PYTHONHASHSEED=0``, ``unchecked-hash`` pycs (PEP 552: the
+header holds a hash of the source, not its mtime; the interpreter does not
+re-check it, the image being immutable) and ``co_filename`` set to the path
+inside the image. CPython's output for one file can depend on what the same
+process compiled before (whether equal constants end up shared, hence
+marshalled with a back-reference: 3 of 4,736 TensorFlow files differed between
+two orders), so the files are split into chunks that depend only on the file
+list, each compiled in a fresh interpreter in a fixed order; the bytes do not
+depend on how many chunks run at once (tested: 1, 2 and 4 workers give
+identical trees). They do depend on the compiler's patch release (3.11.2 and
+3.11.7 differ in 10 of 4,736 files), which is why the compiler's full version
+is part of the dependency layer's cache key.
 
 ``AICONTAINER_BYTECODE``: ``auto`` (default: compile when a matching
 interpreter is found, else build without and say so), ``on`` (a matching
@@ -33,6 +38,7 @@ import os
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,52 +49,48 @@ ENV_PYTHON = "AICONTAINER_BYTECODE_PYTHON"
 _ON = {"1", "on", "true", "yes"}
 _OFF = {"0", "off", "false", "no"}
 
-# Run by the compiling interpreter: compile every .py below TREE (not TREE/bin,
-# which holds console scripts), co_filename = PREFIX/<relative path>.
+# Run by the compiling interpreter, once per chunk: compile the files named on
+# stdin (paths relative to TREE), co_filename = PREFIX/<relative path>; prints
+# how many it compiled.
 _DRIVER = r"""
-import os, sys, py_compile, importlib.util, multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-
-def files(tree):
-    out = []
-    for top, dirs, names in os.walk(tree):
-        dirs.sort()
-        if top == tree and "bin" in dirs:
-            dirs.remove("bin")
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
-        for name in sorted(names):
-            path = os.path.join(top, name)
-            if name.endswith(".py") and not os.path.islink(path):
-                out.append(path)
-    return out
-
-def compile_many(args):
-    tree, prefix, paths = args
-    done = 0
-    for path in paths:
-        rel = os.path.relpath(path, tree).replace(os.sep, "/")
-        try:
-            py_compile.compile(path, cfile=importlib.util.cache_from_source(path), dfile=prefix + "/" + rel,
-                               doraise=True, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-            done += 1
-        except (py_compile.PyCompileError, SyntaxError, ValueError, UnicodeError):
-            pass  # not Python 3 source (templates, py2 leftovers): pip skips these too
-    return done
+import os, sys
+from importlib._bootstrap_external import _code_to_hash_pyc
+from importlib.util import cache_from_source, source_hash
 
 def main():
-    tree, prefix, workers = sys.argv[1], sys.argv[2].rstrip("/"), int(sys.argv[3])
-    paths = files(tree)
-    chunks = [paths[i::workers * 4] for i in range(workers * 4)]
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    if workers > 1 and len(paths) > 200 and fork:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = sum(pool.map(compile_many, [(tree, prefix, c) for c in chunks]))
-    else:
-        done = compile_many((tree, prefix, paths))
-    print(done, len(paths))
+    tree, prefix = sys.argv[1], sys.argv[2].rstrip("/")
+    done = 0
+    for rel in sys.stdin.read().splitlines():
+        path = os.path.join(tree, rel)
+        with open(path, "rb") as handle:
+            source = handle.read()
+        # what py_compile.compile(path, dfile=..., invalidation_mode=UNCHECKED_HASH)
+        # writes, without its temp-file dance (the tree is private to this build).
+        # dfile stays referenced while marshalling, as in py_compile (marshal adds
+        # back-references only to objects whose refcount is above 1).
+        dfile = prefix + "/" + rel
+        try:
+            code = compile(source, dfile, "exec", dont_inherit=True)
+        except (SyntaxError, ValueError, UnicodeError):
+            continue  # not Python 3 source (templates, py2 leftovers): pip skips these too
+        data = _code_to_hash_pyc(code, source_hash(source), False)
+        target = cache_from_source(path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if os.path.lexists(target):
+            os.unlink(target)  # may be a hard link into uv's cache: never write through it
+        with open(target, "wb") as handle:
+            handle.write(data)
+        done += 1
+    print(done)
 
 main()
 """
+# Files per chunk. Each chunk is compiled by a fresh interpreter, in a fixed
+# order: CPython's output is not a pure function of one source file (whether
+# equal constants of a module end up shared, hence marshalled once with a
+# back-reference, can depend on what the process compiled before), so the
+# chunks must not depend on the number of workers.
+CHUNK_FILES = 150
 
 
 @dataclass(frozen=True)
@@ -188,11 +190,34 @@ def _uv_python(python_minor: str) -> str | None:
     return path if done.returncode == 0 and path else None
 
 
+def source_files(tree: Path) -> list[str]:
+    """The ``.py`` files under ``tree`` (not ``tree/bin``, no symlinks), relative, sorted."""
+    out: list[str] = []
+    for top, dirs, names in os.walk(tree):
+        dirs.sort()
+        if Path(top) == tree and "bin" in dirs:
+            dirs.remove("bin")
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in sorted(names):
+            path = os.path.join(top, name)
+            if name.endswith(".py") and not os.path.islink(path):
+                out.append(os.path.relpath(path, tree).replace(os.sep, "/"))
+    return out
+
+
+def chunks(tree: Path, files: list[str]) -> list[list[str]]:
+    """A partition of ``files`` that depends only on the files: largest first, dealt round-robin."""
+    count = max(1, -(-len(files) // CHUNK_FILES))
+    by_size = sorted(files, key=lambda rel: (-(tree / rel).stat().st_size, rel))
+    return [by_size[i::count] for i in range(count)]
+
+
 def compile_tree(tree: Path, prefix: str, compiler: Compiler, *, workers: int | None = None) -> tuple[int, int]:
     """Write ``__pycache__/*.pyc`` beside every ``.py`` under ``tree`` (not ``tree/bin``).
 
     ``prefix`` is where ``tree`` sits in the image (``/opt/venv/lib/python3.11/site-packages``).
     Returns (compiled, candidates); files that are not valid Python are skipped.
+    The bytes do not depend on ``workers`` (how many chunks compile at once).
     """
     if not tree.is_dir():
         return 0, 0
@@ -201,19 +226,30 @@ def compile_tree(tree: Path, prefix: str, compiler: Compiler, *, workers: int | 
             workers = max(1, min(8, len(os.sched_getaffinity(0))))
         except AttributeError:  # not Linux
             workers = max(1, min(8, os.cpu_count() or 1))
+    files = source_files(tree)
+    if not files:
+        return 0, 0
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     env["PYTHONHASHSEED"] = "0"
-    done = subprocess.run(
-        # not -I/-E: they would drop PYTHONHASHSEED; -s: no user site-packages
-        [compiler.executable, "-s", "-c", _DRIVER, str(tree), prefix, str(workers)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd="/",
-        check=False,
-    )
-    if done.returncode != 0:
-        tail = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise ConfigError(f"precompiling bytecode with {compiler.executable} failed ({tail}); set {ENV_MODE}=off to skip it")
-    compiled, total = (int(x) for x in done.stdout.split()[-2:])
-    return compiled, total
+
+    def run(chunk: list[str]) -> int:
+        done = subprocess.run(
+            # not -I/-E: they would drop PYTHONHASHSEED; -s: no user site-packages
+            [compiler.executable, "-s", "-c", _DRIVER, str(tree), prefix],
+            input="\n".join(chunk),
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd="/",
+            check=False,
+        )
+        if done.returncode != 0:
+            tail = (done.stderr.strip().splitlines() or ["no message"])[-1]
+            raise ConfigError(
+                f"precompiling bytecode with {compiler.executable} failed ({tail}); set {ENV_MODE}=off to skip it"
+            )
+        return int(done.stdout.split()[-1])
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        compiled = sum(pool.map(run, chunks(tree, files)))
+    return compiled, len(files)

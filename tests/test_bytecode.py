@@ -103,7 +103,7 @@ def test_compile_tree_is_reproducible(tmp_path, monkeypatch):
 def test_compile_tree_in_parallel_matches_serial(tmp_path):
     compiler = bytecode.find_compiler(MINOR, {})
     tree = tmp_path / "many"
-    for i in range(250):  # more than the driver's threshold for worker processes
+    for i in range(250):  # more than bytecode.CHUNK_FILES: several chunks
         (tree / f"p{i % 7}").mkdir(parents=True, exist_ok=True)
         (tree / f"p{i % 7}" / f"m{i}.py").write_text(f"X = {{'k{i}': {i}, 's': frozenset('abc{i}')}}\n")
     serial = tmp_path / "serial"
@@ -111,6 +111,17 @@ def test_compile_tree_in_parallel_matches_serial(tmp_path):
     assert bytecode.compile_tree(tree, PREFIX, compiler, workers=2) == (250, 250)
     assert bytecode.compile_tree(serial, PREFIX, compiler, workers=1) == (250, 250)
     assert pycs(tree) == pycs(serial)
+
+
+def test_chunks_depend_only_on_the_files(tmp_path):
+    tree = tmp_path / "t"
+    tree.mkdir()
+    for i in range(400):
+        (tree / f"m{i:03}.py").write_text("x = 1\n" * (i % 13))
+    files = bytecode.source_files(tree)
+    parts = bytecode.chunks(tree, files)
+    assert len(parts) == 3 and sorted(sum(parts, [])) == files
+    assert parts == bytecode.chunks(tree, list(reversed(files)))
 
 
 def test_the_pycs_are_used_instead_of_the_source(tmp_path):
