@@ -35,7 +35,7 @@ class ContainerBuilderConfig(BuilderConfig):
             tool_table(metadata),
             project_info(metadata, self.root),
             os.environ,
-            target_overrides=self.target_config,
+            target_overrides={**self.builder.TARGET_DEFAULTS, **self.target_config},
             target_name=self.plugin_name,
         )
 
@@ -44,6 +44,8 @@ class ContainerBuilder(BuilderInterface):
     """Builds the project's wheel with hatchling, then the OCI image around it."""
 
     PLUGIN_NAME = "container"
+    # Settings this target implies unless its own table says otherwise.
+    TARGET_DEFAULTS: dict[str, Any] = {}
 
     @classmethod
     def get_config_class(cls) -> type[ContainerBuilderConfig]:
@@ -112,3 +114,15 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
         app.display_info(line)
     apply_outputs(result, settings, store, log=app.display_info)  # results files; layout, load, push if asked
     return result
+
+
+class GPUContainerBuilder(ContainerBuilder):
+    """``hatch build -t container-gpu``: the same image with ``accelerator = "cuda"``.
+
+    hatchling finds a target's builder by the target's name, so a CPU and a
+    GPU variant side by side need two registered names; the GPU target reads
+    ``[tool.hatch.build.targets.container-gpu]`` for its own overrides.
+    """
+
+    PLUGIN_NAME = "container-gpu"
+    TARGET_DEFAULTS = {"accelerator": "cuda"}

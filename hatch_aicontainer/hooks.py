@@ -5,12 +5,12 @@ from __future__ import annotations
 from hatchling.plugin import hookimpl
 
 from .build_hook import AIContainerBuildHook
-from .builder import ContainerBuilder
+from .builder import ContainerBuilder, GPUContainerBuilder
 
 
 @hookimpl
-def hatch_register_builder() -> type[ContainerBuilder]:
-    return ContainerBuilder
+def hatch_register_builder() -> list[type[ContainerBuilder]]:
+    return [ContainerBuilder, GPUContainerBuilder]
 
 
 @hookimpl
