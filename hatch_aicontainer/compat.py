@@ -148,7 +148,7 @@ class DataInfo:
 
 
 # ---------------------------------------------------------------------------
-# formatting helpers shared with settings.py
+# formatting helpers shared with settings/values.py
 
 
 def format_value(value: Any, limit: int = 120) -> str:

@@ -1,74 +1,16 @@
-"""``[tool.aicontainer]`` → a validated, frozen :class:`Settings`.
-
-Pure: :func:`load_settings` takes the table, facts about the project
-(:class:`ProjectInfo`), the environment and the target table, and returns
-values; every problem is a :class:`~hatch_aicontainer.errors.ConfigError`
-whose message is ONE line of the form::
-
-    <key> = <value>: <what is wrong>; allowed: <what is allowed>
-
-where ``<key>`` is the full TOML key (``tool.aicontainer.ports[1]``,
-``tool.hatch.build.targets.container.accelerator``) or the environment
-variable the value came from. docs/settings.md is the user reference (every
-key with type, default and example); keep it in step with ``_KEYS`` below.
-
-Where settings come from, later wins:
-
-1. defaults (derived from the project where that makes sense);
-2. ``[tool.aicontainer]``;
-3. ``[tool.hatch.build.targets.<target>]`` (``target_overrides``): the same keys
-   for one build target, so ``container`` and e.g. ``container-gpu`` can differ.
-   Tables (``env``, ``labels``) are merged key by key; every other value is
-   replaced. That table also holds hatchling's own builder options
-   (``include``, ``dependencies``, ``hooks``, ``directory``, ...: see
-   :data:`HATCHLING_TARGET_OPTIONS`); they are hatchling's, ignored here and
-   exempt from the unknown-key check. Two of our keys clash with them, so in
-   the target table they are spelled ``image-include`` and
-   ``image-dependencies`` (in ``[tool.aicontainer]`` they are ``include`` and
-   ``dependencies``);
-4. the environment: ``AICONTAINER_BASE_IMAGE`` (non-empty) replaces
-   ``base-image`` (air-gapped CI uses a mirror); ``Settings.base_image_from_env``
-   and ``Settings.origins`` record it so messages can say where a value came from.
-
-``tensorflow`` is an exact version (``"2.16.1"`` or ``"==2.16.1"``) or a
-PEP 440 range (``"~=2.16.0"``, ``">=2.15,<2.17"``). ``Settings.tensorflow_spec``
-always holds the specifier (``"==2.16.1"`` for a pin). For a pin,
-``Settings.tensorflow`` is the exact version and ``Settings.targets`` holds one
-checked :class:`~hatch_aicontainer.compat.Target` per platform. For a range,
-``Settings.tensorflow`` is None and ``targets`` is empty until the lock step has
-chosen a version: it then calls :func:`load_settings` again with
-``resolved_tensorflow="2.16.2"`` (the same checks run on that version). At load
-time a range is checked for admitting at least one usable release. Ranges are
-accepted only with ``allow_ranges=True`` (a caller that can resolve them); by
-default a range is an error asking for an exact version, so callers that need
-``Settings.tensorflow`` never meet None. ``python``'s default is computed from
-the setting (pin or range), not from the resolution, so it is the same before
-and after the lock.
-
-Values that depend on the TensorFlow pin per platform (the requirement to
-install, CUDA/cuDNN for labels, the manylinux tag) are in ``Settings.targets``,
-checked with the full key names: prefer them to calling
-:func:`~hatch_aicontainer.compat.check_target` again.
-
-Not checked here (they need the network, the filesystem or the base image):
-whether an exact version exists on the index (``2.16.9``), what a base image
-reference points to (deep parsing belongs to the reference/registry code:
-here only the syntax, see :func:`base_image_problem` and
-``Settings.base_image_transport``), whether ``include`` sources exist or
-resolve through symlinks outside the project, and the base image's Python.
-"""
+"""The :class:`_Loader` that reads ``[tool.aicontainer]``, the target table
+(``[tool.hatch.build.targets.<target>]``) and the environment into :class:`Settings`,
+and :func:`load_settings`, its entry point."""
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 import string
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
@@ -76,343 +18,70 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from . import compat
-from .compat import Target, TensorFlowRelease, format_key, format_value, one_line
-from .errors import ConfigError
-from .oci.descriptor import Platform
-
-if TYPE_CHECKING:
-    from .kubernetes import KubernetesSettings
-
-__all__ = [
-    "BASE_IMAGE_ENV",
-    "DEFAULT_BASE_IMAGE",
-    "DEFAULT_USER",
-    "DEFAULT_WORKDIR",
-    "HATCHLING_TARGET_OPTIONS",
-    "TABLE",
-    "TARGET_KEY_NAMES",
-    "Healthcheck",
-    "IncludeSpec",
-    "OutputSettings",
-    "ProjectInfo",
-    "Settings",
-    "base_image_problem",
-    "base_image_transport",
-    "load_settings",
-    "render_reference",
-]
-
-TABLE = "tool.aicontainer"
-BASE_IMAGE_ENV = "AICONTAINER_BASE_IMAGE"
-DEFAULT_BASE_IMAGE = "python:{python}-slim-bookworm"
-DEFAULT_WORKDIR = "/app"
-DEFAULT_USER = "10001:10001"  # numeric: needs no passwd entry in the base image
-DEFAULT_PLATFORMS = ("linux/amd64",)
-DEFAULT_TAGS = ("{version}",)
-#: Set for ``accelerator = "cuda"`` unless ``env`` sets them (NVIDIA container runtime).
-NVIDIA_ENV = {"NVIDIA_VISIBLE_DEVICES": "all", "NVIDIA_DRIVER_CAPABILITIES": "compute,utility"}
-TAG_FIELDS = ("name", "version", "python", "tensorflow", "accelerator", "platform")
-#: Release outputs (``push``, ``load``, ``oci-layout``, ``latest``): CI overrides (1/0, true/false).
-PUSH_ENV = "AICONTAINER_PUSH"
-PUSH_TO_ENV = "AICONTAINER_PUSH_TO"  #: comma-separated references; replaces ``push``
-LOAD_ENV = "AICONTAINER_LOAD"
-OCI_LAYOUT_ENV = "AICONTAINER_OCI_LAYOUT"
-LATEST_ENV = "AICONTAINER_LATEST"
-_OUTPUT_FLAGS = (("push", PUSH_ENV), ("load", LOAD_ENV), ("oci-layout", OCI_LAYOUT_ENV), ("latest", LATEST_ENV))
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
-#: name -> allowed compression-level range (gzip is ISA-L: levels 0-3; None: no level allowed)
-COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": (0, 3), "zstd": (1, 22), "none": None}
-TRANSPORTS = ("oci", "oci-archive", "docker-archive")
-#: Distributions that are TensorFlow for the project-dependency check.
-TENSORFLOW_DISTRIBUTIONS = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu"})
-
-#: Every key of ``[tool.aicontainer]`` (kebab-case).
-_KEYS = (
-    "python",
-    "tensorflow",
-    "accelerator",
-    "platforms",
-    "base-image",
-    "entrypoint",
-    "cmd",
-    "env",
-    "workdir",
-    "user",
-    "labels",
-    "ports",
-    "include",
-    "dependencies",
-    "index-url",
-    "extra-index-urls",
-    "find-links",
-    "compression",
-    "compression-level",
-    "name",
-    "tags",
-    "healthcheck",
-    "kubernetes",
-    "push",
-    "load",
-    "oci-layout",
-    "latest",
+from .. import compat
+from ..compat import Target, TensorFlowRelease, format_key, format_value
+from ..errors import ConfigError
+from ..oci.descriptor import Platform
+from .keys import (
+    BASE_IMAGE_ENV,
+    COMPRESSIONS,
+    DEFAULT_BASE_IMAGE,
+    DEFAULT_PLATFORMS,
+    DEFAULT_TAGS,
+    DEFAULT_USER,
+    DEFAULT_WORKDIR,
+    HATCHLING_TARGET_OPTIONS,
+    NVIDIA_ENV,
+    PUSH_ENV,
+    PUSH_TO_ENV,
+    TABLE,
+    TAG_FIELDS,
+    TARGET_KEY_NAMES,
+    TENSORFLOW_DISTRIBUTIONS,
+    _FALSE,
+    _HEALTHCHECK_KEYS,
+    _INCLUDE_KEYS,
+    _KEYS,
+    _OUTPUT_FLAGS,
+    _TRUE,
 )
-#: Our key -> its name in ``[tool.hatch.build.targets.<target>]`` where it differs.
-TARGET_KEY_NAMES = MappingProxyType({"include": "image-include", "dependencies": "image-dependencies"})
-#: Options hatchling's ``BuilderConfig`` reads from a target table
-#: (hatchling/builders/config.py); ours to ignore there.
-HATCHLING_TARGET_OPTIONS = frozenset(
-    {
-        "artifacts",
-        "dependencies",
-        "dev-mode-dirs",
-        "dev-mode-exact",
-        "directory",
-        "exclude",
-        "force-include",
-        "hooks",
-        "ignore-vcs",
-        "include",
-        "only-include",
-        "only-packages",
-        "packages",
-        "reproducible",
-        "require-runtime-dependencies",
-        "require-runtime-features",
-        "skip-excluded-dirs",
-        "sources",
-        "versions",
-    }
+from .model import (
+    Healthcheck,
+    IncludeSpec,
+    OutputSettings,
+    ProjectInfo,
+    Settings,
 )
-_HEALTHCHECK_KEYS = ("test", "interval", "timeout", "start-period", "retries")
-_INCLUDE_KEYS = ("source", "destination")
-
-# --- syntax --------------------------------------------------------------------------------------
-
-_ALNUM = r"[a-z0-9]+"
-_SEPARATOR = r"(?:[._]|__|-+)"
-_PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
-_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?"
-_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
-_TAG = r"[\w][\w.-]{0,127}"
-_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}"
-_REFERENCE_RE = re.compile(rf"^(?P<name>{_NAME})(?::(?P<tag>{_TAG}))?(?:@(?P<digest>{_DIGEST}))?$")
-_NAME_RE = re.compile(rf"^{_NAME}$")
-_TAG_RE = re.compile(rf"^{_TAG}$")
-_ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-_USER_PART = r"(?:[0-9]+|[A-Za-z_][A-Za-z0-9_.-]{0,31})"
-_USER_RE = re.compile(rf"^({_USER_PART})(?::({_USER_PART}))?$")
-_PORT_RE = re.compile(r"^([0-9]{1,5})(?:/(tcp|udp))?$")
-_DURATION_RE = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$")
-_DURATION_PART_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)")
-_DURATION_NS = {"ns": 1, "us": 1_000, "µs": 1_000, "ms": 1_000_000, "s": 10**9, "m": 60 * 10**9, "h": 3600 * 10**9}
-_GLOB_CHARS = frozenset("*?[")
-_MAX_ID = 2**32 - 2
-
-
-# --- value types ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProjectInfo:
-    """What the settings need to know about the project (from its metadata)."""
-
-    name: str
-    version: str
-    requires_python: str | None = None
-    dependencies: tuple[str, ...] = ()
-    scripts: Mapping[str, str] = field(default_factory=dict)  #: [project.scripts]: name -> "module:func"
-    root: Path = Path(".")
-    source_url: str | None = None  #: [project.urls] Source/Repository/Homepage, for the OCI source label
-
-    @property
-    def import_name(self) -> str:
-        """The module name the project is expected to use ("example-project" -> "example_project")."""
-        return re.sub(r"[-.]+", "_", self.name).lower()
-
-
-@dataclass(frozen=True)
-class IncludeSpec:
-    """Extra files for the image's last layer.
-
-    ``source`` is a project-relative POSIX path or glob (normalized; never
-    absolute, never ``..``). ``destination`` is an absolute path in the image:
-
-    * plain path: the file lands at ``destination``; a directory's files land
-      under ``destination`` with their paths relative to the directory;
-    * glob: ``destination`` is a directory and each match keeps its path
-      relative to the glob's leading non-glob directories (:attr:`base`), so
-      ``models/**/*.keras`` → ``/app/models/<sub>/<file>.keras`` by default.
-    """
-
-    source: str
-    destination: str
-
-    @property
-    def is_glob(self) -> bool:
-        return any(c in _GLOB_CHARS for c in self.source)
-
-    @property
-    def base(self) -> str:
-        """The leading directories without glob characters ("" for ``*.h5``); the source itself if not a glob."""
-        if not self.is_glob:
-            return self.source
-        parts = []
-        for part in self.source.split("/"):
-            if any(c in _GLOB_CHARS for c in part):
-                break
-            parts.append(part)
-        return "/".join(parts)
-
-    def destination_for(self, relpath: str) -> str:
-        """Where the project file ``relpath`` (a match of this spec) goes in the image."""
-        base = self.base
-        if relpath == base:
-            return self.destination
-        rest = relpath[len(base) + 1 :] if base and relpath.startswith(base + "/") else relpath
-        return posixpath.join(self.destination, rest)
-
-
-@dataclass(frozen=True)
-class Healthcheck(Mapping):
-    """A Docker HEALTHCHECK (image config ``Healthcheck``; durations in nanoseconds).
-
-    Also a read-only mapping in Docker's JSON form (``Test``, ``Interval``,
-    ``Timeout``, ``StartPeriod``, ``Retries``), so ``dict(healthcheck)`` is the
-    config object.
-    """
-
-    test: tuple[str, ...]  #: ("CMD", arg, ...) for a list, ("CMD-SHELL", command) for a string
-    interval: int | None = None
-    timeout: int | None = None
-    start_period: int | None = None
-    retries: int | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"Test": list(self.test)}
-        for name, value in (
-            ("Interval", self.interval),
-            ("Timeout", self.timeout),
-            ("StartPeriod", self.start_period),
-            ("Retries", self.retries),
-        ):
-            if value is not None:
-                out[name] = value
-        return out
-
-    def __getitem__(self, key: str) -> Any:
-        return self.to_json()[key]
-
-    def __iter__(self):
-        return iter(self.to_json())
-
-    def __len__(self) -> int:
-        return len(self.to_json())
-
-
-@dataclass(frozen=True)
-class OutputSettings:
-    """What happens after the build besides the ``.oci.tar`` (see docs/settings.md, "Release outputs")."""
-
-    push: tuple[str, ...] = ()  #: reference templates; one without a tag means every configured tag
-    push_enabled: bool = False  #: push after the build (default: whenever ``push`` names references)
-    load: bool = False  #: load into the Docker engine (DOCKER_HOST)
-    oci_layout: bool = False  #: also write an OCI layout directory beside the archive
-    latest: bool = False  #: also tag ``latest`` (loaded image, pushed repositories)
-    origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where it came from (TOML key or env var)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The validated settings of one build target. See docs/settings.md."""
-
-    python: str  #: "3.11" or "3.11.9"; default: newest Python both requires-python and TensorFlow support
-    tensorflow: str | None  #: exact version; None while a range awaits the lock step
-    tensorflow_spec: str  #: PEP 440 specifier as written, "==2.16.1" for a pin
-    accelerator: str  #: "cpu" (default) | "cuda"
-    platforms: tuple[Platform, ...]  #: default (linux/amd64,)
-    base_image: str  #: default "python:{python}-slim-bookworm"
-    base_image_from_env: bool  #: True when AICONTAINER_BASE_IMAGE set it
-    entrypoint: tuple[str, ...]  #: default: the only [project.scripts] entry, else python -m <import name>
-    cmd: tuple[str, ...]  #: default ()
-    env: Mapping[str, str]  #: user env (+ NVIDIA_* defaults for cuda)
-    workdir: str  #: default "/app"
-    user: str  #: default "10001:10001"
-    labels: Mapping[str, str]  #: default {}
-    ports: tuple[str, ...]  #: normalized "8080/tcp"; default ()
-    include: tuple[IncludeSpec, ...]  #: default ()
-    dependencies: tuple[str, ...]  #: extra image-only requirements; default ()
-    index_url: str | None  #: default None (uv's default, PyPI)
-    extra_index_urls: tuple[str, ...]  #: default ()
-    find_links: tuple[str, ...]  #: default ()
-    compression: str  #: "gzip" (default) | "zstd"
-    compression_level: int | None  #: None: the layer writer's default
-    name: str  #: image name; default: the normalized project name
-    tags: tuple[str, ...]  #: tag templates; default ("{version}",)
-    healthcheck: Healthcheck | None  #: default None
-    targets: tuple[Target, ...]  #: one per platform once tensorflow is exact, else ()
-    warnings: tuple[str, ...] = ()  #: one-line warnings for the user (unknown newer TF, ...)
-    kubernetes: KubernetesSettings | None = None  #: [tool.aicontainer.kubernetes]; None: no manifest
-    outputs: OutputSettings = field(default_factory=OutputSettings)  #: push / load / oci-layout / latest
-    origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where its value came from
-    target_name: str = "container"
-    project: ProjectInfo | None = field(default=None, repr=False)
-
-    @property
-    def is_resolved(self) -> bool:
-        """Whether ``tensorflow`` is exact and the targets are checked."""
-        return self.tensorflow is not None
-
-    @property
-    def base_image_transport(self) -> str:
-        """"docker" (a registry reference) or one of ``oci``, ``oci-archive``, ``docker-archive``."""
-        return base_image_transport(self.base_image)[0]
-
-    def key(self, name: str) -> str:
-        """The display name of setting ``name`` for messages, e.g. ``key("python")`` ->
-        ``"tool.aicontainer.python"``, ``key("base-image")`` -> ``"AICONTAINER_BASE_IMAGE"`` when
-        the environment set it, ``"tool.hatch.build.targets.container.accelerator"`` when the target did."""
-        origin = self.origins.get(name, "default")
-        if origin.startswith("env:"):
-            return origin[4:]
-        prefix = TABLE if origin == "default" else origin
-        if prefix != TABLE:
-            name = TARGET_KEY_NAMES.get(name, name)
-        return f"{prefix}.{name}"
-
-    def target_for(self, platform: Platform) -> Target:
-        for target in self.targets:
-            if target.platform == platform:
-                return target
-        raise KeyError(str(platform))
-
-    def render_tags(self, tensorflow: str | None = None) -> tuple[str, ...]:
-        """The tags (without the name) with the placeholders filled in: ``{name}``,
-        ``{version}``, ``{python}``, ``{tensorflow}``, ``{accelerator}``, ``{platform}``
-        (architectures joined by ``-``: ``amd64-arm64``).
-
-        Characters a tag cannot hold (``+`` of a local version, ...) become ``-``.
-        """
-        tensorflow = tensorflow or self.tensorflow
-        if tensorflow is None and any("{tensorflow}" in t for t in self.tags):
-            raise ValueError("tensorflow is not resolved yet; pass the locked version")
-        values = self._tag_values(tensorflow or "")
-        return tuple(dict.fromkeys(_render_tag(t, values) for t in self.tags))
-
-    def _tag_values(self, tensorflow: str) -> dict[str, str]:
-        return _tag_values(
-            self.name,
-            self.project.version if self.project else "0",
-            self.python,
-            tensorflow,
-            self.accelerator,
-            self.platforms,
-        )
-
-
-# --- entry point ---------------------------------------------------------------------------------
+from .probes import (
+    _marker_env,
+    _newer_probes,
+    _probe_versions,
+    _python_in,
+    _python_versions_in,
+)
+from .syntax import (
+    _ENV_NAME_RE,
+    _MAX_ID,
+    _NAME_RE,
+    _PORT_RE,
+    _TAG_RE,
+    _USER_RE,
+)
+from .values import (
+    _absolute_path,
+    _error,
+    _parse_duration,
+    _reference_problem,
+    _render_tag,
+    _string,
+    _string_list,
+    _string_table,
+    _suggest,
+    _tag_values,
+    _type_name,
+    base_image_problem,
+    render_reference,
+)
 
 
 def load_settings(
@@ -437,217 +106,6 @@ def load_settings(
     loader = _Loader(table, project, environ, target_overrides, target_name, resolved_tensorflow)
     loader.allow_ranges = allow_ranges or resolved_tensorflow is not None
     return loader.load()
-
-
-# --- helpers -------------------------------------------------------------------------------------
-
-
-def _error(key: str, value: Any, problem: str, allowed: str | None = None) -> ConfigError:
-    message = f"{key} = {format_value(value)}: {problem}"
-    if allowed:
-        message += f"; allowed: {allowed}"
-    return ConfigError(one_line(message))
-
-
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, float):
-        return "a float"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, Mapping):
-        return "a table"
-    if isinstance(value, (list, tuple)):
-        return "an array"
-    return type(value).__name__
-
-
-def _suggest(key: str, candidates: Sequence[str]) -> str | None:
-    for probe in (key, key.replace("_", "-").lower()):
-        if probe in candidates and probe != key:
-            return probe
-    probe = key.replace("_", "-").lower()
-    close = difflib.get_close_matches(probe, candidates, n=1, cutoff=0.6)
-    if close:
-        return close[0]
-    prefixed = [c for c in candidates if len(probe) >= 3 and c.startswith(probe)]
-    return prefixed[0] if len(prefixed) == 1 else None
-
-
-def _string(value: Any, key: str, allowed: str, *, empty: bool = False) -> str:
-    if not isinstance(value, str):
-        raise _error(key, value, f"must be a string, not {_type_name(value)}", allowed)
-    if not empty and not value.strip():
-        raise _error(key, value, "must not be empty", allowed)
-    if "\x00" in value:
-        raise _error(key, value, "must not contain NUL characters", allowed)
-    return value
-
-
-def _string_list(value: Any, key: str, allowed: str, *, empty_items: bool = False) -> tuple[str, ...]:
-    if not isinstance(value, (list, tuple)):
-        raise _error(key, value, f"must be an array of strings, not {_type_name(value)}", allowed)
-    return tuple(_string(item, f"{key}[{i}]", allowed, empty=empty_items) for i, item in enumerate(value))
-
-
-def _string_table(value: Any, key: str, allowed: str, name_re: re.Pattern[str] | None, what: str) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise _error(key, value, f"must be a table of strings, not {_type_name(value)}", allowed)
-    out: dict[str, str] = {}
-    for name, item in value.items():
-        sub = f"{key}.{format_key(str(name))}"
-        if not isinstance(name, str) or not name or (name_re is not None and not name_re.match(name)):
-            raise _error(sub, item, f"{format_value(name)} is not a valid {what} name", allowed)
-        if not isinstance(item, str):
-            hint = ""
-            if isinstance(item, (bool, int, float)):
-                hint = f' (write "{str(item).lower() if isinstance(item, bool) else item}")'
-            raise _error(sub, item, f"{what} values must be strings, not {_type_name(item)}{hint}", allowed)
-        if "\x00" in item:
-            raise _error(sub, item, "must not contain NUL characters", allowed)
-        out[name] = item
-    return out
-
-
-def _absolute_path(value: Any, key: str, allowed: str) -> str:
-    text = _string(value, key, allowed)
-    if not text.startswith("/"):
-        raise _error(key, value, "must be an absolute path in the image", allowed)
-    if ".." in text.split("/"):
-        raise _error(key, value, 'must not contain ".." components', allowed)
-    normalized = posixpath.normpath(text)
-    return "/" + normalized.lstrip("/")
-
-
-def base_image_transport(text: str) -> tuple[str, str]:
-    """Split a base image spec: ``("docker", reference)`` (a ``docker://`` prefix
-    dropped, as skopeo writes it) or ``(transport, "path[:ref]")``."""
-    for transport in TRANSPORTS:
-        if text.startswith(transport + ":"):
-            return transport, text[len(transport) + 1 :]
-    if text.startswith("docker://"):
-        return "docker", text[len("docker://") :]
-    return "docker", text
-
-
-def base_image_problem(text: str) -> str | None:
-    """A syntax check of a base image spec: None when fine, else what is wrong.
-
-    Accepts a registry reference (``[registry[:port]/]repository[:tag][@digest]``,
-    as Docker parses it) or ``oci:<dir>[:<ref>]``, ``oci-archive:<file>[:<ref>]``,
-    ``docker-archive:<file>[:<ref>]`` (paths relative to the project root); a
-    ``docker://`` prefix before a reference is allowed. The
-    deep check (what it points to) is the builder's.
-    """
-    if text != text.strip():
-        return "must not have leading or trailing spaces"
-    transport, rest = base_image_transport(text)
-    if transport != "docker":
-        if not rest or rest.startswith(":"):
-            return f"{transport}: needs a path"
-        return None
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", rest):
-        return "not an image reference (no URL scheme: write registry/repository:tag)"
-    match = _REFERENCE_RE.match(rest)
-    if not match:
-        if rest.lower() != rest and _REFERENCE_RE.match(rest.lower()):
-            return "not an image reference (repository names are lowercase)"
-        return "not an image reference"
-    if len(match.group("name")) > 255:
-        return "not an image reference (name longer than 255 characters)"
-    return None
-
-
-def _parse_duration(value: Any, key: str) -> int:
-    allowed = 'a duration such as "30s", "1m30s", "500ms"'
-    text = _string(value, key, allowed)
-    if not _DURATION_RE.match(text):
-        raise _error(key, value, "not a duration", allowed)
-    total = 0.0
-    for number, unit in _DURATION_PART_RE.findall(text):
-        total += float(number) * _DURATION_NS[unit]
-    if total < 1_000_000:
-        raise _error(key, value, "must be at least 1ms", allowed)
-    return int(total)
-
-
-def _tag_values(
-    name: str, version: str, python: str, tensorflow: str, accelerator: str, platforms: Sequence[Platform]
-) -> dict[str, str]:
-    return {
-        "name": name,
-        "version": version,
-        "python": python,
-        "tensorflow": tensorflow,
-        "accelerator": accelerator,
-        "platform": "-".join(p.architecture for p in platforms),
-    }
-
-
-def _render_tag(template: str, values: Mapping[str, str]) -> str:
-    text = template.format(**{k: re.sub(r"[^A-Za-z0-9_.-]", "-", v) for k, v in values.items()})
-    return text[:128]
-
-
-def render_reference(template: str, values: Mapping[str, str]) -> str:
-    """A push reference template with its placeholders filled in: ``{name}`` as it is
-    (it may hold a registry and path), the others made tag-safe (``+`` -> ``-``)."""
-    safe = {k: (v if k == "name" else re.sub(r"[^A-Za-z0-9_.-]", "-", v)) for k, v in values.items()}
-    return template.format(**safe)
-
-
-def _reference_problem(text: str) -> str | None:
-    from .reference import ImageReference
-
-    try:
-        ImageReference.parse(text)
-    except ValueError as exc:
-        return str(exc)
-    return None
-
-
-def _python_versions_in(spec: SpecifierSet | None, pythons: Sequence[str]) -> list[str]:
-    """The ``pythons`` (minor versions) some patch release of which ``spec`` admits."""
-    if spec is None:
-        return list(pythons)
-    return [p for p in pythons if _python_in(spec, p)]
-
-
-def _python_in(spec: SpecifierSet, python: str) -> bool:
-    _, minor, patch = compat.parse_python(python)
-    patches = [patch] if patch is not None else range(0, 40)
-    return any(spec.contains(f"3.{minor}.{p}", prereleases=True) for p in patches)
-
-
-def _probe_versions(line: TensorFlowRelease) -> list[str]:
-    major, minor = line.version
-    return [f"{major}.{minor}.{p}" for p in range(0, 12)]
-
-
-def _newer_probes() -> list[str]:
-    major, minor = compat.newest_release().version
-    return [f"{major}.{m}.{p}" for m in range(minor + 1, minor + 12) for p in (0, 1)] + [f"{major + 1}.0.0"]
-
-
-def _marker_env(python: str, platform: Platform) -> dict[str, str]:
-    _, minor, patch = compat.parse_python(python)
-    return {
-        "python_version": f"3.{minor}",
-        "python_full_version": f"3.{minor}.{patch if patch is not None else 0}",
-        "implementation_name": "cpython",
-        "platform_python_implementation": "CPython",
-        "os_name": "posix",
-        "sys_platform": "linux",
-        "platform_system": "Linux",
-        "platform_machine": platform.machine,
-        "extra": "",
-    }
-
-
-# --- the loader ----------------------------------------------------------------------------------
 
 
 class _Loader:
@@ -830,7 +288,7 @@ class _Loader:
         healthcheck = self.parse_healthcheck()
         kubernetes = None
         if (got := self.get("kubernetes")) is not None:
-            from .kubernetes import parse_kubernetes  # imports this module
+            from ..kubernetes import parse_kubernetes  # imports this package
 
             kubernetes, notes = parse_kubernetes(got[0], got[1], image_ports=ports, accelerator=accelerator)
             self.warnings += notes

@@ -1,0 +1,93 @@
+"""The keys of ``[tool.aicontainer]``, the environment variables and the defaults.
+
+docs/settings.md is the user reference; keep it in step with ``_KEYS``.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+TABLE = "tool.aicontainer"
+BASE_IMAGE_ENV = "AICONTAINER_BASE_IMAGE"
+DEFAULT_BASE_IMAGE = "python:{python}-slim-bookworm"
+DEFAULT_WORKDIR = "/app"
+DEFAULT_USER = "10001:10001"  # numeric: needs no passwd entry in the base image
+DEFAULT_PLATFORMS = ("linux/amd64",)
+DEFAULT_TAGS = ("{version}",)
+#: Set for ``accelerator = "cuda"`` unless ``env`` sets them (NVIDIA container runtime).
+NVIDIA_ENV = {"NVIDIA_VISIBLE_DEVICES": "all", "NVIDIA_DRIVER_CAPABILITIES": "compute,utility"}
+TAG_FIELDS = ("name", "version", "python", "tensorflow", "accelerator", "platform")
+#: Release outputs (``push``, ``load``, ``oci-layout``, ``latest``): CI overrides (1/0, true/false).
+PUSH_ENV = "AICONTAINER_PUSH"
+PUSH_TO_ENV = "AICONTAINER_PUSH_TO"  #: comma-separated references; replaces ``push``
+LOAD_ENV = "AICONTAINER_LOAD"
+OCI_LAYOUT_ENV = "AICONTAINER_OCI_LAYOUT"
+LATEST_ENV = "AICONTAINER_LATEST"
+_OUTPUT_FLAGS = (("push", PUSH_ENV), ("load", LOAD_ENV), ("oci-layout", OCI_LAYOUT_ENV), ("latest", LATEST_ENV))
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+#: name -> allowed compression-level range (gzip is ISA-L: levels 0-3; None: no level allowed)
+COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": (0, 3), "zstd": (1, 22), "none": None}
+TRANSPORTS = ("oci", "oci-archive", "docker-archive")
+#: Distributions that are TensorFlow for the project-dependency check.
+TENSORFLOW_DISTRIBUTIONS = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu"})
+
+#: Every key of ``[tool.aicontainer]`` (kebab-case).
+_KEYS = (
+    "python",
+    "tensorflow",
+    "accelerator",
+    "platforms",
+    "base-image",
+    "entrypoint",
+    "cmd",
+    "env",
+    "workdir",
+    "user",
+    "labels",
+    "ports",
+    "include",
+    "dependencies",
+    "index-url",
+    "extra-index-urls",
+    "find-links",
+    "compression",
+    "compression-level",
+    "name",
+    "tags",
+    "healthcheck",
+    "kubernetes",
+    "push",
+    "load",
+    "oci-layout",
+    "latest",
+)
+#: Our key -> its name in ``[tool.hatch.build.targets.<target>]`` where it differs.
+TARGET_KEY_NAMES = MappingProxyType({"include": "image-include", "dependencies": "image-dependencies"})
+#: Options hatchling's ``BuilderConfig`` reads from a target table
+#: (hatchling/builders/config.py); ours to ignore there.
+HATCHLING_TARGET_OPTIONS = frozenset(
+    {
+        "artifacts",
+        "dependencies",
+        "dev-mode-dirs",
+        "dev-mode-exact",
+        "directory",
+        "exclude",
+        "force-include",
+        "hooks",
+        "ignore-vcs",
+        "include",
+        "only-include",
+        "only-packages",
+        "packages",
+        "reproducible",
+        "require-runtime-dependencies",
+        "require-runtime-features",
+        "skip-excluded-dirs",
+        "sources",
+        "versions",
+    }
+)
+_HEALTHCHECK_KEYS = ("test", "interval", "timeout", "start-period", "retries")
+_INCLUDE_KEYS = ("source", "destination")

@@ -1,0 +1,186 @@
+"""Small typed parsing/validation helpers shared by the loader (and kubernetes.py).
+
+Every problem is a one-line :class:`~hatch_aicontainer.errors.ConfigError` made by
+:func:`_error`: ``<key> = <value>: <what is wrong>; allowed: <what is allowed>``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..compat import format_key, format_value, one_line
+from ..errors import ConfigError
+from ..oci.descriptor import Platform
+from .keys import TRANSPORTS
+from .syntax import _DURATION_NS, _DURATION_PART_RE, _DURATION_RE, _REFERENCE_RE
+
+def _error(key: str, value: Any, problem: str, allowed: str | None = None) -> ConfigError:
+    message = f"{key} = {format_value(value)}: {problem}"
+    if allowed:
+        message += f"; allowed: {allowed}"
+    return ConfigError(one_line(message))
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a float"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return type(value).__name__
+
+
+def _suggest(key: str, candidates: Sequence[str]) -> str | None:
+    for probe in (key, key.replace("_", "-").lower()):
+        if probe in candidates and probe != key:
+            return probe
+    probe = key.replace("_", "-").lower()
+    close = difflib.get_close_matches(probe, candidates, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    prefixed = [c for c in candidates if len(probe) >= 3 and c.startswith(probe)]
+    return prefixed[0] if len(prefixed) == 1 else None
+
+
+def _string(value: Any, key: str, allowed: str, *, empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise _error(key, value, f"must be a string, not {_type_name(value)}", allowed)
+    if not empty and not value.strip():
+        raise _error(key, value, "must not be empty", allowed)
+    if "\x00" in value:
+        raise _error(key, value, "must not contain NUL characters", allowed)
+    return value
+
+
+def _string_list(value: Any, key: str, allowed: str, *, empty_items: bool = False) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)):
+        raise _error(key, value, f"must be an array of strings, not {_type_name(value)}", allowed)
+    return tuple(_string(item, f"{key}[{i}]", allowed, empty=empty_items) for i, item in enumerate(value))
+
+
+def _string_table(value: Any, key: str, allowed: str, name_re: re.Pattern[str] | None, what: str) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise _error(key, value, f"must be a table of strings, not {_type_name(value)}", allowed)
+    out: dict[str, str] = {}
+    for name, item in value.items():
+        sub = f"{key}.{format_key(str(name))}"
+        if not isinstance(name, str) or not name or (name_re is not None and not name_re.match(name)):
+            raise _error(sub, item, f"{format_value(name)} is not a valid {what} name", allowed)
+        if not isinstance(item, str):
+            hint = ""
+            if isinstance(item, (bool, int, float)):
+                hint = f' (write "{str(item).lower() if isinstance(item, bool) else item}")'
+            raise _error(sub, item, f"{what} values must be strings, not {_type_name(item)}{hint}", allowed)
+        if "\x00" in item:
+            raise _error(sub, item, "must not contain NUL characters", allowed)
+        out[name] = item
+    return out
+
+
+def _absolute_path(value: Any, key: str, allowed: str) -> str:
+    text = _string(value, key, allowed)
+    if not text.startswith("/"):
+        raise _error(key, value, "must be an absolute path in the image", allowed)
+    if ".." in text.split("/"):
+        raise _error(key, value, 'must not contain ".." components', allowed)
+    normalized = posixpath.normpath(text)
+    return "/" + normalized.lstrip("/")
+
+
+def base_image_transport(text: str) -> tuple[str, str]:
+    """Split a base image spec: ``("docker", reference)`` (a ``docker://`` prefix
+    dropped, as skopeo writes it) or ``(transport, "path[:ref]")``."""
+    for transport in TRANSPORTS:
+        if text.startswith(transport + ":"):
+            return transport, text[len(transport) + 1 :]
+    if text.startswith("docker://"):
+        return "docker", text[len("docker://") :]
+    return "docker", text
+
+
+def base_image_problem(text: str) -> str | None:
+    """A syntax check of a base image spec: None when fine, else what is wrong.
+
+    Accepts a registry reference (``[registry[:port]/]repository[:tag][@digest]``,
+    as Docker parses it) or ``oci:<dir>[:<ref>]``, ``oci-archive:<file>[:<ref>]``,
+    ``docker-archive:<file>[:<ref>]`` (paths relative to the project root); a
+    ``docker://`` prefix before a reference is allowed. The
+    deep check (what it points to) is the builder's.
+    """
+    if text != text.strip():
+        return "must not have leading or trailing spaces"
+    transport, rest = base_image_transport(text)
+    if transport != "docker":
+        if not rest or rest.startswith(":"):
+            return f"{transport}: needs a path"
+        return None
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", rest):
+        return "not an image reference (no URL scheme: write registry/repository:tag)"
+    match = _REFERENCE_RE.match(rest)
+    if not match:
+        if rest.lower() != rest and _REFERENCE_RE.match(rest.lower()):
+            return "not an image reference (repository names are lowercase)"
+        return "not an image reference"
+    if len(match.group("name")) > 255:
+        return "not an image reference (name longer than 255 characters)"
+    return None
+
+
+def _parse_duration(value: Any, key: str) -> int:
+    allowed = 'a duration such as "30s", "1m30s", "500ms"'
+    text = _string(value, key, allowed)
+    if not _DURATION_RE.match(text):
+        raise _error(key, value, "not a duration", allowed)
+    total = 0.0
+    for number, unit in _DURATION_PART_RE.findall(text):
+        total += float(number) * _DURATION_NS[unit]
+    if total < 1_000_000:
+        raise _error(key, value, "must be at least 1ms", allowed)
+    return int(total)
+
+
+def _tag_values(
+    name: str, version: str, python: str, tensorflow: str, accelerator: str, platforms: Sequence[Platform]
+) -> dict[str, str]:
+    return {
+        "name": name,
+        "version": version,
+        "python": python,
+        "tensorflow": tensorflow,
+        "accelerator": accelerator,
+        "platform": "-".join(p.architecture for p in platforms),
+    }
+
+
+def _render_tag(template: str, values: Mapping[str, str]) -> str:
+    text = template.format(**{k: re.sub(r"[^A-Za-z0-9_.-]", "-", v) for k, v in values.items()})
+    return text[:128]
+
+
+def render_reference(template: str, values: Mapping[str, str]) -> str:
+    """A push reference template with its placeholders filled in: ``{name}`` as it is
+    (it may hold a registry and path), the others made tag-safe (``+`` -> ``-``)."""
+    safe = {k: (v if k == "name" else re.sub(r"[^A-Za-z0-9_.-]", "-", v)) for k, v in values.items()}
+    return template.format(**safe)
+
+
+def _reference_problem(text: str) -> str | None:
+    from ..reference import ImageReference
+
+    try:
+        ImageReference.parse(text)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
