@@ -11,6 +11,13 @@
   faults: answer 5xx, or drop connections as a dead registry would, or run
   a callback after a request (to stop the real registry between blobs).
 * ``skopeo_digest(ref)``: what an independent tool says the pushed digest is.
+* ``assemble_image(store, platform, changes, layers)`` / ``built_from(store, images)``:
+  the config + manifest of one platform's image, and the root (manifest or index)
+  over one or several, for tests that write their own layers.
+* ``isolate_registry_env(monkeypatch, tmp_path, ...)``: no ambient registry
+  credentials (environment variables, ~/.docker) for a test.
+* ``open_registry, proxy = registry_fixtures(name)``: the fixtures of a docker-registry
+  without auth (one per test module) and of a ``RegistryProxy`` in front of it.
 """
 
 from __future__ import annotations
@@ -25,10 +32,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+import registry_helpers as rh
+
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.archive import ArchiveImage, write_oci_archive
 from hatch_aicontainer.oci.cache import BlobStore
-from hatch_aicontainer.oci.descriptor import Descriptor, Platform
+from hatch_aicontainer.oci.descriptor import Descriptor, Layer, Platform
 from hatch_aicontainer.oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
 from hatch_aicontainer.oci.layer import LayerEntry, write_layer
 from hatch_aicontainer.oci.reader import open_image
@@ -64,18 +74,25 @@ def platform_image(store: BlobStore, platform: Platform, text: str, *, salt: str
     ]
     changes = ConfigChanges(env={"PATH": "/usr/bin:/bin"}, entrypoint=None, cmd=["cat", "/app/hello.txt"],
                             workdir="/app", user=None, exposed_ports=["8080/tcp"], labels=LABELS)
-    config = image_config({}, changes, platform=platform, layers=[(l.diff_id, f"layer {i}") for i, l in enumerate(layers)],
-                          created=rfc3339(MTIME))
+    return assemble_image(store, platform, changes, [(layer, f"layer {i}") for i, layer in enumerate(layers)])
+
+
+def assemble_image(store: BlobStore, platform: Platform, changes: ConfigChanges,
+                   layers: list[tuple[Layer, str]], *, created: int = MTIME, base_config: dict | None = None,
+                   base_layers: tuple[Descriptor, ...] = ()) -> ArchiveImage:
+    """The config and manifest of one platform's image: ``layers`` (written layer, history comment)
+    on top of ``base_config`` / ``base_layers`` (none: an image from scratch), stored in ``store``."""
+    config = image_config(base_config or {}, changes, platform=platform,
+                          layers=[(layer.diff_id, comment) for layer, comment in layers], created=rfc3339(created))
     config_desc = store_json(store, config, mediatypes.OCI_CONFIG)
-    layer_descs = [layer.descriptor for layer in layers]
+    layer_descs = [*base_layers, *(layer.descriptor for layer, _ in layers)]
     manifest = store_json(store, image_manifest(config_desc, layer_descs, {}), mediatypes.OCI_MANIFEST,
                           platform=platform)
     return ArchiveImage(manifest=manifest, config=config_desc, layers=layer_descs)
 
 
-def small_image(store: BlobStore, *, platforms: tuple[str, ...] = ("linux/amd64",), salt: str = "") -> Built:
-    """A tiny image (``salt`` makes its blobs unique to one test)."""
-    images = [platform_image(store, Platform.parse(p), f"hello from {p}", salt=salt) for p in platforms]
+def built_from(store: BlobStore, images: list[ArchiveImage]) -> Built:
+    """One image: its manifest is the root; several: an OCI index of them is."""
     if len(images) == 1:
         root = images[0].manifest
     else:
@@ -83,9 +100,15 @@ def small_image(store: BlobStore, *, platforms: tuple[str, ...] = ("linux/amd64"
     return Built(store, root, images)
 
 
-def write_archive(built: Built, destination: Path, *, tags: tuple[str, ...] = ("hello-app:1.0.0",)) -> Path:
+def small_image(store: BlobStore, *, platforms: tuple[str, ...] = ("linux/amd64",), salt: str = "") -> Built:
+    """A tiny image (``salt`` makes its blobs unique to one test)."""
+    return built_from(store, [platform_image(store, Platform.parse(p), f"hello from {p}", salt=salt) for p in platforms])
+
+
+def write_archive(built: Built, destination: Path, *, tags: tuple[str, ...] = ("hello-app:1.0.0",),
+                  mtime: int = MTIME) -> Path:
     write_oci_archive(destination, built.store, root=built.root, images=built.images,
-                      ref_name=tags[0].rpartition(":")[2], repo_tags=list(tags), mtime=MTIME)
+                      ref_name=tags[0].rpartition(":")[2], repo_tags=list(tags), mtime=mtime)
     return destination
 
 
@@ -107,13 +130,9 @@ def runnable_image(store: BlobStore, base_layout: Path, base_tag: str, *, greeti
     platform = Platform("linux", "amd64")
     changes = ConfigChanges(env={}, entrypoint=["python3", "/app/hello.py"], cmd=None, workdir="/app",
                             user="10001:10001", exposed_ports=[], labels=LABELS)
-    config = image_config(base_config, changes, platform=platform, layers=[(layer.diff_id, "hello")],
-                          created=rfc3339(MTIME))
-    config_desc = store_json(store, config, mediatypes.OCI_CONFIG)
-    layers = [*base_layers, layer.descriptor]
-    manifest = store_json(store, image_manifest(config_desc, layers, {}), mediatypes.OCI_MANIFEST, platform=platform)
-    image = ArchiveImage(manifest=manifest, config=config_desc, layers=layers)
-    return Built(store, manifest, [image])
+    image = assemble_image(store, platform, changes, [(layer, "hello")], base_config=base_config,
+                           base_layers=tuple(base_layers))
+    return built_from(store, [image])
 
 
 def free_port() -> int:
@@ -135,6 +154,39 @@ def skopeo_inspect(ref: str, *, raw: bool = False, creds: str | None = None) -> 
 
 def skopeo_digest(ref: str, *, creds: str | None = None) -> str:
     return skopeo_inspect(ref, creds=creds)["Digest"]
+
+
+REGISTRY_ENV = ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_REGISTRY_HOST")
+
+
+def isolate_registry_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *more: str) -> None:
+    """Unset the registry credential variables (and ``more``) and point DOCKER_CONFIG at an
+    empty directory, so no credentials of the machine running the tests are used."""
+    for name in (*REGISTRY_ENV, *more):
+        monkeypatch.delenv(name, raising=False)
+    (tmp_path / "docker-config").mkdir()
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+
+
+def registry_fixtures(name: str):
+    """The fixtures ``open_registry`` (a docker-registry without auth, one per test module,
+    in a temporary directory ``<name>-registry``) and ``proxy`` (a recording ``RegistryProxy``
+    in front of it), for a test module to bind: ``open_registry, proxy = registry_fixtures("publish")``."""
+
+    @pytest.fixture(scope="module")
+    def open_registry(tmp_path_factory):
+        reg = rh.start_registry(tmp_path_factory.mktemp(f"{name}-registry"))
+        try:
+            yield reg
+        finally:
+            reg.stop()
+
+    @pytest.fixture
+    def proxy(open_registry):
+        with RegistryProxy(open_registry.host) as p:
+            yield p
+
+    return open_registry, proxy
 
 
 # --------------------------------------------------------------------------------------------------

@@ -12,7 +12,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
-from release_helpers import RegistryProxy, free_port, skopeo_digest, small_archive  # noqa: E402
+from release_helpers import (  # noqa: E402
+    free_port,
+    registry_fixtures,
+    skopeo_digest,
+    small_archive,
+)
 
 PASSWORD = "cli-Secret-41Zz"
 PYPROJECT = """\
@@ -68,19 +73,7 @@ def project(tmp_path: Path, extra: str = "") -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def open_registry(tmp_path_factory):
-    reg = rh.start_registry(tmp_path_factory.mktemp("cli-registry"))
-    try:
-        yield reg
-    finally:
-        reg.stop()
-
-
-@pytest.fixture
-def proxy(open_registry):
-    with RegistryProxy(open_registry.host) as p:
-        yield p
+open_registry, proxy = registry_fixtures("cli")
 
 
 # --- no services ---------------------------------------------------------------------------------

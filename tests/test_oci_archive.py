@@ -5,32 +5,28 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+import sys
 import tarfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer.errors import OutputError
-from hatch_aicontainer.oci import mediatypes
-from hatch_aicontainer.oci.archive import ArchiveImage, read_archive_index, write_oci_archive
-from hatch_aicontainer.oci.cache import BlobStore
-from hatch_aicontainer.oci.descriptor import Descriptor, Platform
-from hatch_aicontainer.oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
-from hatch_aicontainer.oci.layer import LayerEntry, write_layer
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from release_helpers import Built, assemble_image, built_from, write_archive  # noqa: E402
+
+from hatch_aicontainer.errors import OutputError  # noqa: E402
+from hatch_aicontainer.oci import mediatypes  # noqa: E402
+from hatch_aicontainer.oci.archive import ArchiveImage, read_archive_index, write_oci_archive  # noqa: E402
+from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
+from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
+from hatch_aicontainer.oci.image import ConfigChanges  # noqa: E402
+from hatch_aicontainer.oci.layer import LayerEntry, write_layer  # noqa: E402
 
 MTIME = 1580601600
 TAG = "0.1.0"
 NAME = f"example-project:{TAG}"
 SKOPEO = "/usr/bin/skopeo"
 UMOCI = "/usr/bin/umoci"
-
-
-@dataclass
-class Built:
-    store: BlobStore
-    root: Descriptor
-    images: list[ArchiveImage]
 
 
 def build_image(store: BlobStore, platform: Platform, text: str) -> ArchiveImage:
@@ -41,34 +37,24 @@ def build_image(store: BlobStore, platform: Platform, text: str) -> ArchiveImage
     ]
     changes = ConfigChanges(env={"PATH": "/usr/bin:/bin"}, entrypoint=None, cmd=["/app/run.sh"], workdir="/app",
                             user=None, exposed_ports=[], labels={"org.opencontainers.image.version": TAG})
-    config = image_config({}, changes, platform=platform, layers=[(l.diff_id, "app") for l in layers],
-                          created=rfc3339(MTIME))
-    config_desc = store_json(store, config, mediatypes.OCI_CONFIG)
-    layer_descs = [layer.descriptor for layer in layers]
-    manifest = store_json(store, image_manifest(config_desc, layer_descs, {}), mediatypes.OCI_MANIFEST,
-                          platform=platform)
-    return ArchiveImage(manifest=manifest, config=config_desc, layers=layer_descs)
+    return assemble_image(store, platform, changes, [(layer, "app") for layer in layers], created=MTIME)
 
 
 @pytest.fixture
 def single(tmp_path: Path) -> Built:
     store = BlobStore(tmp_path / "store")
-    image = build_image(store, Platform("linux", "amd64"), "hello from the image\n")
-    return Built(store, image.manifest, [image])
+    return built_from(store, [build_image(store, Platform("linux", "amd64"), "hello from the image\n")])
 
 
 @pytest.fixture
 def multi(tmp_path: Path) -> Built:
     store = BlobStore(tmp_path / "store")
     images = [build_image(store, Platform("linux", "amd64"), "amd64\n"), build_image(store, Platform("linux", "arm64"), "arm64\n")]
-    root = store_json(store, image_index([i.manifest for i in images], {}), mediatypes.OCI_INDEX)
-    return Built(store, root, images)
+    return built_from(store, images)
 
 
 def write(built: Built, destination: Path) -> Path:
-    write_oci_archive(destination, built.store, root=built.root, images=built.images, ref_name=TAG,
-                      repo_tags=[NAME], mtime=MTIME)
-    return destination
+    return write_archive(built, destination, tags=(NAME,), mtime=MTIME)  # ref name: TAG
 
 
 def run(*args: str) -> str:

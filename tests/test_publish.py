@@ -19,6 +19,8 @@ import registry_helpers as rh  # noqa: E402
 from release_helpers import (  # noqa: E402
     RegistryProxy,
     free_port,
+    isolate_registry_env,
+    registry_fixtures,
     runnable_image,
     skopeo_digest,
     skopeo_inspect,
@@ -39,26 +41,10 @@ WRONG = "not-the-Password-4Kd"
 
 @pytest.fixture(autouse=True)
 def no_ambient_credentials(tmp_path, monkeypatch):
-    for name in ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_REGISTRY_HOST",
-                 "AICONTAINER_INSECURE_REGISTRIES"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "docker-config").mkdir()
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+    isolate_registry_env(monkeypatch, tmp_path, "AICONTAINER_INSECURE_REGISTRIES")
 
 
-@pytest.fixture(scope="module")
-def open_registry(tmp_path_factory):
-    reg = rh.start_registry(tmp_path_factory.mktemp("publish-registry"))
-    try:
-        yield reg
-    finally:
-        reg.stop()
-
-
-@pytest.fixture
-def proxy(open_registry):
-    with RegistryProxy(open_registry.host) as p:
-        yield p
+open_registry, proxy = registry_fixtures("publish")
 
 
 def test_push_from_the_store_gives_the_built_digest(proxy, tmp_path):

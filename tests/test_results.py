@@ -14,7 +14,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
-from release_helpers import LABELS, RegistryProxy, free_port, skopeo_digest, small_archive  # noqa: E402
+from release_helpers import (  # noqa: E402
+    LABELS,
+    free_port,
+    isolate_registry_env,
+    registry_fixtures,
+    skopeo_digest,
+    small_archive,
+)
 
 from hatch_aicontainer.errors import OutputError  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
@@ -36,27 +43,11 @@ PROJECT = ProjectInfo(name="hello-app", version="1.0.0", requires_python=">=3.10
 
 @pytest.fixture(autouse=True)
 def no_ambient_credentials(tmp_path, monkeypatch):
-    for name in ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_REGISTRY_HOST",
-                 "AICONTAINER_PUSH", "AICONTAINER_PUSH_TO", "AICONTAINER_LOAD", "AICONTAINER_OCI_LAYOUT",
-                 "AICONTAINER_LATEST"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "docker-config").mkdir()
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+    isolate_registry_env(monkeypatch, tmp_path, "AICONTAINER_PUSH", "AICONTAINER_PUSH_TO", "AICONTAINER_LOAD",
+                         "AICONTAINER_OCI_LAYOUT", "AICONTAINER_LATEST")
 
 
-@pytest.fixture(scope="module")
-def open_registry(tmp_path_factory):
-    reg = rh.start_registry(tmp_path_factory.mktemp("results-registry"))
-    try:
-        yield reg
-    finally:
-        reg.stop()
-
-
-@pytest.fixture
-def proxy(open_registry):
-    with RegistryProxy(open_registry.host) as p:
-        yield p
+open_registry, proxy = registry_fixtures("results")
 
 
 def settings_for(table: dict, environ: dict | None = None):
