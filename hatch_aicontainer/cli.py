@@ -331,9 +331,30 @@ def cmd_load(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cache(args: argparse.Namespace) -> int:
+    from .cache_admin import cache_info, clean_cache, parse_size, prune_cache
+    from .errors import ConfigError
+
+    if args.action == "info":
+        print(cache_info(args.dir).summary())
+        return 0
+    if args.action == "clean":
+        result = clean_cache(args.dir)
+    else:
+        if args.max_size is None:
+            raise ConfigError("aicontainer cache prune needs --max-size SIZE (e.g. 20G, 500M)")
+        try:
+            limit = parse_size(args.max_size)
+        except ValueError as exc:
+            raise ConfigError(f"--max-size {args.max_size!r}: {exc}") from None
+        result = prune_cache(limit, args.dir)
+    print(result.summary())
+    return EXIT_ERROR if result.busy else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="aicontainer", description="Release tools for hatch-aicontainer images (check, lock, matrix, inspect, push, load)."
+        prog="aicontainer", description="Release tools for hatch-aicontainer images (check, lock, matrix, inspect, push, load, cache)."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -370,6 +391,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("archive", help="an .oci.tar")
     p.add_argument("--tag", action="append", default=[], metavar="NAME:TAG", help="another tag (repeatable)")
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("cache", help="the image cache: info, clean, or prune to a size (least recently used first)")
+    p.add_argument("action", choices=["info", "clean", "prune"])
+    p.add_argument("--dir", default=None, help="cache directory (default: AICONTAINER_CACHE_DIR or ~/.cache/hatch-aicontainer)")
+    p.add_argument("--max-size", default=None, metavar="SIZE", help="with prune: keep at most this much (20G, 500M)")
+    p.set_defaults(func=cmd_cache)
     return parser
 
 
