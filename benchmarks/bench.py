@@ -42,7 +42,7 @@ import sys
 import tempfile
 import textwrap
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +54,8 @@ DEFAULT_LAYOUT_TAG = "3.11-slim-bookworm"
 IMAGE_PREFIX = "aicontainer-bench"
 STARTUP_RUNS = 5
 WARM_RUNS = 3
+COLD_RUNS = 3
+VFS_MIN_FREE_GIB = 12  # vfs copies the whole file system for every layer and container
 
 # Run inside a container: N+1 fresh interpreters importing tensorflow; the first
 # warms the page cache. PYTHONDONTWRITEBYTECODE: no run may leave bytecode for
@@ -189,8 +191,16 @@ def edit_code(project: Path, n: int) -> None:
         handle.write(f"# benchmark edit {n}\n")
 
 
-def plugin_build(project: Path, cache: Path, base: str, **env_extra: str) -> dict:
-    env = {**os.environ, "AICONTAINER_CACHE_DIR": str(cache), "AICONTAINER_BASE_IMAGE": base, **env_extra}
+# After the warm-up, uv runs offline: its package cache then serves every wheel, as
+# it does on a network that passes PyPI's "immutable" cache headers. (Behind a proxy
+# that strips them, uv revalidates each cached wheel URL, downloads it again and
+# unpacks a new copy into its cache: 0.9 GB per TensorFlow install.)
+WARM_PACKAGE_CACHE = {"UV_OFFLINE": "1"}
+
+
+def plugin_build(project: Path, cache: Path, base: str, *, offline: bool = True, **env_extra: str) -> dict:
+    env = {**os.environ, **(WARM_PACKAGE_CACHE if offline else {})}
+    env.update({"AICONTAINER_CACHE_DIR": str(cache), "AICONTAINER_BASE_IMAGE": base, **env_extra})
     env.pop("AICONTAINER_CACHE_MAX_SIZE", None)
     run = run_measured([sys.executable, "-m", "hatchling", "build", "-t", "container"], env=env, cwd=project)
     text = run.stdout + run.stderr
@@ -212,24 +222,26 @@ def plugin_build(project: Path, cache: Path, base: str, **env_extra: str) -> dic
 
 def plugin_builds(work: Path, base: str) -> dict:
     log("plugin: warm-up build (untimed: fills uv's package cache and the page cache)")
-    warm_up = plugin_build(copy_project(work / "warm-up"), work / "cache-warm-up", base, AICONTAINER_BYTECODE="off")
+    warm_up = plugin_build(copy_project(work / "warm-up"), work / "cache-warm-up", base, AICONTAINER_BYTECODE="off", offline=False)
     shutil.rmtree(work / "cache-warm-up")
     shutil.rmtree(work / "warm-up")
 
-    def keep(build: dict) -> dict:  # the archive, for the start-up test (later builds overwrite dist/)
-        kept = work / f"{build['digest'][7:19]}.oci.tar"
+    def keep(build: dict, label: str) -> dict:  # the archive, for the start-up test (later builds overwrite dist/)
+        kept = work / f"{label}.oci.tar"
         shutil.move(build["archive"], kept)
         build["archive"] = kept
         return build
 
     cold = []
-    for i in (1, 2):
+    for i in range(1, COLD_RUNS + 1):
         log(f"plugin: cold build {i} (empty image cache, bytecode on)")
-        cold.append(keep(plugin_build(copy_project(work / f"cold{i}"), work / f"cache{i}", base)))
+        cold.append(keep(plugin_build(copy_project(work / f"cold{i}"), work / f"cache{i}", base), f"cold{i}"))
         log(f"  {cold[-1]['seconds']:.1f} s, peak RSS {cold[-1]['max_rss_mib']:.0f} MiB, {cold[-1]['digest'][:19]}")
-    shutil.rmtree(work / "cache2")
+    for i in range(2, COLD_RUNS + 1):
+        shutil.rmtree(work / f"cache{i}")
+        cold[i - 1]["archive"].unlink()
     log("plugin: cold build without bytecode (AICONTAINER_BYTECODE=off)")
-    no_bytecode = keep(plugin_build(copy_project(work / "cold-nobc"), work / "cache-nobc", base, AICONTAINER_BYTECODE="off"))
+    no_bytecode = keep(plugin_build(copy_project(work / "cold-nobc"), work / "cache-nobc", base, AICONTAINER_BYTECODE="off"), "nobc")
     shutil.rmtree(work / "cache-nobc")
     log(f"  {no_bytecode['seconds']:.1f} s, peak RSS {no_bytecode['max_rss_mib']:.0f} MiB")
 
@@ -261,7 +273,8 @@ def floor(work: Path) -> dict:
     result: dict = {}
     t = time.perf_counter()
     sh([find_uv(), "pip", "install", "--no-config", "--quiet", "--no-deps", "--only-binary", ":all:", "--target", str(tree),
-        "--python-version", "3.11", "--python-platform", f"x86_64-{MANYLINUX}", "-r", str(lock)])
+        "--python-version", "3.11", "--python-platform", f"x86_64-{MANYLINUX}", "-r", str(lock)],
+       env={**os.environ, **WARM_PACKAGE_CACHE})
     result["uv_install_s"] = time.perf_counter() - t
     compiler = bytecode.find_compiler("3.11")
     if compiler is not None:
@@ -330,15 +343,15 @@ def _engine_env(host: str, config: Path) -> dict:
     return env
 
 
-def start_engine(work: Path) -> Engine:
-    """A private dockerd (own data/exec root, socket, cgroup parent, no bridge); overlay2, else vfs."""
+def start_engine(work: Path, drivers: tuple[str, ...] = ("overlay2", "vfs")) -> Engine:
+    """A private dockerd (own data/exec root, socket, cgroup parent, no bridge): the first driver that works."""
     if os.geteuid() != 0:
         raise SystemExit("no Docker engine given (--docker-host or DOCKER_HOST) and not root to start one")
     for tool in ("dockerd", "docker", "containerd", "runc"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} not found: install Debian's docker.io (or give --docker-host)")
     last_log = ""
-    for driver in ("overlay2", "vfs"):
+    for driver in drivers:
         d = Path(tempfile.mkdtemp(prefix=f"engine-{driver}-", dir=work))
         (d / "config").mkdir()
         (d / "daemon.json").write_text("{}")
@@ -591,9 +604,9 @@ def report(r: dict) -> str:
         f"  Python {m['python']}, hatch-aicontainer {m['plugin']}, {m['uv']}; load average at start "
         f"{' '.join(f'{x:.2f}' for x in m['load_at_start'])}, at end {' '.join(f'{x:.2f}' for x in r['load_at_end'])}",
     ]
-    d = r.get("docker")
-    if d:
-        lines.append(f"  Docker engine {d['engine_version']}, storage driver {d['driver']}, classic builder")
+    for d in r.get("docker", []):
+        if "error" not in d:
+            lines.append(f"  Docker engine {d['engine_version']} ({d['driver']}), classic builder")
     lines += [
         "",
         "== plugin (python -m hatchling build -t container; wall time of the whole process)",
@@ -601,8 +614,8 @@ def report(r: dict) -> str:
         f"  cold, bytecode off    {p['cold_no_bytecode']['seconds']:.1f} s",
         f"  warm (1-line change)  {', '.join(f'{s:.2f} s' for s in warm)}   (median {warm_med:.2f} s; "
         f"dependency layer {'cached' if all(b['dependency_cached'] for b in p['warm']) else 'NOT cached'})",
-        f"  reproducible          {'yes' if p['cold'][0]['digest'] == p['cold'][1]['digest'] else 'NO'}: "
-        f"{p['cold'][0]['digest']} (two cold builds, two caches)",
+        f"  reproducible          {'yes' if len({b['digest'] for b in p['cold']}) == 1 else 'NO'}: "
+        f"{p['cold'][0]['digest']} ({len(p['cold'])} cold builds, {len(p['cold'])} caches)",
         f"  peak RSS              {rss:.0f} MiB (largest process of any build: hatchling, uv, compilers)",
         f"  archive               {mib(p['cold'][0]['archive_bytes'])} with bytecode, "
         f"{mib(p['cold_no_bytecode']['archive_bytes'])} without",
@@ -619,35 +632,41 @@ def report(r: dict) -> str:
     if "zstd3_s" in f:
         lines.append(f"  zstd -3 ({f['isal_threads']} threads)          {f['zstd3_s']:.1f} s   ({mib(f['zstd_bytes'])})")
     lines.append(f"  our write_layer (tar+2×sha256+gzip, streamed)  {f['write_layer_s']:.1f} s")
-    if d:
+    for d in r.get("docker", []):
+        if "error" in d:
+            lines += ["", f"== docker build, storage driver {d['driver']}: {d['error']}"]
+            continue
         dc, dw = d["cold"]["seconds"], d["warm"]["seconds"]
         lines += [
             "",
-            "== docker build (equivalent Dockerfile, same base)" + (" + pip (untimed)" if d["pip_added"] else ""),
+            f"== docker build, storage driver {d['driver']} (equivalent Dockerfile, same base"
+            + (", + pip untimed)" if d["pip_added"] else ")"),
             f"  cold (--no-cache)     {dc:.1f} s",
             *(f"      step {s['step']}: {s['seconds']:6.1f} s  {s['instruction']}" for s in d["cold"]["steps"] if s["seconds"] >= 0.5),
             f"  warm (1-line change)  {dw:.1f} s",
             *(f"      step {s['step']}: {s['seconds']:6.1f} s  {s['instruction']}" for s in d["warm"]["steps"] if s["seconds"] >= 0.5),
-            f"  package versions vs our lock: {d['version_differences'] or 'identical'}",
-            "",
-            "== ratios (docker / plugin)",
-            f"  cold  {dc / cold_med:.1f}×   ({dc:.1f} s / {cold_med:.1f} s; goal ≥ 6×, plugin ≤ 20 s)",
-            f"  warm  {dw / warm_med:.0f}×   ({dw:.1f} s / {warm_med:.2f} s; goal ≥ 30×, plugin ≤ 2 s)",
-            "",
-            "== image size",
-            f"  docker save                    {mib(d['sizes']['docker_save_bytes'])}  "
-            f"(docker image inspect: {mib(d['sizes']['docker_image_size'])})",
-            f"  docker save | ISA-L gzip -2    {mib(d['sizes']['docker_save_gzip_bytes'])}",
-            f"  ours (.oci.tar, gzip -2 layers) {mib(p['cold'][0]['archive_bytes'])} with bytecode "
-            f"({p['cold'][0]['archive_bytes'] / d['sizes']['docker_save_gzip_bytes']:.2f}× docker's)",
-            "",
-            f"== start-up: import tensorflow in a container (median of {STARTUP_RUNS}, after one warm-up run)",
+            f"  ratio cold  {dc / cold_med:.1f}×   ({dc:.1f} s / {cold_med:.1f} s; goal ≥ 6×, plugin ≤ 20 s)",
+            f"  ratio warm  {dw / warm_med:.1f}×   ({dw:.1f} s / {warm_med:.2f} s; goal ≥ 30×, plugin ≤ 2 s)",
         ]
-        for name, key in (("docker-built image", "docker"), ("ours, bytecode", "ours_bytecode"), ("ours, no bytecode", "ours_no_bytecode")):
-            s = d["startup"][key]
-            lines.append(f"  {name:20} {s['median_s']:.2f} s   (runs {' '.join(f'{x:.2f}' for x in s['runs_s'])}; first {s['first_s']:.2f})")
+        if "sizes" in d:
+            lines += [
+                f"  package versions vs our lock: {d['version_differences'] or 'identical'}",
+                "",
+                "== image size",
+                f"  docker save                    {mib(d['sizes']['docker_save_bytes'])}  "
+                f"(docker image inspect: {mib(d['sizes']['docker_image_size'])})",
+                f"  docker save | ISA-L gzip -2    {mib(d['sizes']['docker_save_gzip_bytes'])}",
+                f"  ours (.oci.tar, gzip -2 layers) {mib(p['cold'][0]['archive_bytes'])} with bytecode "
+                f"({p['cold'][0]['archive_bytes'] / d['sizes']['docker_save_gzip_bytes']:.2f}× docker's), "
+                f"{mib(p['cold_no_bytecode']['archive_bytes'])} without",
+            ]
+        if "startup" in d:
+            lines += ["", f"== start-up: import tensorflow in a container (median of {STARTUP_RUNS}, after one warm-up run)"]
+            for name, key in (("docker-built image", "docker"), ("ours, bytecode", "ours_bytecode"), ("ours, no bytecode", "ours_no_bytecode")):
+                st = d["startup"][key]
+                lines.append(f"  {name:20} {st['median_s']:.2f} s   (runs {' '.join(f'{x:.2f}' for x in st['runs_s'])}; first {st['first_s']:.2f})")
         if d.get("dockerd_peak_rss_mib"):
-            lines.append(f"\n  (dockerd's own peak RSS during the run: {d['dockerd_peak_rss_mib']:.0f} MiB; pip ran in containers)")
+            lines.append(f"  (dockerd's own peak RSS: {d['dockerd_peak_rss_mib']:.0f} MiB; pip ran in containers)")
     lines.append(f"\nbenchmark wall time {r['bench_seconds'] / 60:.1f} min")
     return "\n".join(lines)
 
@@ -675,6 +694,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docker-host", default=os.environ.get("DOCKER_HOST"), help="an engine to use (else start one as root)")
     parser.add_argument("--base", help="base image spec for both (default: AICONTAINER_BASE_IMAGE, the offline layout, python:3.11-slim-bookworm)")
     parser.add_argument("--skip-docker", action="store_true", help="plugin and floor only")
+    parser.add_argument(
+        "--storage-driver",
+        choices=("both", "overlay2", "vfs"),
+        default="both",
+        help="for an engine started here: both (default: overlay2 with the start-up and size figures, "
+        "then vfs for the builds only, the issue's baseline), or one of them",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--workdir", type=Path, help="where temporary files go (default: $TMPDIR)")
     args = parser.parse_args(argv)
@@ -689,7 +715,24 @@ def main(argv: list[str] | None = None) -> int:
         log("floor: the dependency tree step by step")
         results["floor"] = floor(work)
         if not args.skip_docker:
-            results["docker"] = docker_part(stack, work, base, args.docker_host, results["plugin"])
+            results["docker"] = []
+            if args.docker_host:
+                results["docker"].append(docker_part(work, base, args.docker_host, None, results["plugin"], full=True))
+            else:
+                drivers = ("overlay2", "vfs") if args.storage_driver == "both" else (args.storage_driver,)
+                for i, driver in enumerate(drivers):
+                    free = shutil.disk_usage(work).free / 1024**3
+                    if driver == "vfs" and free < VFS_MIN_FREE_GIB:
+                        log(f"docker: vfs skipped: {free:.0f} GiB free in {work}, it needs about {VFS_MIN_FREE_GIB}")
+                        results["docker"].append({"driver": "vfs", "error": f"skipped: only {free:.0f} GiB free"})
+                        continue
+                    try:
+                        results["docker"].append(docker_part(work, base, None, driver, results["plugin"], full=i == 0))
+                    except EngineUnavailable as exc:
+                        log(f"docker: no {driver} engine here ({exc}); skipped")
+                    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+                        log(f"docker ({driver}) failed: {str(exc)[-800:]}")
+                        results["docker"].append({"driver": driver, "error": str(exc).strip().splitlines()[-1][:200]})
         results["load_at_end"] = os.getloadavg()
         results["bench_seconds"] = time.perf_counter() - started
     text = report(results)
@@ -699,46 +742,64 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def docker_part(stack: ExitStack, work: Path, base: str, host: str | None, plugin: dict) -> dict:
-    if host:
-        engine = Engine(host=host, env=_engine_env(host, work / "docker-config"))
-        (work / "docker-config").mkdir()
-        engine.driver = engine.docker("info", "--format", "{{.Driver}}").strip()
-    else:
-        log("docker: starting a private engine")
-        engine = start_engine(work)
-        stack.callback(stop_engine, engine)
-    stack.callback(_remove_images, engine)
+class EngineUnavailable(RuntimeError):
+    pass
+
+
+def docker_part(work: Path, base: str, host: str | None, driver: str | None, plugin: dict, *, full: bool) -> dict:
+    """Docker's cold and warm builds on one engine; with ``full``, also sizes and start-up."""
+    with ExitStack() as stack:
+        if host:
+            config = work / "docker-config"
+            config.mkdir(exist_ok=True)
+            engine = Engine(host=host, env=_engine_env(host, config))
+            engine.driver = engine.docker("info", "--format", "{{.Driver}}").strip()
+        else:
+            log(f"docker: starting a private engine ({driver})")
+            try:
+                engine = start_engine(work, (driver,))
+            except SystemExit as exc:
+                raise EngineUnavailable(str(exc).splitlines()[0]) from None
+            stack.callback(stop_engine, engine)
+        stack.callback(_remove_images, engine)
+        return _docker_figures(engine, work, base, plugin, full=full)
+
+
+def _docker_figures(engine: Engine, work: Path, base: str, plugin: dict, *, full: bool) -> dict:
     engine.version = engine.docker("version", "--format", "{{.Server.Version}}").strip()
     log(f"docker: engine {engine.version}, storage driver {engine.driver}")
     out: dict = {"engine_version": engine.version, "driver": engine.driver}
 
     base_tag = load_base(engine, base, work)
     build_base, out["pip_added"] = pip_base(engine, base_tag, work)
-    ctx = docker_context(work, build_base)
-    log("docker: cold build (--no-cache)")
-    out["cold"] = docker_build(engine, ctx, f"{IMAGE_PREFIX}/docker:cold", no_cache=True)
+    ctx = docker_context(work / f"ctx-{engine.driver}", build_base)
+    cold_tag, warm_tag = f"{IMAGE_PREFIX}/docker:cold", f"{IMAGE_PREFIX}/docker:warm"
+    log(f"docker ({engine.driver}): cold build (--no-cache)")
+    out["cold"] = docker_build(engine, ctx, cold_tag, no_cache=True)
     log(f"  {out['cold']['seconds']:.1f} s")
-    out["sizes"] = docker_image_sizes(engine, f"{IMAGE_PREFIX}/docker:cold", work)
-    installed, locked = installed_versions(engine, f"{IMAGE_PREFIX}/docker:cold"), locked_versions()
-    out["version_differences"] = ", ".join(
-        f"{name} {installed.get(name)} vs {version}" for name, version in sorted(locked.items()) if installed.get(name) != version
-    )
-    log("docker: start-up of the docker-built image")
-    startups = {"docker": startup(engine, f"{IMAGE_PREFIX}/docker:cold")}
+    startups = {}
+    if full:
+        out["sizes"] = docker_image_sizes(engine, cold_tag, work)
+        installed, locked = installed_versions(engine, cold_tag), locked_versions()
+        out["version_differences"] = ", ".join(
+            f"{name} {installed.get(name)} vs {version}" for name, version in sorted(locked.items()) if installed.get(name) != version
+        )
+        log("docker: start-up of the docker-built image")
+        startups["docker"] = startup(engine, cold_tag)
     edit_code(ctx, 1)
-    log("docker: warm build after the one-line change")
-    out["warm"] = docker_build(engine, ctx, f"{IMAGE_PREFIX}/docker:warm", no_cache=False)
+    log(f"docker ({engine.driver}): warm build after the one-line change")
+    out["warm"] = docker_build(engine, ctx, warm_tag, no_cache=False)
     log(f"  {out['warm']['seconds']:.1f} s")
-    for tag in (f"{IMAGE_PREFIX}/docker:warm", f"{IMAGE_PREFIX}/docker:cold"):
+    for tag in (warm_tag, cold_tag):
         engine.docker("rmi", tag, check=False)
-    for key, build in (("ours_bytecode", plugin["cold"][0]), ("ours_no_bytecode", plugin["cold_no_bytecode"])):
-        tag = f"{IMAGE_PREFIX}/ours:{key}"
-        log(f"docker: load and start {key}")
-        out[f"load_{key}_s"] = load_ours(engine, build["archive"], tag)
-        startups[key] = startup(engine, tag)
-        engine.docker("rmi", tag, check=False)
-    out["startup"] = startups
+    if full:
+        for key, build in (("ours_bytecode", plugin["cold"][0]), ("ours_no_bytecode", plugin["cold_no_bytecode"])):
+            tag = f"{IMAGE_PREFIX}/ours:{key}"
+            log(f"docker: load and start {key}")
+            out[f"load_{key}_s"] = load_ours(engine, build["archive"], tag)
+            startups[key] = startup(engine, tag)
+            engine.docker("rmi", tag, check=False)
+        out["startup"] = startups
     out["dockerd_peak_rss_mib"] = dockerd_peak_rss_mib(engine)
     return out
 
