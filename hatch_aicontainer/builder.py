@@ -16,6 +16,7 @@ from hatchling.builders.utils import get_reproducible_timestamp
 from hatchling.builders.wheel import WheelBuilder
 
 from .errors import AIContainerError
+from .cache_admin import after_build
 from .oci.cache import BlobStore, default_cache_dir
 from .outputs import apply_outputs
 from .pipeline import BuildResult, build_image
@@ -97,22 +98,27 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     project = project_info(metadata, root)
     store = BlobStore(default_cache_dir())
     directory.mkdir(parents=True, exist_ok=True)
-    result = build_image(
-        settings,
-        project,
-        wheel,
-        directory,
-        store,
-        mtime=get_reproducible_timestamp(),
-        revision=git_revision(Path(root)),
-        log=app.display_info,
-    )
-    side = write_side_outputs(result, settings, project, directory)  # SBOM beside the archive, k8s manifest
-    for warning in wheel_warnings(wheel):
-        app.display_warning(warning)
-    for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
-        app.display_info(line)
-    apply_outputs(result, settings, store, log=app.display_info)  # results files; layout, load, push if asked
+    try:
+        result = build_image(
+            settings,
+            project,
+            wheel,
+            directory,
+            store,
+            mtime=get_reproducible_timestamp(),
+            revision=git_revision(Path(root)),
+            log=app.display_info,
+        )
+        side = write_side_outputs(result, settings, project, directory)  # SBOM beside the archive, k8s manifest
+        for warning in wheel_warnings(wheel):
+            app.display_warning(warning)
+        for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
+            app.display_info(line)
+        apply_outputs(result, settings, store, log=app.display_info)  # results files; layout, load, push if asked
+    except BaseException:
+        store.close()
+        raise
+    after_build(store, app.display_info)  # releases the cache, then keeps AICONTAINER_CACHE_MAX_SIZE
     return result
 
 
