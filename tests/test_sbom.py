@@ -160,7 +160,7 @@ def test_image_carries_the_same_sbom_as_the_archive(tiny_build, tmp_path):
     beside = archive_sbom_path(tiny_build.archive)
     assert side.sboms == (beside,)
     assert beside.name == tiny_build.archive.name.removesuffix(".oci.tar") + ".cdx.json"
-    rootfs = umoci_rootfs(tiny_build.archive, tmp_path)
+    rootfs = umoci_rootfs(tiny_build.archive)
     inside = rootfs / image_path(ProjectInfo(NAME, VERSION)).lstrip("/")
     assert inside.as_posix().endswith("opt/venv/share/sbom/tiny-app.cdx.json")
     assert inside.read_bytes() == beside.read_bytes()

@@ -78,8 +78,8 @@ def test_our_layers_carry_no_planted_name_and_every_wanted_file(tiny_build):
     assert files == set(EXPECTED)
 
 
-def test_umoci_rootfs_has_no_secret_anywhere(tiny_build, tmp_path):
-    rootfs = umoci_rootfs(tiny_build.archive, tmp_path)
+def test_umoci_rootfs_has_no_secret_anywhere(tiny_build):
+    rootfs = umoci_rootfs(tiny_build.archive)
     named = {}
     for rel, path in rootfs_files(rootfs):
         if path.is_symlink() or not path.is_file():

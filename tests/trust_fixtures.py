@@ -298,10 +298,14 @@ def sha256_file(path: Path) -> str:
 _ROOTFS: dict[Path, Path] = {}
 
 
-def umoci_rootfs(archive: Path, workdir: Path, ref: str = VERSION) -> Path:
+def umoci_rootfs(archive: Path, ref: str = VERSION) -> Path:
     """``umoci unpack`` of the archive (once per archive and session: the tests only read it)."""
     from e2e_helpers import umoci_unpack
 
     if archive not in _ROOTFS:
-        _ROOTFS[archive] = umoci_unpack(archive, workdir, ref)
+        # Beside the archive (session-lived), not in the calling test's tmp_path:
+        # pytest removes a passed test's tmp_path (tmp_path_retention_policy).
+        unpacked = archive.parent / f"umoci-{archive.name}"
+        unpacked.mkdir()
+        _ROOTFS[archive] = umoci_unpack(archive, unpacked, ref)
     return _ROOTFS[archive]
