@@ -36,9 +36,7 @@ and what is allowed.
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -46,6 +44,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .atomic import write_atomically
 from .compat import format_key, format_value
 from .errors import ConfigError
 from .settings import (
@@ -545,15 +544,7 @@ def write_manifest(settings: Any, version: str, digest: str, directory: Path, *,
     header = f"{HEADER}{' from ' + source if source else ''}; image {digest}\n"
     text = header + yaml.safe_dump_all(documents, sort_keys=False, default_flow_style=False, explicit_start=True)
     path = manifest_path(settings, directory)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"))
     return path
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import tomli_w
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from .atomic import write_atomically
 from .errors import ResolveError
 from .oci.descriptor import Platform
 from .uv import Indexes, run_uv, target_args
@@ -166,16 +166,5 @@ def ensure_lock(inputs: LockInputs, path: Path) -> Lock:
         "platform": str(inputs.platform),
         "requirements": sorted(inputs.requirements),
     }
-    _write_atomically(path, tomli_w.dumps(document).encode())
+    write_atomically(path, tomli_w.dumps(document).encode())
     return read_lock(path, reused=False)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

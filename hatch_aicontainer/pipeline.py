@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .atomic import write_atomically
 from .base_image import BaseImage, resolve_base_image
 from .compat import Target
 from .errors import BaseImageError, ConfigError, ResolveError
@@ -27,7 +28,7 @@ from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
 from .naming import archive_name, image_labels, render_tags
 from .oci import mediatypes
 from .oci.archive import ArchiveImage, write_oci_archive
-from .oci.cache import BlobStore
+from .oci.cache import TEMP_PREFIX, BlobStore
 from .oci.descriptor import Descriptor, Layer, Platform
 from .oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
 from .oci.layer import LayerEntry, write_layer
@@ -339,10 +340,8 @@ def _cached_layer(store: BlobStore, key: str) -> Layer | None:
 def _remember_layer(store: BlobStore, key: str, layer: Layer) -> None:
     path = _layer_index_path(store, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    with os.fdopen(fd, "w") as handle:
-        json.dump({"descriptor": layer.descriptor.to_json(), "diff_id": layer.diff_id}, handle)
-    os.replace(tmp, path)
+    record = {"descriptor": layer.descriptor.to_json(), "diff_id": layer.diff_id}
+    write_atomically(path, json.dumps(record).encode(), prefix=TEMP_PREFIX)
 
 
 def _env_dict(config: dict) -> dict[str, str]:

@@ -17,18 +17,17 @@ The result is cached by manifest digest in ``<store.root>/probes/<hex>.json``.
 from __future__ import annotations
 
 import json
-import os
 import posixpath
 import re
 import tarfile
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
+from .atomic import write_atomically
 from .base_image import BaseImage
 from .errors import BaseImageError
-from .oci.cache import BlobStore, split_digest
+from .oci.cache import TEMP_PREFIX, BlobStore, split_digest
 
 PROBE_FORMAT = 1
 _BIN_DIRS = ("usr/local/bin", "usr/bin")
@@ -335,16 +334,7 @@ def _write_cache(store: BlobStore, manifest_digest: str, info: PythonInfo) -> No
     path = _cache_path(store, manifest_digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"format": PROBE_FORMAT, **asdict(info)}, handle, sort_keys=True)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        document = json.dumps({"format": PROBE_FORMAT, **asdict(info)}, sort_keys=True)
+        write_atomically(path, document.encode(), prefix=TEMP_PREFIX)
     except OSError:
         pass  # a cache that cannot be written only costs a rescan next time

@@ -32,12 +32,11 @@ digest and a newline. Both files are written to a temporary name and renamed.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_atomically
 from .errors import OutputError
 from .oci.reader import OCIImage, open_image
 
@@ -167,19 +166,6 @@ def write_results(archive: str | Path, record: Mapping[str, Any]) -> tuple[Path,
 
 def _write_atomically(path: Path, data: bytes) -> None:
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+        write_atomically(path, data)
     except OSError as exc:
         raise OutputError(f"cannot write {path} ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path} ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -33,8 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
@@ -50,6 +48,7 @@ from cyclonedx.schema import OutputFormat, SchemaVersion
 from packageurl import PackageURL
 from packaging.utils import canonicalize_name
 
+from .atomic import write_atomically
 from . import __version__
 from .base_image import BaseImage
 from .errors import AIContainerError
@@ -185,15 +184,7 @@ def side_outputs(archive: Path, documents: Sequence[tuple[Platform, bytes]]) -> 
 
 def _write(path: Path, document: bytes) -> Path:
     """Temporary file + rename, so a reader never sees half a document."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(document)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, document)
     return path
 
 

@@ -1,0 +1,27 @@
+"""Writing a file so that readers see the old one or the whole new one, never half."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: Path, data: bytes, *, mode: int = 0o644, prefix: str | None = None) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it onto ``path``.
+
+    The temporary file is removed on any failure (OSError propagates). ``prefix``
+    names the temporary file (default ``.<name>.``), so a cache can recognise
+    and sweep leftovers of killed writers.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=prefix or f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
