@@ -402,19 +402,7 @@ def check_target(
                 "so its CUDA/cuDNN versions are unknown",
                 f'{_short(k["accelerator"])} = "cpu", or {cuda_lines}',
             )
-        newest = newest_release()
-        dist = newest.cpu_package[pkey]
-        return Target(
-            python=python,
-            tensorflow=tensorflow,
-            accelerator="cpu",
-            platform=platform,
-            tf_requirement=f"{dist}=={tensorflow}",
-            tf_distribution=dist,
-            cuda=None,
-            cudnn=None,
-            known=False,
-        )
+        return _cpu_target(python, tensorflow, platform, newest_release().cpu_package[pkey], None)
 
     if not release.supports_python(python):
         raise _error(
@@ -464,6 +452,13 @@ def check_target(
             f"TensorFlow {release.line} has no CPU wheel for this platform",
             ", ".join(sorted(release.cpu_package)),
         )
+    return _cpu_target(python, tensorflow, platform, dist, release)
+
+
+def _cpu_target(
+    python: str, tensorflow: str, platform: Platform, dist: str, release: TensorFlowRelease | None
+) -> Target:
+    """A CPU target; ``release`` None means a line newer than the data (``known=False``)."""
     return Target(
         python=python,
         tensorflow=tensorflow,
@@ -473,9 +468,9 @@ def check_target(
         tf_distribution=dist,
         cuda=None,
         cudnn=None,
-        known=True,
-        line=release.line,
-        manylinux=release.manylinux,
+        known=release is not None,
+        line=release.line if release else None,
+        manylinux=release.manylinux if release else None,
     )
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from packaging.specifiers import SpecifierSet
 
+from . import compat
 from .lock import lock_path, read_lock
 from .oci.descriptor import Platform
 from .settings import ProjectInfo, Settings, load_settings
@@ -42,10 +43,11 @@ def project_settings(
 
 
 def tensorflow_distribution(accelerator: str, platform: Platform) -> str:
-    """The distribution that carries TensorFlow for a target (CPU-only wheel where one exists)."""
-    if accelerator == "cuda" or platform.architecture != "amd64":
+    """The distribution that carries TensorFlow for a target: the compatibility data's
+    CPU package for the platform (tensorflow-cpu where it exists), ``tensorflow`` for CUDA."""
+    if accelerator == "cuda":
         return "tensorflow"
-    return "tensorflow-cpu"
+    return compat.newest_release().cpu_package.get(compat.platform_key(platform), "tensorflow")
 
 
 def resolve_tensorflow_range(settings: Settings, project: ProjectInfo) -> str:

@@ -371,9 +371,3 @@ def _numeric_owner(user: str) -> tuple[int, int]:
 def _oci_annotations(labels: dict[str, str]) -> dict[str, str]:
     return {key: value for key, value in labels.items() if key.startswith("org.opencontainers.image.")}
 
-
-def platform_digests(result: BuildResult) -> dict[str, str]:
-    return {str(image.platform): image.manifest.digest for image in result.images}
-
-
-__all__: Sequence[str] = ("BuildResult", "PlatformImage", "build_image", "check_python_pin", "platform_digests")

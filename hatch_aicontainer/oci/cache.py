@@ -25,7 +25,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import shutil
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator
@@ -198,10 +197,6 @@ class BlobStore:
     def put_bytes(self, data: bytes) -> tuple[str, int]:
         return self.put_stream([data])
 
-    def put_file(self, source: Path, expected: str | None = None) -> tuple[str, int]:
-        with open(source, "rb") as handle:
-            return self.put_stream(iter(lambda: handle.read(CHUNK), b""), expected)
-
     def open(self, digest: str) -> BinaryIO:
         path = self.path(digest)
         handle = open(path, "rb")
@@ -233,11 +228,6 @@ class BlobStore:
         with _suppress_missing():
             path.unlink()
         return False
-
-    def copy_to(self, digest: str, destination: Path) -> None:
-        with self.open(digest) as source, open(destination, "wb") as target:
-            shutil.copyfileobj(source, target, CHUNK)
-
 
 def _touch(path: Path) -> None:
     """Record a use: mtime = now (the least-recently-used order of cache_admin)."""

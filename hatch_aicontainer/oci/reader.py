@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tarfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -169,10 +169,6 @@ class OCIImage:
     # -- what it holds ---------------------------------------------------
 
     @property
-    def is_index(self) -> bool:
-        return self.root.media_type in INDEX_TYPES
-
-    @property
     def repo_tags(self) -> tuple[str, ...]:
         """``name:tag`` names it carries: Docker's manifest.json, else the containerd name annotation."""
         tags: list[str] = []
@@ -194,9 +190,6 @@ class OCIImage:
             out.setdefault(image.descriptor.digest)
         out.setdefault(self.root.digest)
         return list(out)
-
-    def has_blob(self, digest: str) -> bool:
-        return self._files.exists(_blob_name(digest))
 
     def blob_size(self, digest: str) -> int:
         name = _blob_name(digest)
@@ -358,14 +351,6 @@ def open_image(path: str | Path, ref: str | None = None) -> OCIImage:
     except BaseException:
         files.close()
         raise
-
-
-def all_descriptors(image: OCIImage) -> Sequence[Descriptor]:
-    """Root, manifests, configs and layers (layers may repeat across platforms)."""
-    out: list[Descriptor] = [image.root]
-    for item in image.images:
-        out += [item.descriptor, item.config_descriptor, *item.layers]
-    return out
 
 
 def _short(digest: str) -> str:
