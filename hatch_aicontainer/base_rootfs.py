@@ -309,7 +309,8 @@ def _replay(tree: _Tree, layer_number: int, members: Iterator, where: str, count
             if target is None or target.kind != "file":
                 counts.skipped += 1  # a hard link must name a regular file already unpacked
                 continue
-            tree.put(real, _Node("file", mode, layer_number, source=target.source, size=target.size))
+            # one inode: the linked file's mode, not the link entry's
+            tree.put(real, _Node("file", target.mode, layer_number, source=target.source, size=target.size))
         else:
             counts.skipped += 1  # device nodes, FIFOs, sockets: never created
 
