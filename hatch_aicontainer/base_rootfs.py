@@ -54,8 +54,10 @@ import posixpath
 import shutil
 import struct
 import subprocess
+import tarfile
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -69,7 +71,7 @@ from .python_probe import PythonInfo
 UNPACK_FORMAT = 1
 MAX_ENTRIES = 1_000_000  # all layers together
 MAX_LAYER_BYTES = 16 << 30  # decompressed tar stream per layer
-MAX_WRITTEN_BYTES = 2 << 30  # what the interpreter needs is about 100 MB
+MAX_WRITTEN_BYTES = 4 << 30  # the library directories of a Debian base: about 80 MB
 MAX_NAME = 4096
 MAX_HOPS = 40
 _WHITEOUT = ".wh."
@@ -107,6 +109,10 @@ class BaseInterpreter:
     def environment(self) -> dict[str, str]:
         """The whole environment to run it with: nothing from the host's."""
         return {"PYTHONHOME": self.home, "LC_ALL": "C", "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"}
+
+
+class _CacheWriteError(BaseImageError):
+    """Writing the unpacked interpreter into the cache failed (disk full, permissions)."""
 
 
 class CannotRun(Exception):
@@ -362,18 +368,24 @@ def _unpack(base: BaseImage, python: PythonInfo, store: BlobStore, final: Path, 
         raise BaseImageError(f'base-image "{base.spec}": {python.executable} is not a file in its layers')
     dirs, files, links = _needed(tree, python_real)
     size = sum(tree.nodes[path].size for path in files)
-    if size > MAX_WRITTEN_BYTES:
-        raise BaseImageError(
-            f'base-image "{base.spec}": its library directories hold {size >> 20} MiB, '
-            f"more than {MAX_WRITTEN_BYTES >> 20} MiB; refusing to unpack them"
+    if size > MAX_WRITTEN_BYTES:  # a large CUDA base, say: not hostile, just not worth unpacking
+        raise CannotRun(
+            f'the library directories of base-image "{base.spec}" hold {size >> 20} MiB, '
+            f"more than the {MAX_WRITTEN_BYTES >> 20} MiB unpacked to run its Python"
         )
-    final.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=final.parent))
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=final.parent))
+    except OSError as exc:
+        raise _CacheWriteError(f"cannot unpack the base image's interpreter into {final.parent} ({exc.strerror})") from None
     try:
         root = scratch / "root"
-        root.mkdir()
-        for directory in sorted(dirs):
-            (root / directory).mkdir(mode=0o755)
+        try:
+            root.mkdir()
+            for directory in sorted(dirs):
+                (root / directory).mkdir(mode=0o755)
+        except OSError as exc:
+            raise _CacheWriteError(f"cannot unpack the base image's interpreter into {root} ({exc.strerror})") from None
         _write_files(base, store, tree, files, root)
         for path in sorted(links):
             target = tree.resolve(path, follow_last=True)
@@ -381,7 +393,10 @@ def _unpack(base: BaseImage, python: PythonInfo, store: BlobStore, final: Path, 
                 counts.skipped += 1  # dangling in the image, or pointing at what we did not unpack
                 continue
             relative = posixpath.relpath("/" + target, "/" + posixpath.dirname(path))
-            os.symlink(relative, root / path)
+            try:
+                os.symlink(relative, root / path)
+            except OSError as exc:
+                raise _CacheWriteError(f"cannot unpack the base image's interpreter into {root} ({exc.strerror})") from None
         loader = _loader_of(root / python_real, tree)
         if loader is not None and loader not in files:
             raise BaseImageError(f'base-image "{base.spec}": the dynamic loader of {python.executable} is not in its layers')
@@ -405,36 +420,24 @@ def _unpack(base: BaseImage, python: PythonInfo, store: BlobStore, final: Path, 
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-class _layer_tar:
-    """Open a base layer from the store as a tar stream, failures as one line naming it."""
+@contextmanager
+def _layer_tar(base: BaseImage, store: BlobStore, digest: str) -> Iterator[tuple[tarfile.TarFile, str]]:
+    """A base layer from the store as a tar stream; a broken one is one line naming it.
 
-    def __init__(self, base: BaseImage, store: BlobStore, digest: str) -> None:
-        self.where = f'base-image "{base.spec}": layer {digest[:19]}'
-        self.base, self.store, self.digest = base, store, digest
-
-    def __enter__(self):  # noqa: ANN204
-        if not self.store.has(self.digest):
-            raise BaseImageError(f"{self.where} is not in the cache")
-        self._raw = self.store.open(self.digest)
-        self._tar_cm = open_layer_tar(self._raw, self.base.spec, self.digest, limit=MAX_LAYER_BYTES)
-        try:
-            return self._tar_cm.__enter__(), self.where
-        except Exception as exc:
-            self._raw.close()
-            raise self._unreadable(exc) from None
-
-    def __exit__(self, kind, exc, traceback) -> bool:  # noqa: ANN001
-        try:
-            self._tar_cm.__exit__(None, None, None)
-        finally:
-            self._raw.close()
-        if exc is not None and not isinstance(exc, BaseImageError) and isinstance(exc, Exception):
-            raise self._unreadable(exc) from None
-        return False
-
-    def _unreadable(self, exc: BaseException) -> BaseImageError:
+    Only reading errors are reported so (the body writes to disk through
+    ``_writing``, whose errors are about the cache, not the layer).
+    """
+    where = f'base-image "{base.spec}": layer {digest[:19]}'
+    if not store.has(digest):
+        raise BaseImageError(f"{where} is not in the cache")
+    try:
+        with store.open(digest) as raw, open_layer_tar(raw, base.spec, digest, limit=MAX_LAYER_BYTES) as tar:
+            yield tar, where
+    except (BaseImageError, _CacheWriteError):
+        raise
+    except Exception as exc:  # tarfile, gzip/isal, zstd and read errors alike
         reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        return BaseImageError(f"{self.where} is not a readable tar ({reason})")
+        raise BaseImageError(f"{where} is not a readable tar ({reason})") from None
 
 
 def _write_files(base: BaseImage, store: BlobStore, tree: _Tree, files: set[str], root: Path) -> None:
@@ -457,12 +460,15 @@ def _write_files(base: BaseImage, store: BlobStore, tree: _Tree, files: set[str]
                 first = root / paths[0]
                 mode = (tree.nodes[paths[0]].mode & 0o755) | 0o600
                 handle = tar.extractfile(member)
-                descriptor = os.open(first, flags, mode)
-                with os.fdopen(descriptor, "wb") as out:
-                    if handle is not None:
-                        shutil.copyfileobj(handle, out, 1 << 20)
-                for other in paths[1:]:
-                    os.link(first, root / other, follow_symlinks=False)
+                try:
+                    descriptor = os.open(first, flags, mode)
+                    with os.fdopen(descriptor, "wb") as out:
+                        if handle is not None:
+                            shutil.copyfileobj(handle, out, 1 << 20)
+                    for other in paths[1:]:
+                        os.link(first, root / other, follow_symlinks=False)
+                except OSError as exc:
+                    raise _CacheWriteError(f"cannot unpack the base image's interpreter into {root} ({exc.strerror})") from None
 
 
 def _library_dirs(tree: _Tree, root: Path, dirs: set[str]) -> list[str]:
