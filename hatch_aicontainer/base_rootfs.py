@@ -104,7 +104,9 @@ class BaseInterpreter:
         """The command prefix that starts the interpreter (append Python's own arguments)."""
         if self.loader is None:
             return [*self.emulator, self.python]
-        return [*self.emulator, self.loader, "--inhibit-cache", "--library-path", ":".join(self.library_path), self.python]
+        # glibc's loader would also read the HOST's /etc/ld.so.cache; musl's has no cache (nor the option)
+        cache = [] if os.path.basename(self.loader).startswith("ld-musl") else ["--inhibit-cache"]
+        return [*self.emulator, self.loader, *cache, "--library-path", ":".join(self.library_path), self.python]
 
     def environment(self) -> dict[str, str]:
         """The whole environment to run it with: nothing from the host's."""
@@ -524,7 +526,7 @@ def _elf_header(path: Path) -> tuple[bytes, str, int] | None:
             head = handle.read(64)
     except OSError:
         return None
-    if len(head) < 52 or head[:4] != b"\x7fELF":
+    if len(head) < 52 or head[:4] != b"\x7fELF" or (head[4] == 2 and len(head) < 64):
         return None
     order = "<" if head[5] == 1 else ">"
     return head, order, struct.unpack_from(order + "H", head, 18)[0]
