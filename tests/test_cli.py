@@ -156,6 +156,27 @@ def test_lock_writes_then_reuses_the_lock_file(tmp_path):
     assert "present" in aicontainer("check", str(root), env=cli_env(tmp_path)).stdout
 
 
+def test_lock_and_check_for_a_python_the_host_does_not_run(tmp_path):
+    """A CI matrix over 3.11 and 3.13 (this host runs 3.11): one lock each, switching back re-resolves nothing."""
+    root = project(tmp_path)
+    pyproject = root / "pyproject.toml"
+    host_pins = pyproject.read_text()
+    foreign_pins = host_pins.replace('python = "3.11"', 'python = "3.13"').replace('tensorflow = "2.16.1"', 'tensorflow = "2.20.0"')
+    written = {}
+    for python, text in (("311", host_pins), ("313", foreign_pins)):
+        pyproject.write_text(text)
+        done = aicontainer("lock", str(root), env=cli_env(tmp_path))
+        assert done.returncode == 0, done.stderr
+        written[python] = root / f"pylock.aicontainer-py{python}-amd64-cpu.toml"
+        assert f"{written[python]} (written, " in done.stdout
+    assert 'requires-python = ">=3.13"' in written["313"].read_text()
+    data = json.loads(aicontainer("check", str(root), "--json", env=cli_env(tmp_path)).stdout)
+    assert data["platforms"][0]["lock_file"] == written["313"].name and data["platforms"][0]["lock_exists"]
+    pyproject.write_text(host_pins)
+    again = aicontainer("lock", str(root), env=cli_env(tmp_path))
+    assert again.returncode == 0 and f"{written['311']} (unchanged, " in again.stdout
+
+
 def test_inspect(tmp_path):
     archive, built = small_archive(tmp_path, salt="cli-inspect")
     done = aicontainer("inspect", str(archive), env=cli_env(tmp_path))
