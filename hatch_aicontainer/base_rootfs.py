@@ -188,9 +188,10 @@ class _Tree:
         """The real path (no symlink in it) of ``path`` in this tree, as a chroot would see it.
 
         ``..`` stops at the root; absolute symlink targets start from the root.
-        Missing parents are created as directories of ``create_layer`` when it
-        is given, else a missing parent gives None, as do loops and a file used
-        as a directory. A missing last component is returned as it stands.
+        With ``create_layer``, missing directories (the last component too)
+        are created in that layer; without, a missing last component is
+        returned as it stands and a missing parent gives None. Loops and a file
+        used as a directory give None.
         """
         pending = [part for part in reversed(path.split("/")) if part not in ("", ".")]
         current = ""
@@ -203,10 +204,8 @@ class _Tree:
             candidate = f"{current}/{part}" if current else part
             node = self.nodes.get(candidate)
             if node is None:
-                if not pending:
-                    return candidate
                 if create_layer is None:
-                    return None
+                    return candidate if not pending else None
                 self.put(candidate, _Node("dir", 0o755, create_layer))
                 current = candidate
                 continue
@@ -233,20 +232,28 @@ class _Tree:
             self.children.setdefault(path, set())
 
     def remove(self, path: str, *, below: int | None = None) -> None:
-        """Remove ``path`` and everything under it (only entries of layers < ``below`` when given)."""
-        node = self.nodes.get(path)
-        if node is None or not path:
+        """Remove ``path`` and everything under it (only entries of layers < ``below`` when given).
+
+        Iterative: a hostile layer may nest directories thousands deep.
+        """
+        if not path or path not in self.nodes:
             return
-        if below is not None and node.layer >= below:
-            if node.kind == "dir":
-                for name in list(self.children.get(path, ())):
-                    self.remove(f"{path}/{name}", below=below)
-            return
-        for name in list(self.children.get(path, ())):
-            self.remove(f"{path}/{name}")
-        del self.nodes[path]
-        self.children.pop(path, None)
-        self.children.get(posixpath.dirname(path), set()).discard(posixpath.basename(path))
+        pending = [path]
+        while pending:
+            current = pending.pop()
+            node = self.nodes.get(current)
+            if node is None:
+                continue
+            children = [f"{current}/{name}" for name in self.children.get(current, ())]
+            if below is not None and node.layer >= below:
+                pending += children  # kept: only what lower layers put inside may go
+                continue
+            doomed = [current]
+            while doomed:  # the whole subtree goes
+                gone = doomed.pop()
+                doomed += [f"{gone}/{name}" for name in self.children.pop(gone, ())]
+                self.nodes.pop(gone, None)
+            self.children.get(posixpath.dirname(current), set()).discard(posixpath.basename(current))
 
 
 def _entry_path(name: str, where: str) -> str:
@@ -300,6 +307,7 @@ def _replay(tree: _Tree, layer_number: int, members: Iterator, where: str, count
             counts.skipped += 1  # its directory is a file or a symlink loop
             continue
         real = f"{parent}/{name}" if parent else name
+        _mark_present(tree, parent, layer_number)
         mode = member.mode & 0o777  # no setuid/setgid/sticky
         if member.isdir():
             tree.put(real, _Node("dir", mode, layer_number))
@@ -321,6 +329,16 @@ def _replay(tree: _Tree, layer_number: int, members: Iterator, where: str, count
             tree.put(real, _Node("file", target.mode, layer_number, source=target.source, size=target.size))
         else:
             counts.skipped += 1  # device nodes, FIFOs, sockets: never created
+
+
+def _mark_present(tree: _Tree, directory: str, layer_number: int) -> None:
+    """The directories holding an entry are part of its layer too (an opaque marker keeps them)."""
+    while directory:
+        node = tree.nodes[directory]
+        if node.layer >= layer_number:
+            return
+        node.layer = layer_number
+        directory = posixpath.dirname(directory)
 
 
 # -- choosing and writing ----------------------------------------------------------------
