@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import json
 import os
 import shutil
 import site
@@ -93,6 +94,10 @@ def test_debian_python_in_usr_runs_from_its_layers(trixie, tmp_path):
 
     compiler, line = bytecode.image_compiler(base, python, store, {})
     assert compiler is not None and compiler.version == python.version and compiler.cache_tag == "cpython-313"
+    # the dependency layer's cache key: the base's layers and interpreter, nothing of this host
+    key = json.dumps(compiler.key())
+    assert base.layers[0].descriptor.digest in key and "/usr/bin/python3.13" in key
+    assert str(tmp_path) not in key and sys.version.split()[0] not in key
     assert line == "bytecode by the base image's Python 3.13.5 (/usr/bin/python3.13)".replace("3.13.5", python.version)
 
 
