@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Issue 9's figures: a foreign Python against the host's own, and whose interpreter compiles the bytecode.
 
-    sudo .venv/bin/python benchmarks/foreign_python.py   (root: the Debian bases come from debootstrap)
+    sudo .venv/bin/python benchmarks/foreign_python.py [--bytecode-only]   (root: the bases come from debootstrap)
 
 1. Cold builds (empty plugin cache; uv's package cache warmed by an untimed
    build first) of one tiny project pinning TensorFlow 2.20.0, once for the
@@ -74,6 +74,7 @@ def bytecode_step(work: Path, base_spec: str) -> tuple[float, float, int]:
     from hatch_aicontainer.python_probe import probe_python
 
     amd64 = Platform("linux", "amd64")
+    work.mkdir(parents=True, exist_ok=True)
     inputs = LockInputs((f"tensorflow-cpu=={TENSORFLOW}",), "3.11", amd64)
     lock = ensure_lock(inputs, work / "pylock.bench.toml")
     tree = work / "tree"
@@ -101,6 +102,11 @@ def main() -> int:
     bases = {python: base_images.ensure_python_base_layout(suite).spec for python, suite in PYTHONS.items()}
     with tempfile.TemporaryDirectory(prefix="bench-foreign-") as scratch:
         work = Path(scratch)
+        if "--bytecode-only" in sys.argv:
+            image_s, host_s, files = bytecode_step(work / "bytecode", bases["3.11"])
+            print(f"bytecode step ({files} files): base image's Python {image_s:.1f} s, host's {host_s:.1f} s, "
+                  f"ratio {image_s / host_s:.2f}")
+            return 0
         wheelhouse = build_plugin_wheelhouse(work / "plugin")
         for python, base in bases.items():
             print(f"warm-up build for Python {python} (fills uv's package cache)", flush=True)
