@@ -16,9 +16,10 @@ e2e_helpers) and a fresh, empty plugin cache:
 
 The hosts differ on purpose beyond their OS and Python: CPU count
 (``taskset``), umask, time zone, locale and host name (see :data:`HOST_QUIRKS`),
-so a test comparing their digests catches those leaks too. uv's cache is one
-directory shared by all hosts through bind mounts (owned by uid 1000 so the
-container can write to it), which keeps downloads to one per run.
+so a test comparing their digests catches those leaks too. uv's download cache
+is kept between runs and shared through bind mounts: one for the builds as
+root (host, chroot), one owned by uid 1000 for the container (a cache written
+by root cannot be written by uid 1000, and the builds run at the same time).
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ class Kit:
     """What every host gets: the plugin's wheelhouse, uv, a shared uv cache, the CA bundle."""
 
     wheelhouse: Path
-    uv_cache: Path
+    uv_cache: Path  # for builds as root
+    uv_cache_unprivileged: Path  # for the container's uid
     ca_bundle: Path | None
     base_image: str  # AICONTAINER_BASE_IMAGE, reachable from every host (loopback registry)
 
@@ -85,6 +87,7 @@ class HostBuild:
     python: str  # the Python hatch ran on
     project: Path
     seconds: float  # the `hatch build` alone (not the hatch install)
+    plugin_cache: Path  # AICONTAINER_CACHE_DIR of the build, as seen from here
 
     @property
     def archive(self) -> Path:
@@ -154,23 +157,25 @@ def _stage(kit: Kit, project: Path, outer: Path) -> Path:
 
 def _finish(host: str, work: Path) -> HostBuild:
     start, end = (float(v) for v in (work / "build-seconds").read_text().split())
-    return HostBuild(host, (work / "hatch-python").read_text().strip(), work / "project", end - start)
+    python = (work / "hatch-python").read_text().strip()
+    return HostBuild(host, python, work / "project", end - start, work / "plugin-cache")
 
 
-def build_on_host(kit: Kit, project: Path, workdir: Path, **extra: str) -> HostBuild:
-    """``hatch build -t container`` with the test's own hatch and Python."""
+def build_on_host(kit: Kit, project: Path, workdir: Path, *, plugin_cache: Path | None = None, **extra: str) -> HostBuild:
+    """``hatch build -t container`` with the test's own hatch and Python (plugin cache: empty by default)."""
     work = workdir / "work"
     work.mkdir(parents=True)
     copy_project(project, work / "project")
+    plugin_cache = plugin_cache or work / "plugin-cache"
     env = hatch_env(
-        kit.wheelhouse, work / "hatch", work / "plugin-cache",
+        kit.wheelhouse, work / "hatch", plugin_cache,
         AICONTAINER_BASE_IMAGE=kit.base_image, UV_CACHE_DIR=str(kit.uv_cache), **extra,
     )
     started = time.monotonic()
     _run([str(BIN / "hatch"), "build", "-t", "container"], cwd=work / "project", env=env)
     seconds = time.monotonic() - started
     python = _run([str(BIN / "python"), "-c", "import sys; print(sys.version.split()[0])"]).stdout.strip()
-    return HostBuild("host", python, work / "project", seconds)
+    return HostBuild("host", python, work / "project", seconds, plugin_cache)
 
 
 def build_in_chroot(kit: Kit, project: Path, rootfs: Path, workdir: Path, **extra: str) -> HostBuild:
@@ -211,7 +216,7 @@ def build_in_container(kit: Kit, project: Path, engine, image: str, workdir: Pat
     """The build in an unprivileged container from ``image`` on the test engine, as uid 1000."""
     outer = workdir / "x"
     work = _stage(kit, project, outer)
-    for path in (work, kit.uv_cache):  # the CI pod's user owns its checkout and its cache
+    for path in (work, kit.uv_cache_unprivileged):  # the CI pod's user owns its checkout and its cache
         _run(["chown", "-R", f"{CONTAINER_UID}:{CONTAINER_UID}", str(path)])
     env = _inner_env(kit, "container", f"{INNER}/work", extra)
     argv = [
@@ -221,7 +226,7 @@ def build_in_container(kit: Kit, project: Path, engine, image: str, workdir: Pat
         "-v", f"{outer / 'bin'}:{INNER}/bin:ro",
         "-v", f"{outer / 'wheelhouse'}:{INNER}/wheelhouse:ro",
         "-v", f"{work}:{INNER}/work",
-        "-v", f"{kit.uv_cache}:{INNER}/uv-cache",
+        "-v", f"{kit.uv_cache_unprivileged}:{INNER}/uv-cache",
     ]
     if kit.ca_bundle is not None:
         argv += ["-v", f"{outer / 'ca.pem'}:{INNER}/ca.pem:ro"]

@@ -20,6 +20,8 @@ import json
 import subprocess
 import sys
 import tarfile
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -63,9 +65,10 @@ def _checkout(destination: Path, version: str | None = None) -> Path:
 
 @pytest.fixture(scope="module")
 def kit(plugin_wheelhouse, base_image_ref) -> Kit:  # noqa: F811
-    cache = base_images.cache_dir() / "uv-crosshost"  # shared by the hosts and kept between runs
-    cache.mkdir(exist_ok=True)
-    return Kit(wheelhouse=plugin_wheelhouse, uv_cache=cache, ca_bundle=ca_bundle(), base_image=base_image_ref)
+    caches = base_images.cache_dir() / "uv-crosshost-root", base_images.cache_dir() / "uv-crosshost-uid1000"
+    for cache in caches:  # kept between runs, like the debootstrap root file systems
+        cache.mkdir(exist_ok=True)
+    return Kit(plugin_wheelhouse, *caches, ca_bundle=ca_bundle(), base_image=base_image_ref)
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +77,17 @@ def builds(kit, docker_engine, base_image_ref, tmp_path_factory) -> dict[str, Ho
     project = _checkout(root / "checkout" / "example_project")
     rootfs = base_images.ensure_debian_rootfs("trixie")
     docker_engine.docker("pull", "--quiet", base_image_ref)  # the CI pod's image: Debian's Python 3.11.2
-    out = {
-        "host": build_on_host(kit, project, root / "host"),
-        "chroot": build_in_chroot(kit, project, rootfs, root / "chroot"),
-        "container": build_in_container(kit, project, docker_engine, base_image_ref, root / "container"),
-    }
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=3) as pool:  # at the same time: ~2x faster on 2 cores
+        futures = {
+            "host": pool.submit(build_on_host, kit, project, root / "host"),
+            "chroot": pool.submit(build_in_chroot, kit, project, rootfs, root / "chroot"),
+            "container": pool.submit(build_in_container, kit, project, docker_engine, base_image_ref, root / "container"),
+        }
+        out = {name: future.result() for name, future in futures.items()}
     for build in out.values():
         print(f"[crosshost] {build.host}: Python {build.python}, hatch build {build.seconds:.1f} s, {build.digest}")
+    print(f"[crosshost] three builds at once: {time.monotonic() - started:.1f} s")
     return out
 
 
@@ -132,9 +139,14 @@ def test_every_image_carries_bytecode(builds):
 
 
 def test_next_release_uploads_only_the_changed_layers(builds, kit, proxy, tmp_path):
-    """A new version with the same dependencies, built with an empty cache, pushed after the first."""
+    """Release 0.1.0 pushed from the CI pod, then 0.1.1 (same dependencies) from another machine.
+
+    The machine of 0.1.1 built its dependency layer with an empty cache (the
+    host's build of 0.1.0 above, whose cache it reuses: the project version is
+    not an input of that layer), so this is what a fresh CI machine uploads.
+    """
     project = _checkout(tmp_path / "checkout" / "example_project", version="0.1.1")
-    release = build_on_host(kit, project, tmp_path / "release")
+    release = build_on_host(kit, project, tmp_path / "release", plugin_cache=builds["host"].plugin_cache)
     first = builds["container"]
     before, after = dict((d, c) for c, d in _layers(first)), dict((d, c) for c, d in _layers(release))
     changed = [comment for digest, comment in after.items() if digest not in before]
