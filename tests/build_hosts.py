@@ -40,6 +40,9 @@ CONTAINER_UID = 1000
 INNER = "/x"
 INNER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+# Build settings the caller may set; every host gets them (the host build sees os.environ anyway).
+FORWARDED = ("AICONTAINER_BYTECODE",)
+
 # How the hosts differ besides OS and Python (each a build-host value that must not reach the image).
 HOST_QUIRKS: dict[str, dict[str, str]] = {
     "host": {},
@@ -133,6 +136,7 @@ def _inner_env(kit: Kit, host: str, work: str, extra: dict[str, str]) -> dict[st
         "AICONTAINER_CACHE_DIR": f"{work}/plugin-cache",
         "AICONTAINER_BASE_IMAGE": kit.base_image,
         **{k: v for k, v in quirks.items() if k not in ("UMASK", "CPUS")},
+        **{k: os.environ[k] for k in FORWARDED if k in os.environ},
         **extra,
     }
     if kit.ca_bundle is not None:
