@@ -29,11 +29,12 @@ import shlex
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
 from e2e_helpers import BIN, copy_project, hatch_env
+from uv import find_uv_bin
 
 CONTAINER_UID = 1000
 # Inside the chroot and the container, everything the build needs lives under /x.
@@ -76,12 +77,7 @@ class Kit:
     uv_cache_unprivileged: Path  # for the container's uid
     ca_bundle: Path | None
     base_image: str  # AICONTAINER_BASE_IMAGE, reachable from every host (loopback registry)
-
-    @property
-    def uv(self) -> Path:
-        from uv import find_uv_bin
-
-        return Path(find_uv_bin())
+    uv: Path = field(default_factory=lambda: Path(find_uv_bin()))  # made here: sysconfig is not thread-safe
 
 
 @dataclass(frozen=True)
