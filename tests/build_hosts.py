@@ -24,6 +24,7 @@ by root cannot be written by uid 1000, and the builds run at the same time).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shlex
 import shutil
@@ -79,6 +80,15 @@ class Kit:
     base_image: str  # AICONTAINER_BASE_IMAGE, reachable from every host (loopback registry)
     uv: Path = field(default_factory=lambda: Path(find_uv_bin()))  # made here: sysconfig is not thread-safe
 
+    @property
+    def inner_wheelhouse(self) -> str:
+        """Where the wheelhouse is seen inside, named by its content: uv's shared cache keeps a
+        find-links wheel by its location and name, so a fixed path would serve last run's plugin."""
+        digest = hashlib.sha256()
+        for wheel in sorted(self.wheelhouse.iterdir()):
+            digest.update(wheel.name.encode() + b"\0" + wheel.read_bytes())
+        return f"{INNER}/wheelhouse-{digest.hexdigest()[:16]}"
+
 
 @dataclass(frozen=True)
 class HostBuild:
@@ -126,8 +136,8 @@ def _inner_env(kit: Kit, host: str, work: str, extra: dict[str, str]) -> dict[st
         "UMASK": quirks.get("UMASK", "022"),
         "HATCH_VERSION": version("hatch"),
         "UV_CACHE_DIR": f"{INNER}/uv-cache",
-        "UV_FIND_LINKS": f"{INNER}/wheelhouse",
-        "PIP_FIND_LINKS": f"{INNER}/wheelhouse",
+        "UV_FIND_LINKS": kit.inner_wheelhouse,
+        "PIP_FIND_LINKS": kit.inner_wheelhouse,
         "HATCH_DATA_DIR": f"{work}/hatch",
         "AICONTAINER_CACHE_DIR": f"{work}/plugin-cache",
         "AICONTAINER_BASE_IMAGE": kit.base_image,
@@ -145,7 +155,7 @@ def _stage(kit: Kit, project: Path, outer: Path) -> Path:
     """``outer`` (seen as /x inside): uv, the wheelhouse, the CA bundle, a work dir with the project."""
     (outer / "bin").mkdir(parents=True)
     shutil.copy2(kit.uv, outer / "bin" / "uv")
-    shutil.copytree(kit.wheelhouse, outer / "wheelhouse")
+    shutil.copytree(kit.wheelhouse, outer / kit.inner_wheelhouse.removeprefix(f"{INNER}/"))
     if kit.ca_bundle is not None:
         shutil.copyfile(kit.ca_bundle, outer / "ca.pem")
     work = outer / "work"
@@ -224,7 +234,7 @@ def build_in_container(kit: Kit, project: Path, engine, image: str, workdir: Pat
         "--user", f"{CONTAINER_UID}:{CONTAINER_UID}", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
         "--hostname", "ci-pod",
         "-v", f"{outer / 'bin'}:{INNER}/bin:ro",
-        "-v", f"{outer / 'wheelhouse'}:{INNER}/wheelhouse:ro",
+        "-v", f"{outer / kit.inner_wheelhouse.removeprefix(f'{INNER}/')}:{kit.inner_wheelhouse}:ro",
         "-v", f"{work}:{INNER}/work",
         "-v", f"{kit.uv_cache_unprivileged}:{INNER}/uv-cache",
     ]
