@@ -15,8 +15,9 @@ e2e_helpers) and a fresh, empty plugin cache:
   ``no-new-privileges``, host network, the CA bundle mounted read-only).
 
 The hosts differ on purpose beyond their OS and Python: CPU count
-(``taskset``), umask, time zone, locale and host name (see :data:`HOST_QUIRKS`),
-so a test comparing their digests catches those leaks too. uv's download cache
+(``taskset``), umask (and the checkout's modes), time zone, locale and host
+name (see :data:`HOST_QUIRKS`), so a test comparing their digests catches
+those leaks too. uv's download cache
 is kept between runs and shared through bind mounts: one for the builds as
 root (host, chroot), one owned by uid 1000 for the container (a cache written
 by root cannot be written by uid 1000, and the builds run at the same time).
@@ -165,6 +166,13 @@ def _stage(kit: Kit, project: Path, outer: Path) -> Path:
     return work
 
 
+def _as_if_checked_out_under_umask_077(tree: Path) -> None:
+    """Owner-only modes (0600/0700), as git leaves a checkout made under umask 077."""
+    for path in (tree, *tree.rglob("*")):
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode & 0o700)
+
+
 def _finish(host: str, work: Path) -> HostBuild:
     start, end = (float(v) for v in (work / "build-seconds").read_text().split())
     python = (work / "hatch-python").read_text().strip()
@@ -192,6 +200,7 @@ def build_in_chroot(kit: Kit, project: Path, rootfs: Path, workdir: Path, **extr
     """The build inside an overlay of ``rootfs`` (left untouched), on the CPUs of HOST_QUIRKS["chroot"]."""
     outer = workdir / "x"
     work = _stage(kit, project, outer)
+    _as_if_checked_out_under_umask_077(work / "project")
     upper, scratch, merged = workdir / "upper", workdir / "overlay-work", workdir / "merged"
     for d in (upper, scratch, merged):
         d.mkdir()
