@@ -106,10 +106,14 @@ def _manifest(archive: Path) -> dict:
     return json.loads(_blob(archive, root["digest"]))
 
 
+def _config(build: HostBuild) -> dict:
+    return json.loads(_blob(build.archive, _manifest(build.archive)["config"]["digest"]))
+
+
 def _layers(build: HostBuild) -> list[tuple[str, str]]:
     """(comment, digest) of every layer, named by the config's history."""
     manifest = _manifest(build.archive)
-    config = json.loads(_blob(build.archive, manifest["config"]["digest"]))
+    config = _config(build)
     comments = [h.get("comment") or h.get("created_by", "") for h in config["history"] if not h.get("empty_layer")]
     return list(zip(comments, (layer["digest"] for layer in manifest["layers"])))
 
@@ -119,12 +123,17 @@ def test_three_hosts_give_one_digest(builds):
     assert pythons["chroot"].startswith("3.13.") and pythons["container"] == "3.11.2", pythons
     reference = builds["host"]
     for name, build in builds.items():
+        if build.digest == reference.digest:
+            continue
         differing = [
             f"{comment}: {ours[:19]} vs {theirs[:19]}"
             for (comment, ours), (_, theirs) in zip(_layers(reference), _layers(build))
             if ours != theirs
         ]
-        assert build.digest == reference.digest, f"{name} (Python {build.python}) differs from the host: {differing}"
+        ours, theirs = (_config(b)["config"].get("Labels") or {} for b in (reference, build))
+        differing += [f"label {k}: {ours.get(k)!r} vs {theirs.get(k)!r}" for k in sorted(ours.keys() | theirs.keys())
+                      if ours.get(k) != theirs.get(k)]
+        pytest.fail(f"{name} (Python {build.python}) differs from the host: {differing}")
 
 
 def test_every_image_carries_bytecode(builds):
