@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from .oci.archive import ArchiveImage, write_oci_archive
 from .oci.cache import TEMP_PREFIX, BlobStore
 from .oci.descriptor import Descriptor, Layer, Platform
 from .oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
-from .oci.layer import LayerEntry, write_layer
+from .oci.layer import LayerEntry, file_mode, write_layer
 from .python_probe import PythonInfo, probe_python
 from .settings import IncludeSpec, ProjectInfo, Settings
 from . import sbom
@@ -306,7 +305,7 @@ def include_entries(specs: Sequence[IncludeSpec], root: Path, log: Log = lambda 
             if source.is_dir():
                 entries += files.tree(spec, source, destination.strip("/"))
             else:
-                mode = 0o755 if os.access(source, os.X_OK) else 0o644
+                mode = file_mode(source.stat().st_mode)
                 entries.append(LayerEntry(path=destination.strip("/"), kind="file", mode=mode, source=source))
     if (note := files.note()) is not None:
         log(note)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
+import re
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -36,12 +37,57 @@ def source_url(metadata: Any) -> str | None:
 
 
 def git_revision(root: Path) -> str | None:
-    """The checked-out commit when the project lies in a git work tree (at any depth), else None."""
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=False, timeout=10
-        )
-    except (OSError, subprocess.TimeoutExpired):
+    """The checked-out commit when the project lies in a git work tree (at any depth), else None.
+
+    Read from the repository's own files, not by running git: the revision is
+    part of the image (a label), so it must not depend on whether the build
+    host has git installed (CI images and slim bases often do not) or trusts
+    the checkout's owner (``safe.directory``: a CI pod running under another
+    uid than the checkout's). Handles ``.git`` files (worktrees, submodules),
+    symbolic and packed refs; a reftable repository gives None everywhere.
+    """
+    git_dir = _git_dir(Path(root).absolute())
+    if git_dir is None:
         return None
-    revision = done.stdout.strip()
-    return revision if done.returncode == 0 and len(revision) in (40, 64) else None
+    common = git_dir
+    with suppress(OSError):
+        common = (git_dir / (git_dir / "commondir").read_text().strip()).resolve()
+    value = _read(git_dir / "HEAD")
+    for _ in range(5):  # symbolic refs pointing at symbolic refs, a few levels at most
+        if value is None or not value.startswith("ref:"):
+            break
+        ref = value[len("ref:") :].strip()
+        value = _read(git_dir / ref) or _read(common / ref) or _packed_ref(common, ref)
+    return value if value is not None and _HEX.fullmatch(value) else None
+
+
+_HEX = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _git_dir(start: Path) -> Path | None:
+    """The ``.git`` directory of the work tree holding ``start`` (a ``.git`` file names it)."""
+    for directory in (start, *start.parents):
+        dot_git = directory / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():
+            text = _read(dot_git) or ""
+            if text.startswith("gitdir:"):
+                return (directory / text[len("gitdir:") :].strip()).resolve()
+            return None
+    return None
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text().strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _packed_ref(common: Path, ref: str) -> str | None:
+    for line in (_read(common / "packed-refs") or "").splitlines():
+        value, _, name = line.partition(" ")
+        if name == ref:
+            return value
+    return None

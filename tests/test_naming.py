@@ -61,3 +61,55 @@ def test_git_revision_found_from_a_subdirectory(tmp_path):
     head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
     assert git_revision(repo / "sub") == head
     assert git_revision(tmp_path / "elsewhere") is None
+
+
+def _commit_repo(repo) -> str:
+    import subprocess
+
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "init.defaultBranch=main"]
+    repo.mkdir(parents=True, exist_ok=True)
+    (repo / "f").write_text("x")
+    subprocess.run([*git, "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "-C", str(repo), "add", "."], check=True)
+    subprocess.run([*git, "-C", str(repo), "commit", "-qm", "x"], check=True)
+    return subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_git_revision_does_not_need_git_on_the_build_host(tmp_path, monkeypatch):
+    """Slim CI images have no git: the revision label (part of the digest) must not vanish there."""
+    from hatch_aicontainer.project import git_revision
+
+    head = _commit_repo(tmp_path / "repo")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
+    assert git_revision(tmp_path / "repo") == head
+
+
+def test_git_revision_of_a_checkout_owned_by_another_user(tmp_path):
+    """A CI pod runs under another uid than the checkout's owner; git refuses such a repository."""
+    import os
+    import subprocess
+
+    from hatch_aicontainer.project import git_revision
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to hand the checkout to another user")
+    head = _commit_repo(tmp_path / "repo")
+    subprocess.run(["chown", "-R", "1000:1000", str(tmp_path / "repo")], check=True)
+    assert git_revision(tmp_path / "repo") == head
+
+
+def test_git_revision_from_packed_refs_worktrees_and_a_detached_head(tmp_path):
+    import subprocess
+
+    from hatch_aicontainer.project import git_revision
+
+    repo = tmp_path / "repo"
+    head = _commit_repo(repo)
+    subprocess.run(["git", "-C", str(repo), "pack-refs", "--all"], check=True)
+    assert not (repo / ".git/refs/heads/main").exists()
+    assert git_revision(repo) == head
+    subprocess.run(["git", "-C", str(repo), "worktree", "add", "-q", "-b", "other", str(tmp_path / "wt")], check=True)
+    assert (tmp_path / "wt" / ".git").is_file()
+    assert git_revision(tmp_path / "wt") == head
+    subprocess.run(["git", "-C", str(repo), "checkout", "-q", "--detach"], check=True)
+    assert git_revision(repo) == head

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -226,3 +227,84 @@ def test_large_file_is_streamed_with_bounded_memory(tmp_path: Path) -> None:
     growth_mib = (probe["after_kib"] - probe["before_kib"]) / 1024
     assert probe["size"] > 30 << 20  # the random parts were really compressed and stored
     assert growth_mib < 64, f"peak RSS grew by {growth_mib:.0f} MiB while writing a 300 MiB file"
+
+
+# --- nothing of the build host in the bytes ---------------------------------------------------------
+
+
+def _known_corpus() -> bytes:
+    """~2.6 MB of compressible text, the same on every Python (sha256 only): three 1 MiB gzip blocks."""
+    words = [hashlib.sha256(b"w%d" % i).hexdigest()[: 3 + i % 9].encode() for i in range(500)]
+    lines, size, counter = [], 0, 0
+    while size < 2_600_000:
+        digest = hashlib.sha256(counter.to_bytes(8, "big")).digest()
+        line = b" ".join(words[(digest[k] << 8 | digest[k + 1]) % 500] for k in range(0, 32, 2)) + b"\n"
+        lines.append(line)
+        size, counter = size + len(line), counter + 1
+    return b"".join(lines)
+
+
+# Recorded with isal 1.9.1 / zstandard 0.25.0 (the versions pyproject.toml pins) on an x86-64
+# CPU with AVX2; the digests must be the same on every build host.
+KNOWN_TAR_DIGEST = "sha256:247962f80061f70971c757e40fa61d25c517fb8b3cb72993645306701c8f876e"
+KNOWN_LAYER_DIGESTS = {
+    ("gzip", 0): "sha256:3c55acdf07d597f6464aa202d2746133ca99adbabf212ec54645e5c6b30b1378",
+    ("gzip", 1): "sha256:4c33b621e7969c7007e7176b48b06eaf83af5ec8e7a2754c48703eac8a57e49d",
+    ("gzip", 2): "sha256:34f80fb9a4c91bf28fb13049d084e9e5ea5757340b849b5b76a9dd60445ec566",
+    ("gzip", 3): "sha256:63182582a247e22c02f9f6e03a8faf4052ed0baf630d14b707171c5098c0b2ce",
+    ("zstd", 3): "sha256:d1544eece6be57102acb6b391d0daaf7803e268638f6a85dfd04aef4a724d81c",
+}
+
+
+@pytest.mark.parametrize(("compression", "level"), sorted(KNOWN_LAYER_DIGESTS))
+def test_compressed_bytes_are_a_known_value(compression: str, level: int, store: BlobStore) -> None:
+    """The compressor is part of the image digest: its output for a fixed input is pinned here.
+
+    Fails when the installed isal/zstandard differs from the pinned one, or when
+    the library takes a code path on this CPU that writes other bytes (ISA-L
+    picks SSE/AVX2/AVX-512 kernels at run time): then the same project would
+    get another digest on this host, and a push would upload every layer again.
+    """
+    if compression == "zstd":
+        pytest.importorskip("zstandard")
+    entries = [LayerEntry("corpus.txt", "file", data=_known_corpus())]
+    layer = write_layer(entries, store, mtime=MTIME, compression=compression, level=level)  # type: ignore[arg-type]
+    assert layer.diff_id == KNOWN_TAR_DIGEST  # the tar itself, before compression
+    assert layer.descriptor.digest == KNOWN_LAYER_DIGESTS[(compression, level)]
+
+
+_LAYER_DIGEST_SCRIPT = """
+import sys
+from pathlib import Path
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.layer import tree_entries, write_layer
+layer = write_layer(tree_entries(Path(sys.argv[1]), "app"), BlobStore(Path(sys.argv[2])), mtime=0)
+print(layer.descriptor.digest)
+"""
+
+
+def test_names_keep_their_bytes_under_a_non_utf8_locale(tmp_path: Path) -> None:
+    """A builder whose locale is Latin-1 writes the same layer as one with a UTF-8 locale."""
+    if shutil.which("localedef") is None or not Path("/usr/share/i18n/locales/en_US").is_file():
+        pytest.skip("needs localedef and the 'locales' package (scripts/test installs it)")
+    locales = tmp_path / "locales"
+    locales.mkdir()
+    subprocess.run(["localedef", "-i", "en_US", "-f", "ISO-8859-1", str(locales / "en_US.ISO-8859-1")], check=True)
+    tree = tmp_path / "tree"
+    (tree / "caf\u00e9").mkdir(parents=True)
+    (tree / "caf\u00e9" / "\u00fcber.txt").write_bytes(b"x")
+    os.symlink("caf\u00e9/\u00fcber.txt", tree / "link")
+
+    def digest(**env: str) -> str:
+        environ = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONUTF8"))}
+        done = subprocess.run(
+            [sys.executable, "-c", _LAYER_DIGEST_SCRIPT, str(tree), str(tmp_path / f"store-{len(env)}")],
+            env={**environ, **env}, capture_output=True, text=True, check=True,
+        )
+        return done.stdout.strip()
+
+    utf8 = digest(LC_ALL="C.UTF-8")
+    assert digest(LC_ALL="en_US.ISO-8859-1", LOCPATH=str(locales), PYTHONIOENCODING="utf-8") == utf8
+    with tarfile.open(BlobStore(tmp_path / "store-1").path(utf8)) as tar:
+        assert "app/caf\u00e9/\u00fcber.txt" in tar.getnames()
+        assert tar.getmember("app/link").linkname == "caf\u00e9/\u00fcber.txt"

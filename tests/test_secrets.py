@@ -10,9 +10,12 @@ unpack`` makes; every file's bytes are searched for the planted marker.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -203,3 +206,36 @@ def test_global_git_excludes_do_not_change_the_image(tmp_path):
         else:
             os.environ["HOME"] = old
     assert "app/models/model.keras" in files
+
+
+_INCLUDE_MODES_SCRIPT = """
+import json, sys
+from pathlib import Path
+from hatch_aicontainer.pipeline import include_entries
+from hatch_aicontainer.settings.model import IncludeSpec
+entries = include_entries([IncludeSpec("bin/run.sh", "/app/run.sh")], Path(sys.argv[1]))
+print(json.dumps({e.path: oct(e.mode) for e in entries}))
+"""
+
+
+def test_include_file_modes_do_not_depend_on_the_builders_uid(tmp_path):
+    """A CI pod builds as another uid than the checkout's owner: ``os.access`` would say "not executable"."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to build as another uid")
+    project = Path(tempfile.mkdtemp(prefix="include-modes-"))  # tmp_path is not readable by another uid
+    try:
+        project.chmod(0o755)
+        (project / "bin").mkdir()
+        script = project / "bin" / "run.sh"
+        script.write_text("#!/bin/sh\n")
+        script.chmod(0o744)  # executable for its owner (root) only
+
+        def modes(*prefix: str) -> dict[str, str]:
+            done = subprocess.run([*prefix, sys.executable, "-c", _INCLUDE_MODES_SCRIPT, str(project)],
+                                  capture_output=True, text=True, check=True, cwd="/")
+            return json.loads(done.stdout)
+
+        assert modes() == {"app/run.sh": "0o755"}
+        assert modes("setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups") == {"app/run.sh": "0o755"}
+    finally:
+        shutil.rmtree(project)

@@ -94,7 +94,8 @@ def tree_entries(root: Path, prefix: str, *, uid: int = 0, gid: int = 0) -> list
 
     Symlinks are kept as symlinks (never followed); fifos, sockets and devices
     are skipped. Modes are normalised: directories and executable files 0755,
-    other files 0644.
+    other files 0644 (so neither the builder's umask nor its uid matter).
+    Names and link targets keep their bytes on disk (see :func:`_name`).
     """
     prefix = prefix.strip("/")
     entries: list[LayerEntry] = []
@@ -104,17 +105,33 @@ def tree_entries(root: Path, prefix: str, *, uid: int = 0, gid: int = 0) -> list
         with os.scandir(directory) as scan:
             children = sorted(scan, key=lambda c: c.name)
         for child in children:
-            path = f"{rel}/{child.name}" if rel else child.name
+            path = f"{rel}/{_name(child.name)}" if rel else _name(child.name)
             st = child.stat(follow_symlinks=False)
             if stat.S_ISLNK(st.st_mode):
-                entries.append(LayerEntry(path, "symlink", 0o777, target=os.readlink(child.path), uid=uid, gid=gid))
+                entries.append(LayerEntry(path, "symlink", 0o777, target=_name(os.readlink(child.path)), uid=uid, gid=gid))
             elif stat.S_ISDIR(st.st_mode):
                 entries.append(LayerEntry(path, "dir", 0o755, uid=uid, gid=gid))
                 stack.append((Path(child.path), path))
             elif stat.S_ISREG(st.st_mode):
-                mode = 0o755 if st.st_mode & 0o111 else 0o644
-                entries.append(LayerEntry(path, "file", mode, source=Path(child.path), uid=uid, gid=gid))
+                entries.append(LayerEntry(path, "file", file_mode(st.st_mode), source=Path(child.path), uid=uid, gid=gid))
     return entries
+
+
+def file_mode(st_mode: int) -> int:
+    """0755 when any execute bit is set, else 0644: from the mode bits alone, never ``os.access``
+    (which answers for the builder's uid and says "no" on a noexec mount)."""
+    return 0o755 if st_mode & 0o111 else 0o644
+
+
+def _name(name: str) -> str:
+    """A file name as ``write_tar`` encodes it (UTF-8, surrogateescape) to the same bytes as on disk.
+
+    Python decodes names with the locale's file system encoding; under a
+    non-UTF-8 locale (``LANG=en_US.ISO-8859-1``) "é" would be decoded as two
+    characters and written as four bytes. Re-decoding the disk bytes as UTF-8
+    makes the tar name independent of the builder's locale.
+    """
+    return os.fsencode(name).decode("utf-8", "surrogateescape")
 
 
 def _sort_key(entry: LayerEntry) -> bytes:
