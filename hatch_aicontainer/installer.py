@@ -84,8 +84,8 @@ def _drop_install_records(target: Path) -> None:
             (dist_info / name).unlink()
         record = dist_info / "RECORD"
         if dropped and record.is_file():
-            kept = [line for line in record.read_text().splitlines() if line.split(",")[0].rsplit("/", 1)[-1] not in dropped]
-            record.write_text("".join(f"{line}\n" for line in kept))
+            kept = [line for line in record.read_text(encoding="utf-8").splitlines() if line.split(",")[0].rsplit("/", 1)[-1] not in dropped]
+            record.write_text("".join(f"{line}\n" for line in kept), encoding="utf-8")
 
 
 def _drop_uv_lockfile(target: Path) -> None:

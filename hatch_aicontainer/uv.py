@@ -5,6 +5,11 @@ other than the one running the build (``--python-version`` /
 ``--python-platform``) from binary wheels only, and writes PEP 751 lock files.
 It does not read pip's configuration, so every index setting is passed
 explicitly; ``--no-config`` keeps a developer's uv.toml out of the image.
+uv still reads ``UV_*`` environment variables with ``--no-config``
+(``UV_COMPILE_BYTECODE`` would compile with the host's Python,
+``UV_INDEX_URL``/``UV_FIND_LINKS`` change what resolves, ``UV_LINK_MODE=symlink``
+would install links into the cache), so only those that cannot change what is
+resolved or installed reach it (:data:`PASSED_UV_VARIABLES`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,16 @@ from .oci.descriptor import Platform
 MANYLINUX = "manylinux_2_28"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+#: ``UV_*`` variables passed to uv: where its cache is and how it talks to the
+#: network; none changes which files are resolved or installed.
+PASSED_UV_VARIABLES = frozenset({
+    "UV_CACHE_DIR",
+    "UV_CONCURRENT_DOWNLOADS",
+    "UV_CONCURRENT_INSTALLS",
+    "UV_HTTP_TIMEOUT",
+    "UV_NATIVE_TLS",
+})
 
 
 @dataclass(frozen=True)
@@ -76,9 +91,7 @@ def run_uv(
     input_text: str | None = None,
 ) -> str:
     """Run ``uv ARGS``; return stdout, or raise ResolveError with one line about ``step``."""
-    environ = dict(os.environ if env is None else env)
-    environ.setdefault("UV_NO_PROGRESS", "1")
-    environ["NO_COLOR"] = "1"
+    environ = uv_environment(os.environ if env is None else env)
     try:
         done = subprocess.run(
             [find_uv(), *args],
@@ -94,6 +107,12 @@ def run_uv(
     if done.returncode != 0:
         raise ResolveError(f"{step}: {summarize_uv_error(done.stderr)}")
     return done.stdout
+
+
+def uv_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` without the ``UV_*`` settings that could change the image; no progress, no colour."""
+    kept = {k: v for k, v in environ.items() if not k.startswith("UV_") or k in PASSED_UV_VARIABLES}
+    return {**kept, "UV_NO_PROGRESS": "1", "NO_COLOR": "1"}
 
 
 def summarize_uv_error(stderr: str) -> str:

@@ -96,7 +96,7 @@ def _rewrite_shebang(path: Path) -> bytes | None:
 def _fix_records(tree: Path, python_minor: str, rewritten: dict[str, bytes | None]) -> None:
     """RECORD lists scripts as ``bin/NAME``; in a venv they sit at ``../../../bin/NAME``."""
     for record in tree.glob("*.dist-info/RECORD"):
-        lines = record.read_text().splitlines()
+        lines = record.read_text(encoding="utf-8").splitlines()
         changed = False
         for index, line in enumerate(lines):
             name, _, rest = line.partition(",")
@@ -111,4 +111,4 @@ def _fix_records(tree: Path, python_minor: str, rewritten: dict[str, bytes | Non
             lines[index] = f"{new_name},{rest}"
             changed = True
         if changed:
-            record.write_text("".join(f"{line}\n" for line in lines))
+            record.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")

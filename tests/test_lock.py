@@ -104,6 +104,24 @@ def test_install_locked_binary_wheels_for_target(tmp_path):
     assert not (target / ".lock").exists()
 
 
+def test_uv_settings_in_the_environment_do_not_reach_the_install(tmp_path, monkeypatch):
+    """uv reads UV_* even with --no-config: these would compile with the host's Python, install
+    links into uv's cache, or resolve from elsewhere (issue 9: the host must not reach the bytes)."""
+    inputs = LockInputs(("idna==3.10",), "3.11", AMD64)
+    lock = ensure_lock(inputs, tmp_path / "pylock.idna.toml")
+    monkeypatch.setenv("UV_COMPILE_BYTECODE", "1")
+    monkeypatch.setenv("UV_LINK_MODE", "symlink")
+    monkeypatch.setenv("UV_INDEX_URL", "http://127.0.0.1:9/simple")  # nothing listens: a resolve from here fails
+    target = tmp_path / "site"
+    install_lock(lock, inputs, target)
+    files = [p for p in target.rglob("*")]
+    assert any(p.name == "idna" and p.is_dir() for p in files)
+    assert [p for p in files if p.suffix == ".pyc"] == []
+    assert [p for p in files if p.is_symlink()] == []
+    again = ensure_lock(LockInputs(("idna==3.9",), "3.11", AMD64), tmp_path / "pylock.idna.toml")
+    assert again.version_of("idna") == "3.9"  # resolved from PyPI, not UV_INDEX_URL
+
+
 @pytest.mark.skipif(sys.version_info >= (3, 13), reason="needs a host Python older than the image's 3.13")
 def test_install_the_lock_for_a_python_newer_than_the_host(tmp_path):
     """uv alone refuses this (the lock's requires-python checked against the host's 3.11): issue 9."""
