@@ -27,7 +27,10 @@ The rule, for every file or directory an ``include`` entry reaches:
   file, which would make the image depend on the machine; tracked files are
   never ignored. Outside a git work tree (or when git is missing or fails),
   the nearest ``.gitignore``/``.hgignore`` as hatchling itself reads them for
-  the wheel (``BuilderConfig.load_vcs_exclusion_patterns``). When the named
+  the wheel (``BuilderConfig.load_vcs_exclusion_patterns``), and every
+  ``.gitignore`` in the folders below the project root, as git reads them (so
+  a build host without git ships what one with git ships; one difference
+  stays: git never ignores a tracked file, the patterns do). When the named
   directory is itself ignored (``models/`` in ``.gitignore`` is common for
   weights), naming it in ``include`` is taken as asking for it, and the VCS
   check is lifted for that entry; the secret check still applies.
@@ -134,6 +137,7 @@ class VcsIgnore:
         self.root = Path(root)
         self._git = shutil.which("git") is not None and self._in_work_tree()
         self._spec = None
+        self._nested: dict[str, object] = {}
         self._cache: dict[str, bool] = {}
 
     @property
@@ -197,18 +201,49 @@ class VcsIgnore:
     # -- patterns (hatchling's reading of .gitignore / .hgignore) --------------------------------
 
     def _pattern_ignored(self, paths: Sequence[str]) -> set[str]:
+        return {path for path in paths if self._pattern_ignores(path)}
+
+    def _pattern_ignores(self, path: str) -> bool:
+        """As git decides without git: an ignored directory hides everything below it, and
+        within one path the deepest ``.gitignore`` that has a say wins (last matching line)."""
+        parts = path.split("/")
+        for depth in range(1, len(parts) + 1):
+            is_dir = depth < len(parts) or (self.root / path).is_dir()
+            if self._ignored_here(parts[:depth], is_dir):
+                return True
+        return False
+
+    def _ignored_here(self, parts: list[str], is_dir: bool) -> bool:
+        suffix = "/" if is_dir else ""
+        for depth in range(len(parts) - 1, 0, -1):  # .gitignore files below the root, deepest first
+            spec = self._directory_spec("/".join(parts[:depth]))
+            if spec is not None:
+                verdict = spec.check_file("/".join(parts[depth:]) + suffix).include
+                if verdict is not None:
+                    return verdict
+        return bool(self._root_spec().check_file("/".join(parts) + suffix).include)
+
+    def _root_spec(self):
+        """hatchling's reading of the project's ignore file (``.gitignore``/``.hgignore``, here or above)."""
         if self._spec is None:
             import pathspec
             from hatchling.builders.config import BuilderConfig
 
             patterns = BuilderConfig(None, str(self.root), "container", {}, {}).load_vcs_exclusion_patterns()
             self._spec = pathspec.GitIgnoreSpec.from_lines(patterns)
-        out = set()
-        for path in paths:
-            probe = path + "/" if (self.root / path).is_dir() else path
-            if self._spec.match_file(probe):
-                out.add(path)
-        return out
+        return self._spec
+
+    def _directory_spec(self, directory: str):
+        """The patterns of ``directory/.gitignore`` (None when it has none), as git reads nested files."""
+        if directory not in self._nested:
+            import pathspec
+
+            try:
+                lines = (self.root / directory / ".gitignore").read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                lines = None
+            self._nested[directory] = pathspec.GitIgnoreSpec.from_lines(lines) if lines else None
+        return self._nested[directory]
 
 
 class IncludeFilter:

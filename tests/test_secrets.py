@@ -239,3 +239,28 @@ def test_include_file_modes_do_not_depend_on_the_builders_uid(tmp_path):
         assert modes("setpriv", "--reuid", "1000", "--regid", "1000", "--clear-groups") == {"app/run.sh": "0o755"}
     finally:
         shutil.rmtree(project)
+
+
+def test_nested_gitignore_files_count_with_and_without_git(tmp_path):
+    """A CI pod without git must ship what a laptop with git ships (issue 9: the host must not reach the bytes)."""
+    project = make_tiny_project(tmp_path / "p", UNUSED_BASE)
+    (project / "models" / ".gitignore").write_text("*.tmp\n!keep.tmp\nscratch/\n")
+    (project / "models" / "b.tmp").write_text("scratch\n")
+    (project / "models" / "keep.tmp").write_text("kept\n")
+    (project / "models" / "scratch").mkdir()
+    (project / "models" / "scratch" / "x.bin").write_text("x\n")
+    settings = tiny_settings(project, {"tensorflow": "2.16.1", "python": "3.11", "include": ["models"]})
+
+    def shipped(path: str) -> set[str]:
+        old = os.environ["PATH"]
+        os.environ["PATH"] = path
+        try:
+            return {e.path for e in include_entries(settings.include, project) if e.kind == "file"}
+        finally:
+            os.environ["PATH"] = old
+
+    with_git = shipped(os.environ["PATH"])
+    without_git = shipped(str(tmp_path / "no-bin-here"))
+    assert "app/models/b.tmp" not in with_git and "app/models/scratch/x.bin" not in with_git
+    assert "app/models/keep.tmp" in with_git
+    assert without_git == with_git
