@@ -95,11 +95,18 @@ def skopeo_inspect(archive: Path, *, raw: bool = False, config: bool = False) ->
     return json.loads(done.stdout)
 
 
-def umoci_unpack(archive: Path, workdir: Path, ref: str) -> Path:
-    """Extract the archive as an OCI layout and unpack it with umoci (which verifies every digest)."""
+def umoci_unpack(archive: Path, workdir: Path, ref: str, *, rootless: bool = True) -> Path:
+    """Extract the archive as an OCI layout and unpack it with umoci (which verifies every digest).
+
+    ``rootless=False`` (as root) keeps the files' owners and writes a runtime
+    config that ``runc run`` takes as it is; the layout is removed afterwards.
+    """
     layout = workdir / "layout"
     with tarfile.open(archive) as tar:
         tar.extractall(layout, filter="data")
     bundle = workdir / "bundle"
-    subprocess.run(["umoci", "unpack", "--rootless", "--image", f"{layout}:{ref}", str(bundle)], check=True, capture_output=True)
+    argv = ["umoci", "unpack", *(["--rootless"] if rootless else []), "--image", f"{layout}:{ref}", str(bundle)]
+    subprocess.run(argv, check=True, capture_output=True)
+    if not rootless:
+        shutil.rmtree(layout)
     return bundle / "rootfs"

@@ -1,0 +1,231 @@
+"""GPU images that would use the GPU: every CUDA library TensorFlow dlopens is found in the image.
+
+No GPU is reachable here, so the loader is the test (issue 10). For three
+TensorFlow lines with ``and-cuda`` wheels (2.14.1 with its -cu11 wheels on
+Python 3.9, 2.16.1 whose RUNPATH names only the CUDA runtime, 2.18.1 whose
+RUNPATH names most folders) a real ``hatch build -t container-gpu`` makes the
+image from PyPI's wheels on the offline Debian base; then
+
+* as glibc searches (tests/gpu_loader.py): the RUNPATH of the image's
+  ``libtensorflow_framework.so.2`` read with pyelftools, the config's
+  LD_LIBRARY_PATH, the image's ld.so cache and the system folders, every
+  soname that the compatibility data names for the line is found;
+* in a container of the image (runc on the umoci bundle, no GPU, no network,
+  the image's own environment and user): ``ctypes.CDLL(soname)`` loads each,
+  TensorFlow's own loader opens each from ``libtensorflow_framework.so.2``,
+  ``import tensorflow`` is the CUDA build of the pinned release and sees no
+  GPU, and ``ptxas`` is on PATH and runs.
+
+One image at a time (module-scoped parameter), removed when its tests are
+done; uv's cache and the plugin's cache are shared by the three builds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+import base_images
+import gpu_loader
+from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
+from e2e_helpers import BIN, hatch_build, hatch_env, skopeo_inspect, umoci_unpack
+from hatch_aicontainer.compat import release_for
+from hatch_aicontainer.summary import gpu_check_command
+
+pytestmark = pytest.mark.e2e
+
+HERE = Path(__file__).resolve().parent
+#: (TensorFlow, Python, Debian suite giving that Python)
+LINES = [("2.14.1", "3.9", "bullseye"), ("2.16.1", "3.11", "bookworm"), ("2.18.1", "3.11", "bookworm")]
+TAG = "0.1.0"
+NAME = "gpu-check"
+
+
+@dataclass(frozen=True)
+class GpuImage:
+    tensorflow: str
+    python: str
+    archive: Path
+    rootfs: Path
+    bundle: Path
+    config: dict
+    output: str  #: the build's stdout + stderr
+
+    @property
+    def env(self) -> dict[str, str]:
+        return gpu_loader.config_env(self.config)
+
+    @property
+    def libraries(self) -> dict[str, str]:
+        release = release_for(self.tensorflow)
+        assert release is not None and release.cuda_libraries, f"no cuda-libraries in the data for {self.tensorflow}"
+        return dict(release.cuda_libraries)
+
+    @property
+    def framework(self) -> str:
+        return f"/opt/venv/lib/python{self.python}/site-packages/tensorflow/libtensorflow_framework.so.2"
+
+
+def _project(directory: Path, tensorflow: str, python: str, base_spec: str) -> Path:
+    (directory / "gpu_check").mkdir(parents=True)
+    (directory / "gpu_check" / "__init__.py").write_text("")
+    (directory / "pyproject.toml").write_text(
+        f"""[build-system]
+requires = ["hatchling", "hatch-aicontainer"]
+build-backend = "hatchling.build"
+
+[project]
+name = "{NAME}"
+version = "{TAG}"
+
+[tool.hatch.build.targets.wheel]
+packages = ["gpu_check"]
+
+[tool.aicontainer]
+python = "{python}"
+tensorflow = "{tensorflow}"
+base-image = "{base_spec}"
+"""
+    )
+    return directory
+
+
+@pytest.fixture(scope="session")
+def gpu_build_dirs(tmp_path_factory):
+    """hatch's data and the plugin's cache, shared by every GPU build of the session."""
+    root = tmp_path_factory.mktemp("gpu-shared")
+    yield root / "hatch", root / "cache"
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=LINES, ids=[line[0] for line in LINES])
+def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_build_dirs):  # noqa: F811 - fixture
+    if os.geteuid() != 0:
+        pytest.skip("debootstrap and runc need root (run scripts/test as root, as CI does)")
+    tensorflow, python, suite = request.param
+    root = tmp_path_factory.mktemp(f"gpu-{tensorflow}")
+    try:
+        base = base_images.make_python_base_layout(root / "base", suite)
+        project = _project(root / "project", tensorflow, python, base.spec)
+        hatch_data, cache = gpu_build_dirs
+        run = hatch_build(project, hatch_env(plugin_wheelhouse, hatch_data, cache), "container-gpu")
+        assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
+        [archive] = run.archives
+        rootfs = umoci_unpack(archive, root / "unpacked", TAG, rootless=False)
+        yield GpuImage(
+            tensorflow=tensorflow,
+            python=python,
+            archive=archive,
+            rootfs=rootfs,
+            bundle=rootfs.parent,
+            config=skopeo_inspect(archive, config=True),
+            output=run.stdout + run.stderr,
+        )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)  # several GB per image
+
+
+def test_every_cuda_library_is_found_as_the_loader_searches(gpu_image):
+    """dlopen(soname) from libtensorflow_framework.so.2: LD_LIBRARY_PATH, RUNPATH ($ORIGIN), ld.so.cache, system."""
+    found = {
+        key: gpu_loader.find(gpu_image.rootfs, soname, gpu_image.framework, gpu_image.env)
+        for key, soname in gpu_image.libraries.items()
+    }
+    missing = sorted(result.soname for result in found.values() if result.path is None)
+    assert not missing, f"TensorFlow {gpu_image.tensorflow} cannot dlopen {missing} in the image"
+    site = f"/opt/venv/lib/python{gpu_image.python}/site-packages/nvidia/"
+    assert all(result.path.startswith(site) for result in found.values()), found
+
+
+def test_without_the_library_path_the_check_fails_on_2_16_1(gpu_image):
+    """Today's 2.16.1 image (no LD_LIBRARY_PATH) fails the check above: the RUNPATH names only the runtime."""
+    if gpu_image.tensorflow != "2.16.1":
+        pytest.skip("the RUNPATH gap is 2.16's")
+    without = {k: v for k, v in gpu_image.env.items() if k != "LD_LIBRARY_PATH"}
+    missing = {
+        key
+        for key, soname in gpu_image.libraries.items()
+        if gpu_loader.find(gpu_image.rootfs, soname, gpu_image.framework, without).path is None
+    }
+    assert missing == {"cublas", "cublasLt", "cufft", "cusolver", "cusparse", "cudnn", "nccl"}
+
+
+def test_library_folders_come_from_the_installed_nvidia_wheels(gpu_image):
+    """Every LD_LIBRARY_PATH folder exists and holds a shared library; sorted; ptxas's folder on PATH."""
+    folders = gpu_image.env["LD_LIBRARY_PATH"].split(":")
+    assert folders == sorted(folders) and len(set(folders)) == len(folders)
+    site = gpu_image.rootfs / f"opt/venv/lib/python{gpu_image.python}/site-packages"
+    installed = {path.parent for path in (site / "nvidia").glob("*/lib/lib*.so*")}
+    assert installed <= {gpu_image.rootfs / folder.lstrip("/") for folder in folders}
+    for folder in folders:
+        assert any((gpu_image.rootfs / folder.lstrip("/")).glob("lib*.so*")), folder
+    assert gpu_image.env["PATH"].split(":")[-1] == f"/opt/venv/lib/python{gpu_image.python}/site-packages/nvidia/cuda_nvcc/bin"
+
+
+def test_in_a_container_without_gpu_the_libraries_load_and_tensorflow_is_the_cuda_build(gpu_image, tmp_path):
+    shutil.copy(HERE / "gpu_probe.py", gpu_image.rootfs / "tmp" / "gpu_probe.py")
+    report = _runc(gpu_image.bundle, ["/opt/venv/bin/python", "/tmp/gpu_probe.py", json.dumps(gpu_image.libraries)], tmp_path)
+
+    cdll = report["cdll"]
+    assert cdll["returncode"] == 0, cdll["stderr"][-3000:]
+    failed = {soname: error for soname, error in cdll["result"].items() if error is not None}
+    assert not failed, failed
+
+    tf = report["tensorflow"]
+    assert tf["returncode"] == 0, tf["stderr"][-3000:]
+    assert tf["result"]["version"] == gpu_image.tensorflow
+    assert tf["result"]["is_cuda_build"] is True
+    assert tf["result"]["gpus"] == []
+    # TensorFlow's own loader, called from libtensorflow_framework.so.2, asked for exactly the data's sonames
+    not_opened = [s for s in gpu_image.libraries.values() if f"Successfully opened dynamic library {s}\n" not in tf["stderr"]]
+    assert not not_opened, tf["stderr"][-5000:]
+    assert "Could not load dynamic library 'libcu" not in tf["stderr"]
+
+    assert report["ptxas"]["path"] and report["ptxas"]["path"].endswith("/nvidia/cuda_nvcc/bin/ptxas")
+    assert "Cuda compilation tools" in report["ptxas"]["version"]
+
+
+def test_inspect_and_summary_show_the_cuda_setup(gpu_image):
+    release = release_for(gpu_image.tensorflow)
+    done = subprocess.run([str(BIN / "aicontainer"), "inspect", str(gpu_image.archive)], capture_output=True, text=True, check=True)
+    assert f"CUDA {release.cuda}, cuDNN {release.cudnn}" in done.stdout
+    for folder in gpu_image.env["LD_LIBRARY_PATH"].split(":"):
+        assert f"  {folder}\n" in done.stdout
+    as_json = subprocess.run(
+        [str(BIN / "aicontainer"), "inspect", "--json", str(gpu_image.archive)], capture_output=True, text=True, check=True
+    )
+    cuda = json.loads(as_json.stdout)["images"][0]["cuda"]
+    assert cuda == {"cuda": release.cuda, "cudnn": release.cudnn, "library_dirs": gpu_image.env["LD_LIBRARY_PATH"].split(":")}
+    assert gpu_check_command(f"{NAME}:{TAG}") in gpu_image.output
+
+
+def _runc(bundle: Path, args: list[str], scratch: Path) -> dict:
+    """Run ``args`` in the bundle with runc (the image's env, user and workdir; no network, no GPU); parse its JSON."""
+    config_path = bundle / "config.json"
+    config = json.loads(config_path.read_text())
+    config["process"]["args"] = args
+    config["process"]["terminal"] = False
+    config_path.write_text(json.dumps(config))
+    state = scratch / "runc-state"
+    state.mkdir()
+    done = subprocess.run(
+        ["runc", "--root", str(state), "run", "--bundle", str(bundle), f"gpu-check-{uuid.uuid4().hex[:12]}"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        stdin=subprocess.DEVNULL,
+    )
+    assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-q"]))
