@@ -95,18 +95,11 @@ def skopeo_inspect(archive: Path, *, raw: bool = False, config: bool = False) ->
     return json.loads(done.stdout)
 
 
-def umoci_unpack(archive: Path, workdir: Path, ref: str, *, rootless: bool = True) -> Path:
-    """Extract the archive as an OCI layout and unpack it with umoci (which verifies every digest).
-
-    ``rootless=False`` (as root) keeps the files' owners and writes a runtime
-    config that ``runc run`` takes as it is; the layout is removed afterwards.
-    """
+def umoci_unpack(archive: Path, workdir: Path, ref: str) -> Path:
+    """Extract the archive as an OCI layout and unpack it with umoci (which verifies every digest)."""
     layout = workdir / "layout"
     with tarfile.open(archive) as tar:
         tar.extractall(layout, filter="data")
     bundle = workdir / "bundle"
-    argv = ["umoci", "unpack", *(["--rootless"] if rootless else []), "--image", f"{layout}:{ref}", str(bundle)]
-    subprocess.run(argv, check=True, capture_output=True)
-    if not rootless:
-        shutil.rmtree(layout)
+    subprocess.run(["umoci", "unpack", "--rootless", "--image", f"{layout}:{ref}", str(bundle)], check=True, capture_output=True)
     return bundle / "rootfs"

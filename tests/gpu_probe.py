@@ -95,7 +95,7 @@ def main():
     runs["environment"] = {name: os.environ.get(name) for name in ("LD_LIBRARY_PATH", "PATH")}
     ptxas = shutil.which("ptxas")  # XLA runs it from PATH
     version = subprocess.run([ptxas, "--version"], stdout=subprocess.PIPE, universal_newlines=True) if ptxas else None
-    runs["ptxas"] = {"path": ptxas, "version": version.stdout.strip().splitlines()[-1] if version and version.stdout else None}
+    runs["ptxas"] = {"path": ptxas, "version": version.stdout if version else None}
     print(json.dumps(runs))
 
 
