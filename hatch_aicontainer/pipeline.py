@@ -243,7 +243,8 @@ def _dependency_layer(
     key = hashlib.sha256(json.dumps(key_document, sort_keys=True).encode()).hexdigest()
     cached = _cached_layer(store, key)
     if cached is not None:
-        return (*cached, True)
+        layer, cuda = cached
+        return layer, True, cuda
     tree = scratch / "dependencies"
     install_lock(lock, inputs, tree)
     cuda = find_cuda_paths(tree, site_packages(python.minor))

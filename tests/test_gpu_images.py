@@ -61,6 +61,8 @@ class GpuImage:
     bundle: Path
     config: dict
     output: str  #: the build's stdout + stderr
+    project: Path
+    build_env: dict[str, str]
 
     @property
     def env(self) -> dict[str, str]:
@@ -138,6 +140,8 @@ def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_build_dirs):  # 
             bundle=bundle,
             config=config,
             output=run.stdout + run.stderr,
+            project=project,
+            build_env=env,
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)  # several GB per image
@@ -216,6 +220,18 @@ def test_inspect_and_summary_show_the_cuda_setup(gpu_image):
     cuda = json.loads(as_json.stdout)["images"][0]["cuda"]
     assert cuda == {"cuda": release.cuda, "cudnn": release.cudnn, "library_dirs": gpu_image.env["LD_LIBRARY_PATH"].split(":")}
     assert gpu_check_command(f"{NAME}:{TAG}") in gpu_image.output
+
+
+def test_from_the_cached_dependency_layer_the_image_is_the_same(gpu_image):
+    """The folders are kept with the cached layer: a second build takes the layer from the cache, same digest."""
+    if gpu_image.tensorflow != "2.16.1":
+        pytest.skip("once is enough: the record does not depend on the line")
+    digest = skopeo_inspect(gpu_image.archive)["Digest"]
+    again = hatch_build(gpu_image.project, gpu_image.build_env, "container-gpu")
+    assert again.returncode == 0, (again.stdout + again.stderr)[-4000:]
+    assert "(cached)" in again.stdout + again.stderr
+    assert skopeo_inspect(gpu_image.archive)["Digest"] == digest
+    assert gpu_loader.config_env(skopeo_inspect(gpu_image.archive, config=True)) == gpu_image.env
 
 
 def _bundle(archive: Path, config: dict, bundle: Path) -> Path:
