@@ -228,6 +228,20 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cuda_details(labels: dict[str, str], env: list[str]) -> dict[str, Any] | None:
+    """CUDA/cuDNN of a GPU image and the folders its loader searches (LD_LIBRARY_PATH, in order)."""
+    from .naming import LABEL_PREFIX
+
+    if LABEL_PREFIX + "cuda" not in labels:
+        return None
+    values = dict(item.partition("=")[::2] for item in env)
+    return {
+        "cuda": labels.get(LABEL_PREFIX + "cuda"),
+        "cudnn": labels.get(LABEL_PREFIX + "cudnn"),
+        "library_dirs": [part for part in values.get("LD_LIBRARY_PATH", "").split(":") if part],
+    }
+
+
 def cmd_inspect(args: argparse.Namespace) -> int:
     from .oci.reader import open_image
     from .results import image_record
@@ -262,6 +276,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
                     "exposed_ports": sorted(config.get("ExposedPorts") or {}),
                     "labels": config.get("Labels") or {},
                     "created": item.config.get("created"),
+                    "cuda": _cuda_details(config.get("Labels") or {}, config.get("Env") or []),
                 }
             )
     if args.json:
@@ -284,6 +299,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
         print(f"  workdir     {item['workdir'] or '-'}  user {item['user'] or '-'}  ports {', '.join(item['exposed_ports']) or '-'}")
         for env in item["env"]:
             print(f"  env         {env}")
+        if item["cuda"] is not None:
+            cuda = item["cuda"]
+            print(f"  cuda        CUDA {cuda['cuda'] or '?'}, cuDNN {cuda['cudnn'] or '?'}")
+            folders = cuda["library_dirs"] or ["- (no LD_LIBRARY_PATH: only the libraries' RUNPATH and the ld.so cache)"]
+            for number, folder in enumerate(folders, 1):
+                print(f"  {'libraries' if number == 1 else '':<10}  {folder}")
         print(f"  layers      {len(item['layers'])}, {_size(sum(layer['size'] for layer in item['layers']))}")
         for number, layer in enumerate(item["layers"], 1):
             comment = f"  {layer['comment']}" if layer["comment"] else ""

@@ -28,7 +28,7 @@ import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -91,6 +91,14 @@ class TensorFlowRelease:
     cuda_platforms: tuple[str, ...] = ()  #: platforms with ``and-cuda`` wheels
     manylinux: str | None = None  #: platform tag of the x86_64 wheels ("manylinux_2_17")
     tested: str | None = None  #: the version in the tested-configurations table ("2.16.1")
+    #: library ("cublas") -> the soname TensorFlow dlopens ("libcublas.so.12"), for and-cuda lines
+    cuda_libraries: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    cuda_libraries_source: str | None = None  #: where ``cuda_libraries`` was read
+    cuda_pythons: tuple[str, ...] = ()  #: Pythons the and-cuda extra has wheels for, when fewer than ``pythons``
+
+    def supports_cuda_python(self, python: str) -> bool:
+        """Whether ``tensorflow[and-cuda]`` of this line installs for ``python``."""
+        return self.and_cuda and _python_minor(python) in (self.cuda_pythons or self.pythons)
 
     @property
     def version(self) -> tuple[int, int]:
@@ -230,6 +238,9 @@ def _parse_data(data: Mapping[str, Any]) -> tuple[DataInfo, tuple[TensorFlowRele
                 cuda_platforms=tuple(row.get("cuda-platforms", ())),
                 manylinux=row.get("manylinux"),
                 tested=row.get("tested"),
+                cuda_libraries=MappingProxyType(dict(row.get("cuda-libraries", {}))),
+                cuda_libraries_source=row.get("cuda-libraries-source"),
+                cuda_pythons=tuple(row.get("cuda-python", ())),
             )
         )
     releases.sort(key=lambda r: r.version, reverse=True)
@@ -429,6 +440,13 @@ def check_target(
                 f'not available for platform "{platform}" (CUDA wheels exist only for {where})',
                 f'{_short(k["platform"])} = {format_value(list(release.cuda_platforms))}, '
                 f'or {_short(k["accelerator"])} = "cpu"',
+            )
+        if not release.supports_cuda_python(python):
+            raise _error(
+                k["python"],
+                python,
+                f"tensorflow[and-cuda] {release.line} ({tf_short}) has no wheels for Python {_python_minor(python)}",
+                f'{", ".join(release.cuda_pythons)}, or {_short(k["accelerator"])} = "cpu"',
             )
         return Target(
             python=python,

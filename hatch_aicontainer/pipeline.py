@@ -21,6 +21,7 @@ from . import __version__, bytecode
 from .atomic import write_atomically
 from .base_image import BaseImage, resolve_base_image
 from .compat import Target
+from .cuda_libraries import CudaPaths, find_cuda_paths, loader_environment
 from .errors import BaseImageError, ConfigError, ResolveError
 from .installer import install_lock, install_wheel
 from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
@@ -138,7 +139,7 @@ def _build_platform(
     log(f"[{platform}] {bytecode_note}")
     with tempfile.TemporaryDirectory(prefix="aicontainer-build-") as scratch_name:
         scratch = Path(scratch_name)
-        dependencies, cached = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options)
+        dependencies, cached, cuda = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options)
         log(f"[{platform}] dependency layer {dependencies.descriptor.digest[:19]} ({'cached' if cached else 'built'})")
         app = _app_layer(settings, wheel, inputs, python, compiler, store, scratch, layer_options)
         extra = _include_layer(settings, project, store, layer_options, log)
@@ -154,10 +155,12 @@ def _build_platform(
     log(f"[{platform}] SBOM {sbom.image_path(project)} ({sbom.component_count(sbom_document)} components)")
     labels = image_labels(settings, project, target, base, lock, mtime=mtime, revision=revision)
     base_env = _env_dict(base.config)
+    env = {**venv_environment(base_env), **_home_env(settings, base_env), **settings.env}
+    env.update(loader_environment(cuda, {**base_env, **env}))  # the NVIDIA wheels' folders, after any set before
     config = image_config(
         base.config,
         ConfigChanges(
-            env={**venv_environment(base_env), **_home_env(settings, base_env), **settings.env},
+            env=env,
             entrypoint=settings.entrypoint,
             cmd=settings.cmd or None,
             workdir=settings.workdir,
@@ -225,9 +228,10 @@ def _dependency_layer(
     scratch: Path,
     platform: Platform,
     layer_options: dict,
-) -> tuple[Layer, bool]:
-    """The venv skeleton plus the locked packages, cached by what determines it
-    (the compiler's key: the base image's interpreter, when it wrote bytecode)."""
+) -> tuple[Layer, bool, CudaPaths]:
+    """The venv skeleton plus the locked packages, cached by what determines it (the
+    compiler's key: the base image's interpreter, when it wrote bytecode), with the
+    NVIDIA library folders found in it (see cuda_libraries)."""
     key_document = {
         "format": LAYER_FORMAT,
         "plugin": __version__,
@@ -240,15 +244,17 @@ def _dependency_layer(
     key = hashlib.sha256(json.dumps(key_document, sort_keys=True).encode()).hexdigest()
     cached = _cached_layer(store, key)
     if cached is not None:
-        return cached, True
+        layer, cuda = cached
+        return layer, True, cuda
     tree = scratch / "dependencies"
     install_lock(lock, inputs, tree)
+    cuda = find_cuda_paths(tree, site_packages(python.minor))
     if compiler is not None:
         bytecode.compile_tree(tree, site_packages(python.minor), compiler)
     entries = skeleton_entries(python) + installed_tree_entries(tree, python.minor)
     layer = write_layer(entries, store, **layer_options)
-    _remember_layer(store, key, layer)
-    return layer, False
+    _remember_layer(store, key, layer, cuda)
+    return layer, False, cuda
 
 
 def _app_layer(
@@ -325,20 +331,22 @@ def _layer_index_path(store: BlobStore, key: str) -> Path:
     return store.root / "layers" / f"{key}.json"
 
 
-def _cached_layer(store: BlobStore, key: str) -> Layer | None:
+def _cached_layer(store: BlobStore, key: str) -> tuple[Layer, CudaPaths] | None:
+    """A record without ``cuda`` (written before it was kept) counts as a miss."""
     path = _layer_index_path(store, key)
     try:
         record = json.loads(path.read_text())
         layer = Layer(descriptor=Descriptor.from_json(record["descriptor"]), diff_id=record["diff_id"])
+        cuda = CudaPaths.from_json(record["cuda"])
     except (OSError, ValueError, KeyError):
         return None
-    return layer if store.verify(layer.descriptor.digest) else None
+    return (layer, cuda) if store.verify(layer.descriptor.digest) else None
 
 
-def _remember_layer(store: BlobStore, key: str, layer: Layer) -> None:
+def _remember_layer(store: BlobStore, key: str, layer: Layer, cuda: CudaPaths) -> None:
     path = _layer_index_path(store, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"descriptor": layer.descriptor.to_json(), "diff_id": layer.diff_id}
+    record = {"descriptor": layer.descriptor.to_json(), "diff_id": layer.diff_id, "cuda": cuda.to_json()}
     write_atomically(path, json.dumps(record).encode(), prefix=TEMP_PREFIX)
 
 

@@ -17,11 +17,13 @@ hatch's display (so ``hatch build -q`` silences it with the phase lines)::
     sbom dist/example_project-0.1.0-py311-tf2.16.1-cpu-amd64.cdx.json (also in the image at /opt/venv/share/sbom/example-project.cdx.json)
     kubernetes dist/example-project.k8s.yaml
     run: docker load -i dist/….oci.tar && docker run --rm example-project:0.1.0
+    gpu check (on a host with an NVIDIA GPU, after docker load): docker run --rm --gpus all … -c '…list_physical_devices…'
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +32,7 @@ from typing import Any
 from . import kubernetes, sbom
 from .oci.cache import BlobStore
 from .secrets_filter import wheel_secrets
+from .venv import VENV_PYTHON
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,18 @@ def summary_lines(
         if side.kubernetes is not None:
             lines.append(f"kubernetes {_shown(side.kubernetes, cwd)}")
     lines.append(f"run: docker load -i {archive} && docker run --rm {result.repo_tags[0]}")
+    if any(image.target.accelerator == "cuda" for image in result.images):
+        lines.append(f"gpu check (on a host with an NVIDIA GPU, after docker load): {gpu_check_command(result.repo_tags[0])}")
     return lines
+
+
+#: Prints the GPUs TensorFlow sees: ``[]`` means it runs on the CPU.
+GPU_CHECK = 'import tensorflow as tf; print(tf.config.list_physical_devices("GPU"))'
+
+
+def gpu_check_command(tag: str) -> str:
+    """``docker run --gpus all`` with the image's Python listing the GPUs TensorFlow sees."""
+    return shlex.join(["docker", "run", "--rm", "--gpus", "all", "--entrypoint", VENV_PYTHON, tag, "-c", GPU_CHECK])
 
 
 def _shown(path: Path, cwd: Path | None) -> str:
@@ -136,7 +150,10 @@ def _shown(path: Path, cwd: Path | None) -> str:
     return str(path)
 
 
-__all__: Sequence[str] = ("SideOutputs", "clean_side_outputs", "human_size", "summary_lines", "wheel_warnings", "write_side_outputs")
+__all__: Sequence[str] = (
+    "GPU_CHECK", "SideOutputs", "clean_side_outputs", "gpu_check_command", "human_size", "summary_lines", "wheel_warnings",
+    "write_side_outputs",
+)
 
 
 def clean_side_outputs(archive: Path) -> None:

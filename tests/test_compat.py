@@ -183,7 +183,7 @@ def test_cpu_arm64_uses_plain_tensorflow():
 
 
 def test_cuda_uses_and_cuda_and_labels_versions():
-    target = check_target("3.11", "2.14.1", "cuda", AMD64)
+    target = check_target("3.10", "2.14.1", "cuda", AMD64)  # 2.14's and-cuda pulls tensorrt 8.5.3.1: cp36-cp310 wheels only
     assert target.tf_requirement == "tensorflow[and-cuda]==2.14.1"
     assert target.tf_distribution == "tensorflow"
     assert (target.cuda, target.cudnn) == ("11.8", "8.7")
