@@ -1,4 +1,4 @@
-"""Precompiled bytecode for the image's packages, made on the build host, reproducibly.
+"""Precompiled bytecode for the image's packages, written by the image's own interpreter, reproducibly.
 
 Without ``__pycache__`` in the image, every fresh container compiles each
 module it imports (``import tensorflow``: about 1,800 modules) and then throws
@@ -6,12 +6,14 @@ the result away with the container — or cannot write it at all when the image
 runs as a non-root user. ``pip install`` (and so a Dockerfile) compiles at
 install time; uv ``--target`` for a foreign interpreter does not.
 
-The image's interpreter cannot run at build time (no daemon, maybe another
-architecture), so the compiler is a CPython of the SAME minor version on the
-build host (``sys.executable`` when it matches, else ``pythonX.Y`` on PATH or
-one uv knows). Within a minor release the bytecode format and its magic number
-are fixed, so the image's interpreter accepts these files; if it ever did not
-(a pre-release), it would just ignore them and compile the source as before.
+The compiler is the base image's Python itself, run from its unpacked layers
+(``base_rootfs``: its own loader and libraries, no daemon, no root; qemu-user
+on another architecture). So the pyc files are the ones the image would write
+itself, for any Python the image has, whatever Python runs the build; the
+host's own Python plays no part. Its identity (the base layers' digests, the
+interpreter's path and full version) is part of the dependency layer's cache
+key: CPython's output depends on the patch release (3.11.2 and 3.11.7 differ
+in 10 of 4,736 TensorFlow files).
 
 Reproducible: ``PYTHONHASHSEED=0``, ``unchecked-hash`` pycs (PEP 552: the
 header holds a hash of the source, not its mtime; the interpreter does not
@@ -22,30 +24,29 @@ marshalled with a back-reference: 3 of 4,736 TensorFlow files differed between
 two orders), so the files are split into chunks that depend only on the file
 list, each compiled in a fresh interpreter in a fixed order; the bytes do not
 depend on how many chunks run at once (tested: 1, 2 and 4 workers give
-identical trees). They do depend on the compiler's patch release (3.11.2 and
-3.11.7 differ in 10 of 4,736 files), which is why the compiler's full version
-is part of the dependency layer's cache key.
+identical trees).
 
-``AICONTAINER_BYTECODE``: ``auto`` (default: compile when a matching
-interpreter is found, else build without and say so), ``on`` (a matching
-interpreter is required), ``off``. ``AICONTAINER_BYTECODE_PYTHON`` names the
-compiling interpreter explicitly.
+``AICONTAINER_BYTECODE``: ``auto`` (default: compile when the base image's
+interpreter runs on this host, else build without and say so in one line),
+``on`` (it must run: an error otherwise), ``off``.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .base_image import BaseImage
+from .base_rootfs import CannotRun, open_interpreter
 from .errors import ConfigError
+from .oci.cache import BlobStore
+from .python_probe import PythonInfo
 
 ENV_MODE = "AICONTAINER_BYTECODE"
-ENV_PYTHON = "AICONTAINER_BYTECODE_PYTHON"
 _ON = {"1", "on", "true", "yes"}
 _OFF = {"0", "off", "false", "no"}
 
@@ -95,17 +96,20 @@ CHUNK_FILES = 150
 
 @dataclass(frozen=True)
 class Compiler:
-    """A host CPython whose bytecode the image's interpreter loads."""
+    """An interpreter that writes the image's bytecode, and how to start it."""
 
-    executable: str
-    version: str  # "3.11.7": part of the cache key (the bytes depend on it)
-    cache_tag: str  # "cpython-311"
+    argv: tuple[str, ...]  # the command that starts it (append Python's arguments)
+    env: tuple[tuple[str, str], ...]  # its whole environment (none of the host's)
+    version: str  # "3.13.5", as the interpreter reports it
+    cache_tag: str  # "cpython-313"
+    identity: str = ""  # where it comes from (base layer digests and path)
 
     def key(self) -> list[str]:
-        return [self.version, self.cache_tag]
+        """What the compiled bytes depend on: part of the dependency layer's cache key."""
+        return [self.identity, self.version, self.cache_tag]
 
 
-def mode(environ: dict[str, str] | os._Environ[str] | None = None) -> str:
+def mode(environ: Mapping[str, str] | None = None) -> str:
     """``auto``, ``on`` or ``off`` from ``AICONTAINER_BYTECODE``."""
     value = (os.environ if environ is None else environ).get(ENV_MODE, "auto").strip().lower()
     if value in ("", "auto"):
@@ -121,73 +125,44 @@ _PROBE = (
     "import sys; i = sys.version_info; "
     "print(sys.implementation.name, sys.implementation.cache_tag or '', i.releaselevel, '%d.%d.%d' % i[:3])"
 )
-_found: dict[str, Compiler | None] = {}
 
 
-def find_compiler(python_minor: str, environ: dict[str, str] | None = None) -> Compiler | None:
-    """A final-release CPython ``python_minor`` on this host, or None (after ``mode`` says so)."""
-    environ = dict(os.environ if environ is None else environ)
+def probe_compiler(argv: list[str] | tuple[str, ...], env: dict[str, str], *, identity: str = "") -> Compiler:
+    """Run ``argv`` as Python and describe it; ``ConfigError`` (one line) when it does not run as CPython."""
+    try:
+        done = subprocess.run([*argv, "-S", "-c", _PROBE], capture_output=True, text=True, timeout=120, env=env, cwd="/", check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ConfigError(f"the interpreter to precompile bytecode with did not start ({exc})") from None
+    fields = done.stdout.split()
+    if done.returncode != 0 or len(fields) != 4 or fields[0] != "cpython":
+        tail = (done.stderr.strip().splitlines() or [done.stdout.strip() or "no output"])[-1][:200]
+        raise ConfigError(f"the interpreter to precompile bytecode with does not run as CPython ({tail})")
+    _, cache_tag, _, version = fields
+    return Compiler(argv=tuple(argv), env=tuple(sorted(env.items())), version=version, cache_tag=cache_tag, identity=identity)
+
+
+def image_compiler(
+    base: BaseImage, python: PythonInfo, store: BlobStore, environ: Mapping[str, str] | None = None) -> tuple[Compiler | None, str]:
+    """The base image's own interpreter as the compiler, and one line for the build summary.
+
+    (None, why) when ``AICONTAINER_BYTECODE`` is off, or it is ``auto`` and the
+    interpreter cannot run on this host (another architecture without
+    qemu-user); with ``on`` that is a ``ConfigError`` instead.
+    """
     wanted = mode(environ)
     if wanted == "off":
-        return None
-    explicit = environ.get(ENV_PYTHON)
-    cache_key = f"{python_minor}|{explicit}"
-    if cache_key not in _found:
-        candidates = [explicit] if explicit else _candidates(python_minor)
-        _found[cache_key] = next((c for c in map(lambda p: _probe(p, python_minor), candidates) if c), None)
-    found = _found[cache_key]
-    if found is None and (wanted == "on" or explicit):
-        where = f"{ENV_PYTHON} = {explicit!r} is not" if explicit else "found no"
-        raise ConfigError(
-            f"{ENV_MODE} = on: {where} a CPython {python_minor} on the build host to precompile "
-            f"bytecode with; install python{python_minor} or set {ENV_MODE}=off"
-        )
-    return found
-
-
-def _candidates(python_minor: str) -> list[str]:
-    out = [sys.executable]
-    on_path = shutil.which(f"python{python_minor}")
-    if on_path:
-        out.append(on_path)
-    out.append(f"uv:{python_minor}")
-    return out
-
-
-def _probe(candidate: str, python_minor: str) -> Compiler | None:
-    executable = _uv_python(candidate.removeprefix("uv:")) if candidate.startswith("uv:") else candidate
-    if not executable:
-        return None
+        return None, f"no bytecode ({ENV_MODE}=off): containers compile what they import at start-up"
     try:
-        done = subprocess.run([executable, "-I", "-c", _PROBE], capture_output=True, text=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    fields = done.stdout.split()
-    if done.returncode != 0 or len(fields) != 4:
-        return None
-    implementation, cache_tag, level, version = fields
-    if implementation != "cpython" or level != "final" or ".".join(version.split(".")[:2]) != python_minor:
-        return None
-    return Compiler(executable=executable, version=version, cache_tag=cache_tag)
-
-
-def _uv_python(python_minor: str) -> str | None:
-    """An interpreter uv already has (installed or managed); never downloads one."""
-    from .uv import find_uv
-
-    try:
-        done = subprocess.run(
-            [find_uv(), "python", "find", "--no-config", python_minor],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-            env={**os.environ, "UV_PYTHON_DOWNLOADS": "never", "NO_COLOR": "1"},
-        )
-    except (OSError, subprocess.TimeoutExpired, ImportError):
-        return None
-    path = done.stdout.strip()
-    return path if done.returncode == 0 and path else None
+        interpreter = open_interpreter(base, python, store)
+        compiler = probe_compiler(interpreter.argv(), interpreter.environment(), identity=interpreter.identity)
+        if ".".join(compiler.version.split(".")[:2]) != python.minor:
+            raise CannotRun(f"{python.executable} of the base image reports Python {compiler.version}, not {python.minor}")
+    except (CannotRun, ConfigError) as exc:
+        if wanted == "on":
+            raise ConfigError(f"{ENV_MODE} = on: {exc}; set {ENV_MODE}=auto or off to build without bytecode") from None
+        return None, f"no bytecode: {exc}; containers compile what they import at start-up"
+    how = f" under {os.path.basename(interpreter.emulator[0])}" if interpreter.emulator else ""
+    return compiler, f"bytecode by the base image's Python {compiler.version} ({python.executable}{how})"
 
 
 def source_files(tree: Path) -> list[str]:
@@ -229,13 +204,12 @@ def compile_tree(tree: Path, prefix: str, compiler: Compiler, *, workers: int | 
     files = source_files(tree)
     if not files:
         return 0, 0
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
-    env["PYTHONHASHSEED"] = "0"
+    env = {**dict(compiler.env), "PYTHONHASHSEED": "0"}
 
     def run(chunk: list[str]) -> int:
         done = subprocess.run(
-            # not -I/-E: they would drop PYTHONHASHSEED; -s: no user site-packages
-            [compiler.executable, "-s", "-c", _DRIVER, str(tree), prefix],
+            # not -I/-E: they would drop PYTHONHASHSEED (and PYTHONHOME); -S -s: no site, no user site
+            [*compiler.argv, "-S", "-s", "-c", _DRIVER, str(tree), prefix],
             input="\n".join(chunk),
             capture_output=True,
             text=True,
@@ -246,7 +220,7 @@ def compile_tree(tree: Path, prefix: str, compiler: Compiler, *, workers: int | 
         if done.returncode != 0:
             tail = (done.stderr.strip().splitlines() or ["no message"])[-1]
             raise ConfigError(
-                f"precompiling bytecode with {compiler.executable} failed ({tail}); set {ENV_MODE}=off to skip it"
+                f"precompiling bytecode with Python {compiler.version} ({compiler.argv[-1]}) failed ({tail}); set {ENV_MODE}=off to skip it"
             )
         return int(done.stdout.split()[-1])
 

@@ -6,6 +6,7 @@ The cache (``oci.cache.default_cache_dir()``) holds::
     blobs/sha256/.tmp-*      a blob being written (or left by a killed build)
     layers/<key>.json        dependency-layer records: key -> layer descriptor
     probes/<hex>.json        base-image Python probes (tiny)
+    interpreters/<key>/      base images' interpreters unpacked to compile bytecode (base_rootfs; ~80 MB each)
     .lock                    the lock below
 
 Safety with builds running at the same time (other processes, other users of
@@ -303,7 +304,7 @@ def clean_cache(root: Path | str | None = None, *, wait: float = 30.0) -> PruneR
                 continue
             removed_files += 1
             removed_bytes += st.st_size
-        for sub in ("blobs", "layers", "probes"):
+        for sub in ("blobs", "layers", "probes", "interpreters"):
             shutil.rmtree(root / sub, ignore_errors=True)
     return PruneResult(root, removed_files, removed_bytes, _scan(root)[2])
 

@@ -84,7 +84,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     first = settings.targets[0]
     repo_tags = list(render_tags(settings, project, first))
     outputs = settings.outputs
-    locks = {str(t.platform): lock_path(project.root, t.platform, settings.accelerator) for t in settings.targets}
+    locks = {str(t.platform): lock_path(project.root, t.platform, settings.accelerator, settings.python) for t in settings.targets}
     report = {
         "project": project.name,
         "version": project.version,
@@ -159,7 +159,7 @@ def cmd_lock(args: argparse.Namespace) -> int:
             platform=target.platform,
             indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
         )
-        path = lock_path(project.root, target.platform, settings.accelerator)
+        path = lock_path(project.root, target.platform, settings.accelerator, settings.python)
         _err(f"[{target.platform}] resolving {path.name}" + (" again" if args.refresh else ""))
         if args.refresh:
             # resolve beside it, replace it only when the resolution worked

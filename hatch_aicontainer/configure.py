@@ -54,7 +54,7 @@ def resolve_tensorflow_range(settings: Settings, project: ProjectInfo) -> str:
     spec = SpecifierSet(settings.tensorflow_spec)
     platform = settings.platforms[0]
     distribution = tensorflow_distribution(settings.accelerator, platform)
-    locked = _locked_version(project, platform, settings.accelerator, distribution)
+    locked = _locked_version(project, platform, settings.accelerator, settings.python, distribution)
     if locked is not None and spec.contains(locked, prereleases=False):
         return locked
     output = run_uv(
@@ -82,8 +82,8 @@ def resolve_tensorflow_range(settings: Settings, project: ProjectInfo) -> str:
     raise AssertionError(f"uv resolved {distribution}{spec} without naming a version: {output!r}")
 
 
-def _locked_version(project: ProjectInfo, platform: Platform, accelerator: str, distribution: str) -> str | None:
-    path = lock_path(project.root, platform, accelerator)
+def _locked_version(project: ProjectInfo, platform: Platform, accelerator: str, python: str, distribution: str) -> str | None:
+    path = lock_path(project.root, platform, accelerator, python)
     if not path.is_file():
         return None
     try:

@@ -10,41 +10,44 @@ the layer depends only on the wheels.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 from .errors import ResolveError
-from .lock import Lock, LockInputs
+from .lock import Lock, LockInputs, installable_copy
 from .uv import run_uv, target_args
 
 
 def install_lock(lock: Lock, inputs: LockInputs, target: Path) -> None:
-    """Install exactly the locked packages (no resolution) into ``target``.
+    """Install exactly the locked packages (no resolution) into ``target``, for the image's Python.
 
-    Offline first: the lock names exact files, so uv's cache is enough when it
+    From ``lock.installable_copy`` (uv would check the lock's requires-python
+    against the host's interpreter, not the image's). Offline first: the lock names exact files, so uv's cache is enough when it
     holds them. (Online, uv revalidates every wheel and, behind some proxies,
     downloads and unpacks TensorFlow again on each build.) Online on a miss.
     """
-    args = [
-        "pip",
-        "install",
-        "--no-config",
-        "--quiet",
-        "--no-deps",
-        "--only-binary",
-        ":all:",
-        "--target",
-        str(target),
-        *target_args(inputs.python_version, inputs.platform),
-        *inputs.indexes.args(),
-        "-r",
-        str(lock.path),
-    ]
-    step = f"installing the locked packages from {lock.path.name}"
-    try:
-        run_uv([*args, "--offline"], step=step)
-    except ResolveError:
-        shutil.rmtree(target, ignore_errors=True)
-        run_uv(args, step=step)
+    with tempfile.TemporaryDirectory(prefix="aicontainer-install-") as scratch:
+        args = [
+            "pip",
+            "install",
+            "--no-config",
+            "--quiet",
+            "--no-deps",
+            "--only-binary",
+            ":all:",
+            "--target",
+            str(target),
+            *target_args(inputs.python_version, inputs.platform),
+            *inputs.indexes.args(),
+            "-r",
+            str(installable_copy(lock, inputs.python_version, Path(scratch))),
+        ]
+        step = f"installing the locked packages from {lock.path.name}"
+        try:
+            run_uv([*args, "--offline"], step=step)
+        except ResolveError:
+            shutil.rmtree(target, ignore_errors=True)
+            run_uv(args, step=step)
     _drop_uv_lockfile(target)
 
 

@@ -1,7 +1,8 @@
 """The image's dependency lock: a PEP 751 ``pylock.*.toml`` beside pyproject.toml.
 
-One lock per target (platform × accelerator), resolved by uv for the image's
-Python and platform, binary wheels only. The lock records a fingerprint of
+One lock per target (Python minor × platform × accelerator: a CI matrix over
+two Pythons keeps one lock each and never re-resolves when it switches back),
+resolved by uv for the image's Python and platform, binary wheels only. The lock records a fingerprint of
 what it was resolved from (requirements, Python, platform, indexes) in its
 ``[tool.hatch-aicontainer]`` table; while the fingerprint matches, the lock is
 reused as it is, so two builds a month apart install the same files. When the
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import tomli_w
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from .atomic import write_atomically
@@ -102,10 +104,16 @@ def image_requirements(
     return tuple(sorted(out))
 
 
-def lock_path(project_root: Path, platform: Platform, accelerator: str) -> Path:
-    """``pylock.aicontainer-<arch>-<accelerator>.toml`` beside pyproject.toml."""
+def lock_path(project_root: Path, platform: Platform, accelerator: str, python_version: str) -> Path:
+    """``pylock.aicontainer-py<XY>-<arch>-<accelerator>.toml`` beside pyproject.toml.
+
+    Keyed on the Python minor (PEP 751 names hold no dots: ``py313``), so each
+    Python of a matrix has its own lock; a patch pin change re-resolves that
+    one file (its fingerprint holds the exact pin).
+    """
     arch = "-".join(p for p in (platform.architecture, platform.variant) if p)
-    return project_root / f"pylock.aicontainer-{arch}-{accelerator}.toml"
+    major, minor = python_version.split(".")[:2]
+    return project_root / f"pylock.aicontainer-py{major}{minor}-{arch}-{accelerator}.toml"
 
 
 def read_lock(path: Path, *, reused: bool) -> Lock:
@@ -129,6 +137,40 @@ def lock_fingerprint(path: Path) -> str | None:
         return None
     value = document.get("tool", {}).get(TOOL_KEY, {}).get("inputs")
     return value if isinstance(value, str) else None
+
+
+def installable_copy(lock: Lock, python_version: str, directory: Path) -> Path:
+    """A copy of ``lock`` that ``uv pip install -r`` accepts for a Python other than the host's.
+
+    uv (0.8 to 0.13) checks a pylock's ``requires-python`` against the
+    interpreter it finds on the host, not against ``--python-version``, so an
+    image Python newer than the host's is refused. The copy checks
+    ``requires-python`` here, against the image's Python, and leaves it out;
+    everything else stays: the exact files and their hashes (uv still verifies
+    every wheel), each wheel's own Requires-Python and tags, which uv checks
+    against ``--python-version``/``--python-platform``. Relative ``path``
+    entries are made absolute, as the copy lives elsewhere.
+    """
+    document = tomllib.loads(lock.path.read_text())
+    required = document.pop("requires-python", None)
+    if required is not None:
+        try:
+            allowed = SpecifierSet(str(required)).contains(python_version, prereleases=True)
+        except InvalidSpecifier:
+            allowed = False
+        if not allowed:
+            raise ResolveError(
+                f"lock file {lock.path.name} requires Python {required}, not {python_version}; delete it to resolve again"
+            )
+    base = lock.path.parent
+    for package in document.get("packages", []):
+        for entry in [*package.get("wheels", []), *(package.get(key) for key in ("sdist", "archive", "directory"))]:
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                entry["path"] = str((base / entry["path"]).resolve())
+    directory.mkdir(parents=True, exist_ok=True)
+    copy = directory / "pylock.toml"
+    copy.write_text(tomli_w.dumps(document))
+    return copy
 
 
 def ensure_lock(inputs: LockInputs, path: Path) -> Lock:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, bytecode
 from .atomic import write_atomically
 from .base_image import BaseImage, resolve_base_image
 from .compat import Target
@@ -37,7 +37,7 @@ from .settings import IncludeSpec, ProjectInfo, Settings
 from . import sbom
 from .secrets_filter import IncludeFilter
 from .uv import Indexes
-from .venv import installed_tree_entries, skeleton_entries, venv_environment
+from .venv import installed_tree_entries, site_packages, skeleton_entries, venv_environment
 
 # Bump when the layout of what we write changes, to invalidate cached layers.
 LAYER_FORMAT = "1"
@@ -57,6 +57,7 @@ class PlatformImage:
     layers: tuple[Descriptor, ...]
     dependency_layer_cached: bool
     sbom: bytes = b""  #: the CycloneDX JSON document in the image (sbom.image_path)
+    bytecode: str = ""  #: one line for the summary: who compiled the bytecode, or why there is none
 
 
 @dataclass(frozen=True)
@@ -130,15 +131,17 @@ def _build_platform(
         platform=platform,
         indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
     )
-    lock = _lock(settings, inputs, target, lock_path(project.root, platform, settings.accelerator))
+    lock = _lock(settings, inputs, target, lock_path(project.root, platform, settings.accelerator, settings.python))
     log(f"[{platform}] lock {lock.path.name} ({'reused' if lock.reused else 'resolved'}, {len(lock.packages)} packages)")
 
     layer_options = dict(mtime=mtime, compression=settings.compression, level=settings.compression_level)
+    compiler, bytecode_note = bytecode.image_compiler(base, python, store)
+    log(f"[{platform}] {bytecode_note}")
     with tempfile.TemporaryDirectory(prefix="aicontainer-build-") as scratch_name:
         scratch = Path(scratch_name)
-        dependencies, cached = _dependency_layer(lock, inputs, python, store, scratch, platform, layer_options)
+        dependencies, cached = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options)
         log(f"[{platform}] dependency layer {dependencies.descriptor.digest[:19]} ({'cached' if cached else 'built'})")
-        app = _app_layer(settings, wheel, inputs, python, store, scratch, layer_options)
+        app = _app_layer(settings, wheel, inputs, python, compiler, store, scratch, layer_options)
         extra = _include_layer(settings, project, store, layer_options, log)
 
     ours = [(dependencies, "dependencies from " + lock.path.name), (app, "project " + wheel.name)]
@@ -183,6 +186,7 @@ def _build_platform(
         layers=layer_descriptors,
         dependency_layer_cached=cached,
         sbom=sbom_document,
+        bytecode=bytecode_note,
     )
 
 
@@ -217,16 +221,14 @@ def _dependency_layer(
     lock: Lock,
     inputs: LockInputs,
     python: PythonInfo,
+    compiler: bytecode.Compiler | None,
     store: BlobStore,
     scratch: Path,
     platform: Platform,
     layer_options: dict,
 ) -> tuple[Layer, bool]:
-    """The venv skeleton plus the locked packages, cached by what determines it."""
-    from . import bytecode
-    from .venv import site_packages
-
-    compiler = bytecode.find_compiler(python.minor)  # None: no bytecode (AICONTAINER_BYTECODE)
+    """The venv skeleton plus the locked packages, cached by what determines it
+    (the compiler's key: the base image's interpreter, when it wrote bytecode)."""
     key_document = {
         "format": LAYER_FORMAT,
         "plugin": __version__,
@@ -255,16 +257,13 @@ def _app_layer(
     wheel: Path,
     inputs: LockInputs,
     python: PythonInfo,
+    compiler: bytecode.Compiler | None,
     store: BlobStore,
     scratch: Path,
     layer_options: dict,
 ) -> Layer:
-    from . import bytecode
-    from .venv import site_packages
-
     tree = scratch / "app"
     install_wheel(wheel, inputs, tree)
-    compiler = bytecode.find_compiler(python.minor)
     if compiler is not None:
         bytecode.compile_tree(tree, site_packages(python.minor), compiler, workers=1)
     entries = installed_tree_entries(tree, python.minor) + [workdir_entry(settings)]

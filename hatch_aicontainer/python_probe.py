@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-import tarfile
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import IO, Any
@@ -28,6 +27,7 @@ from .atomic import write_atomically
 from .base_image import BaseImage
 from .errors import BaseImageError
 from .oci.cache import TEMP_PREFIX, BlobStore, split_digest
+from .oci.layer_reader import open_layer_tar
 
 PROBE_FORMAT = 1
 _BIN_DIRS = ("usr/local/bin", "usr/bin")
@@ -122,53 +122,25 @@ def _apply_layer(tracked: dict[str, _Entry], entries: Iterator[tuple[str, _Entry
 
 def _layer_entries(raw: IO[bytes], spec: str, digest: str) -> Iterator[tuple[str, _Entry | None]]:
     """(normalised path, entry) for each member; entry None for directories."""
-    stream = _decompressed(raw, spec, digest)
-    try:
-        with tarfile.open(fileobj=_ZeroPadded(stream), mode="r|") as tar:
-            for member in tar:
-                path = _normalise(member.name)
-                if not path:
-                    continue
-                if member.isdir():
-                    yield path, None
-                elif member.issym():
-                    yield path, _Entry("link", member.linkname)
-                elif member.islnk():
-                    yield path, _Entry("file", _normalise(member.linkname))
-                elif member.isreg():
-                    content = None
-                    if _TRACKED_RE.match(path) and path.startswith("var/lib/dpkg/"):
-                        handle = tar.extractfile(member)
-                        content = handle.read() if handle is not None else b""
-                    yield path, _Entry("file", "", content)
-                else:
-                    yield path, _Entry("other")
-    finally:
-        if stream is not raw:
-            stream.close()
-
-
-class _ZeroPadded:
-    """A read-only stream that yields one tar record of zeros after its end.
-
-    Some writers (umoci 0.4.7, Debian's) end a layer right after the last
-    file's data, without the block padding and the end-of-archive blocks.
-    Go's archive/tar (Docker, containerd) reads such layers; Python's tarfile
-    refuses them ("unexpected end of data") unless the padding is there. The
-    blob's digest is verified, so this never masks a transfer error.
-    """
-
-    def __init__(self, inner: IO[bytes]) -> None:
-        self._inner = inner
-        self._padding = tarfile.RECORDSIZE
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._inner.read(size)
-        if data or size == 0:
-            return data
-        give = self._padding if size is None or size < 0 else min(size, self._padding)
-        self._padding -= give
-        return b"\0" * give
+    with open_layer_tar(raw, spec, digest) as tar:
+        for member in tar:
+            path = _normalise(member.name)
+            if not path:
+                continue
+            if member.isdir():
+                yield path, None
+            elif member.issym():
+                yield path, _Entry("link", member.linkname)
+            elif member.islnk():
+                yield path, _Entry("file", _normalise(member.linkname))
+            elif member.isreg():
+                content = None
+                if _TRACKED_RE.match(path) and path.startswith("var/lib/dpkg/"):
+                    handle = tar.extractfile(member)
+                    content = handle.read() if handle is not None else b""
+                yield path, _Entry("file", "", content)
+            else:
+                yield path, _Entry("other")
 
 
 def _normalise(name: str) -> str:
@@ -176,46 +148,6 @@ def _normalise(name: str) -> str:
     while name.startswith("./"):
         name = name[2:]
     return posixpath.normpath("/" + name).lstrip("/") if name.strip("/.") else ""
-
-
-def _decompressed(raw: IO[bytes], spec: str, digest: str) -> IO[bytes]:
-    head = raw.read(4)
-    raw.seek(0)
-    if head.startswith(b"\x1f\x8b"):
-        try:
-            from isal import igzip
-
-            return igzip.IGzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-        except ImportError:  # pragma: no cover - isal is a dependency
-            import gzip
-
-            return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
-    if head == b"\x28\xb5\x2f\xfd":
-        return _zstd_reader(raw, spec, digest)
-    return raw
-
-
-def _zstd_reader(raw: IO[bytes], spec: str, digest: str) -> IO[bytes]:
-    try:
-        from compression import zstd  # type: ignore[import-not-found]  # Python 3.14+
-
-        return zstd.ZstdFile(raw, mode="rb")  # type: ignore[no-any-return]
-    except ImportError:
-        pass
-    try:
-        from backports import zstd  # type: ignore[import-not-found,no-redef]
-
-        return zstd.ZstdFile(raw, mode="rb")  # type: ignore[no-any-return]
-    except ImportError:
-        pass
-    try:
-        import zstandard  # type: ignore[import-not-found]
-
-        return zstandard.ZstdDecompressor().stream_reader(raw)  # type: ignore[no-any-return]
-    except ImportError:
-        raise BaseImageError(
-            f'base-image "{spec}": layer {digest[:19]} is zstd-compressed; install hatch-aicontainer[zstd] to read it'
-        ) from None
 
 
 # -- deciding ----------------------------------------------------------------------

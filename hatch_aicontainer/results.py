@@ -14,7 +14,7 @@
       "platforms": [
         {"platform": "linux/amd64", "digest": "sha256:…", "config": "sha256:…", "size": 98765000,
          "layers": [{"digest": "sha256:…", "size": 29000000, "media_type": "…tar+gzip"}, …],
-         "lock_sha256": "sha256:…", "lock_file": "pylock.aicontainer-amd64-cpu.toml"}
+         "lock_sha256": "sha256:…", "lock_file": "pylock.aicontainer-py311-amd64-cpu.toml"}
       ],
       "pinned": {"python": "3.11", "tensorflow": "2.16.1", "tensorflow_package": "tensorflow-cpu",
                  "accelerator": "cpu", "cuda": null, "cudnn": null},

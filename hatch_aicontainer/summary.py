@@ -10,7 +10,8 @@ hatch's display (so ``hatch build -q`` silences it with the phase lines)::
     image example_project-0.1.0-py311-tf2.16.1-cpu-amd64.oci.tar (402.1 MB) in 81.3s
     image digest sha256:…
     tags example-project:0.1.0
-    [linux/amd64] Python 3.11.2, tensorflow-cpu 2.16.1, 38 locked packages (pylock.aicontainer-amd64-cpu.toml)
+    [linux/amd64] Python 3.11.2, tensorflow-cpu 2.16.1, 38 locked packages (pylock.aicontainer-py311-amd64-cpu.toml)
+    [linux/amd64] bytecode by the base image's Python 3.11.2 (/usr/bin/python3.11)
     [linux/amd64] layer 1/5 base image                                sha256:0123456789ab   29.1 MB
     …
     sbom dist/example_project-0.1.0-py311-tf2.16.1-cpu-amd64.cdx.json (also in the image at /opt/venv/share/sbom/example-project.cdx.json)
@@ -106,6 +107,8 @@ def summary_lines(
             f"[{image.platform}] Python {image.python.version}, {tf_name} {tf_version}, "
             f"{len(image.lock.packages)} locked packages ({image.lock.path.name})"
         )
+        if image.bytecode:
+            lines.append(f"[{image.platform}] {image.bytecode}")
         descriptions = layer_descriptions(store, image)
         width = max(len(d) for d in descriptions)
         for index, (layer, description) in enumerate(zip(image.layers, descriptions)):

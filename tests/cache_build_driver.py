@@ -1,7 +1,7 @@
 """A small image build through the library, for the cache tests (run as a separate process).
 
 ``make_project(dir, base_spec)`` writes a tiny project that depends only on
-``idna`` and builds its wheel. Its lock (``pylock.aicontainer-amd64-cpu.toml``)
+``idna`` and builds its wheel. Its lock (``pylock.aicontainer-py311-amd64-cpu.toml``)
 carries the fingerprint of the real inputs (which include the TensorFlow pin)
 but lists only idna, so ``ensure_lock`` reuses it and the dependency layer
 holds one small package: the build takes about a second, yet runs every real
@@ -111,7 +111,7 @@ def make_project(directory: Path, base_spec: str) -> Path:
         f'platform = "{platform}"\n'
     )
     lock = 'lock-version = "1.0"\ncreated-by = "uv"\nrequires-python = ">=3.10"\n\n' + IDNA_LOCK_ENTRY + "\n" + tool
-    lock_path(directory, platform, settings.accelerator).write_text(lock)
+    lock_path(directory, platform, settings.accelerator, settings.python).write_text(lock)
     wheels = directory / "wheels"
     builder = WheelBuilder(str(directory))
     return Path(next(builder.build(directory=str(wheels), versions=["standard"])))

@@ -20,10 +20,14 @@ PREFIX = f"/opt/venv/lib/python{MINOR}/site-packages"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_lookup(monkeypatch):
-    monkeypatch.setattr(bytecode, "_found", {})
-    for name in (bytecode.ENV_MODE, bytecode.ENV_PYTHON):
-        monkeypatch.delenv(name, raising=False)
+def _no_mode(monkeypatch):
+    monkeypatch.delenv(bytecode.ENV_MODE, raising=False)
+
+
+def host_compiler() -> bytecode.Compiler:
+    """This test's own interpreter as a compiler (the tree logic does not care whose it is)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    return bytecode.probe_compiler([sys.executable], env, identity="host")
 
 
 def make_tree(root: Path) -> Path:
@@ -50,29 +54,23 @@ def test_mode_rejects_other_values():
         bytecode.mode({bytecode.ENV_MODE: "sometimes"})
 
 
-def test_the_running_interpreter_compiles_for_its_own_minor():
-    compiler = bytecode.find_compiler(MINOR, {})
-    assert compiler is not None
-    assert compiler.version.startswith(MINOR + ".")
+def test_probe_compiler_describes_the_interpreter():
+    compiler = host_compiler()
+    assert compiler.version == "%d.%d.%d" % sys.version_info[:3]
     assert compiler.cache_tag == sys.implementation.cache_tag
-    assert compiler.key() == [compiler.version, compiler.cache_tag]
+    assert compiler.key() == ["host", compiler.version, compiler.cache_tag]
 
 
-def test_no_compiler_for_another_minor_unless_required():
-    assert bytecode.find_compiler("2.7", {}) is None
-    with pytest.raises(ConfigError, match="python2.7"):
-        bytecode.find_compiler("2.7", {bytecode.ENV_MODE: "on"})
-    with pytest.raises(ConfigError, match="AICONTAINER_BYTECODE_PYTHON"):
-        bytecode.find_compiler(MINOR, {bytecode.ENV_PYTHON: "/nonexistent/python"})
-
-
-def test_off_means_no_compiler():
-    assert bytecode.find_compiler(MINOR, {bytecode.ENV_MODE: "off"}) is None
+def test_probe_compiler_refuses_what_is_not_cpython(tmp_path):
+    with pytest.raises(ConfigError, match="did not start"):
+        bytecode.probe_compiler([str(tmp_path / "nonexistent")], {})
+    with pytest.raises(ConfigError, match="does not run as CPython"):
+        bytecode.probe_compiler(["/bin/false"], {})
 
 
 def test_compile_tree_writes_unchecked_hash_pycs_with_image_paths(tmp_path):
     tree = make_tree(tmp_path / "tree")
-    compiler = bytecode.find_compiler(MINOR, {})
+    compiler = host_compiler()
     assert bytecode.compile_tree(tree, PREFIX, compiler) == (2, 3)
 
     assert sorted(pycs(tree)) == [
@@ -90,7 +88,7 @@ def test_compile_tree_writes_unchecked_hash_pycs_with_image_paths(tmp_path):
 
 
 def test_compile_tree_is_reproducible(tmp_path, monkeypatch):
-    compiler = bytecode.find_compiler(MINOR, {})
+    compiler = host_compiler()
     first = make_tree(tmp_path / "one")
     bytecode.compile_tree(first, PREFIX, compiler, workers=1)
     second = tmp_path / "elsewhere" / "two"
@@ -101,7 +99,7 @@ def test_compile_tree_is_reproducible(tmp_path, monkeypatch):
 
 
 def test_compile_tree_in_parallel_matches_serial(tmp_path):
-    compiler = bytecode.find_compiler(MINOR, {})
+    compiler = host_compiler()
     tree = tmp_path / "many"
     for i in range(250):  # more than bytecode.CHUNK_FILES: several chunks
         (tree / f"p{i % 7}").mkdir(parents=True, exist_ok=True)
@@ -127,7 +125,7 @@ def test_chunks_depend_only_on_the_files(tmp_path):
 def test_the_pycs_are_used_instead_of_the_source(tmp_path):
     """The interpreter loads an unchecked-hash pyc even when the source changed afterwards."""
     tree = make_tree(tmp_path / "tree")
-    bytecode.compile_tree(tree, PREFIX, bytecode.find_compiler(MINOR, {}))
+    bytecode.compile_tree(tree, PREFIX, host_compiler())
     (tree / "pkg" / "sub" / "mod.py").write_text("def f(x):\n    return 'source, not bytecode'\n")
     code = "import sys; sys.path.insert(0, sys.argv[1]); from pkg.sub import mod; print(mod.f(1))"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}

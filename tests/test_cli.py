@@ -145,7 +145,7 @@ def test_lock_writes_then_reuses_the_lock_file(tmp_path):
     root = project(tmp_path)
     done = aicontainer("lock", str(root), env=cli_env(tmp_path))
     assert done.returncode == 0, done.stderr
-    lock = root / "pylock.aicontainer-amd64-cpu.toml"
+    lock = root / "pylock.aicontainer-py311-amd64-cpu.toml"
     assert lock.is_file()
     assert f"{lock} (written, " in done.stdout
     text = lock.read_text()

@@ -99,9 +99,9 @@ def test_two_platforms_give_an_index_with_the_right_wheels(tmp_path, plugin_whee
     assert set(platforms) == {"amd64", "arm64"}
 
     locks = {p.name: p.read_text() for p in project.glob("pylock.aicontainer-*.toml")}
-    assert set(locks) == {"pylock.aicontainer-amd64-cpu.toml", "pylock.aicontainer-arm64-cpu.toml"}
-    assert 'name = "tensorflow-cpu"' in locks["pylock.aicontainer-amd64-cpu.toml"]
-    assert 'name = "tensorflow"\n' in locks["pylock.aicontainer-arm64-cpu.toml"]
+    assert set(locks) == {"pylock.aicontainer-py311-amd64-cpu.toml", "pylock.aicontainer-py311-arm64-cpu.toml"}
+    assert 'name = "tensorflow-cpu"' in locks["pylock.aicontainer-py311-amd64-cpu.toml"]
+    assert 'name = "tensorflow"\n' in locks["pylock.aicontainer-py311-arm64-cpu.toml"]
 
     with tarfile.open(archive) as outer:
         def manifest(digest):

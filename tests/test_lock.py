@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
+try:
+    import tomllib
+except ImportError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
 from hatch_aicontainer.errors import ResolveError
 from hatch_aicontainer.installer import install_lock, install_wheel
-from hatch_aicontainer.lock import LockInputs, ensure_lock, image_requirements, lock_fingerprint, lock_path
+from hatch_aicontainer.lock import (
+    LockInputs,
+    ensure_lock,
+    image_requirements,
+    installable_copy,
+    lock_fingerprint,
+    lock_path,
+)
 from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.uv import Indexes, summarize_uv_error
 
@@ -38,9 +51,11 @@ def test_fingerprint_changes_with_every_input():
     assert LockInputs(("b", "a==1"), "3.11", AMD64).fingerprint() == LockInputs(("a==1", "b"), "3.11", AMD64).fingerprint()
 
 
-def test_lock_path_names_arch_and_accelerator(tmp_path):
-    assert lock_path(tmp_path, AMD64, "cpu").name == "pylock.aicontainer-amd64-cpu.toml"
-    assert lock_path(tmp_path, ARM64, "cpu").name == "pylock.aicontainer-arm64-v8-cpu.toml"
+def test_lock_path_names_python_arch_and_accelerator(tmp_path):
+    assert lock_path(tmp_path, AMD64, "cpu", "3.11").name == "pylock.aicontainer-py311-amd64-cpu.toml"
+    assert lock_path(tmp_path, ARM64, "cpu", "3.13").name == "pylock.aicontainer-py313-arm64-v8-cpu.toml"
+    # a patch pin shares its minor's file (the fingerprint inside tells them apart)
+    assert lock_path(tmp_path, AMD64, "cuda", "3.9.2") == lock_path(tmp_path, AMD64, "cuda", "3.9")
 
 
 def test_summarize_uv_error_is_one_line():
@@ -87,6 +102,42 @@ def test_install_locked_binary_wheels_for_target(tmp_path):
     assert extensions and all("cpython-311-x86_64-linux-gnu" in p.name for p in extensions)
     assert (target / "bin" / "normalizer").is_file()
     assert not (target / ".lock").exists()
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 13), reason="needs a host Python older than the image's 3.13")
+def test_install_the_lock_for_a_python_newer_than_the_host(tmp_path):
+    """uv alone refuses this (the lock's requires-python checked against the host's 3.11): issue 9."""
+    inputs = LockInputs(("charset-normalizer==3.4.0",), "3.13", AMD64)
+    lock = ensure_lock(inputs, lock_path(tmp_path, AMD64, "cpu", "3.13"))
+    assert 'requires-python = ">=3.13"' in lock.path.read_text()
+    target = tmp_path / "site"
+    install_lock(lock, inputs, target)
+    extensions = list(target.glob("charset_normalizer/*.so"))
+    assert extensions and all("cpython-313-x86_64-linux-gnu" in p.name for p in extensions)
+
+
+def test_installable_copy_checks_requires_python_against_the_image_and_keeps_hashes(tmp_path):
+    lock = ensure_lock(LockInputs(("idna==3.10",), "3.13", AMD64), tmp_path / "pylock.idna.toml")
+    copy = installable_copy(lock, "3.13", tmp_path / "copy")
+    document = tomllib.loads(copy.read_text())
+    assert "requires-python" not in document
+    (wheel,) = document["packages"][0]["wheels"]
+    assert wheel["hashes"]["sha256"] and wheel["url"].endswith("idna-3.10-py3-none-any.whl")
+    with pytest.raises(ResolveError, match=r"requires Python >=3\.13, not 3\.9"):
+        installable_copy(lock, "3.9", tmp_path / "other")
+
+
+def test_a_matrix_keeps_one_lock_per_python_and_switches_back_without_resolving(tmp_path):
+    first = {
+        python: ensure_lock(LockInputs(("idna==3.10",), python, AMD64), lock_path(tmp_path, AMD64, "cpu", python))
+        for python in ("3.11", "3.13")
+    }
+    assert sorted(p.name for p in tmp_path.glob("pylock.*.toml")) == [
+        "pylock.aicontainer-py311-amd64-cpu.toml", "pylock.aicontainer-py313-amd64-cpu.toml",
+    ]
+    for python, lock in first.items():
+        again = ensure_lock(LockInputs(("idna==3.10",), python, AMD64), lock_path(tmp_path, AMD64, "cpu", python))
+        assert again.reused and again.sha256 == lock.sha256
 
 
 def test_install_wheel_drops_direct_url(tmp_path: Path):

@@ -58,7 +58,7 @@ def build_result(archive: Path, built, tags=("hello-app:1.0.0",)):
     """What apply_outputs reads of a BuildResult."""
     images = [
         SimpleNamespace(platform=Platform.parse(str(i.manifest.platform)), lock=SimpleNamespace(
-            path=Path(f"/project/pylock.aicontainer-{i.manifest.platform.architecture}-cpu.toml")))
+            path=Path(f"/project/pylock.aicontainer-py311-{i.manifest.platform.architecture}-cpu.toml")))
         for i in built.images
     ]
     return SimpleNamespace(archive=archive, digest=built.root.digest, media_type=built.root.media_type,
@@ -133,7 +133,7 @@ def test_nothing_asked_writes_only_the_results(tmp_path):
     done = apply_outputs(build_result(archive, built), settings_for({}), built.store)
     assert dist_files(archive.parent) == sorted([archive.name, archive.name + ".json", archive.name + ".digest"])
     assert done.record["pushed"] == [] and done.record["loaded"] == []
-    assert done.record["platforms"][0]["lock_file"] == "pylock.aicontainer-amd64-cpu.toml"
+    assert done.record["platforms"][0]["lock_file"] == "pylock.aicontainer-py311-amd64-cpu.toml"
     assert read_results(archive) == done.record
 
 

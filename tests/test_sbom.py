@@ -34,7 +34,7 @@ from hatch_aicontainer.sbom import archive_sbom_path, image_path, make_sbom  # n
 from hatch_aicontainer.settings import ProjectInfo  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-EXAMPLE_LOCK = REPO / "example_project" / "pylock.aicontainer-amd64-cpu.toml"
+EXAMPLE_LOCK = REPO / "example_project" / "pylock.aicontainer-py311-amd64-cpu.toml"
 MTIME = 1_700_000_000
 INDEX_DIGEST = "sha256:" + "b" * 64
 MANIFEST_DIGEST = "sha256:" + "a" * 64

@@ -62,7 +62,7 @@ def test_one_line_per_phase_in_order(run):
     phases = [
         f"{PLATFORM} base image oci:",
         f"{PLATFORM} base Python 3.11",
-        f"{PLATFORM} lock pylock.aicontainer-amd64-cpu.toml (reused",
+        f"{PLATFORM} lock pylock.aicontainer-py311-amd64-cpu.toml (reused",
         f"{PLATFORM} dependency layer sha256:",
         "include: left out",
         f"{PLATFORM} SBOM /opt/venv/share/sbom/{NAME}.cdx.json",
@@ -100,7 +100,7 @@ def test_summary_matches_what_skopeo_reads(run):
     labels = skopeo_inspect(archive)["Labels"]
     (pins,) = [line for line in _lines(output) if line.startswith(f"{PLATFORM} Python ")]
     assert f"{labels['io.hatch-aicontainer.tensorflow.package']} {labels['io.hatch-aicontainer.tensorflow']}" in pins
-    assert "1 locked packages (pylock.aicontainer-amd64-cpu.toml)" in pins
+    assert "1 locked packages (pylock.aicontainer-py311-amd64-cpu.toml)" in pins
 
 
 def test_side_outputs_of_the_real_run(run):

@@ -198,7 +198,7 @@ def _write_lock(root: Path, table: dict) -> None:
         indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
     )
     document = {**SIX_LOCK, "tool": {"hatch-aicontainer": {"inputs": inputs.fingerprint()}}}
-    lock_path(root, platform, settings.accelerator).write_text(tomli_w.dumps(document))
+    lock_path(root, platform, settings.accelerator, settings.python).write_text(tomli_w.dumps(document))
 
 
 def build_wheel(project: Path, out: Path) -> Path:

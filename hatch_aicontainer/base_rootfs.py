@@ -1,0 +1,584 @@
+"""The base image's own Python, run on the build host from its unpacked layers: no daemon, no root.
+
+Why: bytecode is only the image's own when the image's interpreter writes it
+(a CPython of the same minor on the host differs in patch release, and the
+host may have none). So the interpreter (with the libraries it loads) is
+unpacked from the base layers into the cache and run as
+
+    <root>/<PT_INTERP> --inhibit-cache --library-path <root>/<lib dirs> <root>/<python> ...
+
+with ``PYTHONHOME=<root>/<prefix>`` and an environment of our own (never the
+host's ``LD_PRELOAD``/``LD_LIBRARY_PATH``/``PYTHON*``). The loader is the one
+the image's ``python3.N`` names in its ELF header, so the image's glibc and
+libraries are used, not the host's; ``--inhibit-cache`` keeps the host's
+``/etc/ld.so.cache`` out. On another architecture the same command runs under
+qemu-user: ``qemu-<arch>-static``/``qemu-<arch>`` on PATH, or a binfmt_misc
+registration. Otherwise ``open_interpreter`` says why it cannot, in one line.
+
+Unpacking treats the layers as hostile input (a registry is not trusted with
+the CI runner). It is done in two passes and never asks ``tarfile`` to extract:
+
+1. a model: every layer's entries are replayed onto an in-memory tree keyed by
+   normalised path, with chroot semantics. A name with ``..`` leading out of
+   the root is fatal; leading ``/`` is dropped. Parents are resolved through
+   the model's symlinks, clamped at the root as in a chroot, and the last
+   component is never followed: an entry replaces a symlink, it never writes
+   through one. Whiteouts (``.wh.NAME``, ``.wh..wh..opq``) only remove model
+   entries of lower layers under their own (resolved) directory. Hard links
+   must name a regular file already in the model and just share its bytes.
+   Device nodes, FIFOs and sockets are skipped and counted.
+2. writing: only what the interpreter needs (the library directories, the
+   interpreter, ``ld.so.conf``) into a fresh directory. Directories first (no
+   symlink exists on disk yet), then file bytes with
+   ``O_CREAT|O_EXCL|O_NOFOLLOW`` (mode without setuid/setgid/sticky, no
+   owner), hard links between those files, and last the symlinks, each
+   rewritten to a relative link straight to its fully resolved target inside
+   the root (its ``..`` count is bounded by its own real depth), dropped when
+   that target was not written.
+
+Limits against decompression bombs: entries per image, decompressed bytes per
+layer, bytes written, name length and symlink hops. A fatal problem is one
+line naming the image, the layer digest and the entry.
+
+The unpacked tree is cached in ``<cache>/interpreters/<key>`` by the base's
+layer digests and the interpreter path, built under a temporary name and
+renamed when whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import posixpath
+import shutil
+import struct
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+from .base_image import BaseImage
+from .errors import BaseImageError
+from .oci.cache import TEMP_PREFIX, BlobStore
+from .oci.layer_reader import open_layer_tar
+from .python_probe import PythonInfo
+
+UNPACK_FORMAT = 1
+MAX_ENTRIES = 1_000_000  # all layers together
+MAX_LAYER_BYTES = 16 << 30  # decompressed tar stream per layer
+MAX_WRITTEN_BYTES = 4 << 30  # the library directories of a Debian base: about 80 MB
+MAX_NAME = 4096
+MAX_HOPS = 40
+_WHITEOUT = ".wh."
+_OPAQUE = ".wh..wh..opq"
+# Real paths the interpreter may need: libraries (and the stdlib beneath them), ld.so.conf.
+_NEEDED = (
+    "lib", "lib32", "lib64", "libx32", "usr/lib", "usr/lib32", "usr/lib64", "usr/libx32",
+    "usr/local/lib", "usr/local/lib64", "etc/ld.so.conf", "etc/ld.so.conf.d",
+)
+_DEFAULT_LIBRARY_DIRS = ("lib", "usr/lib", "lib64", "usr/lib64", "usr/local/lib")
+# ELF e_machine -> qemu-user's name for it
+_QEMU_NAMES = {3: "i386", 8: "mips", 20: "ppc", 21: "ppc64", 22: "s390x", 40: "arm", 62: "x86_64", 183: "aarch64", 243: "riscv64"}
+_RECORD = "interpreter.json"
+
+
+@dataclass(frozen=True)
+class BaseInterpreter:
+    """How to start the base image's Python on this host (paths are host paths)."""
+
+    root: Path  # the unpacked (partial) root file system
+    python: str  # the interpreter file
+    loader: str | None  # its dynamic loader (None: statically linked)
+    library_path: tuple[str, ...]
+    home: str  # PYTHONHOME: the image's prefix (/usr, /usr/local) inside root
+    emulator: tuple[str, ...] = ()  # ("qemu-aarch64-static",) on another architecture
+    skipped: int = 0  # layer entries left out (device nodes, dangling links, ...)
+    identity: str = ""  # layer digests + interpreter path: what the bytes depend on
+
+    def argv(self) -> list[str]:
+        """The command prefix that starts the interpreter (append Python's own arguments)."""
+        if self.loader is None:
+            return [*self.emulator, self.python]
+        return [*self.emulator, self.loader, "--inhibit-cache", "--library-path", ":".join(self.library_path), self.python]
+
+    def environment(self) -> dict[str, str]:
+        """The whole environment to run it with: nothing from the host's."""
+        return {"PYTHONHOME": self.home, "LC_ALL": "C", "PYTHONUTF8": "1", "PYTHONDONTWRITEBYTECODE": "1", "PATH": "/usr/bin:/bin"}
+
+
+class _CacheWriteError(BaseImageError):
+    """Writing the unpacked interpreter into the cache failed (disk full, permissions)."""
+
+
+class CannotRun(Exception):
+    """The base image's interpreter cannot run on this host; ``str()`` says why, in one line."""
+
+
+def open_interpreter(base: BaseImage, python: PythonInfo, store: BlobStore) -> BaseInterpreter:
+    """The base image's interpreter, unpacked (or taken from the cache) and ready to run.
+
+    Raises ``CannotRun`` when this host cannot run it (another architecture
+    without qemu-user), ``BaseImageError`` for a layer that must be refused.
+    """
+    identity = _identity(base, python)
+    key = hashlib.sha256(identity.encode()).hexdigest()
+    final = store.root / "interpreters" / key
+    record = _read_record(final)
+    if record is None:
+        _unpack(base, python, store, final, identity)
+        record = _read_record(final)
+        if record is None:  # pragma: no cover - just written
+            raise BaseImageError(f'base-image "{base.spec}": the unpacked interpreter in {final} is unreadable')
+    emulator = _emulator(final / "root" / record["python"], base.spec)
+    return BaseInterpreter(
+        root=final / "root",
+        python=str(final / "root" / record["python"]),
+        loader=str(final / "root" / record["loader"]) if record["loader"] else None,
+        library_path=tuple(str(final / "root" / d) for d in record["library_path"]),
+        home=str(final / "root" / record["home"]),
+        emulator=emulator,
+        skipped=int(record["skipped"]),
+        identity=identity,
+    )
+
+
+def _identity(base: BaseImage, python: PythonInfo) -> str:
+    document = {
+        "format": UNPACK_FORMAT,
+        "layers": [layer.descriptor.digest for layer in base.layers],
+        "python": python.executable,
+    }
+    return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+def _read_record(final: Path) -> dict | None:
+    try:
+        record = json.loads((final / _RECORD).read_text())
+        return record if record.get("format") == UNPACK_FORMAT else None
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+# -- the model -------------------------------------------------------------------------
+
+
+@dataclass
+class _Node:
+    kind: str  # "dir", "file", "link"
+    mode: int
+    layer: int
+    target: str = ""  # a symlink's target as written
+    source: tuple[int, int] | None = None  # (layer, member number) holding a file's bytes
+    size: int = 0
+
+
+@dataclass
+class _Tree:
+    nodes: dict[str, _Node] = field(default_factory=lambda: {"": _Node("dir", 0o755, -1)})
+    children: dict[str, set[str]] = field(default_factory=lambda: {"": set()})
+
+    def resolve(self, path: str, *, follow_last: bool, create_layer: int | None = None) -> str | None:
+        """The real path (no symlink in it) of ``path`` in this tree, as a chroot would see it.
+
+        ``..`` stops at the root; absolute symlink targets start from the root.
+        Missing parents are created as directories of ``create_layer`` when it
+        is given, else a missing parent gives None, as do loops and a file used
+        as a directory. A missing last component is returned as it stands.
+        """
+        pending = [part for part in reversed(path.split("/")) if part not in ("", ".")]
+        current = ""
+        hops = 0
+        while pending:
+            part = pending.pop()
+            if part == "..":
+                current = posixpath.dirname(current)
+                continue
+            candidate = f"{current}/{part}" if current else part
+            node = self.nodes.get(candidate)
+            if node is None:
+                if not pending:
+                    return candidate
+                if create_layer is None:
+                    return None
+                self.put(candidate, _Node("dir", 0o755, create_layer))
+                current = candidate
+                continue
+            if node.kind == "link" and (pending or follow_last):
+                hops += 1
+                if hops > MAX_HOPS:
+                    return None
+                if node.target.startswith("/"):
+                    current = ""
+                pending.extend(part for part in reversed(node.target.split("/")) if part not in ("", "."))
+                continue
+            if pending and node.kind != "dir":
+                return None
+            current = candidate
+        return current
+
+    def put(self, path: str, node: _Node) -> None:
+        old = self.nodes.get(path)
+        if old is not None and not (old.kind == "dir" and node.kind == "dir"):
+            self.remove(path)
+        self.nodes[path] = node
+        self.children.setdefault(posixpath.dirname(path), set()).add(posixpath.basename(path))
+        if node.kind == "dir":
+            self.children.setdefault(path, set())
+
+    def remove(self, path: str, *, below: int | None = None) -> None:
+        """Remove ``path`` and everything under it (only entries of layers < ``below`` when given)."""
+        node = self.nodes.get(path)
+        if node is None or not path:
+            return
+        if below is not None and node.layer >= below:
+            if node.kind == "dir":
+                for name in list(self.children.get(path, ())):
+                    self.remove(f"{path}/{name}", below=below)
+            return
+        for name in list(self.children.get(path, ())):
+            self.remove(f"{path}/{name}")
+        del self.nodes[path]
+        self.children.pop(path, None)
+        self.children.get(posixpath.dirname(path), set()).discard(posixpath.basename(path))
+
+
+def _entry_path(name: str, where: str) -> str:
+    """A member name as a relative path in the root; fatal when it leads out of it."""
+    if len(name) > MAX_NAME or "\0" in name:
+        raise BaseImageError(f"{where} entry {name[:80]!r}: name too long or not a path; refusing the layer")
+    parts: list[str] = []
+    for part in name.split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                raise BaseImageError(f"{where} entry {name[:200]!r} leads outside the root file system; refusing the layer")
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
+
+
+@dataclass
+class _Counts:
+    entries: int = 0
+    skipped: int = 0
+
+
+def _replay(tree: _Tree, layer_number: int, members: Iterator, where: str, counts: _Counts) -> None:
+    """Apply one layer's members (in order) to ``tree``."""
+    for index, member in enumerate(members):
+        counts.entries += 1
+        if counts.entries > MAX_ENTRIES:
+            raise BaseImageError(f"{where} makes the image hold more than {MAX_ENTRIES} entries; refusing it")
+        path = _entry_path(member.name, where)
+        if not path:
+            continue
+        parent_name, name = posixpath.split(path)
+        if name.startswith(_WHITEOUT):
+            parent = tree.resolve(parent_name, follow_last=True)
+            if parent is None:
+                continue
+            if name == _OPAQUE:
+                if tree.nodes.get(parent, _Node("file", 0, 0)).kind == "dir":
+                    for child in list(tree.children.get(parent, ())):
+                        tree.remove(f"{parent}/{child}" if parent else child, below=layer_number)
+            else:
+                hidden = name[len(_WHITEOUT) :]
+                if hidden not in ("", ".", ".."):
+                    tree.remove(f"{parent}/{hidden}" if parent else hidden, below=layer_number)
+            continue
+        parent = tree.resolve(parent_name, follow_last=True, create_layer=layer_number)
+        if parent is None:
+            counts.skipped += 1  # its directory is a file or a symlink loop
+            continue
+        real = f"{parent}/{name}" if parent else name
+        mode = member.mode & 0o777  # no setuid/setgid/sticky
+        if member.isdir():
+            tree.put(real, _Node("dir", mode, layer_number))
+        elif member.isreg():
+            tree.put(real, _Node("file", mode, layer_number, source=(layer_number, index), size=member.size))
+        elif member.issym():
+            tree.put(real, _Node("link", 0o777, layer_number, target=member.linkname))
+        elif member.islnk():
+            target_path = _entry_path(member.linkname, where)
+            target_parent, target_name = posixpath.split(target_path)
+            resolved_parent = tree.resolve(target_parent, follow_last=True)
+            target = None if resolved_parent is None else tree.nodes.get(
+                f"{resolved_parent}/{target_name}" if resolved_parent else target_name
+            )
+            if target is None or target.kind != "file":
+                counts.skipped += 1  # a hard link must name a regular file already unpacked
+                continue
+            # one inode: the linked file's mode, not the link entry's
+            tree.put(real, _Node("file", target.mode, layer_number, source=target.source, size=target.size))
+        else:
+            counts.skipped += 1  # device nodes, FIFOs, sockets: never created
+
+
+# -- choosing and writing ----------------------------------------------------------------
+
+
+def _needed(tree: _Tree, python_real: str) -> tuple[set[str], set[str], set[str]]:
+    """(directories, files, symlinks) the interpreter may use, by real path."""
+    files: set[str] = set()
+    links: set[str] = set()
+    dirs: set[str] = set()
+
+    def want(path: str) -> None:
+        node = tree.nodes.get(path)
+        if node is None or path in files or path in links:
+            return
+        if node.kind == "file":
+            files.add(path)
+        elif node.kind == "dir":
+            dirs.add(path)
+        else:
+            links.add(path)
+            target = tree.resolve(path, follow_last=True)
+            if target is not None and tree.nodes.get(target, _Node("dir", 0, 0)).kind == "file":
+                want(target)
+
+    for path in list(tree.nodes):
+        if any(path == top or path.startswith(top + "/") for top in _NEEDED):
+            want(path)
+    want(python_real)
+    for path in list(files | links | dirs):
+        while path:
+            path = posixpath.dirname(path)
+            dirs.add(path)
+    dirs.discard("")
+    return dirs, files, links
+
+
+def _unpack(base: BaseImage, python: PythonInfo, store: BlobStore, final: Path, identity: str) -> None:
+    tree = _Tree()
+    counts = _Counts()
+    for number, layer in enumerate(base.layers):
+        with _layer_tar(base, store, layer.descriptor.digest) as (tar, where):
+            _replay(tree, number, iter(tar), where, counts)
+
+    python_real = tree.resolve(python.executable, follow_last=True)
+    if python_real is None or tree.nodes.get(python_real, _Node("dir", 0, 0)).kind != "file":
+        raise BaseImageError(f'base-image "{base.spec}": {python.executable} is not a file in its layers')
+    dirs, files, links = _needed(tree, python_real)
+    size = sum(tree.nodes[path].size for path in files)
+    if size > MAX_WRITTEN_BYTES:  # a large CUDA base, say: not hostile, just not worth unpacking
+        raise CannotRun(
+            f'the library directories of base-image "{base.spec}" hold {size >> 20} MiB, '
+            f"more than the {MAX_WRITTEN_BYTES >> 20} MiB unpacked to run its Python"
+        )
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=final.parent))
+    except OSError as exc:
+        raise _CacheWriteError(f"cannot unpack the base image's interpreter into {final.parent} ({exc.strerror})") from None
+    try:
+        root = scratch / "root"
+        try:
+            root.mkdir()
+            for directory in sorted(dirs):
+                (root / directory).mkdir(mode=0o755)
+        except OSError as exc:
+            raise _CacheWriteError(f"cannot unpack the base image's interpreter into {root} ({exc.strerror})") from None
+        _write_files(base, store, tree, files, root)
+        for path in sorted(links):
+            target = tree.resolve(path, follow_last=True)
+            if target is None or not (target in files or target in dirs):
+                counts.skipped += 1  # dangling in the image, or pointing at what we did not unpack
+                continue
+            relative = posixpath.relpath("/" + target, "/" + posixpath.dirname(path))
+            try:
+                os.symlink(relative, root / path)
+            except OSError as exc:
+                raise _CacheWriteError(f"cannot unpack the base image's interpreter into {root} ({exc.strerror})") from None
+        loader = _loader_of(root / python_real, tree)
+        if loader is not None and loader not in files:
+            raise BaseImageError(f'base-image "{base.spec}": the dynamic loader of {python.executable} is not in its layers')
+        record = {
+            "format": UNPACK_FORMAT,
+            "identity": identity,
+            "python": python_real,
+            "loader": loader,
+            "library_path": _library_dirs(tree, root, dirs),
+            "home": tree.resolve(posixpath.dirname(posixpath.dirname(python.executable)), follow_last=True) or "",
+            "skipped": counts.skipped,
+        }
+        (scratch / _RECORD).write_text(json.dumps(record, sort_keys=True))
+        try:
+            scratch.rename(final)
+        except OSError:
+            if _read_record(final) is None:  # not a finished twin from a concurrent build
+                raise
+    finally:
+        if scratch.exists():
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextmanager
+def _layer_tar(base: BaseImage, store: BlobStore, digest: str) -> Iterator[tuple[tarfile.TarFile, str]]:
+    """A base layer from the store as a tar stream; a broken one is one line naming it.
+
+    Only reading errors are reported so (the body writes to disk through
+    ``_writing``, whose errors are about the cache, not the layer).
+    """
+    where = f'base-image "{base.spec}": layer {digest[:19]}'
+    if not store.has(digest):
+        raise BaseImageError(f"{where} is not in the cache")
+    try:
+        with store.open(digest) as raw, open_layer_tar(raw, base.spec, digest, limit=MAX_LAYER_BYTES) as tar:
+            yield tar, where
+    except (BaseImageError, _CacheWriteError):
+        raise
+    except Exception as exc:  # tarfile, gzip/isal, zstd and read errors alike
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise BaseImageError(f"{where} is not a readable tar ({reason})") from None
+
+
+def _write_files(base: BaseImage, store: BlobStore, tree: _Tree, files: set[str], root: Path) -> None:
+    """Write the chosen files' bytes (a second pass over the layers holding them); hard links share them."""
+    wanted: dict[tuple[int, int], list[str]] = {}
+    for path in sorted(files):
+        source = tree.nodes[path].source
+        if source is not None:
+            wanted.setdefault(source, []).append(path)
+    layers_needed = {source[0] for source in wanted}
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    for number, layer in enumerate(base.layers):
+        if number not in layers_needed:
+            continue
+        with _layer_tar(base, store, layer.descriptor.digest) as (tar, where):
+            for index, member in enumerate(tar):
+                paths = wanted.get((number, index))
+                if not paths:
+                    continue
+                first = root / paths[0]
+                mode = (tree.nodes[paths[0]].mode & 0o755) | 0o600
+                handle = tar.extractfile(member)
+                try:
+                    descriptor = os.open(first, flags, mode)
+                    with os.fdopen(descriptor, "wb") as out:
+                        if handle is not None:
+                            shutil.copyfileobj(handle, out, 1 << 20)
+                    for other in paths[1:]:
+                        os.link(first, root / other, follow_symlinks=False)
+                except OSError as exc:
+                    raise _CacheWriteError(f"cannot unpack the base image's interpreter into {root} ({exc.strerror})") from None
+
+
+def _library_dirs(tree: _Tree, root: Path, dirs: set[str]) -> list[str]:
+    """Where the image's loader would look: ld.so.conf (with includes), multiarch dirs, the defaults."""
+    wanted: list[str] = []
+    for line in _ld_so_conf(tree, root, "etc/ld.so.conf", depth=0):
+        wanted.append(line.strip("/"))
+    for top in ("lib", "usr/lib"):
+        real = tree.resolve(top, follow_last=True)
+        if real is not None:
+            wanted += [f"{real}/{name}" for name in sorted(tree.children.get(real, ())) if "-linux-gnu" in name]
+    wanted += list(_DEFAULT_LIBRARY_DIRS)
+    out: list[str] = []
+    for path in wanted:
+        real = tree.resolve(path, follow_last=True)
+        if real is not None and real in dirs and real not in out:
+            out.append(real)
+    return out
+
+
+def _ld_so_conf(tree: _Tree, root: Path, path: str, depth: int) -> list[str]:
+    real = tree.resolve(path, follow_last=True)
+    if depth > 4 or real is None or tree.nodes.get(real, _Node("dir", 0, 0)).kind != "file":
+        return []
+    try:
+        text = (root / real).read_text(errors="replace")
+    except OSError:
+        return []
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith("include"):
+            pattern = line[len("include") :].strip()
+            folder, _, glob = pattern.rpartition("/")
+            folder_real = tree.resolve(folder, follow_last=True)
+            if folder_real is None:
+                continue
+            for name in sorted(tree.children.get(folder_real, ())):
+                if fnmatchcase(name, glob):
+                    out += _ld_so_conf(tree, root, f"{folder_real}/{name}", depth + 1)
+        elif line.startswith("/"):
+            out.append(line)
+    return out
+
+
+# -- ELF --------------------------------------------------------------------------------
+
+
+def _elf_header(path: Path) -> tuple[bytes, str, int] | None:
+    """(first 64 bytes, struct byte order, e_machine) of an ELF file, else None."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(64)
+    except OSError:
+        return None
+    if len(head) < 52 or head[:4] != b"\x7fELF":
+        return None
+    order = "<" if head[5] == 1 else ">"
+    return head, order, struct.unpack_from(order + "H", head, 18)[0]
+
+
+def _loader_of(python_file: Path, tree: _Tree) -> str | None:
+    """The real path (in the model) of the program interpreter named by PT_INTERP, or None (static)."""
+    header = _elf_header(python_file)
+    if header is None:
+        return None
+    head, order, _ = header
+    wide = head[4] == 2
+    if wide:
+        phoff, phentsize, phnum = struct.unpack_from(order + "Q", head, 32)[0], *struct.unpack_from(order + "HH", head, 54)
+    else:
+        phoff, phentsize, phnum = struct.unpack_from(order + "I", head, 28)[0], *struct.unpack_from(order + "HH", head, 42)
+    with open(python_file, "rb") as handle:
+        for number in range(min(phnum, 256)):
+            handle.seek(phoff + number * phentsize)
+            entry = handle.read(phentsize)
+            if len(entry) < (56 if wide else 32) or struct.unpack_from(order + "I", entry, 0)[0] != 3:  # PT_INTERP
+                continue
+            if wide:
+                offset, size = struct.unpack_from(order + "Q", entry, 8)[0], struct.unpack_from(order + "Q", entry, 32)[0]
+            else:
+                offset, size = struct.unpack_from(order + "I", entry, 4)[0], struct.unpack_from(order + "I", entry, 16)[0]
+            handle.seek(offset)
+            name = handle.read(min(size, MAX_NAME)).split(b"\0", 1)[0].decode("utf-8", "replace")
+            return tree.resolve(name, follow_last=True)
+    return None
+
+
+def _emulator(python_file: Path, spec: str) -> tuple[str, ...]:
+    """() when this host runs the image's machine code (natively or by binfmt_misc), else qemu-user's command."""
+    image = _elf_header(python_file)
+    if image is None:
+        raise CannotRun(f'the Python of base-image "{spec}" is not an ELF executable')
+    host = _elf_header(Path("/proc/self/exe"))
+    if host is not None and (image[0][4:6], image[2]) == (host[0][4:6], host[2]):
+        return ()
+    name = _QEMU_NAMES.get(image[2], f"machine-{image[2]}")
+    if name == "ppc64" and image[1] == "<":
+        name = "ppc64le"
+    for candidate in (f"qemu-{name}-static", f"qemu-{name}"):
+        found = shutil.which(candidate)
+        if found:
+            return (found,)
+    try:
+        registered = (Path("/proc/sys/fs/binfmt_misc") / f"qemu-{name}").read_text().splitlines()[:1] == ["enabled"]
+    except OSError:
+        registered = False
+    if registered:
+        return ()
+    raise CannotRun(
+        f'the Python of base-image "{spec}" is {name} machine code and this host has neither qemu-{name}(-static) '
+        "on PATH nor a binfmt_misc registration for it"
+    )
