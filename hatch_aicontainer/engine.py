@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OutputError
+from .oci.reader import open_image
 from .reference import ImageReference
 from .registry import describe_exception
 
@@ -90,6 +91,10 @@ def load_archive(
     wanted = [_normalise_tag(tag) for tag in tags]
     if not archive.is_file():
         raise OutputError(f"cannot load {archive} into Docker engine at {host}: no such file")
+    # The engine trusts what manifest.json names: read the archive with our own
+    # checks first (no links, no paths out of it, documents matching their digests).
+    with open_image(archive):
+        pass
     client = _client(environ, host, timeout)
     try:
         loaded_names = _load(client, archive, host)

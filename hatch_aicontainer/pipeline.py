@@ -310,6 +310,11 @@ def include_entries(specs: Sequence[IncludeSpec], root: Path, log: Log = lambda 
                 raise ConfigError(f"tool.aicontainer.include: {spec.source!r} leads outside the project ({source})")
             if source.is_dir():
                 entries += files.tree(spec, source, destination.strip("/"))
+            elif not source.is_file():
+                raise ConfigError(
+                    f"tool.aicontainer.include: {spec.source!r} matches {source.relative_to(root)}, which is neither "
+                    "a file nor a directory (a FIFO, socket or device); allowed: files and directories"
+                )
             else:
                 mode = file_mode(source.stat().st_mode)
                 entries.append(LayerEntry(path=destination.strip("/"), kind="file", mode=mode, source=source))

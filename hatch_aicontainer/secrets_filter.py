@@ -21,6 +21,11 @@ The rule, for every file or directory an ``include`` entry reaches:
   ``.npmrc``, ``credentials.json``, ``id_rsa*``, ``id_ed25519*``, ``*.key``,
   ``*.pem``, ``*.p12``, ...). A glob match that is a symlink is also checked
   by the path it points to (a harmless name must not carry a secret's bytes).
+* **Symlinks stay inside the project.** A symlink below an included
+  directory is shipped as a symlink, never followed; one that leads outside
+  the project is an error (in the image it would dangle or reach the image's
+  own files). A named entry or glob match that leads outside is refused by
+  the pipeline before it is read.
 * **Ignored by the VCS** (:class:`VcsIgnore`): in a git work tree, what
   ``git check-ignore`` reports, with the repository's rules (every
   ``.gitignore``, ``.git/info/exclude``) but not the user's global excludes
@@ -331,6 +336,9 @@ class IncludeFilter:
             for rel in candidates:
                 if rel in ignored:
                     reasons[rel] = "ignored by " + ("git" if self.vcs.mode == "git" else ".gitignore")
+        for entry in entries:
+            if entry.kind == "symlink":
+                self._refuse_link_out(spec, source / project_path(entry)[1])
         directories = {project_path(entry)[0] for entry in entries if entry.kind == "dir"}
         dropped_dirs = sorted(rel for rel in reasons if rel in directories)
         kept: list[LayerEntry] = []
@@ -346,6 +354,15 @@ class IncludeFilter:
             (rel, why) for rel, why in reasons.items() if not any(rel.startswith(d + "/") for d in dropped_dirs)
         ]
         return kept
+
+    def _refuse_link_out(self, spec: IncludeSpec, link: Path) -> None:
+        """A symlink below an included directory must point inside the project: in the image
+        a link out of it would dangle (or reach the image's own files), silently."""
+        if not link.resolve().is_relative_to(self.root.resolve()):
+            raise ConfigError(
+                f"tool.aicontainer.include: {spec.source!r} holds {self._rel(link)}, a symlink leading outside "
+                f"the project (-> {os.readlink(link)}); allowed: links to files inside the project"
+            )
 
     def note(self, limit: int = 4) -> str | None:
         """One line naming what was left out (a few of each kind), or None."""

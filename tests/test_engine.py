@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import tarfile
 import sys
 from pathlib import Path
 
@@ -86,14 +88,33 @@ def test_engine_host_follows_docker_host():
     assert engine_host(clean_env(DOCKER_CONFIG="/nonexistent")) == DEFAULT_HOST
 
 
-def test_a_file_that_is_not_an_image_is_refused_by_the_engine(docker_engine, tmp_path):
+def test_a_file_that_is_not_an_image_is_refused_before_the_engine(docker_engine, tmp_path):
     bogus = tmp_path / "bogus.oci.tar"
     bogus.write_bytes(b"this is not a tar archive at all\n" * 100)
     with pytest.raises(OutputError) as caught:
         load_archive(bogus, environ=docker_engine.env)
     message = str(caught.value)
     assert "\n" not in message
-    assert message.startswith(f"load of bogus.oci.tar into Docker engine at {docker_engine.host} failed (")
+    assert message == f"{bogus} is not an image archive (not a tar file)"
+
+
+def test_a_layer_the_engine_rejects_is_one_line(docker_engine, tmp_path):
+    """Our checks pass (documents intact), the engine refuses a layer whose bytes do not match its digest."""
+    archive, _ = small_archive(tmp_path, salt="corrupt-layer")
+    with tarfile.open(archive) as tar:
+        members = [(info, tar.extractfile(info).read() if info.isfile() else None) for info in tar]
+    layer = json.loads(next(data for info, data in members if info.name == "manifest.json"))[0]["Layers"][0]
+    corrupt = tmp_path / "corrupt.oci.tar"
+    with tarfile.open(corrupt, "w") as out:
+        for info, data in members:
+            if info.name == layer:
+                data = bytes([data[0] ^ 0xFF]) + data[1:]
+            out.addfile(info, io.BytesIO(data) if data is not None else None)
+    with pytest.raises(OutputError) as caught:
+        load_archive(corrupt, environ=docker_engine.env)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"load of corrupt.oci.tar into Docker engine at {docker_engine.host} failed (")
 
 
 def test_missing_archive_and_bad_tag(docker_engine, tmp_path, runnable_archive):

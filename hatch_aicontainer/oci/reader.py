@@ -14,8 +14,11 @@ the file.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import posixpath
+import stat
 import tarfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from hatch_aicontainer.errors import OutputError
+from hatch_aicontainer.oci.beneath import UnsafePath, lstat_beneath, open_beneath
 from hatch_aicontainer.oci.cache import CHUNK, BlobStore, DigestMismatch, split_digest
 from hatch_aicontainer.oci.descriptor import Descriptor, Platform
 from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, MANIFEST_TYPES
@@ -30,6 +34,8 @@ from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, MANIFEST_TYPES
 REF_NAME = "org.opencontainers.image.ref.name"
 CONTAINERD_NAME = "io.containerd.image.name"
 MAX_DOCUMENT_BYTES = 4 << 20
+#: An OCI layout holds a handful of files per layer; far more is not an image archive.
+MAX_ARCHIVE_ENTRIES = 100_000
 _MAX_INDEX_DEPTH = 4
 
 __all__ = ["ArchiveError", "ImportStats", "OCIImage", "PlatformManifest", "open_image"]
@@ -84,50 +90,89 @@ class _Files:
 
 
 class _DirFiles(_Files):
+    """A layout directory, read without following links out of it (``oci.beneath``)."""
+
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def _path(self, name: str) -> Path:
-        return self.root / name
-
     def exists(self, name: str) -> bool:
-        return self._path(name).is_file()
+        return lstat_beneath(self.root, name) is not None
 
     def open(self, name: str) -> IO[bytes]:
-        return open(self._path(name), "rb")
+        return open_beneath(self.root, name)
 
     def size(self, name: str) -> int:
-        return self._path(name).stat().st_size
+        found = lstat_beneath(self.root, name)
+        if found is None:
+            raise FileNotFoundError(name)
+        if stat.S_ISLNK(found.st_mode):
+            raise UnsafePath(errno.ELOOP, f"{name} is a symbolic link, not a regular file")
+        if not stat.S_ISREG(found.st_mode):
+            raise UnsafePath(errno.EINVAL, f"{name} is not a regular file")
+        return found.st_size
 
 
 class _TarFiles(_Files):
+    """A layout in a tar: only regular-file members are ever read; other members under a
+    name we look up (symlinks, hard links, devices) are refused by name, never followed."""
+
     def __init__(self, path: Path) -> None:
         self.tar = tarfile.open(path, "r:*")
         self.members: dict[str, tarfile.TarInfo] = {}
-        for member in self.tar.getmembers():
+        self.refused: dict[str, str] = {}
+        for count, member in enumerate(self.tar, 1):
+            if count > MAX_ARCHIVE_ENTRIES:
+                self.tar.close()
+                raise ArchiveError(f"{path}: more than {MAX_ARCHIVE_ENTRIES} entries; not an image archive")
+            name = _norm(member.name)
             if member.isfile():
-                self.members[_norm(member.name)] = member
+                self.members[name] = member
+                self.refused.pop(name, None)
+            else:
+                self.members.pop(name, None)
+                self.refused[name] = _kind(member)
+        self.tar.members = []  # the index above is all we need: do not keep every header twice
 
     def exists(self, name: str) -> bool:
-        return name in self.members
+        return name in self.members or name in self.refused
 
     def open(self, name: str) -> IO[bytes]:
+        if name in self.refused:
+            raise UnsafePath(errno.EINVAL, f"{name} is {self.refused[name]}, not a regular file")
         handle = self.tar.extractfile(self.members[name])
         if handle is None:  # pragma: no cover - isfile() members always extract
             raise FileNotFoundError(name)
         return handle
 
     def size(self, name: str) -> int:
+        if name in self.refused:
+            raise UnsafePath(errno.EINVAL, f"{name} is {self.refused[name]}, not a regular file")
         return self.members[name].size
 
     def close(self) -> None:
         self.tar.close()
 
 
+def _kind(member: tarfile.TarInfo) -> str:
+    if member.issym():
+        return "a symbolic link"
+    if member.islnk():
+        return "a hard link"
+    if member.isdir():
+        return "a directory"
+    return "a device, FIFO or other special file"
+
+
 def _norm(name: str) -> str:
     while name.startswith("./"):
         name = name[2:]
     return name.lstrip("/")
+
+
+def _plain_relative(name: str) -> bool:
+    """No absolute path, no ``..``: a name that stays inside the archive."""
+    normal = _norm(name)
+    return bool(normal) and not name.startswith("/") and ".." not in normal.split("/") and posixpath.normpath(normal) == normal
 
 
 def _blob_name(digest: str) -> str:
@@ -146,8 +191,9 @@ class OCIImage:
         self.root = self._choose_root(ref)
         self.ref_name: str | None = self.root.annotations.get(REF_NAME)
         self.docker_manifest: list[dict[str, Any]] | None = (
-            self._json_file("manifest.json") if files.exists("manifest.json") else None
+            self._json_file("manifest.json") if self._has("manifest.json") else None
         )
+        self._check_docker_manifest()
         self.images: tuple[PlatformManifest, ...] = tuple(self._walk(self.root, 0))
         if not self.images:
             raise ArchiveError(f"{self.path}: the image {_short(self.root.digest)} holds no manifest")
@@ -192,20 +238,31 @@ class OCIImage:
         return list(out)
 
     def blob_size(self, digest: str) -> int:
-        name = _blob_name(digest)
-        if not self._files.exists(name):
-            raise ArchiveError(f"{self.path}: blob {_short(digest)} is missing")
-        return self._files.size(name)
+        name = self._blob_file(digest)
+        try:
+            return self._files.size(name)
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({_reason(exc)})") from None
 
     def open_blob(self, digest: str) -> IO[bytes]:
         """A stream of blob ``digest`` (not verified: :meth:`import_into` verifies)."""
-        name = _blob_name(digest)
-        if not self._files.exists(name):
-            raise ArchiveError(f"{self.path}: blob {_short(digest)} is missing")
+        name = self._blob_file(digest)
         try:
             return self._files.open(name)
         except OSError as exc:
-            raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({exc.strerror or exc})") from None
+            raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({_reason(exc)})") from None
+
+    def _blob_file(self, digest: str) -> str:
+        name = _blob_name(digest)
+        if not self._has(name):
+            raise ArchiveError(f"{self.path}: blob {_short(digest)} is missing")
+        return name
+
+    def _has(self, name: str) -> bool:
+        try:
+            return self._files.exists(name)
+        except OSError as exc:
+            raise ArchiveError(f"{self.path}: cannot read {name} ({_reason(exc)})") from None
 
     def read_blob(self, digest: str) -> bytes:
         """A small blob (a JSON document) whole, verified against its digest."""
@@ -243,7 +300,7 @@ class OCIImage:
     # -- parsing ---------------------------------------------------------
 
     def _json_file(self, name: str) -> Any:
-        if not self._files.exists(name):
+        if not self._has(name):
             raise ArchiveError(f"{self.path} is not an OCI image layout (no {name})")
         try:
             with self._files.open(name) as handle:
@@ -273,6 +330,28 @@ class OCIImage:
         except (KeyError, TypeError, ValueError, AttributeError):
             raise ArchiveError(f"{self.path}: {what} is not a valid descriptor") from None
         return descriptor
+
+    def _check_docker_manifest(self) -> None:
+        """Docker's ``manifest.json`` (read by ``docker load``) may only name regular files of this image."""
+        if self.docker_manifest is None:
+            return
+        if not isinstance(self.docker_manifest, list):
+            raise ArchiveError(f"{self.path}: manifest.json is not a list of images")
+        for entry in self.docker_manifest:
+            if not isinstance(entry, dict):
+                raise ArchiveError(f"{self.path}: manifest.json holds an entry that is not an object")
+            layers = entry.get("Layers") or []
+            if not isinstance(layers, list):
+                raise ArchiveError(f"{self.path}: manifest.json Layers is not a list")
+            for name in [entry.get("Config"), *layers]:
+                if not isinstance(name, str) or not _plain_relative(name):
+                    raise ArchiveError(f"{self.path}: manifest.json names {name!r}, not a file of the archive")
+                if not self._has(_norm(name)):
+                    raise ArchiveError(f"{self.path}: manifest.json names {name!r}, which the archive lacks")
+                try:
+                    self._files.size(_norm(name))
+                except OSError as exc:
+                    raise ArchiveError(f"{self.path}: manifest.json names {name!r} ({_reason(exc)})") from None
 
     def _choose_root(self, ref: str | None) -> Descriptor:
         entries = self.index.get("manifests") if isinstance(self.index, dict) else None
