@@ -68,7 +68,7 @@ from .oci.cache import TEMP_PREFIX, BlobStore
 from .oci.layer_reader import open_layer_tar
 from .python_probe import PythonInfo
 
-UNPACK_FORMAT = 1
+UNPACK_FORMAT = 2
 MAX_ENTRIES = 1_000_000  # all layers together
 MAX_LAYER_BYTES = 16 << 30  # decompressed tar stream per layer
 MAX_WRITTEN_BYTES = 4 << 30  # the library directories of a Debian base: about 80 MB
@@ -97,7 +97,11 @@ class BaseInterpreter:
     library_path: tuple[str, ...]
     home: str  # PYTHONHOME: the image's prefix (/usr, /usr/local) inside root
     emulator: tuple[str, ...] = ()  # ("qemu-aarch64-static",) on another architecture
-    skipped: int = 0  # layer entries left out (device nodes, dangling links, ...)
+    skipped: tuple[tuple[str, int], ...] = ()  # (reason, count) of layer entries left out or defused
+
+    def skipped_note(self) -> str:
+        """``"2 device nodes, FIFOs or sockets, 1 setuid/setgid bit dropped"``, or ``""``."""
+        return ", ".join(f"{count} {reason}" for reason, count in self.skipped)
     identity: str = ""  # layer digests + interpreter path: what the bytes depend on
 
     def argv(self) -> list[str]:
@@ -144,7 +148,7 @@ def open_interpreter(base: BaseImage, python: PythonInfo, store: BlobStore) -> B
         library_path=tuple(str(final / "root" / d) for d in record["library_path"]),
         home=str(final / "root" / record["home"]),
         emulator=emulator,
-        skipped=int(record["skipped"]),
+        skipped=tuple((str(reason), int(count)) for reason, count in record["skipped"]),
         identity=identity,
     )
 
@@ -273,10 +277,23 @@ def _entry_path(name: str, where: str) -> str:
     return "/".join(parts)
 
 
+SKIP_UNDER_NON_DIRECTORY = "entries under a file or a symlink loop"
+SKIP_HARD_LINK = "hard links to no unpacked file"
+SKIP_SPECIAL = "device nodes, FIFOs or sockets"
+SKIP_SETID = "setuid/setgid/sticky bits dropped"
+SKIP_LINK = "symlinks dangling or leading to what is not unpacked"
+
+
 @dataclass
 class _Counts:
     entries: int = 0
-    skipped: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    def record(self) -> list[list[str | int]]:
+        return [[reason, count] for reason, count in sorted(self.skipped.items())]
 
 
 def _replay(tree: _Tree, layer_number: int, members: Iterator, where: str, counts: _Counts) -> None:
@@ -304,11 +321,13 @@ def _replay(tree: _Tree, layer_number: int, members: Iterator, where: str, count
             continue
         parent = tree.resolve(parent_name, follow_last=True, create_layer=layer_number)
         if parent is None:
-            counts.skipped += 1  # its directory is a file or a symlink loop
+            counts.skip(SKIP_UNDER_NON_DIRECTORY)
             continue
         real = f"{parent}/{name}" if parent else name
         _mark_present(tree, parent, layer_number)
         mode = member.mode & 0o777  # no setuid/setgid/sticky
+        if member.mode & 0o7000 and (member.isreg() or member.isdir()):
+            counts.skip(SKIP_SETID)
         if member.isdir():
             tree.put(real, _Node("dir", mode, layer_number))
         elif member.isreg():
@@ -323,12 +342,12 @@ def _replay(tree: _Tree, layer_number: int, members: Iterator, where: str, count
                 f"{resolved_parent}/{target_name}" if resolved_parent else target_name
             )
             if target is None or target.kind != "file":
-                counts.skipped += 1  # a hard link must name a regular file already unpacked
+                counts.skip(SKIP_HARD_LINK)  # a hard link must name a regular file already unpacked
                 continue
             # one inode: the linked file's mode, not the link entry's
             tree.put(real, _Node("file", target.mode, layer_number, source=target.source, size=target.size))
         else:
-            counts.skipped += 1  # device nodes, FIFOs, sockets: never created
+            counts.skip(SKIP_SPECIAL)  # never created
 
 
 def _mark_present(tree: _Tree, directory: str, layer_number: int) -> None:
@@ -410,7 +429,7 @@ def _unpack(base: BaseImage, python: PythonInfo, store: BlobStore, final: Path, 
         for path in sorted(links):
             target = tree.resolve(path, follow_last=True)
             if target is None or not (target in files or target in dirs):
-                counts.skipped += 1  # dangling in the image, or pointing at what we did not unpack
+                counts.skip(SKIP_LINK)
                 continue
             relative = posixpath.relpath("/" + target, "/" + posixpath.dirname(path))
             try:
@@ -427,7 +446,7 @@ def _unpack(base: BaseImage, python: PythonInfo, store: BlobStore, final: Path, 
             "loader": loader,
             "library_path": _library_dirs(tree, root, dirs),
             "home": tree.resolve(posixpath.dirname(posixpath.dirname(python.executable)), follow_last=True) or "",
-            "skipped": counts.skipped,
+            "skipped": counts.record(),
         }
         (scratch / _RECORD).write_text(json.dumps(record, sort_keys=True))
         try:

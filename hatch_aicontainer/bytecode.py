@@ -162,7 +162,8 @@ def image_compiler(
             raise ConfigError(f"{ENV_MODE} = on: {exc}; set {ENV_MODE}=auto or off to build without bytecode") from None
         return None, f"no bytecode: {exc}; containers compile what they import at start-up"
     how = f" under {os.path.basename(interpreter.emulator[0])}" if interpreter.emulator else ""
-    return compiler, f"bytecode by the base image's Python {compiler.version} ({python.executable}{how})"
+    contained = f"; base layer entries contained: {interpreter.skipped_note()}" if interpreter.skipped else ""
+    return compiler, f"bytecode by the base image's Python {compiler.version} ({python.executable}{how}){contained}"
 
 
 def source_files(tree: Path) -> list[str]:

@@ -36,6 +36,10 @@ from trust_fixtures import make_tiny_project  # noqa: E402
 pytestmark = pytest.mark.e2e
 
 
+#: cases the unpacker defuses (and counts) rather than refuses, with the reason it names
+CONTAINED_WITH_A_COUNT = {"devices": "device nodes, FIFOs or sockets", "setuid": "setuid/setgid/sticky bits dropped"}
+
+
 @pytest.fixture(scope="module")
 def shared_cache(tmp_path_factory) -> Path:
     """One plugin cache for the module: the dependency layer is built once."""
@@ -98,6 +102,13 @@ def test_hostile_layer_in_an_oci_layout(case, tmp_path, shared_cache):
     layout, tag, layers = _hostile_layout(tmp_path, markers, hostile.LAYER_CASES[case](markers))
     run, project = _build(tmp_path, f"oci:{layout}:{tag}", shared_cache, "on")
     _assert_contained(run, project, shared_cache, tmp_path, markers, before, layers)
+    if run.returncode != 0:  # refused: the line names the image, the hostile layer and the entry
+        (line,) = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+        assert str(layout) in line and layers[-1][:19] in line and "entry" in line, line
+    if case in CONTAINED_WITH_A_COUNT:  # defused: the build says what it left out
+        assert run.returncode == 0, run.stderr[-3000:]
+        assert f"base layer entries contained: " in run.stdout + run.stderr
+        assert CONTAINED_WITH_A_COUNT[case] in run.stdout + run.stderr
 
 
 @pytest.mark.parametrize("source", ["oci-archive", "docker-archive", "registry"])
