@@ -36,6 +36,7 @@ from typing import IO, Any, Protocol
 
 from .errors import BaseImageError, RegistryError
 from .oci import mediatypes as mt
+from .oci.beneath import UnsafePath, lstat_beneath, open_beneath
 from .oci.cache import CHUNK, BlobStore, DigestMismatch, split_digest
 from .oci.descriptor import Descriptor, Layer, Platform
 from .reference import ImageReference
@@ -163,18 +164,22 @@ class _LayoutFiles(Protocol):
 
 
 class _DirFiles:
+    """A layout directory read without following links out of it (``oci.beneath``): a blob
+    that is a symlink (to a host file, ``/dev/zero``, a FIFO) is refused, never read."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         self.where = str(path)
 
     def read(self, name: str) -> bytes:
-        return (self.path / name).read_bytes()
+        with self.open(name) as handle:
+            return handle.read()
 
     def open(self, name: str) -> IO[bytes]:
-        return open(self.path / name, "rb")
+        return open_beneath(self.path, _norm(name))
 
     def exists(self, name: str) -> bool:
-        return (self.path / name).is_file()
+        return lstat_beneath(self.path, _norm(name)) is not None
 
 
 class _TarFiles:
@@ -239,6 +244,8 @@ class _LayoutSource:
             handle = self.files.open(name)
         except (FileNotFoundError, ValueError):
             raise BaseImageError(f'base-image "{self.spec}": blob {digest[:19]} is missing from {self.files.where}') from None
+        except UnsafePath as exc:
+            raise BaseImageError(f'base-image "{self.spec}": {self.files.where}: {exc.strerror}; refused') from None
         try:
             with handle:
                 self.store.put_stream(iter(lambda: handle.read(CHUNK), b""), expected=digest)
@@ -468,7 +475,10 @@ def _open_tar(spec: str, path: Path) -> _TarFiles:
 def _from_layout(
     spec: str, transport: str, path: Path, tag: str | None, files: _LayoutFiles, platform: Platform, store: BlobStore
 ) -> BaseImage:
-    index = _parse_json(spec, files.read("index.json"), "index.json")
+    try:
+        index = _parse_json(spec, files.read("index.json"), "index.json")
+    except UnsafePath as exc:
+        raise BaseImageError(f'base-image "{spec}": {files.where}: {exc.strerror}; refused') from None
     entries = [e for e in index.get("manifests") or [] if isinstance(e, Mapping)]
     name = f"{transport}:{path}" + (f":{tag}" if tag else "")
     source = _LayoutSource(files, store, spec)

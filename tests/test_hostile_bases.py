@@ -131,3 +131,19 @@ def test_every_hostile_entry_from_each_kind_of_source(source, tmp_path, shared_c
 
             layers = ["sha256:" + hashlib.sha256(tar.extractfile(n).read()).hexdigest() for n in names]  # type: ignore[union-attr]
     _assert_contained(run, project, shared_cache, tmp_path, markers, before, layers)
+
+
+@pytest.mark.parametrize("target", ["victim", "dev-zero"])
+def test_a_symlinked_blob_in_an_oci_layout_base_is_refused(target, tmp_path, shared_cache):
+    """oci:PATH is read like any layout we did not write: a blob that is a symlink is never followed
+    (to a host file, or to /dev/zero, which would never end)."""
+    markers = hostile.plant_markers(tmp_path / "outside")
+    before = hostile.snapshot(markers.root)
+    layout, tag, layers = _hostile_layout(tmp_path, markers, hostile.LAYER_CASES["setuid"](markers))
+    blob = layout / "blobs" / "sha256" / layers[-1].split(":", 1)[1]
+    blob.unlink()
+    os.symlink(markers.victim if target == "victim" else "/dev/zero", blob)
+    run, project = _build(tmp_path, f"oci:{layout}:{tag}", shared_cache, "on")
+    _assert_contained(run, project, shared_cache, tmp_path, markers, before, layers)
+    assert run.returncode != 0
+    assert "is a symbolic link; refused" in run.stderr, run.stderr[-2000:]
