@@ -98,7 +98,10 @@ def test_debian_python_in_usr_runs_from_its_layers(trixie, tmp_path):
     key = json.dumps(compiler.key())
     assert base.layers[0].descriptor.digest in key and "/usr/bin/python3.13" in key
     assert str(tmp_path) not in key and sys.version.split()[0] not in key
-    assert line == "bytecode by the base image's Python 3.13.5 (/usr/bin/python3.13)".replace("3.13.5", python.version)
+    expected = f"bytecode by the base image's Python {python.version} (/usr/bin/python3.13)"
+    if interpreter.skipped:  # Debian's own setuid binaries and sticky /tmp lose those bits on the host copy
+        expected += f"; base layer entries contained: {interpreter.skipped_note()}"
+    assert line == expected
 
 
 @pytest.fixture
