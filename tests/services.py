@@ -496,7 +496,7 @@ def storage_drivers() -> tuple[str, ...]:
 def _driver_unsupported(log: str) -> str | None:
     """The line of a dockerd log saying its storage driver cannot work here, if any."""
     for line in log.splitlines():
-        if "graphdriver" in line or "driver not supported" in line:
+        if "error initializing graphdriver" in line or "driver not supported" in line:
             return line.strip()
     return None
 
