@@ -4,8 +4,9 @@ Every fixture here is session-scoped and lazy: a service starts only when a
 test asks for it, once per run, and is stopped (its directory removed) at the
 end of the run.
 
-* ``docker_engine`` -> services.DockerEngine: a private dockerd (vfs, no
-  bridge, no iptables) with ``.host`` ("unix:///tmp/aicontainer-test-…/docker.sock"),
+* ``docker_engine`` -> services.DockerEngine: a private dockerd (overlay2 where
+  the kernel allows, else vfs: ``.driver`` says which; no bridge, no iptables)
+  with ``.host`` ("unix:///tmp/aicontainer-test-…/docker.sock"),
   ``.env`` (os.environ copy with DOCKER_HOST and a private DOCKER_CONFIG),
   ``.docker(*args)`` to run the CLI against it, ``.data_root``.
   Containers need ``--network none`` (the engine has no bridge).

@@ -11,6 +11,11 @@ owns it.  Nothing is shared with another Docker engine on the machine:
   read; the trust key lives under the directory), its own ``-H unix://…``
   socket (never ``/var/run/docker.sock``), its own pid file, data root, exec
   root and cgroup parent, no bridge and no iptables rules;
+* the engine's storage driver is ``overlay2`` where the kernel and the data
+  root's file system support it (dockerd itself checks, e.g. it refuses
+  overlay2 on an overlayfs-backed ``/tmp``), else ``vfs``, which copies every
+  layer in full and is much slower.  ``$AICONTAINER_TEST_STORAGE_DRIVER``
+  (``overlay2`` or ``vfs``) forces one, without fallback;
 * the registry listens on 127.0.0.1 on a port that was free at start.
 
 A directory whose owner process is dead (an earlier run that crashed or was
@@ -33,6 +38,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.error
@@ -44,6 +50,8 @@ TEMP_PREFIX = "aicontainer-test-"
 MARKER = ".aicontainer-test-service.json"
 
 ENGINE_START_TIMEOUT = 90.0
+STORAGE_DRIVER_ENV = "AICONTAINER_TEST_STORAGE_DRIVER"
+STORAGE_DRIVERS = ("overlay2", "vfs")  # in order of preference
 REGISTRY_START_TIMEOUT = 30.0
 
 
@@ -395,6 +403,7 @@ class DockerEngine:
     host: str  # "unix:///tmp/aicontainer-test-…/docker.sock"
     env: dict[str, str]  # os.environ copy with DOCKER_HOST (and DOCKER_CONFIG) set
     cgroup: str
+    driver: str = ""  # the storage driver it runs with ("overlay2" or "vfs")
     dockerd: subprocess.Popen | None = field(default=None, repr=False)
     containerd: subprocess.Popen | None = field(default=None, repr=False)
 
@@ -473,10 +482,75 @@ oom_score = 0
 """
 
 
+def storage_drivers() -> tuple[str, ...]:
+    """The storage drivers to try, best first: overlay2 then vfs, or the one forced by the env."""
+    forced = os.environ.get(STORAGE_DRIVER_ENV, "").strip()
+    if not forced:
+        return STORAGE_DRIVERS
+    if forced not in STORAGE_DRIVERS:
+        raise ServiceError(f"{STORAGE_DRIVER_ENV}={forced!r} is not a storage driver the test engine "
+                           f"can use; allowed: {', '.join(STORAGE_DRIVERS)} (or unset to choose)")
+    return (forced,)
+
+
+def _driver_unsupported(log: str) -> str | None:
+    """The line of a dockerd log saying its storage driver cannot work here, if any."""
+    for line in log.splitlines():
+        if "error initializing graphdriver" in line or "driver not supported" in line:
+            return line.strip()
+    return None
+
+
+def _engine_driver(engine: DockerEngine) -> str:
+    status, body = _unix_http_get(str(engine.socket), "/info", timeout=30)
+    if status != 200:
+        raise ServiceError(f"dockerd answered GET /info with {status}")
+    return json.loads(body)["Driver"]
+
+
+def _start_dockerd(engine: DockerEngine, driver: str, env: dict, timeout: float) -> None:
+    """Start dockerd with *driver* on the engine's containerd; returns once ``/_ping`` answers."""
+    d = engine.dir
+    engine.dockerd = _spawn(
+        [
+            "dockerd",
+            "--config-file", str(d / "daemon.json"),
+            "--containerd", str(d / "containerd" / "containerd.sock"),
+            f"--storage-driver={driver}",
+            "--iptables=false", "--ip6tables=false", "--ip-masq=false",
+            "--bridge=none", "--userland-proxy=false",
+            "--data-root", str(engine.data_root),
+            "--exec-root", str(d / "exec"),
+            "--pidfile", str(d / "pid"),
+            "--cgroup-parent", "/" + engine.cgroup,
+            "-H", engine.host,
+        ],
+        log=d / "dockerd.log", cwd=d, env=env,
+    )
+    _write_marker(d, dockerd_pid=engine.dockerd.pid)
+    deadline = time.monotonic() + timeout
+    while not engine.ping():
+        if engine.dockerd.poll() is not None:
+            raise ServiceError(f"dockerd (storage driver {driver}) exited with "
+                               f"{engine.dockerd.returncode}:\n{_tail(d / 'dockerd.log')}")
+        if time.monotonic() > deadline:
+            raise ServiceError(f"dockerd did not answer /_ping within {timeout:.0f}s:\n"
+                               f"{_tail(d / 'dockerd.log')}")
+        time.sleep(0.2)
+    engine.driver = _engine_driver(engine)
+    if engine.driver != driver:
+        raise ServiceError(f"dockerd was asked for storage driver {driver} but runs {engine.driver}")
+
+
 def start_docker_engine(timeout: float = ENGINE_START_TIMEOUT) -> DockerEngine:
-    """Start a private Docker engine; returns once ``/_ping`` answers."""
+    """Start a private Docker engine; returns once ``/_ping`` answers.
+
+    It runs overlay2 if dockerd accepts it on this kernel and data root, else vfs
+    (see :func:`storage_drivers`); the choice is logged in one line to stderr.
+    """
     if os.geteuid() != 0:
         raise ServiceError("a Docker engine can only be started as root")
+    drivers = storage_drivers()
     require_tools("dockerd", "containerd", "docker", "runc")
     d = new_service_dir("docker")
     cgroup = d.name  # unique: containers go to /sys/fs/cgroup/*/aicontainer-test-XXXX/<id>
@@ -504,32 +578,22 @@ def start_docker_engine(timeout: float = ENGINE_START_TIMEOUT) -> DockerEngine:
         _write_marker(d, containerd_pid=engine.containerd.pid)
         _wait_unix_socket(d / "containerd" / "containerd.sock", engine.containerd, 30,
                           d / "containerd.log", "containerd")
-        engine.dockerd = _spawn(
-            [
-                "dockerd",
-                "--config-file", str(d / "daemon.json"),
-                "--containerd", str(d / "containerd" / "containerd.sock"),
-                "--storage-driver=vfs",
-                "--iptables=false", "--ip6tables=false", "--ip-masq=false",
-                "--bridge=none", "--userland-proxy=false",
-                "--data-root", str(d / "data"),
-                "--exec-root", str(d / "exec"),
-                "--pidfile", str(d / "pid"),
-                "--cgroup-parent", "/" + cgroup,
-                "-H", host,
-            ],
-            log=d / "dockerd.log", cwd=d, env=daemon_env,
-        )
-        _write_marker(d, dockerd_pid=engine.dockerd.pid)
-        deadline = time.monotonic() + timeout
-        while not engine.ping():
-            if engine.dockerd.poll() is not None:
-                raise ServiceError(f"dockerd exited with {engine.dockerd.returncode}:\n"
-                                   f"{_tail(d / 'dockerd.log')}")
-            if time.monotonic() > deadline:
-                raise ServiceError(f"dockerd did not answer /_ping within {timeout:.0f}s:\n"
-                                   f"{_tail(d / 'dockerd.log')}")
-            time.sleep(0.2)
+        why_not = ""
+        for i, driver in enumerate(drivers):
+            try:
+                _start_dockerd(engine, driver, daemon_env, timeout)
+                break
+            except ServiceError as e:
+                reason = _driver_unsupported(str(e))
+                if i + 1 == len(drivers) or reason is None:
+                    raise
+                # this kernel or data root cannot do it: start afresh with the next driver
+                _stop_group(engine.dockerd, timeout=15)
+                engine.dockerd = None
+                remove_tree(engine.data_root)
+                engine.data_root.mkdir(mode=0o711)
+                why_not = f" ({driver} unsupported here: {reason[-200:]})"
+        print(f"aicontainer test engine {d}: storage driver {engine.driver}{why_not}", file=sys.stderr)
     except BaseException:
         engine.stop()
         raise

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +34,8 @@ def test_engine_answers_docker_version(docker_engine):
     r = run("docker", "version", "--format", "{{.Server.Version}}", env=docker_engine.env)
     assert r.stdout.strip()
     info = json.loads(run("docker", "info", "--format", "{{json .}}", env=docker_engine.env).stdout)
-    assert info["Driver"] == "vfs"
+    assert info["Driver"] == docker_engine.driver
+    assert docker_engine.driver in services.STORAGE_DRIVERS
     assert info["DockerRootDir"] == str(docker_engine.data_root)
 
 
@@ -132,3 +134,109 @@ def test_stale_directory_of_dead_run_is_cleaned():
         if leftover.poll() is None:
             os.kill(leftover.pid, signal.SIGKILL)
             leftover.wait()
+
+
+def _overlay_mounts_in(base: Path) -> bool:
+    """Can the kernel mount an overlay whose layers live in *base*'s file system? (independent probe)"""
+    probe = Path(tempfile.mkdtemp(prefix="ovl-probe-", dir=base))
+    try:
+        for sub in ("lower", "upper", "work", "merged"):
+            (probe / sub).mkdir()
+        (probe / "lower" / "f").write_text("lower")
+        r = subprocess.run(["mount", "-t", "overlay", "overlay", "-o",
+                            f"lowerdir={probe}/lower,upperdir={probe}/upper,workdir={probe}/work",
+                            str(probe / "merged")], capture_output=True)
+        if r.returncode != 0:
+            return False
+        try:
+            (probe / "merged" / "g").write_text("upper")
+            return (probe / "merged" / "f").read_text() == "lower" and (probe / "upper" / "g").exists()
+        finally:
+            subprocess.run(["umount", str(probe / "merged")], check=True)
+    finally:
+        services.remove_tree(probe)
+
+
+def _info_driver(engine) -> str:
+    return json.loads(run("docker", "info", "--format", "{{json .}}", env=engine.env).stdout)["Driver"]
+
+
+def test_engine_uses_overlay2_where_the_kernel_can(docker_engine):
+    """Not vfs (a full copy of every layer) where overlay works on the data root's file system."""
+    if os.environ.get(services.STORAGE_DRIVER_ENV):
+        pytest.skip(f"{services.STORAGE_DRIVER_ENV} forces the driver")
+    expected = "overlay2" if _overlay_mounts_in(docker_engine.dir.parent) else "vfs"
+    assert _info_driver(docker_engine) == expected
+
+
+def test_forced_storage_driver(monkeypatch):
+    monkeypatch.setenv(services.STORAGE_DRIVER_ENV, "btrfs")
+    with pytest.raises(services.ServiceError, match=r"AICONTAINER_TEST_STORAGE_DRIVER='btrfs'.*overlay2, vfs"):
+        services.start_docker_engine()
+    monkeypatch.setenv(services.STORAGE_DRIVER_ENV, "vfs")
+    with services.start_docker_engine() as engine:
+        assert engine.driver == "vfs"
+        assert _info_driver(engine) == "vfs"
+
+
+@pytest.fixture
+def overlay_tmpdir(monkeypatch):
+    """tempfile's directory on an overlayfs (as /tmp is in some CI containers)."""
+    top = Path(tempfile.mkdtemp(prefix="aict-ovl-"))  # short: unix socket paths are limited
+    for sub in ("l", "u", "w", "m"):
+        (top / sub).mkdir()
+    run("mount", "-t", "overlay", "overlay", "-o", f"lowerdir={top}/l,upperdir={top}/u,workdir={top}/w",
+        top / "m")
+    monkeypatch.setattr(tempfile, "tempdir", str(top / "m"))
+    try:
+        yield top / "m"
+    finally:
+        monkeypatch.undo()
+        services.remove_tree(top)
+
+
+def test_engine_falls_back_to_vfs_on_overlayfs(overlay_tmpdir, monkeypatch):
+    """dockerd refuses overlay2 on an overlayfs data root: the engine says so and runs vfs."""
+    monkeypatch.delenv(services.STORAGE_DRIVER_ENV, raising=False)
+    with services.start_docker_engine() as engine:
+        assert engine.dir.parent == overlay_tmpdir
+        assert _info_driver(engine) == "vfs"
+        assert "overlay2" in engine.logs()  # it was tried first
+    # forced, it is not downgraded
+    monkeypatch.setenv(services.STORAGE_DRIVER_ENV, "overlay2")
+    with pytest.raises(services.ServiceError, match="overlay2"):
+        services.start_docker_engine()
+    assert not list(overlay_tmpdir.glob(services.TEMP_PREFIX + "*"))
+
+
+def test_stale_engine_with_overlay_mounts_is_cleaned(python_base_layout, tmp_path):
+    """An engine killed with a container running leaves mounts (overlay2: data/overlay2/*/merged)
+    and processes; the next service start unmounts, kills and removes all of it."""
+    engine = services.start_docker_engine()
+    try:
+        layout, tag = python_base_layout
+        archive = tmp_path / "base.tar"
+        run("skopeo", "--insecure-policy", "copy", f"oci:{layout}:{tag}", f"docker-archive:{archive}:python:3.11")
+        engine.docker("load", "-i", str(archive))
+        engine.docker("run", "-d", "--network", "none", "python:3.11", "sleep", "600")
+        mounts = services.mounts_under(engine.dir)
+        if engine.driver == "overlay2":
+            assert any(m.startswith(f"{engine.data_root}/overlay2/") and m.endswith("/merged") for m in mounts)
+        # the run is killed: its engine dies at once, its owner counts as dead
+        os.killpg(engine.dockerd.pid, signal.SIGKILL)
+        os.killpg(engine.containerd.pid, signal.SIGKILL)
+        engine.dockerd.wait()
+        engine.containerd.wait()
+        assert services.mounts_under(engine.dir) == mounts
+        services._write_marker(engine.dir, owner_start="-1")
+        with services.start_registry() as reg:  # starting any service sweeps stale directories
+            assert reg.get_status() == 200
+        assert not engine.dir.exists()
+        stale = [line for line in Path("/proc/self/mountinfo").read_text().splitlines()
+                 if f"{services.TEMP_PREFIX}stale-" in line or str(engine.dir) in line]
+        assert not stale
+        assert not services.processes_mentioning(engine.dir)
+        assert not [d for top in services._cgroup_dirs(engine.cgroup) for d in top.rglob("cgroup.procs")
+                    if d.read_text().split()]
+    finally:
+        engine.stop()
