@@ -64,7 +64,7 @@ from pathlib import Path
 
 from .base_image import BaseImage
 from .errors import BaseImageError
-from .oci.cache import TEMP_PREFIX, BlobStore
+from .oci.cache import INTERPRETERS, TEMP_PREFIX, BlobStore
 from .oci.layer_reader import open_layer_tar
 from .python_probe import PythonInfo
 
@@ -132,9 +132,11 @@ def open_interpreter(base: BaseImage, python: PythonInfo, store: BlobStore) -> B
     without qemu-user), ``BaseImageError`` for a layer that must be refused.
     """
     identity = _identity(base, python)
-    key = hashlib.sha256(identity.encode()).hexdigest()
-    final = store.root / "interpreters" / key
+    key = hashlib.sha256(f"{UNPACK_FORMAT}\n{identity}".encode()).hexdigest()  # an older format: another folder
+    final = store.root / INTERPRETERS / key
     record = _read_record(final)
+    if record is not None:
+        _touch(final)
     if record is None:
         _unpack(base, python, store, final, identity)
         record = _read_record(final)
@@ -160,6 +162,14 @@ def _identity(base: BaseImage, python: PythonInfo) -> str:
         "python": python.executable,
     }
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+def _touch(folder: Path) -> None:
+    """Mark a cached interpreter as used now (the cache prunes least recently used first)."""
+    try:
+        os.utime(folder)
+    except OSError:
+        pass  # a read-only cache still works; it only prunes less well
 
 
 def _read_record(final: Path) -> dict | None:

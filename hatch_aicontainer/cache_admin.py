@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AIContainerError, ConfigError
-from .oci.cache import LOCK_NAME, TEMP_PREFIX, BlobStore, default_cache_dir
+from .oci.cache import INTERPRETERS, LOCK_NAME, TEMP_PREFIX, BlobStore, default_cache_dir
 
 ENV_MAX_SIZE = "AICONTAINER_CACHE_MAX_SIZE"
 _HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -239,6 +239,32 @@ def _walk(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
                 yield Path(entry.path), st
 
 
+def _interpreters(root: Path) -> tuple[list[_Blob], list[_Blob]]:
+    """Unpacked base interpreters (one unit each: folder, bytes, last use = the folder's mtime,
+    which base_rootfs touches on every use), and the unfinished unpacks of killed builds."""
+    folder = root / INTERPRETERS
+    done: list[_Blob] = []
+    unfinished: list[_Blob] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return done, unfinished
+    for entry in entries:
+        if not entry.is_dir(follow_symlinks=False):
+            continue
+        size = sum(st.st_size for _, st in _walk(Path(entry.path)))
+        item = _Blob(Path(entry.path), size, entry.stat(follow_symlinks=False).st_mtime)
+        (unfinished if entry.name.startswith(TEMP_PREFIX) else done).append(item)
+    return done, unfinished
+
+
+def _remove_tree(path: Path) -> int:
+    """Remove a folder; return the bytes freed."""
+    size = sum(st.st_size for _, st in _walk(path))
+    shutil.rmtree(path, ignore_errors=True)
+    return size
+
+
 def _records(root: Path) -> list[tuple[Path, str | None]]:
     """Layer records and the blob digest each one names (None if unreadable)."""
     out = []
@@ -304,7 +330,7 @@ def clean_cache(root: Path | str | None = None, *, wait: float = 30.0) -> PruneR
                 continue
             removed_files += 1
             removed_bytes += st.st_size
-        for sub in ("blobs", "layers", "probes", "interpreters"):
+        for sub in ("blobs", "layers", "probes", INTERPRETERS):
             shutil.rmtree(root / sub, ignore_errors=True)
     return PruneResult(root, removed_files, removed_bytes, _scan(root)[2])
 
@@ -340,14 +366,20 @@ def prune_cache(
 
         for temp in temps:  # nobody is writing: these are leftovers of killed builds
             remove(temp.path)
+        interpreters, unfinished = _interpreters(root)
+        for folder in unfinished:  # an unpack a killed build left half-done
+            removed.append(_remove_tree(folder.path))
         total = _scan(root)[2]
         now = time.time()
-        for blob in sorted(blobs, key=lambda b: (b.mtime, b.path.name)):
+        for item in sorted(blobs + interpreters, key=lambda b: (b.mtime, b.path.name)):
             if total <= limit:
                 break
-            if now - blob.mtime >= min_age:
-                remove(blob.path)
-                total -= blob.size
+            if now - item.mtime >= min_age:
+                if item.path.parent.name == INTERPRETERS:
+                    removed.append(_remove_tree(item.path))
+                else:
+                    remove(item.path)
+                total -= item.size
         blob_dir = root / "blobs" / "sha256"
         for record, digest in _records(root):
             if digest is None or not digest.startswith("sha256:") or not _HEX.match(digest[7:]) or not (blob_dir / digest[7:]).is_file():

@@ -19,7 +19,7 @@ import pytest
 from hatch_aicontainer import cache_admin
 from hatch_aicontainer.cache_admin import CacheBusyError, clean_cache, format_size, parse_size, prune_cache
 from hatch_aicontainer.errors import ConfigError
-from hatch_aicontainer.oci.cache import LOCK_NAME, BlobStore
+from hatch_aicontainer.oci.cache import INTERPRETERS, LOCK_NAME, BlobStore
 
 DAY = 86400
 
@@ -323,3 +323,27 @@ def test_after_build_does_not_wait_for_other_builds(store, tmp_path, monkeypatch
         assert time.monotonic() - started < 1
     finally:
         other.close()
+
+
+def test_prune_counts_unpacked_interpreters_least_recently_used_first(tmp_path):
+    """base_rootfs's unpacked interpreters (~80 MB each) are pruned like blobs, a whole folder at a time,
+    and unpacks left half-done by killed builds go first."""
+    root = tmp_path / "cache"
+    store = BlobStore(root)
+    store.close()
+    folders = {}
+    for age, name in ((300, "old"), (100, "recent")):
+        folder = root / INTERPRETERS / (name * 8)
+        (folder / "root" / "usr" / "lib").mkdir(parents=True)
+        (folder / "root" / "usr" / "lib" / "libpython.so").write_bytes(b"\0" * 1000)
+        os.utime(folder, (time.time() - age, time.time() - age))
+        folders[name] = folder
+    half_done = root / INTERPRETERS / ".tmp-killed"
+    (half_done / "root").mkdir(parents=True)
+    (half_done / "root" / "lib.so").write_bytes(b"\0" * 500)
+    result = prune_cache(1500, root)
+    assert not half_done.exists()
+    assert not folders["old"].exists() and folders["recent"].exists()
+    assert result.total_bytes <= 1500
+    prune_cache(0, root)
+    assert not folders["recent"].exists()

@@ -35,6 +35,8 @@ from typing import BinaryIO
 CHUNK = 1 << 20
 LOCK_NAME = ".lock"  # shared: a build uses the store; exclusive: cache_admin prunes it
 TEMP_PREFIX = ".tmp-"
+#: the store's folder of base-image interpreters unpacked for bytecode (base_rootfs; pruned by cache_admin)
+INTERPRETERS = "interpreters"
 
 
 def default_cache_dir() -> Path:
