@@ -49,6 +49,15 @@ def _check_contained(markers: hostile.Markers, before: dict, *roots: Path) -> No
     assert hostile.special_files(markers.root, *roots) == []
 
 
+def _assert_outcome(done, case: str) -> None:
+    """Refused in one line naming what was wrong, or (a harmless case) done."""
+    expected = REFUSED[case]
+    if expected is None:
+        assert done.returncode == 0, done.stderr
+    else:
+        assert_one_line_error(done, expected)
+
+
 def _run(command: str, target: Path, env: dict, registry_host: str | None, case: str) -> object:
     if command == "inspect":
         return aicontainer("inspect", str(target), env=env)
@@ -65,11 +74,7 @@ def test_crafted_archive(case, command, valid_archive, registry, tmp_path):
     crafted = hostile.ARCHIVE_CASES[case](valid_archive, markers, tmp_path / f"{case}.oci.tar")
     env = _env(tmp_path)
     done = _run(command, crafted, env, registry.host, case)
-    expected = REFUSED[case]
-    if expected is None:
-        assert done.returncode == 0, done.stderr
-    else:
-        assert_one_line_error(done, expected)
+    _assert_outcome(done, case)
     _check_contained(markers, before, tmp_path / "work")
 
 
@@ -81,11 +86,7 @@ def test_crafted_archive_is_not_loaded(case, valid_archive, docker_engine, tmp_p
     crafted = hostile.ARCHIVE_CASES[case](valid_archive, markers, tmp_path / f"{case}.oci.tar")
     env = {**_env(tmp_path), **docker_engine.env}
     done = _run("load", crafted, env, None, case)
-    expected = REFUSED[case]
-    if expected is None:
-        assert done.returncode == 0, done.stderr
-    else:
-        assert_one_line_error(done, expected)
+    _assert_outcome(done, case)
     _check_contained(markers, before, tmp_path / "work")
 
 
