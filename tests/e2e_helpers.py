@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -29,13 +30,18 @@ def build_plugin_wheelhouse(destination: Path) -> Path:
         source,
         ignore=shutil.ignore_patterns(".git", ".venv", "dist", "__pycache__", "*.egg-info", ".pytest_cache", "example_project"),
     )
-    wheelhouse = destination / "wheelhouse"
+    built = destination / "built"
     subprocess.run(
-        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(wheelhouse)],
+        [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(built)],
         cwd=source,
         check=True,
         capture_output=True,
     )
+    # Named by the wheel's bytes: uv (hatch's installer) caches find-links wheels by location
+    # and file name, so a fixed path would serve an earlier run's plugin of the same version.
+    (wheel,) = built.glob("*.whl")
+    wheelhouse = destination / ("wheelhouse-" + hashlib.sha256(wheel.read_bytes()).hexdigest()[:16])
+    built.rename(wheelhouse)
     return wheelhouse
 
 
