@@ -143,7 +143,8 @@ def test_a_symlinked_blob_in_an_oci_layout_base_is_refused(target, tmp_path, sha
     blob = layout / "blobs" / "sha256" / layers[-1].split(":", 1)[1]
     blob.unlink()
     os.symlink(markers.victim if target == "victim" else "/dev/zero", blob)
-    run, project = _build(tmp_path, f"oci:{layout}:{tag}", shared_cache, "on")
-    _assert_contained(run, project, shared_cache, tmp_path, markers, before, layers)
+    cache = tmp_path / "own-cache"  # the shared cache already holds that layer (content addressed): it would not be read
+    run, project = _build(tmp_path, f"oci:{layout}:{tag}", cache, "on")
+    _assert_contained(run, project, cache, tmp_path, markers, before, layers)
     assert run.returncode != 0
     assert "is a symbolic link; refused" in run.stderr, run.stderr[-2000:]
