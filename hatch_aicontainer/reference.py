@@ -11,7 +11,10 @@ The grammar is the one of the distribution project (``reference.go``)::
 and the normalisation is Docker's: a first component that has no ``.`` or
 ``:``, is not ``localhost`` and is lowercase is part of the repository, so
 ``python`` means ``docker.io/library/python`` and ``me/app`` means
-``docker.io/me/app``. A reference with neither tag nor digest gets ``latest``.
+``docker.io/me/app``. A reference with neither tag nor digest gets ``latest``
+when it names an image to pull (Docker's rule, for base images); a reference
+to push to never does (``publish.parse_reference`` asks for ``default_tag=None``
+and refuses a reference without a tag: ``latest`` is never implied).
 Only sha256 digests are accepted (it is what every registry uses and what the
 blob store addresses by).
 """
@@ -70,7 +73,7 @@ class ImageReference:
 
     ``registry`` is the name as written (``docker.io`` for Docker Hub),
     ``repository`` the full path (``library/python``), ``tag`` and ``digest``
-    either may be None but not both.
+    either may be None (both only when parsed with ``default_tag=None``).
     """
 
     registry: str
@@ -79,8 +82,12 @@ class ImageReference:
     digest: str | None = None
 
     @classmethod
-    def parse(cls, text: str) -> ImageReference:
-        """Parse and normalise ``text``; ValueError with a short reason if it is not a reference."""
+    def parse(cls, text: str, *, default_tag: str | None = "latest") -> ImageReference:
+        """Parse and normalise ``text``; ValueError with a short reason if it is not a reference.
+
+        ``default_tag`` is the tag of a reference that names neither tag nor
+        digest (None: leave both unset, for the caller to refuse).
+        """
         if not isinstance(text, str) or not text:
             raise ValueError("empty reference")
         if text != text.strip() or any(c.isspace() for c in text):
@@ -120,7 +127,7 @@ class ImageReference:
             raise ValueError(f"repository name longer than {_NAME_MAX} characters")
 
         if tag is None and digest is None:
-            tag = "latest"
+            tag = default_tag
         return cls(registry, repository, tag, digest)
 
     def __str__(self) -> str:

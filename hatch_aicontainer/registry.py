@@ -37,6 +37,7 @@ import requests
 
 from . import __version__
 from .auth import CredentialHelperError, Credentials, find_credentials
+from .blob_source import BlobSource, StoreBlobs, open_verified
 from .errors import RegistryError
 from .oci import mediatypes as mt
 from .oci.cache import CHUNK, BlobStore, DigestMismatch
@@ -317,35 +318,41 @@ class RegistryClient:
         self,
         repository: str,
         digest: str,
-        store: BlobStore,
+        source: BlobStore | BlobSource,
         *,
-        mount_from: str | None = None,
+        mount_from: str | Sequence[str] | None = None,
         chunk_size: int | None = None,
     ) -> str:
-        """Make blob ``digest`` (from ``store``) present in ``repository``.
+        """Make blob ``digest`` (read from ``source``, checked against its digest) present in ``repository``.
 
         Returns ``"exists"`` when the registry already had it, ``"mounted"``
-        when a cross-repository mount from ``mount_from`` worked, else
-        ``"uploaded"``. Uploads are monolithic (one PUT) unless ``chunk_size``
-        is given and the blob is larger (PATCH chunks, then PUT).
+        when a cross-repository mount from one of ``mount_from`` (tried in
+        order) worked, else ``"uploaded"``. Any refusal of a mount (202: the
+        registry opened an upload session instead; or an auth or other
+        error) falls back to the next repository, then to an upload.
+        Uploads are monolithic (one PUT) unless ``chunk_size`` is given and
+        the blob is larger (PATCH chunks, then PUT). The bytes are read
+        through ``blob_source.VerifiedReader``: a corrupt blob raises
+        ``BlobMismatch`` before its last byte is sent, so no upload completes.
         """
         if self.head_blob(repository, digest) is not None:
             return "exists"
-        path = store.path(digest)
-        size = path.stat().st_size
-        scopes: tuple[str, ...] = (self._scope(repository, "pull", "push"),)
-        if mount_from and mount_from != repository:
-            scopes += (self._scope(mount_from, "pull"),)
+        blobs = StoreBlobs(source) if isinstance(source, BlobStore) else source
+        size = blobs.blob_size(digest)
+        where = str(getattr(blobs, "path", "the blob source"))
+        candidates = [mount_from] if isinstance(mount_from, str) else list(mount_from or ())
+        candidates = [repo for repo in dict.fromkeys(candidates) if repo and repo != repository]
         last: RegistryError | None = None
         for attempt in range(self._retries):
             try:
-                location = self._start_upload(repository, digest, mount_from, scopes)
-                if location is None:
+                session = self._mount_or_start(repository, digest, candidates)
+                if session is None:
                     return "mounted"
+                location, scopes = session
                 if chunk_size and size > chunk_size:
-                    self._upload_chunked(repository, digest, path, size, chunk_size, location, scopes)
+                    self._upload_chunked(repository, digest, blobs, where, chunk_size, location, scopes)
                 else:
-                    self._upload_monolithic(repository, digest, path, size, location, scopes)
+                    self._upload_monolithic(repository, digest, blobs, where, location, scopes)
                 return "uploaded"
             except RegistryUnreachable as exc:
                 last = exc
@@ -372,12 +379,34 @@ class RegistryClient:
             raise RegistryError(f"registry {self.host} stored manifest {repository}:{reference} under another digest")
         return digest
 
+    def _mount_or_start(
+        self, repository: str, digest: str, candidates: Sequence[str]
+    ) -> tuple[str, tuple[str, ...]] | None:
+        """Mount ``digest`` from the first candidate that has it (None), else an upload session:
+        its location and the scopes its token was asked for (the upload reuses that token)."""
+        for number, source in enumerate(candidates, 1):
+            scopes = (self._scope(repository, "pull", "push"), self._scope(source, "pull"))
+            try:
+                location = self._start_upload(repository, digest, source, scopes)
+            except RegistryUnreachable:
+                raise
+            except RegistryError as exc:  # e.g. no pull access to ``source``: upload instead
+                log.info("mount of %s from %s/%s refused (%s)", _short(digest), self.host, source, exc)
+                continue
+            if location is None:
+                return None
+            if number == len(candidates):
+                return location, scopes  # refused (202): upload into the session the registry opened
+            self._cancel_upload(location, scopes)
+        scopes = (self._scope(repository, "pull", "push"),)
+        location = self._start_upload(repository, digest, None, scopes)
+        assert location is not None
+        return location, scopes
+
     def _start_upload(
         self, repository: str, digest: str, mount_from: str | None, scopes: tuple[str, ...]
     ) -> str | None:
-        query = ""
-        if mount_from and mount_from != repository:
-            query = f"?mount={quote(digest, safe=':')}&from={quote(mount_from, safe='/')}"
+        query = f"?mount={quote(digest, safe=':')}&from={quote(mount_from, safe='/')}" if mount_from else ""
         resp = self._request("POST", f"/v2/{repository}/blobs/uploads/{query}", scopes=scopes, body=lambda: b"")
         with resp:
             if resp.status_code == 201 and query:
@@ -386,18 +415,23 @@ class RegistryClient:
                 self._fail(resp, f"start an upload to {repository}", repository)
             return self._absolute(resp.headers["Location"])
 
-    def _upload_monolithic(
-        self, repository: str, digest: str, path: Path, size: int, location: str, scopes: tuple[str, ...]
-    ) -> None:
-        def body() -> Any:
-            return open(path, "rb")  # requests closes nothing: _send closes file bodies
+    def _cancel_upload(self, location: str, scopes: tuple[str, ...]) -> None:
+        """Best effort: end an upload session that will not be used (registries also expire them)."""
+        try:
+            self._request("DELETE", location, scopes=scopes, retry=False).close()
+        except RegistryError:
+            pass
 
+    def _upload_monolithic(
+        self, repository: str, digest: str, blobs: BlobSource, where: str, location: str, scopes: tuple[str, ...]
+    ) -> None:
+        size = blobs.blob_size(digest)
         resp = self._request(
             "PUT",
             _add_query(location, "digest", digest),
             scopes=scopes,
             headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
-            body=body,
+            body=lambda: open_verified(blobs, digest, where),  # _send closes it
         )
         with resp:
             if resp.status_code != 201:
@@ -407,16 +441,15 @@ class RegistryClient:
         self,
         repository: str,
         digest: str,
-        path: Path,
-        size: int,
+        blobs: BlobSource,
+        where: str,
         chunk_size: int,
         location: str,
         scopes: tuple[str, ...],
     ) -> None:
         offset = 0
-        with open(path, "rb") as handle:
-            while offset < size:
-                chunk = handle.read(chunk_size)
+        with open_verified(blobs, digest, where) as reader:
+            while chunk := reader.read(chunk_size):
                 end = offset + len(chunk) - 1
                 resp = self._request(
                     "PATCH",
