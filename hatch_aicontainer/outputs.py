@@ -33,7 +33,6 @@ from .oci.image import canonical_json
 from .oci.mediatypes import OCI_LAYOUT_VERSION
 from .oci.reader import OCIImage, open_image
 from .publish import PushError, push_image
-from .reference import ImageReference
 from .results import add_loaded, add_pushed, image_record, write_results
 from .settings import Settings, render_reference
 
@@ -100,18 +99,6 @@ def load_tags(settings: Settings, repo_tags: tuple[str, ...] | list[str]) -> lis
     if settings.outputs.latest:
         tags.append(f"{settings.name}:latest")
     return list(dict.fromkeys(tags))
-
-
-def _mount_hints(settings: Settings) -> dict[str, str]:
-    """The base image's repository, where a registry can mount the base layers from."""
-    if settings.base_image_transport != "docker":
-        return {}
-    text = settings.base_image[len("docker://") :] if settings.base_image.startswith("docker://") else settings.base_image
-    try:
-        ref = ImageReference.parse(text)
-    except ValueError:
-        return {}
-    return {ref.api_host: ref.repository}
 
 
 def write_oci_layout(image: OCIImage, destination: Path) -> Path:
@@ -187,7 +174,7 @@ def apply_outputs(
     if outputs.push_enabled:
         references = push_references(settings, tuple(result.repo_tags))
         try:
-            pushed = push_image(store, root, references, log=say, mount_from=_mount_hints(settings))
+            pushed = push_image(store, root, references, log=say)  # mounts base layers from the base's repository
         except PushError as exc:
             if exc.pushed:
                 add_pushed(record, [p.pinned for p in exc.pushed])

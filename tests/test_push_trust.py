@@ -37,9 +37,11 @@ from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
 from hatch_aicontainer.oci.image import ConfigChanges, image_config, image_manifest, rfc3339, store_json  # noqa: E402
 from hatch_aicontainer.oci.layer import LayerEntry, write_layer  # noqa: E402
-from hatch_aicontainer.publish import PushError, push_archive  # noqa: E402
+from hatch_aicontainer.mount_sources import MountSources  # noqa: E402
+from hatch_aicontainer.publish import PushError, push_archive, push_image  # noqa: E402
 
 open_registry, proxy = registry_fixtures("push-trust")
+PASSWORD = "trust-Secret-73Qp"
 
 
 @pytest.fixture(autouse=True)
@@ -203,3 +205,34 @@ def test_the_base_layers_are_mounted_from_the_base_image_repository(proxy, tmp_p
     assert skopeo_digest(ref) == app.root.digest
     subprocess.run(["skopeo", "copy", "--src-tls-verify=false", f"docker://{ref}", f"oci:{tmp_path / 'copy'}:app"],
                    check=True, capture_output=True)
+
+    # a build's own push (from its store, with an empty cache) mounts them the same way
+    proxy.reset()
+    (pushed,) = push_image(store, app.root, [f"{proxy.host}/team/built-on-base:1"], cache_dir=tmp_path / "fresh")
+    assert (pushed.uploaded, pushed.mounted) == (2, len(base_image.layers))
+    assert all("from=library%2Fbase" in s.path or "from=library/base" in s.path for s in proxy.mounts())
+
+
+def test_a_stale_record_falls_back_to_an_upload_and_holds_no_credentials(tmp_path):
+    """A recorded repository the registry refuses to mount from (gone, or never readable) costs
+    nothing but the refused request: the blob is uploaded into the session the registry opened."""
+    registry = rh.start_registry(tmp_path / "auth-registry", auth=("pusher", PASSWORD))
+    try:
+        archive, built = small_archive(tmp_path, salt="stale")
+        cache = tmp_path / "cache"
+        env = cli_env(tmp_path, AICONTAINER_REGISTRY_USERNAME="pusher", AICONTAINER_REGISTRY_PASSWORD=PASSWORD)
+        digests = sorted({d.digest for i in built.images for d in (i.config, *i.layers)})
+        MountSources(cache).record(registry.host, "team/deleted-long-ago", digests)
+        ref = f"{registry.host}/team/fresh:1"
+        done = aicontainer("push", str(archive), ref, env=env)
+        assert done.returncode == 0, done.stderr
+        assert f"{built.blob_count} blobs uploaded, 0 mounted" in done.stderr
+        assert registry.requests_served("POST", r"/v2/team/fresh/blobs/uploads/\?mount=[^ ]*&from=team/deleted-long-ago") == built.blob_count
+        assert skopeo_digest(ref, creds=f"pusher:{PASSWORD}") == built.root.digest
+        record = _record(cache, registry.host)
+        assert all(record["blobs"][d] == ["team/fresh", "team/deleted-long-ago"] for d in digests)
+        for path in (cache / "registries").iterdir():  # only digests and repository names
+            text = path.read_text()
+            assert PASSWORD not in text and "pusher" not in text
+    finally:
+        registry.stop()
