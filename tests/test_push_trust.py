@@ -236,3 +236,16 @@ def test_a_stale_record_falls_back_to_an_upload_and_holds_no_credentials(tmp_pat
             assert PASSWORD not in text and "pusher" not in text
     finally:
         registry.stop()
+
+
+def test_a_cache_that_cannot_keep_the_record_is_said_in_one_line_and_the_push_succeeds(proxy, tmp_path):
+    archive, built = small_archive(tmp_path, salt="no-record")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "registries").write_text("a file where the record's folder belongs")
+    done = aicontainer("push", str(archive), f"{proxy.host}/team/no-record:1", env=cli_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"{proxy.host}/team/no-record:1@{built.root.digest}"
+    notes = [line for line in done.stderr.splitlines() if line.startswith("note: cannot record")]
+    assert len(notes) == 1 and f"{proxy.host}/team/no-record" in notes[0], done.stderr
+    assert "Traceback" not in done.stderr
