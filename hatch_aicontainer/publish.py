@@ -78,7 +78,9 @@ class Pushed:
 
     @property
     def pinned(self) -> str:
-        """``host/repository:tag@sha256:…``"""
+        """``host/repository:tag@sha256:…`` (a reference by digest as it is)"""
+        if self.reference.endswith(f"@{self.digest}"):
+            return self.reference
         return f"{self.reference}@{self.digest}"
 
 
