@@ -395,8 +395,15 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return EXIT_ERROR if result.busy else 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors on one line like every other error (exit status 2)."""
+
+    def error(self, message: str) -> Any:
+        self.exit(EXIT_USAGE, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="aicontainer", description="Release tools for hatch-aicontainer images (check, lock, matrix, inspect, push, load, cache)."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

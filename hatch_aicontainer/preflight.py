@@ -17,7 +17,7 @@ and optional extras the settings need (``compression = "zstd"``).
 from __future__ import annotations
 
 import difflib
-import importlib.util
+import importlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -77,8 +77,11 @@ def check_extras(settings: Settings) -> None:
 
 
 def _require(module: str, setting: str) -> None:
-    if importlib.util.find_spec(module) is not None:
+    try:
+        importlib.import_module(module)  # what the layer writer will do; a broken install counts as missing
         return
+    except ImportError:
+        pass
     extra = _EXTRAS[module]
     raise ConfigError(
         f"{setting} needs the '{module}' package, which is not installed where the build runs; "
