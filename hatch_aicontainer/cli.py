@@ -136,6 +136,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         },
         "warnings": list(settings.warnings),
     }
+    for warning in settings.warnings:  # on standard error with --json too: a pipeline's log shows them
+        _err(f"warning: {warning}")
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
@@ -163,8 +165,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name.ljust(width)}  {value}")
-    for warning in settings.warnings:
-        _err(f"warning: {warning}")
     return 0
 
 
