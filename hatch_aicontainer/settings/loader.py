@@ -182,7 +182,8 @@ class _Loader:
             suggestion = _suggest(key, candidates) or _suggest(key, also)
             if suggestion in TARGET_KEY_NAMES and also:  # hatchling's include/dependencies: ours are image-*
                 suggestion = TARGET_KEY_NAMES[suggestion]
-        candidates = sorted({*candidates, *also})
+        if also:
+            candidates = sorted({*candidates, *also})
         if suggestion:
             hint = " (keys are kebab-case)" if "_" in str(key) and suggestion == str(key).replace("_", "-").lower() else ""
             return _error(display, value, f"unknown key{hint}; did you mean {prefix}.{suggestion}?")
@@ -806,11 +807,11 @@ class _Loader:
         origins: dict[str, str] = {}
         push: tuple[str, ...] = ()
         push_to = self.environ.get(PUSH_TO_ENV, "")
-        if push_to:  # set but empty is unset (CI templates); set to only commas or blanks is a mistake
+        if push_to.strip() or "," in push_to:  # blank is unset (CI templates); " , " is a mistake, not "no push"
             key = f"{PUSH_TO_ENV} (environment; overrides {self.key_of('push')})"
             items = [item.strip() for item in push_to.split(",")]
             if not all(items):
-                raise _error(key, push_to, "an empty reference (a stray comma or only blanks)", "comma-separated image references")
+                raise _error(key, push_to, "an empty reference (a stray comma)", "comma-separated image references")
             push = tuple(self.push_reference(item, key, sample, allowed) for item in items)
             origins["push"] = f"env:{PUSH_TO_ENV}"
         elif (got := self.get("push")) is not None:
