@@ -81,7 +81,7 @@ def resolve_base_image(
     except BaseImageError as exc:
         if from_env is None:
             raise
-        raise BaseImageError(f"{exc} (base-image set by the environment: {from_env}={spec})") from None
+        raise BaseImageError(f"{exc} (the value comes from the environment variable {from_env})") from None
 
 
 def _resolve(spec: str, platform: Platform, store: BlobStore, root: Path | None) -> BaseImage:

@@ -378,3 +378,12 @@ def test_check_agrees_with_a_real_build(target, project, registry, tmp_path_fact
     assert labels["io.hatch-aicontainer.accelerator"] == report["accelerator"]
     record = json.loads(archive.with_name(archive.name + ".json").read_text())
     assert [ref.split("@")[0] for ref in record["pushed"]] == report["outputs"]["push"]
+
+
+def test_a_base_image_failure_names_the_variable_that_set_it(project):
+    """AICONTAINER_BASE_IMAGE (a CI mirror) is named, not only pyproject.toml's base-image."""
+    built = hatchling_build(project, clean_env(project, AICONTAINER_BASE_IMAGE="oci:/nonexistent/layout:3.11"))
+    assert built.returncode == 1 and "Traceback" not in built.stderr, built.stderr[-3000:]
+    (line,) = [line for line in built.stderr.splitlines() if line.startswith("error: ")]
+    assert '"oci:/nonexistent/layout:3.11"' in line and line.endswith("from the environment variable AICONTAINER_BASE_IMAGE)")
+    assert not (project / "dist").exists() or list((project / "dist").iterdir()) == [], line
