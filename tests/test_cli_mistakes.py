@@ -367,6 +367,9 @@ def test_check_agrees_with_a_real_build(target, project, registry, tmp_path_fact
     checked = aicontainer("check", "--json", "--target", target, cwd=project, env=env)
     assert checked.returncode == 0, checked.stderr
     report = json.loads(checked.stdout)
+    locked = aicontainer("lock", "--target", target, cwd=project, env=env)  # the lock a user prepares for it
+    assert locked.returncode == 0, locked.stderr
+    assert Path(locked.stdout.split(" (")[0]).name == report["platforms"][0]["lock_file"]
     built = hatchling_build(project, env, target=target)
     assert built.returncode == 0, built.stderr[-3000:]
     output = built.stdout + built.stderr
