@@ -175,6 +175,7 @@ def test_check_reports_each_mistake_in_one_line(case, project, check):
     assert not (project / "dist").exists()
 
 
+@pytest.mark.e2e
 def test_zstd_without_the_extra_names_build_system_requires(project, no_zstandard):
     edit(project, tool(compression="zstd"))
     env = clean_env(project, PYTHONPATH=str(no_zstandard))
@@ -230,6 +231,7 @@ def assert_nothing_written(project: Path, done: subprocess.CompletedProcess) -> 
     assert "resolving" not in done.stdout + done.stderr  # not even the lock step ran
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("case", BUILD_CASES)
 def test_build_stops_before_any_work_with_checks_line(case, project, check):
     """The same mistake stops ``hatchling build`` before anything is written, with check's line."""
@@ -245,6 +247,7 @@ def test_build_stops_before_any_work_with_checks_line(case, project, check):
     assert_nothing_written(project, built)
 
 
+@pytest.mark.e2e
 def test_hatchling_rejects_an_unknown_target_in_one_line(project):
     built = hatchling_build(project, clean_env(project), target="containr")
     assert built.returncode != 0 and "Traceback" not in built.stderr
@@ -383,6 +386,7 @@ def test_check_agrees_with_a_real_build(target, project, registry, tmp_path_fact
     assert [ref.split("@")[0] for ref in record["pushed"]] == report["outputs"]["push"]
 
 
+@pytest.mark.e2e
 def test_a_base_image_failure_names_the_variable_that_set_it(project):
     """AICONTAINER_BASE_IMAGE (a CI mirror) is named, not only pyproject.toml's base-image."""
     built = hatchling_build(project, clean_env(project, AICONTAINER_BASE_IMAGE="oci:/nonexistent/layout:3.11"))
