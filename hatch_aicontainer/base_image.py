@@ -65,12 +65,26 @@ class BaseImage:
         )
 
 
-def resolve_base_image(spec: str, platform: Platform, store: BlobStore, *, root: Path | None = None) -> BaseImage:
+def resolve_base_image(
+    spec: str, platform: Platform, store: BlobStore, *, root: Path | None = None, from_env: str | None = None
+) -> BaseImage:
     """Resolve ``spec`` for ``platform`` with every blob in ``store``.
 
     ``root`` is the directory relative local paths are taken from (default:
-    the current directory). Every failure is a one-line ``BaseImageError``.
+    the current directory). ``from_env``: the environment variable that set
+    ``spec`` (``AICONTAINER_BASE_IMAGE``), named in every failure so a CI
+    mirror setting is not mistaken for pyproject.toml's. Every failure is a
+    one-line ``BaseImageError``.
     """
+    try:
+        return _resolve(spec, platform, store, root)
+    except BaseImageError as exc:
+        if from_env is None:
+            raise
+        raise BaseImageError(f"{exc} (the value comes from the environment variable {from_env})") from None
+
+
+def _resolve(spec: str, platform: Platform, store: BlobStore, root: Path | None) -> BaseImage:
     for prefix, handler in (
         ("oci:", _resolve_oci_layout),
         ("oci-archive:", _resolve_oci_archive),

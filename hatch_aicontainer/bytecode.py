@@ -43,10 +43,11 @@ from pathlib import Path
 from .base_image import BaseImage
 from .base_rootfs import CannotRun, open_interpreter
 from .errors import ConfigError
+from .settings.keys import BYTECODE_ENV
 from .oci.cache import BlobStore
 from .python_probe import PythonInfo
 
-ENV_MODE = "AICONTAINER_BYTECODE"
+ENV_MODE = BYTECODE_ENV
 _ON = {"1", "on", "true", "yes"}
 _OFF = {"0", "off", "false", "no"}
 
@@ -118,7 +119,7 @@ def mode(environ: Mapping[str, str] | None = None) -> str:
         return "on"
     if value in _OFF:
         return "off"
-    raise ConfigError(f'{ENV_MODE} = "{value}": use auto, on or off')
+    raise ConfigError(f'{ENV_MODE} = "{value}": not a bytecode mode; use auto, on or off (allowed: auto, on, off, 1, 0, true, false, yes, no)')
 
 
 _PROBE = (

@@ -52,8 +52,9 @@ from pathlib import Path
 
 from .errors import AIContainerError, ConfigError
 from .oci.cache import INTERPRETERS, LOCK_NAME, TEMP_PREFIX, BlobStore, default_cache_dir
+from .settings.keys import CACHE_MAX_SIZE_ENV
 
-ENV_MAX_SIZE = "AICONTAINER_CACHE_MAX_SIZE"
+ENV_MAX_SIZE = CACHE_MAX_SIZE_ENV
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 _UNITS = {
     "": 1,

@@ -50,29 +50,47 @@ def _size(n: int | None) -> str:
 # -- project loading (check, lock) --------------------------------------------------------------
 
 
+class UsageError(AIContainerError):
+    """A command-line argument is wrong (exit status 2, like argparse's own errors)."""
+
+
+def _builder_class(target: str) -> Any:
+    """The registered builder of ``--target``; a UsageError naming the registered targets otherwise."""
+    import difflib
+
+    from .hooks import builders_by_target
+
+    builders = builders_by_target()
+    if target in builders:
+        return builders[target]
+    close = difflib.get_close_matches(target, list(builders), n=1)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    raise UsageError(f"--target {target!r} is not a hatch-aicontainer build target{hint} (allowed: {', '.join(builders)})")
+
+
 def _load_project(directory: str, target: str) -> tuple[Any, Any, Any]:
-    """(metadata, ProjectInfo, Settings) of the project in ``directory``."""
+    """(metadata, ProjectInfo, Settings) of the project in ``directory``, as ``hatch build -t TARGET``
+    sees them: the settings are those the target's own builder makes (its implied accelerator too)."""
     from hatchling.metadata.core import ProjectMetadata
     from hatchling.plugin.manager import PluginManager
 
-    from .project import project_info, tool_table
-    from .configure import project_settings
+    from .project import project_info
 
+    builder_class = _builder_class(target)  # before the project is read: a usage error first
     root = Path(directory).resolve()
     if not (root / "pyproject.toml").is_file():
         raise ConfigError(f"{root} has no pyproject.toml")
     try:
-        metadata = ProjectMetadata(str(root), PluginManager())
+        plugins = PluginManager()
+        metadata = ProjectMetadata(str(root), plugins)
         _ = metadata.core.name, metadata.version
         project = project_info(metadata, root)
-        overrides = metadata.hatch.build_targets.get(target, {})
-        tool = tool_table(metadata)
+        config = builder_class(str(root), plugin_manager=plugins, metadata=metadata).config
     except AIContainerError:
         raise
     except Exception as exc:  # noqa: BLE001 - hatchling reports metadata problems with plain exceptions
         raise ConfigError(f"cannot read the project metadata of {root / 'pyproject.toml'} ({' '.join(str(exc).split())})") from None
-    settings = project_settings(tool, project, os.environ, target_overrides=overrides, target_name=target)
-    return metadata, project, settings
+    return metadata, project, config.image_settings
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -105,6 +123,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         ],
         "base_image": settings.base_image,
         "base_image_from": settings.key("base-image"),
+        "entrypoint": list(settings.entrypoint),
+        "cmd": list(settings.cmd),
         "image": settings.name,
         "tags": repo_tags,
         "archive": archive_name(settings, project, settings.targets),
@@ -116,6 +136,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         },
         "warnings": list(settings.warnings),
     }
+    for warning in settings.warnings:  # on standard error with --json too: a pipeline's log shows them
+        _err(f"warning: {warning}")
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
@@ -126,6 +148,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         ("accelerator", settings.accelerator + (f" (CUDA {first.cuda}, cuDNN {first.cudnn})" if first.cuda else "")),
         ("base image", settings.base_image + ("" if settings.key("base-image").startswith("tool.") else f" (from {settings.key('base-image')})")),
         ("platforms", ", ".join(str(p) for p in settings.platforms)),
+        ("entrypoint", json.dumps(report["entrypoint"])),
+        ("cmd", json.dumps(report["cmd"])),
     ]
     for item in report["platforms"]:
         state = "present" if item["lock_exists"] else "not written yet: aicontainer lock"
@@ -141,8 +165,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     width = max(len(name) for name, _ in rows)
     for name, value in rows:
         print(f"{name.ljust(width)}  {value}")
-    for warning in settings.warnings:
-        _err(f"warning: {warning}")
     return 0
 
 
@@ -373,8 +395,15 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return EXIT_ERROR if result.busy else 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors on one line like every other error (exit status 2)."""
+
+    def error(self, message: str) -> Any:
+        self.exit(EXIT_USAGE, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="aicontainer", description="Release tools for hatch-aicontainer images (check, lock, matrix, inspect, push, load, cache)."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -428,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except AIContainerError as exc:
         _err(f"error: {' '.join(str(exc).split())}")
-        return EXIT_ERROR
+        return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR
     except KeyboardInterrupt:
         _err("error: interrupted")
         return 130

@@ -11,6 +11,7 @@ runs on it, and it ends up in the lock and the image labels.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from packaging.specifiers import SpecifierSet
@@ -18,6 +19,7 @@ from packaging.specifiers import SpecifierSet
 from . import compat
 from .lock import lock_path, read_lock
 from .oci.descriptor import Platform
+from .preflight import preflight
 from .settings import ProjectInfo, Settings, load_settings
 from .uv import Indexes, run_uv, target_args
 
@@ -30,16 +32,18 @@ def project_settings(
     target_overrides: Mapping[str, Any] | None = None,
     target_name: str = "container",
 ) -> Settings:
-    """load_settings, resolving a TensorFlow range through the lock or the package index."""
+    """load_settings, resolving a TensorFlow range through the lock or the package index;
+    everything else checkable before work starts is checked here too (``preflight``)."""
     settings = load_settings(
         table, project, environ, target_overrides=target_overrides, target_name=target_name, allow_ranges=True
     )
-    if settings.tensorflow is not None:
-        return settings
-    exact = resolve_tensorflow_range(settings, project)
-    return load_settings(
-        table, project, environ, target_overrides=target_overrides, target_name=target_name, resolved_tensorflow=exact
-    )
+    warnings = preflight(settings, project, environ)  # before any work, also the range's resolution
+    if settings.tensorflow is None:
+        exact = resolve_tensorflow_range(settings, project)
+        settings = load_settings(
+            table, project, environ, target_overrides=target_overrides, target_name=target_name, resolved_tensorflow=exact
+        )
+    return replace(settings, warnings=settings.warnings + warnings) if warnings else settings
 
 
 def tensorflow_distribution(accelerator: str, platform: Platform) -> str:

@@ -120,7 +120,8 @@ def _build_platform(
 ) -> PlatformImage:
     target = settings.target_for(platform)
     log(f"[{platform}] base image {settings.base_image}")
-    base = resolve_base_image(settings.base_image, platform, store, root=project.root)
+    from_env = settings.key("base-image") if settings.base_image_from_env else None
+    base = resolve_base_image(settings.base_image, platform, store, root=project.root, from_env=from_env)
     python = probe_python(base, store)
     check_python_pin(settings, python, base)
     log(f"[{platform}] base Python {python.version} at {python.executable}")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
+from .errors import ConfigError
 from .settings import ProjectInfo
 
 _SOURCE_URL_KEYS = ("source", "repository", "source code", "code", "homepage")
@@ -27,8 +29,18 @@ def project_info(metadata: Any, root: str | Path) -> ProjectInfo:
 
 
 def tool_table(metadata: Any) -> Any:
-    """``[tool.aicontainer]`` of pyproject.toml (empty when absent; load_settings checks its type)."""
-    return metadata.config.get("tool", {}).get("aicontainer", {})
+    """``[tool.aicontainer]`` of pyproject.toml (empty when absent; load_settings checks its type).
+
+    When it is absent but a misspelt ``[tool.aicontainr]`` is there, say so: otherwise
+    the first message would be about a missing ``tensorflow``, which the table does set.
+    """
+    tools = metadata.config.get("tool", {})
+    if not isinstance(tools, dict) or "aicontainer" in tools:
+        return tools.get("aicontainer", {}) if isinstance(tools, dict) else {}
+    close = difflib.get_close_matches("aicontainer", [str(name) for name in tools], n=1, cutoff=0.75)
+    if close:
+        raise ConfigError(f"[tool.{close[0]}] in pyproject.toml is not read by hatch-aicontainer; did you mean [tool.aicontainer]?")
+    return {}
 
 
 def source_url(metadata: Any) -> str | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .errors import ResolveError
 from .oci.descriptor import Platform
+from .settings.keys import UV_ENV
 
 # glibc floor for the wheels we accept. TF 2.21 ships manylinux_2_27 wheels and
 # Debian bookworm (the default base) has glibc 2.36, so 2.28 takes both.
@@ -72,7 +73,7 @@ def target_args(python_version: str, platform: Platform) -> list[str]:
 
 def find_uv() -> str:
     """The uv binary shipped by the ``uv`` package (a dependency of ours)."""
-    explicit = os.environ.get("AICONTAINER_UV")
+    explicit = os.environ.get(UV_ENV)
     if explicit:
         return explicit
     try:

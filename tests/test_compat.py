@@ -95,7 +95,8 @@ def test_newest_release_matches_the_reference():
 
 def test_data_records_source_and_date():
     info = compat.data_info()
-    assert "site/en/install/source.md" in info.source
+    assert "https://www.tensorflow.org/install/source" in info.source  # the public page, not a local path
+    assert "shared/" not in info.source
     assert re.fullmatch(r"\d{4}-\d{2}", info.source_date)
     assert re.fullmatch(r"\d{4}-\d{2}", info.recorded)
     assert info.notes

@@ -156,7 +156,7 @@ def make_tiny_project(root: Path, base_spec: str, *, git: bool = True, tool: dic
         _write(root / path, f"{path} {NAMED_MARK}\n")
     for link, target in SYMLINKS.items():
         os.symlink(target, root / link)
-    _write_lock(root, table)
+    write_tiny_lock(root, table)
     if git:
         env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
         ident = ["-c", "user.name=t", "-c", "user.email=t@example.invalid"]
@@ -186,7 +186,7 @@ def tiny_settings(root: Path, table: dict) -> Settings:
     return load_settings(table, tiny_project_info(root), {})
 
 
-def _write_lock(root: Path, table: dict) -> None:
+def write_tiny_lock(root: Path, table: dict) -> None:
     """The lock the pipeline would reuse: SIX_LOCK with the fingerprint of the pipeline's inputs."""
     settings = tiny_settings(root, table)
     platform = settings.platforms[0]

@@ -29,6 +29,35 @@ _FALSE = frozenset({"0", "false", "no", "off"})
 #: name -> allowed compression-level range (gzip is ISA-L: levels 0-3; None: no level allowed)
 COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": (0, 3), "zstd": (1, 22), "none": None}
 TRANSPORTS = ("oci", "oci-archive", "docker-archive")
+CACHE_DIR_ENV = "AICONTAINER_CACHE_DIR"
+CACHE_MAX_SIZE_ENV = "AICONTAINER_CACHE_MAX_SIZE"
+BYTECODE_ENV = "AICONTAINER_BYTECODE"
+UV_ENV = "AICONTAINER_UV"
+INSECURE_REGISTRIES_ENV = "AICONTAINER_INSECURE_REGISTRIES"
+REGISTRY_USERNAME_ENV = "AICONTAINER_REGISTRY_USERNAME"
+REGISTRY_PASSWORD_ENV = "AICONTAINER_REGISTRY_PASSWORD"
+REGISTRY_HOST_ENV = "AICONTAINER_REGISTRY_HOST"
+#: Every ``AICONTAINER_*`` variable the code reads -> what it does (the one registry of them:
+#: ``preflight.check_environment`` checks each value and warns about unknown names;
+#: tests/test_cli_mistakes.py fails when the code reads one that is not listed here).
+ENVIRONMENT = MappingProxyType(
+    {
+        BASE_IMAGE_ENV: "replaces base-image (a registry mirror, an oci: layout)",
+        PUSH_ENV: "push the image after the build (1/0, true/false)",
+        PUSH_TO_ENV: "comma-separated references to push to; replaces push",
+        LOAD_ENV: "docker load the image after the build (1/0)",
+        OCI_LAYOUT_ENV: "also write the image as an OCI layout directory (1/0)",
+        LATEST_ENV: "also tag the image latest (1/0)",
+        CACHE_DIR_ENV: "the cache directory (default ~/.cache/hatch-aicontainer)",
+        CACHE_MAX_SIZE_ENV: "prune the cache to this size after each build (20G, 500MB)",
+        BYTECODE_ENV: "precompile .pyc files: auto, on or off",
+        UV_ENV: "the uv executable to use instead of the bundled one",
+        INSECURE_REGISTRIES_ENV: "comma-separated host[:port] reached over plain HTTP",
+        REGISTRY_USERNAME_ENV: "registry user name (with AICONTAINER_REGISTRY_PASSWORD)",
+        REGISTRY_PASSWORD_ENV: "registry password or token (with AICONTAINER_REGISTRY_USERNAME)",
+        REGISTRY_HOST_ENV: "the registry the AICONTAINER_REGISTRY_* credentials are for",
+    }
+)
 #: Distributions that are TensorFlow for the project-dependency check.
 TENSORFLOW_DISTRIBUTIONS = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu"})
 

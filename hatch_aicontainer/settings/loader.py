@@ -161,7 +161,8 @@ class _Loader:
                     )
                 continue
             if key not in target_names:
-                raise self.unknown(self.target_prefix, key, value, sorted(set(target_names) | HATCHLING_TARGET_OPTIONS))
+                # ours first: "incldue" means image-include (hatchling's include puts nothing in the image)
+                raise self.unknown(self.target_prefix, key, value, sorted(target_names), also=sorted(HATCHLING_TARGET_OPTIONS))
             ours = target_names[key]
             if ours in ("env", "labels") and ours in self.raw and isinstance(value, Mapping):
                 base_value, base_key, _ = self.raw[ours]
@@ -173,9 +174,16 @@ class _Loader:
                 continue
             self.raw[ours] = (value, f"{self.target_prefix}.{key}", self.target_prefix)
 
-    def unknown(self, prefix: str, key: Any, value: Any, candidates: Sequence[str]) -> ConfigError:
+    def unknown(self, prefix: str, key: Any, value: Any, candidates: Sequence[str], also: Sequence[str] = ()) -> ConfigError:
+        """``also``: further valid keys, suggested only when none of ``candidates`` is close."""
         display = f"{prefix}.{format_key(str(key))}"
-        suggestion = _suggest(str(key), candidates) if isinstance(key, str) else None
+        suggestion = None
+        if isinstance(key, str):
+            suggestion = _suggest(key, candidates) or _suggest(key, also)
+            if suggestion in TARGET_KEY_NAMES and also:  # hatchling's include/dependencies: ours are image-*
+                suggestion = TARGET_KEY_NAMES[suggestion]
+        if also:
+            candidates = sorted({*candidates, *also})
         if suggestion:
             hint = " (keys are kebab-case)" if "_" in str(key) and suggestion == str(key).replace("_", "-").lower() else ""
             return _error(display, value, f"unknown key{hint}; did you mean {prefix}.{suggestion}?")
@@ -799,9 +807,11 @@ class _Loader:
         origins: dict[str, str] = {}
         push: tuple[str, ...] = ()
         push_to = self.environ.get(PUSH_TO_ENV, "")
-        if push_to.strip():
+        if push_to.strip() or "," in push_to:  # blank is unset (CI templates); " , " is a mistake, not "no push"
             key = f"{PUSH_TO_ENV} (environment; overrides {self.key_of('push')})"
-            items = [item.strip() for item in push_to.split(",") if item.strip()]
+            items = [item.strip() for item in push_to.split(",")]
+            if not all(items):
+                raise _error(key, push_to, "an empty reference (a stray comma)", "comma-separated image references")
             push = tuple(self.push_reference(item, key, sample, allowed) for item in items)
             origins["push"] = f"env:{PUSH_TO_ENV}"
         elif (got := self.get("push")) is not None:
