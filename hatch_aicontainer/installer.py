@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import ResolveError
+from .faults import owner_token
 from .lock import Lock, LockInputs, installable_copy
 from .uv import run_uv, target_args
 
@@ -26,7 +27,7 @@ def install_lock(lock: Lock, inputs: LockInputs, target: Path) -> None:
     holds them. (Online, uv revalidates every wheel and, behind some proxies,
     downloads and unpacks TensorFlow again on each build.) Online on a miss.
     """
-    with tempfile.TemporaryDirectory(prefix="aicontainer-install-") as scratch:
+    with tempfile.TemporaryDirectory(prefix=f"aicontainer-install-{owner_token()}-") as scratch:
         args = [
             "pip",
             "install",

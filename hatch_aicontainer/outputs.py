@@ -28,6 +28,7 @@ from typing import Any
 
 from .engine import load_archive
 from .errors import OutputError
+from .faults import owner_token
 from .oci.cache import CHUNK, BlobStore
 from .oci.image import canonical_json
 from .oci.mediatypes import OCI_LAYOUT_VERSION
@@ -118,7 +119,7 @@ def write_oci_layout(image: OCIImage, destination: Path) -> Path:
     """Write ``image`` as an OCI layout directory at ``destination`` (replacing one that is there)."""
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.tmp-", dir=destination.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.tmp-{owner_token()}-", dir=destination.parent))
     old: Path | None = None
     try:
         (tmp / "oci-layout").write_bytes(canonical_json({"imageLayoutVersion": OCI_LAYOUT_VERSION}))
@@ -133,7 +134,7 @@ def write_oci_layout(image: OCIImage, destination: Path) -> Path:
         if destination.exists() or destination.is_symlink():
             if not destination.is_dir() or destination.is_symlink():
                 raise OutputError(f"cannot write the OCI layout {destination}: a file of that name is in the way")
-            old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-", dir=destination.parent))
+            old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-{owner_token()}-", dir=destination.parent))
             os.replace(destination, old / "layout")
         os.replace(tmp, destination)
     except OSError as exc:
