@@ -15,7 +15,7 @@ from hatchling.builders.plugin.interface import BuilderInterface
 from hatchling.builders.utils import get_reproducible_timestamp
 from hatchling.builders.wheel import WheelBuilder
 
-from .faults import owner_token, reported, step, sweep
+from .faults import check_temp_folder, check_writable, owner_token, reported, step, sweep
 from .cache_admin import after_build, checked_cache_dir
 from .oci.cache import TEMP_PREFIX, BlobStore, cache_temp_folders
 from .outputs import apply_outputs
@@ -96,9 +96,14 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     """Shared by the builder and the wheel hook: build, then report digest and how to run."""
     started = time.monotonic()
     project = project_info(metadata, root)
+    check_temp_folder(os.environ)
     store = BlobStore(checked_cache_dir())
     with step("creating the output folder", directory):
         directory.mkdir(parents=True, exist_ok=True)
+    check_writable(directory, "output folder")
+    with step("cache", store.root):
+        store.root.mkdir(parents=True, exist_ok=True)
+    check_writable(store.root, "cache")
     sweep_dead_leftovers(directory, store.root)
     try:
         result = build_image(
@@ -111,7 +116,8 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
             revision=git_revision(Path(root)),
             log=app.display_info,
         )
-        side = write_side_outputs(result, settings, project, directory)  # SBOM beside the archive, k8s manifest
+        with step("writing the side outputs", directory):
+            side = write_side_outputs(result, settings, project, directory)  # SBOM beside the archive, k8s manifest
         for warning in wheel_warnings(wheel):
             app.display_warning(warning)
         for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):

@@ -23,8 +23,9 @@ import os
 import re
 import shutil
 import signal
+import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +86,23 @@ def located(path: Path | str) -> Iterator[None]:
         if exc.filename is None:
             exc.filename = str(path)
         raise
+
+
+def check_writable(folder: Path, what: str) -> None:
+    """Before work starts: a file can be made in ``folder`` (read-only mounts, permissions), else one line."""
+    with step(what, folder):
+        fd, name = tempfile.mkstemp(prefix=f".aicontainer-probe-{owner_token()}-", dir=folder)
+        os.close(fd)
+        os.unlink(name)
+
+
+def check_temp_folder(environ: Mapping[str, str]) -> Path:
+    """``TMPDIR`` must be usable as it is: Python would silently fall back to another folder, uv would not."""
+    folder = Path(environ.get("TMPDIR") or tempfile.gettempdir())
+    if not folder.is_dir():
+        raise EnvironmentFault(f"temporary folder: {folder}: not a directory (TMPDIR)")
+    check_writable(folder, "temporary folder (TMPDIR)")
+    return folder
 
 
 def exit_status(exc: BaseException) -> int:
@@ -210,6 +228,8 @@ __all__ = [
     "EnvironmentFault",
     "Terminated",
     "cause",
+    "check_temp_folder",
+    "check_writable",
     "error_line",
     "exit_status",
     "fault_line",
