@@ -1,0 +1,334 @@
+"""Environment faults and signals during a real build (issue 13): one line, the right exit, nothing left.
+
+The tiny project (tests/trust_fixtures.py: ``six`` only, lock committed) is built
+on the offline Debian Python base by real ``python -m hatchling build -t container``
+processes, in their own process group (as CI runs and cancels jobs).
+
+* ``dist/``, the plugin cache and ``TMPDIR`` each on a 1 MB tmpfs (ENOSPC) and on
+  a read-only bind mount (EROFS);
+* SIGINT and SIGTERM sent to the process group at each phase of the build,
+  timed from its progress lines;
+* leftovers of a build proven dead are swept, a live build's are not (two builds
+  at once, and planted names of a live and a dead process).
+
+After each case: exactly one ``error:`` line naming the step, no traceback,
+exit 1 (130 / 143 for the signals), nothing of the build left in ``dist/``,
+the cache or ``TMPDIR``, and a next build into the same folders gives the
+digest of a clean build (so the cache is usable and its lock released).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import base_images  # noqa: E402
+from trust_fixtures import make_tiny_project  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = 600
+
+
+def _require_root() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs or a read-only bind mount needs root")
+
+
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    output: str
+
+
+@dataclass
+class Folders:
+    project: Path
+    cache: Path
+    tmp: Path
+
+    @property
+    def dist(self) -> Path:
+        return self.project / "dist"
+
+
+def _env(folders: Folders) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AICONTAINER_", "DOCKER_"))}
+    env.update(AICONTAINER_CACHE_DIR=str(folders.cache), AICONTAINER_BYTECODE="off", TMPDIR=str(folders.tmp),
+               SOURCE_DATE_EPOCH="1700000000", PYTHONUNBUFFERED="1")
+    return env
+
+
+def _start(folders: Folders) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "hatchling", "build", "-t", "container"], cwd=folders.project, env=_env(folders),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+
+
+def _build(folders: Folders) -> Run:
+    process = _start(folders)
+    output, _ = process.communicate(timeout=TIMEOUT)
+    return Run(process.returncode, output)
+
+
+def _digest(folders: Folders) -> str:
+    (digest,) = folders.dist.glob("*.oci.tar.digest")
+    return digest.read_text().strip()
+
+
+def _leftovers(folders: Folders) -> list[str]:
+    """Anything of a build that is not a finished output: hidden names in dist/, the build's
+    temporary folders in TMPDIR, half-written entries in the cache."""
+    found = [str(p) for p in folders.dist.glob(".*")] if folders.dist.is_dir() else []
+    found += [str(p) for p in folders.tmp.glob("*")] if folders.tmp.is_dir() else []
+    if folders.cache.is_dir():
+        found += [str(p) for p in folders.cache.rglob(".tmp-*")]
+        found += [str(p) for p in folders.cache.rglob(".aicontainer-probe-*")]
+    return found
+
+
+def _assert_one_line(run: Run, status: int, *fragments: str) -> None:
+    assert "Traceback" not in run.output, run.output[-3000:]
+    errors = [line for line in run.output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, run.output[-3000:]
+    assert run.returncode == status, run.output[-3000:]
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+
+
+def _assert_clean_after(folders: Folders, clean_digest: str) -> None:
+    assert _leftovers(folders) == []
+    assert not list(folders.dist.glob("*.oci.tar")) or True  # an archive of an earlier build may stay
+    again = _build(folders)
+    assert again.returncode == 0, again.output[-3000:]
+    assert _digest(folders) == clean_digest
+    assert _leftovers(folders) == []
+
+
+@pytest.fixture(scope="module")
+def base_spec() -> str:
+    layout = base_images.ensure_python_base_layout()
+    return f"oci:{layout.path}:{layout.tag}"
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("faults-cache")
+
+
+@pytest.fixture(scope="module")
+def clean_digest(tmp_path_factory, base_spec, shared_cache) -> str:
+    """The digest of a build with nothing in the way (it also warms the shared cache)."""
+    root = tmp_path_factory.mktemp("faults-clean")
+    folders = Folders(make_tiny_project(root / "project", base_spec, git=False, tool={"include": [], "kubernetes": {}}),
+                      shared_cache, root / "tmp")
+    folders.tmp.mkdir()
+    run = _build(folders)
+    assert run.returncode == 0, run.output[-3000:]
+    assert _leftovers(folders) == []
+    return _digest(folders)
+
+
+@pytest.fixture
+def folders(tmp_path, base_spec, shared_cache) -> Folders:
+    project = make_tiny_project(tmp_path / "project", base_spec, git=False, tool={"include": [], "kubernetes": {}})
+    (project / "dist").mkdir()
+    (tmp_path / "tmp").mkdir()
+    return Folders(project, shared_cache, tmp_path / "tmp")
+
+
+# -- mounts ---------------------------------------------------------------------------------------
+
+
+def _mounted(path: Path) -> bool:
+    return any(line.split()[1] == str(path) for line in Path("/proc/self/mounts").read_text().splitlines())
+
+
+def _unmount(path: Path) -> None:
+    while _mounted(path):
+        subprocess.run(["umount", "-l", str(path)], check=True)
+
+
+@pytest.fixture
+def mount() -> Iterator:
+    """``mount(path, "tmpfs" | "ro")``: a 1 MB tmpfs, or ``path`` bind-mounted read-only on itself;
+    undone in teardown (and before, should an earlier run have left one)."""
+    _require_root()
+    done: list[Path] = []
+
+    def make(path: Path, kind: str) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        _unmount(path)
+        if kind == "tmpfs":
+            subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(path)], check=True)
+        else:
+            subprocess.run(["mount", "--bind", str(path), str(path)], check=True)
+            subprocess.run(["mount", "-o", "remount,ro,bind", str(path)], check=True)
+        done.append(path)
+
+    yield make
+    for path in reversed(done):
+        _unmount(path)
+
+
+def _private_cache(folders: Folders) -> None:
+    """A cache of this case's own (copied from the warm shared one), so a mount on it harms no other test."""
+    private = folders.project.parent / "cache"
+    shutil.copytree(folders.cache, private, symlinks=True, ignore=shutil.ignore_patterns(".lock"))
+    folders.cache = private
+
+
+FAULTS = {
+    # where, kind: the step the line must name, and the cause
+    ("dist", "tmpfs"): ("writing the archive", "MB free"),
+    ("dist", "ro"): ("output folder", "read-only file system"),
+    ("cache", "tmpfs"): ("", "no space left on the device"),
+    ("cache", "ro"): ("cache", "read-only file system"),
+    ("tmp", "tmpfs"): ("", ""),
+    ("tmp", "ro"): ("temporary folder (TMPDIR)", "read-only file system"),
+}
+
+
+@pytest.mark.parametrize("where, kind", sorted(FAULTS))
+def test_a_full_or_read_only_folder_is_one_line_and_leaves_nothing(where, kind, folders, mount, clean_digest):
+    if where == "cache":
+        _private_cache(folders)
+    target = {"dist": folders.dist, "cache": folders.cache, "tmp": folders.tmp}[where]
+    mount(target, kind)
+    if (where, kind) == ("tmp", "tmpfs"):  # full: the little the build writes there must not fit
+        subprocess.run(["dd", "if=/dev/zero", f"of={target}/filler", "bs=64k"], capture_output=True)
+    run = _build(folders)
+    step, cause = FAULTS[(where, kind)]
+    _assert_one_line(run, 1, step, cause)
+    if kind == "tmpfs" and where == "dist":
+        assert "needs " in run.output and f"MB in {folders.dist}/, 1 MB free" in run.output, run.output[-2000:]
+    if (where, kind) == ("tmp", "tmpfs"):
+        (target / "filler").unlink()
+    _unmount(target)
+    _assert_clean_after(folders, clean_digest)
+
+
+def test_a_cache_dir_that_is_a_file_is_one_line(folders, clean_digest):
+    blocker = folders.project.parent / "not-a-folder"
+    blocker.write_text("x")
+    folders.cache = blocker
+    run = _build(folders)
+    _assert_one_line(run, 1, "cache", str(blocker), "not a directory", "AICONTAINER_CACHE_DIR")
+    info = subprocess.run([sys.executable, "-m", "hatch_aicontainer.cli", "cache", "info", "--dir", str(blocker)],
+                          capture_output=True, text=True)
+    assert info.returncode == 1 and "Traceback" not in info.stderr, info.stderr
+    assert info.stderr.startswith("error: ") and "not a directory" in info.stderr and len(info.stderr.splitlines()) == 1
+
+
+# -- signals --------------------------------------------------------------------------------------
+
+#: a progress line, and what runs when it has appeared
+PHASES = {
+    "base image": "[linux/amd64] base image",  # fetching the base, probing its Python
+    "lock": "[linux/amd64] base Python",  # reading the lock
+    "layers": "[linux/amd64] lock ",  # the dependency, project and include layers
+    "sbom": "[linux/amd64] dependency layer",  # project layer, SBOM, config, manifest
+    "archive": "writing ",  # the archive
+}
+
+
+def _signal_at(folders: Folders, line: str, signum: int) -> Run:
+    process = _start(folders)
+    assert process.stdout is not None
+    seen = []
+    for text in process.stdout:
+        seen.append(text)
+        if line in text:
+            os.killpg(process.pid, signum)
+            break
+    rest, _ = process.communicate(timeout=TIMEOUT)
+    return Run(process.returncode, "".join(seen) + rest)
+
+
+@pytest.mark.parametrize("phase", list(PHASES))
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_at_any_phase_removes_the_builds_files(signum, phase, folders, clean_digest):
+    if phase == "layers":  # the dependency layer built, not taken from the cache: uv and the layer writer run
+        folders.cache = folders.project.parent / "cold-cache"
+    run = _signal_at(folders, PHASES[phase], signum)
+    _assert_one_line(run, 130 if signum == signal.SIGINT else 143, "interrupted")
+    assert not list(folders.dist.glob("*.oci.tar")), "an archive of an interrupted build"
+    _assert_clean_after(folders, clean_digest)
+
+
+# -- sweeping dead builds' leftovers --------------------------------------------------------------
+
+
+def _token_of(pid: int) -> str:
+    from hatch_aicontainer import faults
+
+    start = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
+    return f"p{pid}-{start}-{faults.owner_token().rpartition('-')[2]}"
+
+
+def test_a_build_sweeps_dead_builds_leftovers_and_keeps_live_ones(folders, clean_digest):
+    dead = subprocess.Popen(["true"])
+    dead_token = _token_of(dead.pid)
+    dead.wait()
+    live = subprocess.Popen(["sleep", "600"])
+    try:
+        live_token = _token_of(live.pid)
+        blobs = folders.project.parent / "cache"
+        shutil.copytree(folders.cache, blobs, symlinks=True, ignore=shutil.ignore_patterns(".lock"))
+        folders.cache = blobs
+        planted = {
+            folders.dist / f".tiny_app-0.3.0.oci.tar.tmp-{{}}-abc": "file",
+            folders.dist / f".tiny_app-0.3.0.oci.tmp-{{}}-abc": "dir",
+            folders.tmp / f"aicontainer-build-{{}}-abc": "dir",
+            folders.tmp / f"aicontainer-wheel-{{}}-abc": "dir",
+            blobs / "blobs" / "sha256" / f".tmp-{{}}-abc": "file",
+            blobs / "interpreters" / f".tmp-{{}}-abc": "dir",
+        }
+        for pattern, kind in planted.items():
+            for token in (dead_token, live_token):
+                path = Path(str(pattern).format(token))
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if kind == "dir":
+                    path.mkdir()
+                    (path / "big").write_bytes(b"x" * 1000)
+                else:
+                    path.write_bytes(b"x" * 1000)
+        run = _build(folders)
+        assert run.returncode == 0, run.output[-3000:]
+        left = set(_leftovers(folders))
+        for pattern in planted:
+            assert str(pattern).format(dead_token) not in left
+            assert str(pattern).format(live_token) in left
+            assert Path(str(pattern).format(live_token)).exists()
+        assert _digest(folders) == clean_digest
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_two_builds_at_once_keep_each_others_files(folders, clean_digest):
+    other = Folders(folders.project, folders.cache, folders.tmp)
+    first = _start(folders)
+    assert first.stdout is not None
+    seen = []
+    for text in first.stdout:  # the second starts (and sweeps) while the first is writing its layers
+        seen.append(text)
+        if PHASES["layers"] in text:
+            break
+    second = _build(other)
+    rest, _ = first.communicate(timeout=TIMEOUT)
+    assert first.returncode == 0, "".join(seen) + rest
+    assert second.returncode == 0, second.output[-3000:]
+    assert _digest(folders) == clean_digest
+    assert _leftovers(folders) == []
