@@ -17,6 +17,7 @@ The one home for three decisions:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import os
@@ -89,11 +90,22 @@ def located(path: Path | str) -> Iterator[None]:
 
 
 def check_writable(folder: Path, what: str) -> None:
-    """Before work starts: a file can be made in ``folder`` (read-only mounts, permissions), else one line."""
-    with step(what, folder):
+    """Before work starts: a file (a page of data) can be written in ``folder`` (read-only mounts,
+    permissions, a full disk), else one line."""
+    name = None
+    try:
         fd, name = tempfile.mkstemp(prefix=f".aicontainer-probe-{owner_token()}-", dir=folder)
-        os.close(fd)
-        os.unlink(name)
+        try:
+            os.write(fd, b"\0" * 4096)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise EnvironmentFault(f"{what}: {folder}: {cause(exc)}") from None
+    finally:
+        if name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
 
 
 def check_temp_folder(environ: Mapping[str, str]) -> Path:
@@ -102,6 +114,9 @@ def check_temp_folder(environ: Mapping[str, str]) -> Path:
     if not folder.is_dir():
         raise EnvironmentFault(f"temporary folder: {folder}: not a directory (TMPDIR)")
     check_writable(folder, "temporary folder (TMPDIR)")
+    used = Path(tempfile.gettempdir())
+    if used.resolve() != folder.resolve():
+        raise EnvironmentFault(f"temporary folder (TMPDIR): {folder}: not usable (Python chose {used} instead)")
     return folder
 
 

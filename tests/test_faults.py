@@ -195,7 +195,7 @@ FAULTS = {
     ("dist", "ro"): ("output folder", "read-only file system"),
     ("cache", "tmpfs"): ("", "no space left on the device"),
     ("cache", "ro"): ("cache", "read-only file system"),
-    ("tmp", "tmpfs"): ("", ""),
+    ("tmp", "tmpfs"): ("temporary folder (TMPDIR)", "no space left on the device"),
     ("tmp", "ro"): ("temporary folder (TMPDIR)", "read-only file system"),
 }
 
