@@ -33,6 +33,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import base_images  # noqa: E402
+from e2e_fixtures import plugin_wheelhouse  # noqa: E402,F401 - fixture
+from e2e_helpers import BIN, hatch_env  # noqa: E402
 from trust_fixtures import make_tiny_project  # noqa: E402
 
 pytestmark = pytest.mark.e2e
@@ -69,9 +71,12 @@ def _env(folders: Folders) -> dict[str, str]:
     return env
 
 
-def _start(folders: Folders) -> subprocess.Popen:
+def _start(folders: Folders, hatch: dict[str, str] | None = None) -> subprocess.Popen:
+    """``python -m hatchling build`` (the builder in-process), or with ``hatch`` (its environment)
+    ``hatch build``, which runs the builder in a child process of its own."""
+    command = [str(BIN / "hatch"), "build"] if hatch else [sys.executable, "-m", "hatchling", "build"]
     return subprocess.Popen(
-        [sys.executable, "-m", "hatchling", "build", "-t", "container"], cwd=folders.project, env=_env(folders),
+        [*command, "-t", "container"], cwd=folders.project, env={**_env(folders), **(hatch or {})},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
 
@@ -243,8 +248,8 @@ PHASES = {
 }
 
 
-def _signal_at(folders: Folders, line: str, signum: int) -> Run:
-    process = _start(folders)
+def _signal_at(folders: Folders, line: str, signum: int, hatch: dict[str, str] | None = None) -> Run:
+    process = _start(folders, hatch)
     assert process.stdout is not None
     seen = []
     for text in process.stdout:
@@ -265,6 +270,26 @@ def test_a_signal_at_any_phase_removes_the_builds_files(signum, phase, folders, 
     _assert_one_line(run, 130 if signum == signal.SIGINT else 143, "interrupted")
     assert not list(folders.dist.glob("*.oci.tar")), "an archive of an interrupted build"
     _assert_clean_after(folders, clean_digest)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM], ids=["SIGTERM"])  # SIGINT: same path, 254 from hatch (below)
+def test_a_signal_to_hatch_build_removes_the_builds_files(signum, folders, clean_digest, plugin_wheelhouse, tmp_path):
+    """``hatch build`` runs the builder in a child process; CI signals the whole group."""
+    hatch = {k: v for k, v in hatch_env(plugin_wheelhouse, tmp_path / "hatch", folders.cache).items()
+             if k in ("UV_FIND_LINKS", "PIP_FIND_LINKS", "HATCH_DATA_DIR", "HATCH_CACHE_DIR", "PATH")}
+    folders.cache = folders.project.parent / "cold-cache"  # the builder is in the dependency layer (uv) when signalled
+    run = _signal_at(folders, PHASES["layers"], signum, hatch)
+    assert "Traceback" not in run.output, run.output[-3000:]
+    assert [line for line in run.output.splitlines() if line.startswith("error: ")] == ["error: interrupted"], run.output[-3000:]
+    # hatch runs the builder through ``sh -c``; the shell, signalled with the group, dies of the
+    # signal itself whatever the builder's status: hatch then exits 254 (its sys.exit(-2)) on SIGINT,
+    # and dies of SIGTERM at once (a shell reports 143), while the builder cleans up and says so.
+    assert run.returncode == (254 if signum == signal.SIGINT else -signal.SIGTERM), run.output[-3000:]
+    assert _leftovers(folders) == []
+    again = _signal_at(folders, "\0never\0", signum, hatch)  # runs to its end
+    assert again.returncode == 0, again.output[-3000:]
+    assert _digest(folders) == clean_digest
+    assert _leftovers(folders) == []
 
 
 # -- sweeping dead builds' leftovers --------------------------------------------------------------
