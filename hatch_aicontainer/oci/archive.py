@@ -4,7 +4,10 @@ OCI tools (skopeo ``oci-archive:``, umoci, containerd) read ``oci-layout``,
 ``index.json`` and ``blobs/``; ``docker load`` of any engine version reads
 ``manifest.json`` (Docker 25+ writes archives of exactly this shape). The tar
 is deterministic (see ``layer.write_tar``) and is written to a temporary file
-beside the destination, then renamed, so a failed build leaves nothing behind.
+beside the destination (named with ``faults.owner_token()``, so a later build can
+sweep it should this one be killed), then renamed, so a failed build leaves
+nothing behind. The file system's free space is checked against the tar's
+exact size first (``needs 503 MB in dist/, 150 MB free``).
 """
 
 from __future__ import annotations

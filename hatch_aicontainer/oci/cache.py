@@ -5,8 +5,9 @@ scratch store of one build. Blobs are written to a temporary file in the same
 directory, hashed while written, and renamed into place only when the digest
 matches, so an interrupted build never leaves a corrupt entry and two builds
 sharing the store can race safely (the rename is atomic; both write the same
-bytes). Temporary files are named ``.tmp-*``: never read as blobs, removed by
-``cache_admin`` (prune/clean) once no build holds the store.
+bytes). Temporary files are named ``.tmp-<owner token>-*``: never read as blobs,
+removed by ``cache_admin`` (prune/clean) once no build holds the store, and by
+the next build once their writer is proven dead (``faults.sweep``).
 
 Two things let ``cache_admin`` prune the persistent cache without breaking a
 build that is using it:
