@@ -186,13 +186,6 @@ def mount() -> Iterator:
         _unmount(path)
 
 
-def _private_cache(folders: Folders) -> None:
-    """A cache of this case's own (copied from the warm shared one), so a mount on it harms no other test."""
-    private = folders.project.parent / "cache"
-    shutil.copytree(folders.cache, private, symlinks=True, ignore=shutil.ignore_patterns(".lock"))
-    folders.cache = private
-
-
 FAULTS = {
     # where, kind: the step the line must name, and the cause
     ("dist", "tmpfs"): ("writing the archive", "MB free"),
@@ -206,8 +199,7 @@ FAULTS = {
 
 @pytest.mark.parametrize("where, kind", sorted(FAULTS))
 def test_a_full_or_read_only_folder_is_one_line_and_leaves_nothing(where, kind, folders, mount, clean_digest):
-    if where == "cache":
-        _private_cache(folders)
+    # the shared cache itself: a tmpfs hides it, a read-only mount keeps it as it is; unmounted, it is whole
     target = {"dist": folders.dist, "cache": folders.cache, "tmp": folders.tmp}[where]
     mount(target, kind)
     if (where, kind) == ("tmp", "tmpfs"):  # full: the little the build writes there must not fit
@@ -260,14 +252,18 @@ def _signal_at(folders: Folders, line: str, signum: int, hatch: dict[str, str] |
     return Run(process.returncode, "".join(seen) + rest)
 
 
-@pytest.mark.parametrize("phase", list(PHASES))
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
-def test_a_signal_at_any_phase_removes_the_builds_files(signum, phase, folders, clean_digest):
-    if phase == "layers":  # the dependency layer built, not taken from the cache: uv and the layer writer run
-        folders.cache = folders.project.parent / "cold-cache"
-    run = _signal_at(folders, PHASES[phase], signum)
-    _assert_one_line(run, 130 if signum == signal.SIGINT else 143, "interrupted")
-    assert not list(folders.dist.glob("*.oci.tar")), "an archive of an interrupted build"
+def test_a_signal_at_any_phase_removes_the_builds_files(signum, folders, clean_digest):
+    """One build signalled per phase, each checked; then the next build, on the cache the build
+    interrupted while writing its dependency layer (cold: uv and the layer writer ran)."""
+    shared = folders.cache
+    for phase, line in PHASES.items():
+        folders.cache = folders.project.parent / "cold-cache" if phase == "layers" else shared
+        run = _signal_at(folders, line, signum)
+        _assert_one_line(run, 130 if signum == signal.SIGINT else 143, "interrupted")
+        assert not list(folders.dist.glob("*.oci.tar")), f"an archive of a build interrupted at {phase}"
+        assert _leftovers(folders) == [], phase
+    folders.cache = folders.project.parent / "cold-cache"
     _assert_clean_after(folders, clean_digest)
 
 
@@ -302,25 +298,26 @@ def _token_of(pid: int) -> str:
 
 
 def test_a_build_sweeps_dead_builds_leftovers_and_keeps_live_ones(folders, clean_digest):
+    """Named for a pid that has ended: removed. For a live pid, another machine (boot or pid
+    namespace), or without the token (cannot be proven dead): kept."""
     dead = subprocess.Popen(["true"])
     dead_token = _token_of(dead.pid)
     dead.wait()
     live = subprocess.Popen(["sleep", "600"])
+    live_token = _token_of(live.pid)
+    kept_tokens = (live_token, dead_token.rpartition("-")[0] + "-0badf00d", "oldstyle")
+    cache = folders.cache  # the shared one: what is planted there is removed again below
+    planted = {
+        folders.dist / ".tiny_app-0.3.0.oci.tar.tmp-{}-abc": "file",
+        folders.dist / ".tiny_app-0.3.0.oci.tmp-{}-abc": "dir",
+        folders.tmp / "aicontainer-build-{}-abc": "dir",
+        folders.tmp / "aicontainer-wheel-{}-abc": "dir",
+        cache / "blobs" / "sha256" / ".tmp-{}-abc": "file",
+        cache / "interpreters" / ".tmp-{}-abc": "dir",
+    }
     try:
-        live_token = _token_of(live.pid)
-        blobs = folders.project.parent / "cache"
-        shutil.copytree(folders.cache, blobs, symlinks=True, ignore=shutil.ignore_patterns(".lock"))
-        folders.cache = blobs
-        planted = {
-            folders.dist / f".tiny_app-0.3.0.oci.tar.tmp-{{}}-abc": "file",
-            folders.dist / f".tiny_app-0.3.0.oci.tmp-{{}}-abc": "dir",
-            folders.tmp / f"aicontainer-build-{{}}-abc": "dir",
-            folders.tmp / f"aicontainer-wheel-{{}}-abc": "dir",
-            blobs / "blobs" / "sha256" / f".tmp-{{}}-abc": "file",
-            blobs / "interpreters" / f".tmp-{{}}-abc": "dir",
-        }
         for pattern, kind in planted.items():
-            for token in (dead_token, live_token):
+            for token in (dead_token, *kept_tokens):
                 path = Path(str(pattern).format(token))
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if kind == "dir":
@@ -330,15 +327,18 @@ def test_a_build_sweeps_dead_builds_leftovers_and_keeps_live_ones(folders, clean
                     path.write_bytes(b"x" * 1000)
         run = _build(folders)
         assert run.returncode == 0, run.output[-3000:]
-        left = set(_leftovers(folders))
         for pattern in planted:
-            assert str(pattern).format(dead_token) not in left
-            assert str(pattern).format(live_token) in left
-            assert Path(str(pattern).format(live_token)).exists()
+            assert not Path(str(pattern).format(dead_token)).exists()
+            for token in kept_tokens:
+                assert Path(str(pattern).format(token)).exists(), str(pattern).format(token)
         assert _digest(folders) == clean_digest
     finally:
         live.kill()
         live.wait()
+        for pattern, kind in planted.items():  # out of the shared cache (and the case's folders)
+            for token in (dead_token, *kept_tokens):
+                path = Path(str(pattern).format(token))
+                shutil.rmtree(path, ignore_errors=True) if kind == "dir" else path.unlink(missing_ok=True)
 
 
 def test_two_builds_at_once_keep_each_others_files(folders, clean_digest):
