@@ -20,6 +20,7 @@ digest of a clean build (so the cache is usable and its lock released).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -207,12 +208,18 @@ def test_a_full_or_read_only_folder_is_one_line_and_leaves_nothing(where, kind, 
     run = _build(folders)
     step, cause = FAULTS[(where, kind)]
     _assert_one_line(run, 1, step, cause)
+    needed = None
     if kind == "tmpfs" and where == "dist":
-        assert "needs " in run.output and f"MB in {folders.dist}/, 1 MB free" in run.output, run.output[-2000:]
+        match = re.search(rf"needs (\d+) MB in {re.escape(str(folders.dist))}/, 1 MB free", run.output)
+        assert match, run.output[-2000:]
+        needed = int(match.group(1))
     if (where, kind) == ("tmp", "tmpfs"):
         (target / "filler").unlink()
     _unmount(target)
     _assert_clean_after(folders, clean_digest)
+    if needed is not None:  # the figure is the archive's real size (in MB, rounded up)
+        (archive,) = folders.dist.glob("*.oci.tar")
+        assert needed == -(-archive.stat().st_size // 1_000_000)
 
 
 def test_a_cache_dir_that_is_a_file_is_one_line(folders, clean_digest):
