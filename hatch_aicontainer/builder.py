@@ -75,11 +75,10 @@ class ContainerBuilder(BuilderInterface):
             settings = self.config.image_settings
             for warning in settings.warnings:
                 self.app.display_warning(f"warning: {warning}")
-            with step("building the wheel", tempfile.gettempdir()):
-                scratch = tempfile.TemporaryDirectory(prefix=f"aicontainer-wheel-{owner_token()}-")
-            with scratch:
-                with step("building the wheel", scratch.name):
-                    wheel = self._build_wheel(Path(scratch.name))
+            check_temp_folder(os.environ)  # before the wheel is built there
+            with tempfile.TemporaryDirectory(prefix=f"aicontainer-wheel-{owner_token()}-") as scratch:
+                with step("building the wheel", scratch):
+                    wheel = self._build_wheel(Path(scratch))
                 result = make_image(self.metadata, self.root, settings, wheel, Path(directory), self.app)
         return str(result.archive)
 
