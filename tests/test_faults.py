@@ -8,6 +8,7 @@ processes, in their own process group (as CI runs and cancels jobs).
   a read-only bind mount (EROFS);
 * SIGINT and SIGTERM sent to the process group at each phase of the build,
   timed from its progress lines;
+* SIGINT and SIGTERM to ``aicontainer cache clean`` waiting for the cache;
 * leftovers of a build proven dead are swept, a live build's are not (two builds
   at once, and planted names of a live and a dead process).
 
@@ -363,3 +364,36 @@ def test_two_builds_at_once_keep_each_others_files(folders, clean_digest):
     assert second.returncode == 0, second.output[-3000:]
     assert _digest(folders) == clean_digest
     assert _leftovers(folders) == []
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_to_the_cli_is_one_line(signum, tmp_path):
+    """``aicontainer cache clean`` waiting for a build to release the cache (a shared lock held
+    here), signalled once it has the lock file open: one line, 130 / 143."""
+    import fcntl
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    lock = cache / ".lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "hatch_aicontainer.cli", "cache", "clean", "--dir", str(cache)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+        def waiting() -> bool:
+            try:
+                return any(os.readlink(entry) == str(lock) for entry in Path(f"/proc/{process.pid}/fd").iterdir())
+            except OSError:
+                return False
+
+        while not waiting():
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.02)
+        os.killpg(process.pid, signum)
+        out, err = process.communicate(timeout=TIMEOUT)
+    finally:
+        os.close(fd)
+    assert "Traceback" not in err, err
+    assert err.splitlines() == ["error: interrupted"], err
+    assert process.returncode == (130 if signum == signal.SIGINT else 143)
