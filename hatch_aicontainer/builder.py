@@ -15,7 +15,7 @@ from hatchling.builders.plugin.interface import BuilderInterface
 from hatchling.builders.utils import get_reproducible_timestamp
 from hatchling.builders.wheel import WheelBuilder
 
-from .faults import check_temp_folder, check_writable, owner_token, reported, step, sweep
+from .faults import PROBE_PREFIX, check_temp_folder, check_writable, owner_token, reported, step, sweep
 from .cache_admin import after_build, checked_cache_dir
 from .oci.cache import TEMP_PREFIX, BlobStore, cache_temp_folders
 from .outputs import apply_outputs
@@ -133,7 +133,8 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
 def sweep_dead_leftovers(directory: Path, cache: Path) -> None:
     """Remove what builds proven dead (killed, SIGKILL, OOM) left in dist/, the cache and the temp folder."""
     sweep(directory, (".",))
-    sweep(Path(tempfile.gettempdir()), ("aicontainer-",))
+    sweep(Path(tempfile.gettempdir()), ("aicontainer-", PROBE_PREFIX))
+    sweep(cache, (PROBE_PREFIX,))
     for folder in cache_temp_folders(cache):
         sweep(folder, (TEMP_PREFIX,))
 

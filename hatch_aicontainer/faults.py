@@ -38,6 +38,7 @@ EXIT_ERROR = 1
 EXIT_SIGINT = 130
 EXIT_SIGTERM = 143
 INTERRUPTED = "interrupted"
+PROBE_PREFIX = ".aicontainer-probe-"  #: ``check_writable``'s file, named for the sweep too
 
 #: errno -> the cause as a user reads it (strerror otherwise)
 _CAUSES = {
@@ -94,7 +95,7 @@ def check_writable(folder: Path, what: str) -> None:
     permissions, a full disk), else one line."""
     name = None
     try:
-        fd, name = tempfile.mkstemp(prefix=f".aicontainer-probe-{owner_token()}-", dir=folder)
+        fd, name = tempfile.mkstemp(prefix=f"{PROBE_PREFIX}{owner_token()}-", dir=folder)
         try:
             os.write(fd, b"\0" * 4096)
             os.fsync(fd)
@@ -112,7 +113,8 @@ def check_temp_folder(environ: Mapping[str, str]) -> Path:
     """``TMPDIR`` must be usable as it is: Python would silently fall back to another folder, uv would not."""
     folder = Path(environ.get("TMPDIR") or tempfile.gettempdir())
     if not folder.is_dir():
-        raise EnvironmentFault(f"temporary folder: {folder}: not a directory (TMPDIR)")
+        reason = "not a directory" if folder.exists() else "no such directory"
+        raise EnvironmentFault(f"temporary folder (TMPDIR): {folder}: {reason}")
     check_writable(folder, "temporary folder (TMPDIR)")
     used = Path(tempfile.gettempdir())
     if used.resolve() != folder.resolve():
