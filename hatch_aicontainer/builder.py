@@ -15,7 +15,7 @@ from hatchling.builders.plugin.interface import BuilderInterface
 from hatchling.builders.utils import get_reproducible_timestamp
 from hatchling.builders.wheel import WheelBuilder
 
-from .faults import PROBE_PREFIX, check_temp_folder, check_writable, owner_token, reported, step, sweep
+from .faults import PROBE_PREFIX, check_temp_folder, check_writable, owner_token, reported, step, sweep, temporary_directory
 from .cache_admin import after_build, checked_cache_dir
 from .oci.cache import TEMP_PREFIX, BlobStore, cache_temp_folders
 from .outputs import apply_outputs
@@ -76,7 +76,7 @@ class ContainerBuilder(BuilderInterface):
             for warning in settings.warnings:
                 self.app.display_warning(f"warning: {warning}")
             check_temp_folder(os.environ)  # before the wheel is built there
-            with tempfile.TemporaryDirectory(prefix=f"aicontainer-wheel-{owner_token()}-") as scratch:
+            with temporary_directory(f"aicontainer-wheel-{owner_token()}-") as scratch:
                 with step("building the wheel", scratch):
                     wheel = self._build_wheel(Path(scratch))
                 result = make_image(self.metadata, self.root, settings, wheel, Path(directory), self.app)

@@ -142,11 +142,43 @@ def error_line(exc: BaseException, step_name: str = "build") -> str | None:
     return None
 
 
+_deferring = 0  # > 0 while a temporary name is being made: a signal then waits for its end
+_pending: list[int] = []
+
+
+def _exception_for(signum: int) -> BaseException:
+    return KeyboardInterrupt() if signum == signal.SIGINT else Terminated()
+
+
 def _raise_for(signum: int, _frame: FrameType | None) -> None:
     # the first signal unwinds; later ones must not interrupt the cleanup it starts
     for other in (signal.SIGINT, signal.SIGTERM):
         signal.signal(other, signal.SIG_IGN)
-    raise KeyboardInterrupt if signum == signal.SIGINT else Terminated()
+    if _deferring:
+        _pending.append(signum)
+        return
+    raise _exception_for(signum)
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """A signal arriving inside the block is raised at its end: a temporary file or folder is then
+    either not made or already known to the code that removes it (no name lost in between)."""
+    global _deferring
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+    if not _deferring and _pending:
+        raise _exception_for(_pending.pop())
+
+
+def temporary_directory(prefix: str) -> tempfile.TemporaryDirectory:
+    """``tempfile.TemporaryDirectory`` made whole before a signal can interrupt (its finalizer then
+    removes it however the build ends)."""
+    with signals_deferred():
+        return tempfile.TemporaryDirectory(prefix=prefix)
 
 
 @contextmanager
@@ -161,6 +193,7 @@ def signals_raise() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        _pending.clear()
 
 
 @contextmanager
@@ -254,7 +287,9 @@ __all__ = [
     "owner_token",
     "reported",
     "signals_raise",
+    "signals_deferred",
     "step",
     "sweep",
+    "temporary_directory",
     "token_is_dead",
 ]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from .base_image import BaseImage, resolve_base_image
 from .compat import Target
 from .cuda_libraries import CudaPaths, find_cuda_paths, loader_environment
 from .errors import BaseImageError, ConfigError, ResolveError
-from .faults import owner_token, step
+from .faults import owner_token, step, temporary_directory
 from .installer import install_lock, install_wheel
 from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
 from .naming import archive_name, image_labels, render_tags
@@ -141,7 +140,7 @@ def _build_platform(
     with step(f"[{platform}] bytecode"):
         compiler, bytecode_note = bytecode.image_compiler(base, python, store)
     log(f"[{platform}] {bytecode_note}")
-    with step(f"[{platform}] layers"), tempfile.TemporaryDirectory(prefix=f"aicontainer-build-{owner_token()}-") as scratch_name:
+    with step(f"[{platform}] layers"), temporary_directory(f"aicontainer-build-{owner_token()}-") as scratch_name:
         scratch = Path(scratch_name)
         dependencies, cached, cuda = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options)
         log(f"[{platform}] dependency layer {dependencies.descriptor.digest[:19]} ({'cached' if cached else 'built'})")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hatch_aicontainer.errors import OutputError
-from hatch_aicontainer.faults import owner_token, step
+from hatch_aicontainer.faults import owner_token, signals_deferred, step
 from hatch_aicontainer.oci.cache import BlobStore, split_digest
 from hatch_aicontainer.oci.descriptor import Descriptor
 from hatch_aicontainer.oci.image import canonical_json
@@ -133,8 +133,10 @@ def check_free_space(destination: Path, needed: int) -> None:
 
 def _write(destination: Path, entries: Sequence[LayerEntry], mtime: int) -> None:
     """The tar under a temporary name beside ``destination`` (named for the sweep), renamed when whole."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.tmp-{owner_token()}-", dir=destination.parent)
+    tmp_name = None
     try:
+        with signals_deferred():
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.tmp-{owner_token()}-", dir=destination.parent)
         with os.fdopen(fd, "wb") as out:
             try:
                 write_tar(entries, out, mtime=mtime)
@@ -145,10 +147,11 @@ def _write(destination: Path, entries: Sequence[LayerEntry], mtime: int) -> None
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, destination)
     except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except FileNotFoundError:
+                pass
         raise
 
 

@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from hatch_aicontainer.faults import located, owner_token
+from hatch_aicontainer.faults import located, owner_token, signals_deferred
 
 CHUNK = 1 << 20
 LOCK_NAME = ".lock"  # shared: a build uses the store; exclusive: cache_admin prunes it
@@ -174,8 +174,10 @@ class BlobStore:
         """
         self.hold()
         self._dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=self._dir)
+        tmp_name = None
         try:
+            with signals_deferred():
+                fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=self._dir)
             with os.fdopen(fd, "wb") as raw:
                 hashing = HashingWriter(raw, self._dir)
                 yield hashing
@@ -184,16 +186,19 @@ class BlobStore:
                     os.fsync(raw.fileno())
             os.replace(tmp_name, self.path(hashing.digest))
         except BaseException:
-            with _suppress_missing():
-                os.unlink(tmp_name)
+            if tmp_name is not None:
+                with _suppress_missing():
+                    os.unlink(tmp_name)
             raise
 
     def put_stream(self, chunks: Iterable[bytes], expected: str | None = None) -> tuple[str, int]:
         """Store a stream of bytes; verify ``expected`` before it becomes visible."""
         self.hold()
         self._dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=self._dir)
+        tmp_name = None
         try:
+            with signals_deferred():
+                fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=self._dir)
             with os.fdopen(fd, "wb") as raw:
                 hashing = HashingWriter(raw, self._dir)
                 for chunk in chunks:
@@ -206,8 +211,9 @@ class BlobStore:
             os.replace(tmp_name, self.path(hashing.digest))
             return hashing.digest, hashing.size
         except BaseException:
-            with _suppress_missing():
-                os.unlink(tmp_name)
+            if tmp_name is not None:
+                with _suppress_missing():
+                    os.unlink(tmp_name)
             raise
 
     def put_bytes(self, data: bytes) -> tuple[str, int]:
