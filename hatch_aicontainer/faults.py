@@ -122,18 +122,32 @@ def check_temp_folder(environ: Mapping[str, str]) -> Path:
     return folder
 
 
+def _interruption(exc: BaseException) -> BaseException | None:
+    """The signal behind ``exc``: itself, or one that was unwinding when ``exc`` was raised (a
+    cleanup failing because of the interruption, e.g. a descriptor closed twice) is still that signal."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, (KeyboardInterrupt, Terminated)):
+            return current
+        seen.add(id(current))
+        current = current.__context__
+    return None
+
+
 def exit_status(exc: BaseException) -> int:
     """130 for SIGINT (KeyboardInterrupt), 143 for SIGTERM, 1 otherwise."""
-    if isinstance(exc, KeyboardInterrupt):
+    signal_exc = _interruption(exc)
+    if isinstance(signal_exc, KeyboardInterrupt):
         return EXIT_SIGINT
-    if isinstance(exc, Terminated):
+    if isinstance(signal_exc, Terminated):
         return EXIT_SIGTERM
     return EXIT_ERROR
 
 
 def error_line(exc: BaseException, step_name: str = "build") -> str | None:
     """The one line for what ended a command, or None for a bug (let it show its traceback)."""
-    if isinstance(exc, (KeyboardInterrupt, Terminated)):
+    if _interruption(exc) is not None:
         return INTERRUPTED
     if isinstance(exc, AIContainerError):
         return " ".join(str(exc).split())
