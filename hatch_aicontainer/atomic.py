@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .faults import owner_token, signals_deferred
+
 
 def write_atomically(path: Path, data: bytes, *, mode: int = 0o644, prefix: str | None = None) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it onto ``path``.
@@ -14,8 +16,10 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o644, prefix: str 
     names the temporary file (default ``.<name>.``), so a cache can recognise
     and sweep leftovers of killed writers.
     """
-    fd, tmp = tempfile.mkstemp(prefix=prefix or f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = None
     try:
+        with signals_deferred():
+            fd, tmp = tempfile.mkstemp(prefix=f"{prefix or f'.{path.name}.'}{owner_token()}-", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -23,5 +27,6 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o644, prefix: str 
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise

@@ -64,6 +64,7 @@ from pathlib import Path
 
 from .base_image import BaseImage
 from .errors import BaseImageError
+from .faults import owner_token
 from .oci.cache import INTERPRETERS, TEMP_PREFIX, BlobStore
 from .oci.layer_reader import open_layer_tar
 from .python_probe import PythonInfo
@@ -424,7 +425,7 @@ def _unpack(base: BaseImage, python: PythonInfo, store: BlobStore, final: Path, 
         )
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=final.parent))
+        scratch = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=final.parent))
     except OSError as exc:
         raise _CacheWriteError(f"cannot unpack the base image's interpreter into {final.parent} ({exc.strerror})") from None
     try:

@@ -24,7 +24,7 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-from .errors import AIContainerError, ConfigError
+from .errors import ConfigError
 
 HOOK_NAME = "aicontainer"
 _HOOK_OPTIONS = frozenset({"target"})
@@ -51,7 +51,9 @@ class AIContainerBuildHook(BuildHookInterface):
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if self.target_name != "wheel" or version == "editable" or _suppressed.get():
             return
-        try:
+        from .faults import reported
+
+        with reported(self.app.abort):  # one line and exit 1 (130/143 on SIGINT/SIGTERM); abort exits
             target = self._image_target()
             settings = self._settings(target)
             for warning in settings.warnings:
@@ -60,9 +62,6 @@ class AIContainerBuildHook(BuildHookInterface):
 
             self.app.display_info(f"building the image from {Path(artifact_path).name}")
             make_image(self.metadata, self.root, settings, Path(artifact_path), Path(self.directory), self.app)
-        except AIContainerError as exc:
-            self.app.abort(f"error: {exc}")
-            raise  # abort exits
 
     def _image_target(self) -> str:
         prefix = f"tool.hatch.build.targets.{self.target_name}.hooks.{HOOK_NAME}"

@@ -15,9 +15,9 @@ from hatchling.builders.plugin.interface import BuilderInterface
 from hatchling.builders.utils import get_reproducible_timestamp
 from hatchling.builders.wheel import WheelBuilder
 
-from .errors import AIContainerError
-from .cache_admin import after_build
-from .oci.cache import BlobStore, default_cache_dir
+from .faults import PROBE_PREFIX, check_temp_folder, check_writable, owner_token, reported, step, sweep, temporary_directory
+from .cache_admin import after_build, checked_cache_dir
+from .oci.cache import TEMP_PREFIX, BlobStore, cache_temp_folders
 from .outputs import apply_outputs
 from .pipeline import BuildResult, build_image
 from .project import git_revision, project_info, tool_table
@@ -71,16 +71,15 @@ class ContainerBuilder(BuilderInterface):
                 clean_side_outputs(path)
 
     def build_standard(self, directory: str, **_build_data: Any) -> str:
-        try:
+        with reported(self.app.abort):  # one line and exit 1 (130/143 on SIGINT/SIGTERM); abort exits
             settings = self.config.image_settings
             for warning in settings.warnings:
                 self.app.display_warning(f"warning: {warning}")
-            with tempfile.TemporaryDirectory(prefix="aicontainer-wheel-") as scratch:
-                wheel = self._build_wheel(Path(scratch))
+            check_temp_folder(os.environ)  # before the wheel is built there
+            with temporary_directory(f"aicontainer-wheel-{owner_token()}-") as scratch:
+                with step("building the wheel", scratch):
+                    wheel = self._build_wheel(Path(scratch))
                 result = make_image(self.metadata, self.root, settings, wheel, Path(directory), self.app)
-        except AIContainerError as exc:
-            self.app.abort(f"error: {exc}")
-            raise  # abort exits; this keeps type checkers honest
         return str(result.archive)
 
     def _build_wheel(self, directory: Path) -> Path:
@@ -96,8 +95,15 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     """Shared by the builder and the wheel hook: build, then report digest and how to run."""
     started = time.monotonic()
     project = project_info(metadata, root)
-    store = BlobStore(default_cache_dir())
-    directory.mkdir(parents=True, exist_ok=True)
+    check_temp_folder(os.environ)
+    store = BlobStore(checked_cache_dir())
+    with step("creating the output folder", directory):
+        directory.mkdir(parents=True, exist_ok=True)
+    check_writable(directory, "output folder")
+    with step("cache", store.root):
+        store.root.mkdir(parents=True, exist_ok=True)
+    check_writable(store.root, "cache")
+    sweep_dead_leftovers(directory, store.root)
     try:
         result = build_image(
             settings,
@@ -109,17 +115,28 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
             revision=git_revision(Path(root)),
             log=app.display_info,
         )
-        side = write_side_outputs(result, settings, project, directory)  # SBOM beside the archive, k8s manifest
+        with step("writing the side outputs", directory):
+            side = write_side_outputs(result, settings, project, directory)  # SBOM beside the archive, k8s manifest
         for warning in wheel_warnings(wheel):
             app.display_warning(warning)
         for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
             app.display_info(line)
-        apply_outputs(result, settings, store, log=app.display_info)  # results files; layout, load, push if asked
+        with step("writing the outputs", directory):
+            apply_outputs(result, settings, store, log=app.display_info)  # results files; layout, load, push if asked
     except BaseException:
         store.close()
         raise
     after_build(store, app.display_info)  # releases the cache, then keeps AICONTAINER_CACHE_MAX_SIZE
     return result
+
+
+def sweep_dead_leftovers(directory: Path, cache: Path) -> None:
+    """Remove what builds proven dead (killed, SIGKILL, OOM) left in dist/, the cache and the temp folder."""
+    sweep(directory, (".",))
+    sweep(Path(tempfile.gettempdir()), ("aicontainer-", PROBE_PREFIX))
+    sweep(cache, (PROBE_PREFIX,))
+    for folder in cache_temp_folders(cache):
+        sweep(folder, (TEMP_PREFIX,))
 
 
 class GPUContainerBuilder(ContainerBuilder):

@@ -51,10 +51,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AIContainerError, ConfigError
+from .faults import EnvironmentFault
 from .oci.cache import INTERPRETERS, LOCK_NAME, TEMP_PREFIX, BlobStore, default_cache_dir
-from .settings.keys import CACHE_MAX_SIZE_ENV
+from .settings.keys import CACHE_DIR_ENV, CACHE_MAX_SIZE_ENV
 
 ENV_MAX_SIZE = CACHE_MAX_SIZE_ENV
+ENV_CACHE_DIR = CACHE_DIR_ENV
 _HEX = re.compile(r"^[0-9a-f]{64}$")
 _UNITS = {
     "": 1,
@@ -203,7 +205,20 @@ class _Blob:
 
 
 def _root(root: Path | str | None) -> Path:
-    return Path(root) if root is not None else default_cache_dir()
+    return checked_cache_dir(root)
+
+
+def checked_cache_dir(root: Path | str | None = None) -> Path:
+    """The cache folder (``root``, else ``default_cache_dir()``), refused in one line when a
+    file stands where it or one of its parents must be a folder."""
+    chosen = Path(root) if root is not None else default_cache_dir()
+    for path in (chosen, *chosen.parents):
+        if path.exists():
+            if not path.is_dir():
+                where = "--dir" if root is not None else ENV_CACHE_DIR if os.environ.get(ENV_CACHE_DIR) else "the cache folder"
+                raise EnvironmentFault(f"cache: {path}: not a directory ({where} = {chosen})")
+            break
+    return chosen
 
 
 def _scan(root: Path) -> tuple[list[_Blob], list[_Blob], int]:
@@ -415,6 +430,7 @@ __all__ = [
     "PruneResult",
     "after_build",
     "cache_info",
+    "checked_cache_dir",
     "clean_cache",
     "format_size",
     "max_size_from_env",

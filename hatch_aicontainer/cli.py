@@ -453,16 +453,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from .faults import error_line, exit_status, signals_raise
+
     try:
-        return int(args.func(args) or 0)
-    except AIContainerError as exc:
-        _err(f"error: {' '.join(str(exc).split())}")
-        return EXIT_USAGE if isinstance(exc, UsageError) else EXIT_ERROR
-    except KeyboardInterrupt:
-        _err("error: interrupted")
-        return 130
+        with signals_raise():  # SIGTERM unwinds like Ctrl-C: temporary files go, one line, 143
+            return int(args.func(args) or 0)
     except BrokenPipeError:
         return EXIT_ERROR
+    except BaseException as exc:  # one line for user errors, faults (OSError) and signals; bugs keep their traceback
+        line = error_line(exc, "aicontainer " + args.func.__name__.removeprefix("cmd_"))
+        if line is None:
+            raise
+        _err(f"error: {line}")
+        return EXIT_USAGE if isinstance(exc, UsageError) else exit_status(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,10 +10,10 @@ the layer depends only on the wheels.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 from .errors import ResolveError
+from .faults import owner_token, temporary_directory
 from .lock import Lock, LockInputs, installable_copy
 from .uv import run_uv, target_args
 
@@ -26,7 +26,7 @@ def install_lock(lock: Lock, inputs: LockInputs, target: Path) -> None:
     holds them. (Online, uv revalidates every wheel and, behind some proxies,
     downloads and unpacks TensorFlow again on each build.) Online on a miss.
     """
-    with tempfile.TemporaryDirectory(prefix="aicontainer-install-") as scratch:
+    with temporary_directory(f"aicontainer-install-{owner_token()}-") as scratch:
         args = [
             "pip",
             "install",

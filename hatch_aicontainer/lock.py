@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from packaging.utils import canonicalize_name
 
 from .atomic import write_atomically
 from .errors import ResolveError
+from .faults import owner_token, temporary_directory
 from .oci.descriptor import Platform
 from .uv import Indexes, run_uv, target_args
 
@@ -177,7 +177,7 @@ def ensure_lock(inputs: LockInputs, path: Path) -> Lock:
     """Reuse ``path`` when it was resolved from ``inputs``; else resolve and write it."""
     if path.is_file() and lock_fingerprint(path) == inputs.fingerprint():
         return read_lock(path, reused=True)
-    with tempfile.TemporaryDirectory(prefix="aicontainer-lock-") as scratch:
+    with temporary_directory(f"aicontainer-lock-{owner_token()}-") as scratch:
         requirements_in = Path(scratch) / "requirements.in"
         requirements_in.write_text("".join(f"{line}\n" for line in inputs.requirements))
         output = Path(scratch) / "pylock.toml"

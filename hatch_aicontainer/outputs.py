@@ -28,6 +28,7 @@ from typing import Any
 
 from .engine import load_archive
 from .errors import OutputError
+from .faults import owner_token, signals_deferred
 from .oci.cache import CHUNK, BlobStore
 from .oci.image import canonical_json
 from .oci.mediatypes import OCI_LAYOUT_VERSION
@@ -105,9 +106,11 @@ def write_oci_layout(image: OCIImage, destination: Path) -> Path:
     """Write ``image`` as an OCI layout directory at ``destination`` (replacing one that is there)."""
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.tmp-", dir=destination.parent))
+    tmp: Path | None = None
     old: Path | None = None
     try:
+        with signals_deferred():  # a signal waits until the name is known to the cleanup below
+            tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.tmp-{owner_token()}-", dir=destination.parent))
         (tmp / "oci-layout").write_bytes(canonical_json({"imageLayoutVersion": OCI_LAYOUT_VERSION}))
         (tmp / "index.json").write_bytes(canonical_json(image.index))
         blobs = tmp / "blobs" / "sha256"
@@ -120,14 +123,17 @@ def write_oci_layout(image: OCIImage, destination: Path) -> Path:
         if destination.exists() or destination.is_symlink():
             if not destination.is_dir() or destination.is_symlink():
                 raise OutputError(f"cannot write the OCI layout {destination}: a file of that name is in the way")
-            old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-", dir=destination.parent))
+            with signals_deferred():
+                old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-{owner_token()}-", dir=destination.parent))
             os.replace(destination, old / "layout")
         os.replace(tmp, destination)
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(f"cannot write the OCI layout {destination} ({exc.strerror or exc})") from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
         if old is not None:

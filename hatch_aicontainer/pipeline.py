@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from .base_image import BaseImage, resolve_base_image
 from .compat import Target
 from .cuda_libraries import CudaPaths, find_cuda_paths, loader_environment
 from .errors import BaseImageError, ConfigError, ResolveError
+from .faults import owner_token, step, temporary_directory
 from .installer import install_lock, install_wheel
 from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
 from .naming import archive_name, image_labels, render_tags
@@ -121,8 +121,9 @@ def _build_platform(
     target = settings.target_for(platform)
     log(f"[{platform}] base image {settings.base_image}")
     from_env = settings.key("base-image") if settings.base_image_from_env else None
-    base = resolve_base_image(settings.base_image, platform, store, root=project.root, from_env=from_env)
-    python = probe_python(base, store)
+    with step(f"[{platform}] base image"):
+        base = resolve_base_image(settings.base_image, platform, store, root=project.root, from_env=from_env)
+        python = probe_python(base, store)
     check_python_pin(settings, python, base)
     log(f"[{platform}] base Python {python.version} at {python.executable}")
 
@@ -132,13 +133,15 @@ def _build_platform(
         platform=platform,
         indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
     )
-    lock = _lock(settings, inputs, target, lock_path(project.root, platform, settings.accelerator, settings.python))
+    with step(f"[{platform}] lock"):
+        lock = _lock(settings, inputs, target, lock_path(project.root, platform, settings.accelerator, settings.python))
     log(f"[{platform}] lock {lock.path.name} ({'reused' if lock.reused else 'resolved'}, {len(lock.packages)} packages)")
 
     layer_options = dict(mtime=mtime, compression=settings.compression, level=settings.compression_level)
-    compiler, bytecode_note = bytecode.image_compiler(base, python, store)
+    with step(f"[{platform}] bytecode"):
+        compiler, bytecode_note = bytecode.image_compiler(base, python, store)
     log(f"[{platform}] {bytecode_note}")
-    with tempfile.TemporaryDirectory(prefix="aicontainer-build-") as scratch_name:
+    with step(f"[{platform}] layers"), temporary_directory(f"aicontainer-build-{owner_token()}-") as scratch_name:
         scratch = Path(scratch_name)
         dependencies, cached, cuda = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options)
         log(f"[{platform}] dependency layer {dependencies.descriptor.digest[:19]} ({'cached' if cached else 'built'})")

@@ -4,7 +4,10 @@ OCI tools (skopeo ``oci-archive:``, umoci, containerd) read ``oci-layout``,
 ``index.json`` and ``blobs/``; ``docker load`` of any engine version reads
 ``manifest.json`` (Docker 25+ writes archives of exactly this shape). The tar
 is deterministic (see ``layer.write_tar``) and is written to a temporary file
-beside the destination, then renamed, so a failed build leaves nothing behind.
+beside the destination (named with ``faults.owner_token()``, so a later build can
+sweep it should this one be killed), then renamed, so a failed build leaves
+nothing behind. The file system's free space is checked against the tar's
+exact size first (``needs 503 MB in dist/, 150 MB free``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from hatch_aicontainer.errors import OutputError
+from hatch_aicontainer.faults import owner_token, signals_deferred, step
 from hatch_aicontainer.oci.cache import BlobStore, split_digest
 from hatch_aicontainer.oci.descriptor import Descriptor
 from hatch_aicontainer.oci.image import canonical_json
@@ -98,9 +102,41 @@ def write_oci_archive(
         *(LayerEntry(_blob_path(digest), "file", source=store.path(digest)) for digest in blobs),
     ]
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.tmp-", dir=destination.parent)
+    with step("writing the archive", destination.parent):
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        check_free_space(destination, archive_size(entries, {_blob_path(d): b.size for d, b in blobs.items()}))
+    with step("writing the archive", destination):
+        _write(destination, entries, mtime)
+
+
+def archive_size(entries: Sequence[LayerEntry], sizes: dict[str, int]) -> int:
+    """The tar's size (``sizes``: of the entries without ``data``, by path): a 512-byte header per
+    entry, data padded to 512, two zero blocks, the whole padded to 10240."""
+    total = 0
+    for entry in entries:
+        size = len(entry.data) if entry.data is not None else sizes[entry.path]
+        total += 512 + -(-size // 512) * 512
+    total += 1024
+    return -(-total // 10240) * 10240
+
+
+def check_free_space(destination: Path, needed: int) -> None:
+    """Refuse before writing, naming both figures, when ``destination``'s file system lacks the room."""
+    stats = os.statvfs(destination.parent)
+    free = stats.f_bavail * stats.f_frsize
+    if needed > free:
+        mb = 1_000_000
+        raise OutputError(
+            f"writing the archive: {destination}: needs {-(-needed // mb)} MB in {destination.parent}/, {free // mb} MB free"
+        )
+
+
+def _write(destination: Path, entries: Sequence[LayerEntry], mtime: int) -> None:
+    """The tar under a temporary name beside ``destination`` (named for the sweep), renamed when whole."""
+    tmp_name = None
     try:
+        with signals_deferred():
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.tmp-{owner_token()}-", dir=destination.parent)
         with os.fdopen(fd, "wb") as out:
             try:
                 write_tar(entries, out, mtime=mtime)
@@ -111,10 +147,11 @@ def write_oci_archive(
         os.chmod(tmp_name, 0o644)
         os.replace(tmp_name, destination)
     except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except FileNotFoundError:
+                pass
         raise
 
 

@@ -95,7 +95,9 @@ def open_beneath(root: Path, relpath: str) -> BinaryIO:
         if not stat.S_ISREG(mode):
             raise UnsafePath(errno.EINVAL, f"{relpath} is not a regular file")
         fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
-        return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+    # The builtin open (C, no Python frame in which a signal could unwind) takes the
+    # descriptor over; closing it above after a file object owned it would close it twice.
+    return open(fd, "rb")  # noqa: SIM115 - the caller closes it

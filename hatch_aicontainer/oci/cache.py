@@ -5,8 +5,9 @@ scratch store of one build. Blobs are written to a temporary file in the same
 directory, hashed while written, and renamed into place only when the digest
 matches, so an interrupted build never leaves a corrupt entry and two builds
 sharing the store can race safely (the rename is atomic; both write the same
-bytes). Temporary files are named ``.tmp-*``: never read as blobs, removed by
-``cache_admin`` (prune/clean) once no build holds the store.
+bytes). Temporary files are named ``.tmp-<owner token>-*``: never read as blobs,
+removed by ``cache_admin`` (prune/clean) once no build holds the store, and by
+the next build once their writer is proven dead (``faults.sweep``).
 
 Two things let ``cache_admin`` prune the persistent cache without breaking a
 build that is using it:
@@ -32,6 +33,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from hatch_aicontainer.faults import located, owner_token, signals_deferred
+
 CHUNK = 1 << 20
 LOCK_NAME = ".lock"  # shared: a build uses the store; exclusive: cache_admin prunes it
 TEMP_PREFIX = ".tmp-"
@@ -46,6 +49,12 @@ def default_cache_dir() -> Path:
         return Path(explicit)
     xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(xdg) / "hatch-aicontainer"
+
+
+def cache_temp_folders(root: Path) -> tuple[Path, ...]:
+    """The folders of a store where writers leave ``TEMP_PREFIX`` names (blobs, records, unpacks)."""
+    root = Path(root)
+    return (root / "blobs" / "sha256", root / "layers", root / "probes", root / INTERPRETERS)
 
 
 def split_digest(digest: str) -> tuple[str, str]:
@@ -63,19 +72,22 @@ class DigestMismatch(Exception):
 class HashingWriter:
     """A write-only file wrapper that hashes and counts what passes through."""
 
-    def __init__(self, raw: BinaryIO) -> None:
+    def __init__(self, raw: BinaryIO, where: Path | None = None) -> None:
         self._raw = raw
+        self._where = where
         self._sha = hashlib.sha256()
         self.size = 0
 
     def write(self, data: bytes) -> int:  # noqa: D401 - file protocol
         self._sha.update(data)
         self.size += len(data)
-        self._raw.write(data)
+        with located(self._where or "?"):
+            self._raw.write(data)
         return len(data)
 
     def flush(self) -> None:
-        self._raw.flush()
+        with located(self._where or "?"):
+            self._raw.flush()
 
     @property
     def digest(self) -> str:
@@ -162,38 +174,46 @@ class BlobStore:
         """
         self.hold()
         self._dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self._dir)
+        tmp_name = None
         try:
+            with signals_deferred():
+                fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=self._dir)
             with os.fdopen(fd, "wb") as raw:
-                hashing = HashingWriter(raw)
+                hashing = HashingWriter(raw, self._dir)
                 yield hashing
-                raw.flush()
-                os.fsync(raw.fileno())
+                with located(self._dir):
+                    raw.flush()
+                    os.fsync(raw.fileno())
             os.replace(tmp_name, self.path(hashing.digest))
         except BaseException:
-            with _suppress_missing():
-                os.unlink(tmp_name)
+            if tmp_name is not None:
+                with _suppress_missing():
+                    os.unlink(tmp_name)
             raise
 
     def put_stream(self, chunks: Iterable[bytes], expected: str | None = None) -> tuple[str, int]:
         """Store a stream of bytes; verify ``expected`` before it becomes visible."""
         self.hold()
         self._dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self._dir)
+        tmp_name = None
         try:
+            with signals_deferred():
+                fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=self._dir)
             with os.fdopen(fd, "wb") as raw:
-                hashing = HashingWriter(raw)
+                hashing = HashingWriter(raw, self._dir)
                 for chunk in chunks:
                     hashing.write(chunk)
-                raw.flush()
-                os.fsync(raw.fileno())
+                with located(self._dir):
+                    raw.flush()
+                    os.fsync(raw.fileno())
             if expected is not None and hashing.digest != expected:
                 raise DigestMismatch(f"expected {expected}, got {hashing.digest}")
             os.replace(tmp_name, self.path(hashing.digest))
             return hashing.digest, hashing.size
         except BaseException:
-            with _suppress_missing():
-                os.unlink(tmp_name)
+            if tmp_name is not None:
+                with _suppress_missing():
+                    os.unlink(tmp_name)
             raise
 
     def put_bytes(self, data: bytes) -> tuple[str, int]:
