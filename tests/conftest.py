@@ -35,6 +35,28 @@ import services  # noqa: E402
 
 BASE_REPOSITORY = "library/python"
 
+#: The files that take minutes, longest first. scripts/test runs the suite on two
+#: workers a file at a time (pytest-xdist, ``--dist loadfile``), and a worker takes
+#: the next file when it is free: starting with the longest keeps one worker from
+#: starting a ten-minute file while the other has nothing left to do.
+LONGEST_FILES = (
+    "test_gpu_images.py",
+    "test_e2e_pythons.py",
+    "test_e2e_crosshost.py",
+    "test_e2e_example.py",
+    "test_engine.py",
+    "test_hostile_bases.py",
+    "test_hostile_archives.py",
+    "test_e2e_multiplatform.py",
+    "test_build_hook.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest files first (a stable sort: each file keeps its own order)."""
+    rank = {name: index for index, name in enumerate(LONGEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
 
 def _require_root(what: str) -> None:
     if os.geteuid() != 0:
