@@ -47,6 +47,9 @@ LONGEST_FILES = (
     "test_engine.py",
     "test_hostile_bases.py",
     "test_hostile_archives.py",
+    "test_faults.py",
+    "test_cli_mistakes.py",
+    "test_cache_concurrency.py",
     "test_e2e_multiplatform.py",
     "test_build_hook.py",
 )
