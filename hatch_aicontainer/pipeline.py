@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from .compat import Target
 from .cuda_libraries import CudaPaths, find_cuda_paths, loader_environment
 from .errors import BaseImageError, ConfigError, ResolveError
 from .faults import owner_token, step, temporary_directory
+from .include_layers import include_entries, include_layers  # noqa: F401 - include_entries: preflight and tests import it from here
 from .installer import install_lock, install_wheel
 from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
 from .naming import archive_name, image_labels, render_tags
@@ -31,11 +32,10 @@ from .oci.archive import ArchiveImage, write_oci_archive
 from .oci.cache import TEMP_PREFIX, BlobStore
 from .oci.descriptor import Descriptor, Layer, Platform
 from .oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
-from .oci.layer import LayerEntry, file_mode, write_layer
+from .oci.layer import LayerEntry, write_layer
 from .python_probe import PythonInfo, probe_python
-from .settings import IncludeSpec, ProjectInfo, Settings
+from .settings import ProjectInfo, Settings
 from . import sbom
-from .secrets_filter import IncludeFilter
 from .uv import Indexes
 from .venv import installed_tree_entries, site_packages, skeleton_entries, venv_environment
 
@@ -146,11 +146,14 @@ def _build_platform(
         dependencies, cached, cuda = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options)
         log(f"[{platform}] dependency layer {dependencies.descriptor.digest[:19]} ({'cached' if cached else 'built'})")
         app = _app_layer(settings, wheel, inputs, python, compiler, store, scratch, layer_options)
-        extra = _include_layer(settings, project, store, layer_options, log)
+        includes = include_layers(
+            settings.include, project.root, store, layer_options, workdir=workdir_entry(settings),
+            identity={"format": LAYER_FORMAT, "plugin": __version__}, log=log, prefix=f"[{platform}] ",
+        )
 
-    ours = [(dependencies, "dependencies from " + lock.path.name), (app, "project " + wheel.name)]
-    if extra is not None:
-        ours.append((extra, "include files"))
+    # Order: include_layers' docstring (large include entries below the project layer).
+    ours = [(dependencies, "dependencies from " + lock.path.name), *includes.stable, (app, "project " + wheel.name)]
+    ours += includes.small
     sbom_document = sbom.make_sbom(
         image_name=settings.name, project=project, wheel=wheel, lock=lock, base=base,
         platform=platform, python_version=python.version, mtime=mtime,
@@ -283,48 +286,6 @@ def workdir_entry(settings: Settings) -> LayerEntry:
     """The working directory, owned by the image's user so it can write there (HOME)."""
     uid, gid = _numeric_owner(settings.user)
     return LayerEntry(path=settings.workdir.strip("/"), kind="dir", mode=0o755, uid=uid, gid=gid)
-
-
-def _include_layer(settings: Settings, project: ProjectInfo, store: BlobStore, layer_options: dict, log: Log) -> Layer | None:
-    entries = include_entries(settings.include, project.root, log)
-    if not entries:
-        return None
-    # A later layer's implicit parent directory would hand the workdir back to root.
-    workdir = workdir_entry(settings)
-    entries = [entry for entry in entries if entry.path != workdir.path] + [workdir]
-    return write_layer(entries, store, **layer_options)
-
-
-def include_entries(specs: Sequence[IncludeSpec], root: Path, log: Log = lambda _message: None) -> list[LayerEntry]:
-    """Layer entries for ``include`` (placement rules: ``IncludeSpec.destination_for``;
-    secrets and VCS-ignored files left out: ``secrets_filter``)."""
-    entries: list[LayerEntry] = []
-    files = IncludeFilter(root)
-    for spec in specs:
-        if spec.is_glob:
-            matches = [match for match in sorted(root.glob(spec.source)) if match.is_file()]
-        else:
-            matches = [root / spec.source] if (root / spec.source).exists() else []
-        placed = [(match, spec.destination_for(match.relative_to(root).as_posix())) for match in matches]
-        if not placed:
-            raise ConfigError(f"tool.aicontainer.include: {spec.source!r} matches no file in the project")
-        placed = files.keep(spec, placed)
-        for source, destination in placed:
-            if not source.resolve().is_relative_to(root.resolve()):
-                raise ConfigError(f"tool.aicontainer.include: {spec.source!r} leads outside the project ({source})")
-            if source.is_dir():
-                entries += files.tree(spec, source, destination.strip("/"))
-            elif not source.is_file():
-                raise ConfigError(
-                    f"tool.aicontainer.include: {spec.source!r} matches {source.relative_to(root)}, which is neither "
-                    "a file nor a directory (a FIFO, socket or device); allowed: files and directories"
-                )
-            else:
-                mode = file_mode(source.stat().st_mode)
-                entries.append(LayerEntry(path=destination.strip("/"), kind="file", mode=mode, source=source))
-    if (note := files.note()) is not None:
-        log(note)
-    return entries
 
 
 def _sbom_layer(settings: Settings, project: ProjectInfo, document: bytes, store: BlobStore, layer_options: dict) -> Layer:
