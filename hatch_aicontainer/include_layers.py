@@ -5,13 +5,14 @@ model file or folder) gets a layer of its own; the smaller entries share one.
 So an unchanged model is neither re-read nor recompressed (see
 ``include_record``), and changing one model rebuilds only its own layer.
 
-Order (docs/performance.md): the large entries' layers go below the project
-layer, in the order the ``include`` list names them (list what changes least
-first); the small files' layer stays above the project layer, where the
-single include layer always was. Docker and containerd reuse an unpacked
-layer only when every layer below it is the same, so a code change then
-leaves the models' layers alone on the machines that pull the image. The
-order depends on the settings and the files' sizes only, never on the host.
+Order (docs/settings.md, "Include layers"): the large entries' layers go
+below the project layer, in the order the ``include`` list names them (list
+what changes least first); the small files' layer stays above the project
+layer, where the single include layer always was. Docker and containerd reuse
+an unpacked layer only when every layer below it is the same, so a code
+change then leaves the models' layers alone on the machines that pull the
+image. The order depends on the settings and the files' sizes only, never on
+the host.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 ``build_image`` is what both the ``container`` builder and the wheel build
 hook call. It fetches the base image, checks its Python against the pin,
 locks and installs the dependencies for the target, writes the layers
-(reusing the dependency layer from the cache when its inputs are unchanged),
+(reusing the dependency layer from the cache when its inputs are unchanged,
+and each include layer while its files are: ``include_layers``),
 the config and manifest (and an index for several platforms), and finally the
 ``.oci.tar`` — written under a temporary name and renamed when whole.
 """

@@ -52,6 +52,7 @@ LONGEST_FILES = (
     "test_cache_concurrency.py",
     "test_e2e_multiplatform.py",
     "test_build_hook.py",
+    "test_include_cache.py",
 )
 
 
