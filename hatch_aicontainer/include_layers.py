@@ -67,6 +67,7 @@ def include_groups(
     """The large entries in ``include`` order, then the small ones together (if any)."""
     groups: list[IncludeGroup] = []
     small: list[LayerEntry] = []
+    small_size = 0
     seen: dict[str, str] = {}
     for spec, entries in _entries_by_spec(specs, root, log):
         for entry in entries:
@@ -80,8 +81,9 @@ def include_groups(
             groups.append(IncludeGroup(source=spec.source, entries=tuple(entries), size=size))
         else:
             small += entries
+            small_size += size
     if small:
-        groups.append(IncludeGroup(source=None, entries=tuple(_unique_dirs(small)), size=0))
+        groups.append(IncludeGroup(source=None, entries=tuple(_unique_dirs(small)), size=small_size))
     return groups
 
 
