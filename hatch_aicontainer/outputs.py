@@ -32,7 +32,7 @@ from .faults import owner_token, signals_deferred
 from .oci.cache import CHUNK, BlobStore
 from .oci.image import canonical_json
 from .oci.mediatypes import OCI_LAYOUT_VERSION
-from .oci.reader import OCIImage, open_image
+from .oci.reader import OCIImage, open_image, open_store_image
 from .publish import PushError, push_image
 from .results import add_loaded, add_pushed, image_record, write_results
 from .settings import Settings, render_reference
@@ -157,8 +157,11 @@ def apply_outputs(
     say = log or (lambda _message: None)
     archive = Path(result.archive)
     outputs = settings.outputs
-    with open_image(archive) as image:
+    archived = getattr(result, "archived", True)
+    with open_image(archive) if archived else open_store_image(store.root, result.documents) as image:
         record = image_record(image, archive)
+        if not archived:
+            record["archive"] = None  # pushed straight from the cache (archive = false)
         root = image.root
         for entry, built in zip(record["platforms"], getattr(result, "images", ())):
             lock = getattr(built, "lock", None)

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, bytecode
@@ -27,7 +27,7 @@ from .installer import install_lock, install_wheel
 from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
 from .naming import archive_name, image_labels, render_tags
 from .oci import mediatypes
-from .oci.archive import ArchiveImage, write_oci_archive
+from .oci.archive import ArchiveImage, layout_documents, write_oci_archive
 from .oci.cache import TEMP_PREFIX, BlobStore
 from .oci.descriptor import Descriptor, Layer, Platform
 from .oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
@@ -67,6 +67,8 @@ class BuildResult:
     media_type: str
     repo_tags: tuple[str, ...]
     images: tuple[PlatformImage, ...]
+    archived: bool = True  #: False: ``archive`` names the file not written (``archive = false``)
+    documents: Mapping[str, bytes] = field(default_factory=dict)  #: the archive's index.json etc. (layout_documents)
 
 
 def build_image(
@@ -94,17 +96,17 @@ def build_image(
         root = store_json(store, index, mediatypes.OCI_INDEX)
     repo_tags = render_tags(settings, project, first.target)
     archive = output_dir / archive_name(settings, project, [image.target for image in images])
-    log(f"writing {archive.name}")
-    write_oci_archive(
-        archive,
-        store,
-        root=root,
-        images=[ArchiveImage(manifest=i.manifest, config=i.config, layers=i.layers) for i in images],
-        ref_name=repo_tags[0].rpartition(":")[2],
-        repo_tags=repo_tags,
-        mtime=mtime,
+    parts = [ArchiveImage(manifest=i.manifest, config=i.config, layers=i.layers) for i in images]
+    ref_name = repo_tags[0].rpartition(":")[2]
+    if settings.outputs.archive:
+        log(f"writing {archive.name}")
+        write_oci_archive(archive, store, root=root, images=parts, ref_name=ref_name, repo_tags=repo_tags, mtime=mtime)
+    else:
+        log(f"no {archive.name} ({settings.key('archive')} = false): the push reads the cache")
+    return BuildResult(
+        archive=archive, digest=root.digest, media_type=root.media_type, repo_tags=repo_tags, images=images,
+        archived=settings.outputs.archive, documents=layout_documents(root, parts, ref_name, repo_tags),
     )
-    return BuildResult(archive=archive, digest=root.digest, media_type=root.media_type, repo_tags=repo_tags, images=images)
 
 
 def _build_platform(
