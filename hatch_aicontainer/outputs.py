@@ -33,6 +33,7 @@ from .oci.cache import CHUNK, BlobStore
 from .oci.image import canonical_json
 from .oci.mediatypes import OCI_LAYOUT_VERSION
 from .oci.reader import OCIImage, open_image, open_store_image
+from .progress import Progress
 from .publish import PushError, push_image
 from .results import add_loaded, add_pushed, image_record, write_results
 from .settings import Settings, render_reference
@@ -148,6 +149,7 @@ def apply_outputs(
     *,
     log: Log | None = None,
     environ: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> OutputsDone:
     """Apply ``settings.outputs`` to a ``BuildResult`` and write the results files.
 
@@ -183,7 +185,7 @@ def apply_outputs(
     if outputs.push_enabled:
         references = push_references(settings, tuple(result.repo_tags))
         try:
-            pushed = push_image(store, root, references, log=say)  # mounts base layers from the base's repository
+            pushed = push_image(store, root, references, log=say, progress=progress)  # mounts base layers from the base's repository
         except PushError as exc:
             if exc.pushed:
                 add_pushed(record, [p.pinned for p in exc.pushed])

@@ -31,7 +31,8 @@ from .oci.archive import ArchiveImage, layout_documents, write_oci_archive
 from .oci.cache import TEMP_PREFIX, BlobStore
 from .oci.descriptor import Descriptor, Layer, Platform
 from .oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
-from .oci.layer import LayerEntry, file_mode, write_layer
+from .oci.layer import LayerEntry, file_mode, tar_size_estimate, write_layer
+from .progress import Progress, Task
 from .python_probe import PythonInfo, probe_python
 from .settings import IncludeSpec, ProjectInfo, Settings
 from . import sbom
@@ -81,10 +82,12 @@ def build_image(
     mtime: int,
     revision: str | None = None,
     log: Log = lambda _message: None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the image for every configured platform and write the archive."""
+    progress = progress or Progress.silent()
     images = tuple(
-        _build_platform(settings, project, wheel, store, platform, mtime=mtime, revision=revision, log=log)
+        _build_platform(settings, project, wheel, store, platform, mtime=mtime, revision=revision, log=log, progress=progress)
         for platform in settings.platforms
     )
     first = images[0]
@@ -119,6 +122,7 @@ def _build_platform(
     mtime: int,
     revision: str | None,
     log: Log,
+    progress: Progress,
 ) -> PlatformImage:
     target = settings.target_for(platform)
     log(f"[{platform}] base image {settings.base_image}")
@@ -145,10 +149,10 @@ def _build_platform(
     log(f"[{platform}] {bytecode_note}")
     with step(f"[{platform}] layers"), temporary_directory(f"aicontainer-build-{owner_token()}-") as scratch_name:
         scratch = Path(scratch_name)
-        dependencies, cached, cuda = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options)
+        dependencies, cached, cuda = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options, progress)
         log(f"[{platform}] dependency layer {dependencies.descriptor.digest[:19]} ({'cached' if cached else 'built'})")
         app = _app_layer(settings, wheel, inputs, python, compiler, store, scratch, layer_options)
-        extra = _include_layer(settings, project, store, layer_options, log)
+        extra = _include_layer(settings, project, store, layer_options, log, progress.task(f"[{platform}] include layer"))
 
     ours = [(dependencies, "dependencies from " + lock.path.name), (app, "project " + wheel.name)]
     if extra is not None:
@@ -234,6 +238,7 @@ def _dependency_layer(
     scratch: Path,
     platform: Platform,
     layer_options: dict,
+    progress: Progress,
 ) -> tuple[Layer, bool, CudaPaths]:
     """The venv skeleton plus the locked packages, cached by what determines it (the
     compiler's key: the base image's interpreter, when it wrote bytecode), with the
@@ -258,7 +263,7 @@ def _dependency_layer(
     if compiler is not None:
         bytecode.compile_tree(tree, site_packages(python.minor), compiler)
     entries = skeleton_entries(python) + installed_tree_entries(tree, python.minor)
-    layer = write_layer(entries, store, **layer_options)
+    layer = write_layer_shown(entries, store, layer_options, progress.task(f"[{platform}] dependency layer"))
     _remember_layer(store, key, layer, cuda)
     return layer, False, cuda
 
@@ -287,14 +292,25 @@ def workdir_entry(settings: Settings) -> LayerEntry:
     return LayerEntry(path=settings.workdir.strip("/"), kind="dir", mode=0o755, uid=uid, gid=gid)
 
 
-def _include_layer(settings: Settings, project: ProjectInfo, store: BlobStore, layer_options: dict, log: Log) -> Layer | None:
+def _include_layer(
+    settings: Settings, project: ProjectInfo, store: BlobStore, layer_options: dict, log: Log, task: Task | None = None
+) -> Layer | None:
     entries = include_entries(settings.include, project.root, log)
     if not entries:
         return None
     # A later layer's implicit parent directory would hand the workdir back to root.
     workdir = workdir_entry(settings)
     entries = [entry for entry in entries if entry.path != workdir.path] + [workdir]
-    return write_layer(entries, store, **layer_options)
+    return write_layer_shown(entries, store, layer_options, task)
+
+
+def write_layer_shown(entries: list[LayerEntry], store: BlobStore, layer_options: dict, task: Task | None) -> Layer:
+    """``write_layer`` with its progress shown by ``task`` (against the tar's estimated size)."""
+    if task is None:
+        return write_layer(entries, store, **layer_options)
+    task.total = tar_size_estimate(entries)
+    with task:
+        return write_layer(entries, store, **layer_options, progress=task)
 
 
 def include_entries(specs: Sequence[IncludeSpec], root: Path, log: Log = lambda _message: None) -> list[LayerEntry]:
