@@ -1,0 +1,129 @@
+"""progress.py: the line rendered from counts and time (pure), and how often lines appear
+(an injected clock: no test here waits for real time)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from hatch_aicontainer import progress as p
+from hatch_aicontainer.progress import Progress, human_bytes, human_seconds, render
+
+MB = 1_000_000
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(0, "0 B"), (999, "999 B"), (1000, "1.0 kB"), (123_456_789, "123.5 MB"), (3_100_000_000, "3.1 GB"),
+     (12_000_000_000_000, "12000.0 GB")],
+)
+def test_human_bytes(size, text):
+    assert human_bytes(size) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0.2, "0 s"), (8.4, "8 s"), (59.6, "1 min 00 s"), (125, "2 min 05 s"), (3720, "1 h 02 min")],
+)
+def test_human_seconds(seconds, text):
+    assert human_seconds(seconds) == text
+
+
+def test_render_rate_and_time_left():
+    # 120 MB of 200 MB in 3 s: 40 MB/s, 80 MB left -> 2 s
+    assert render("layer 5/6", 120 * MB, 200 * MB, 3.0) == "layer 5/6: 120.0 MB of 200.0 MB (60%), 40.0 MB/s, 2 s left"
+
+
+def test_render_without_a_total_or_time():
+    assert render("push", 5 * MB, None, 0.0) == "push: 5.0 MB"
+    assert render("push", 5 * MB, None, 2.0) == "push: 5.0 MB, 2.5 MB/s"
+
+
+def test_render_done_and_over_estimate():
+    assert render("x", 300, 200, 1.0) == "x: 300 B of 200 B (100%), 300 B/s"  # an estimate exceeded: no "left"
+
+
+def _plain(clock, enabled=True):
+    lines: list[str] = []
+    return Progress(lines.append, tty=False, enabled=enabled, clock=clock), lines
+
+
+def test_plain_lines_every_ten_percent_and_a_last_line():
+    clock = FakeClock()
+    progress, lines = _plain(clock)
+    with progress.task("layer", 1000 * MB) as task:
+        for _ in range(100):
+            clock.now += 0.1
+            task.advance(10 * MB)
+    assert len(lines) == 10  # 10 %, 20 %, ... 90 %, then the finish line (100 % is its)
+    assert lines[0] == "layer: 100.0 MB of 1.0 GB (10%), 100.0 MB/s, 9 s left"
+    assert lines[-1] == "layer: 1.0 GB of 1.0 GB (100%), 100.0 MB/s, done in 10 s"
+
+
+def test_plain_lines_at_least_every_ten_seconds_without_a_total():
+    clock = FakeClock()
+    progress, lines = _plain(clock)
+    task = progress.task("download")
+    for _ in range(30):
+        clock.now += 1.0
+        task.advance(MB)
+    # a line every EVERY seconds from the start
+    assert lines == ["download: 10.0 MB, 1.0 MB/s", "download: 20.0 MB, 1.0 MB/s", "download: 30.0 MB, 1.0 MB/s"]
+
+
+def test_short_small_steps_show_nothing():
+    clock = FakeClock()
+    progress, lines = _plain(clock)
+    with progress.task("app layer", 10 * MB) as task:
+        for _ in range(10):
+            clock.now += 0.1
+            task.advance(MB)
+    assert lines == []
+
+
+def test_quiet_shows_nothing():
+    clock = FakeClock()
+    progress, lines = _plain(clock, enabled=False)
+    with progress.task("layer", 1000 * MB) as task:
+        for _ in range(100):
+            clock.now += 1
+            task.advance(10 * MB)
+    assert lines == [] and task.done == 1000 * MB
+
+
+def test_terminal_line_is_redrawn_and_throttled():
+    clock = FakeClock()
+    lines: list[str] = []
+    stream = io.StringIO()
+    progress = Progress(lines.append, tty=True, stream=stream, clock=clock)
+    with progress.task("push", 80 * MB) as task:
+        for _ in range(80):
+            clock.now += 0.0625  # 16 calls a second (exact in binary), for 5 s
+            task.advance(MB)
+    draws = stream.getvalue().split("\r\x1b[K")[1:]
+    assert len(draws) == 5 / p.REDRAW + 1  # at most one redraw every REDRAW seconds, then the clearing
+    assert draws[0] == "push: 4.0 MB of 80.0 MB (5%), 16.0 MB/s, 5 s left"
+    assert "\n" not in stream.getvalue()
+    assert draws[-1] == ""  # cleared before the last line
+    assert lines == ["push: 80.0 MB of 80.0 MB (100%), 16.0 MB/s, done in 5 s"]
+
+
+def test_for_app_follows_hatch_verbosity():
+    class App:
+        verbosity = -1
+
+        def display_info(self, message: str) -> None:  # pragma: no cover - must not be called
+            raise AssertionError(message)
+
+    assert not Progress.for_app(App()).enabled
+    App.verbosity = 0
+    assert Progress.for_app(App()).enabled
