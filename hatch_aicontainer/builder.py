@@ -81,6 +81,8 @@ class ContainerBuilder(BuilderInterface):
                 with step("building the wheel", scratch):
                     wheel = self._build_wheel(Path(scratch))
                 result = make_image(self.metadata, self.root, settings, wheel, Path(directory), self.app)
+        if not result.archived:  # archive = false: hatch shows what was written, the results record
+            return str(result.archive.with_name(result.archive.name + ".json"))
         return str(result.archive)
 
     def _build_wheel(self, directory: Path) -> Path:
