@@ -22,6 +22,7 @@ from .outputs import apply_outputs
 from .pipeline import BuildResult, build_image
 from .progress import Progress
 from .project import git_revision, project_info, tool_table
+from .results import results_path
 from .configure import project_settings
 from .settings import Settings
 from .summary import clean_side_outputs, summary_lines, wheel_warnings, write_side_outputs
@@ -82,7 +83,7 @@ class ContainerBuilder(BuilderInterface):
                     wheel = self._build_wheel(Path(scratch))
                 result = make_image(self.metadata, self.root, settings, wheel, Path(directory), self.app)
         if not result.archived:  # archive = false: hatch shows what was written, the results record
-            return str(result.archive.with_name(result.archive.name + ".json"))
+            return str(results_path(result.archive))
         return str(result.archive)
 
     def _build_wheel(self, directory: Path) -> Path:
