@@ -258,7 +258,7 @@ def _dependency_layer(
         layer, cuda = cached
         return layer, True, cuda
     tree = scratch / "dependencies"
-    install_lock(lock, inputs, tree)
+    install_lock(lock, inputs, tree, progress=progress.lines(f"[{platform}] uv: "))
     cuda = find_cuda_paths(tree, site_packages(python.minor))
     if compiler is not None:
         bytecode.compile_tree(tree, site_packages(python.minor), compiler)

@@ -174,3 +174,10 @@ class Progress:
 
     def task(self, what: str, total: int | None = None) -> Task:
         return Task(self, what, total)
+
+    def lines(self, prefix: str) -> Display:
+        """For a tool that reports its own progress in lines (uv): each shown after ``prefix``, unless quiet."""
+        def show(line: str) -> None:
+            if self.enabled:
+                self.display(prefix + line)
+        return show

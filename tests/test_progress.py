@@ -9,6 +9,7 @@ import pytest
 
 from hatch_aicontainer import progress as p
 from hatch_aicontainer.progress import Progress, human_bytes, human_seconds, render
+from hatch_aicontainer.uv import progress_line
 
 MB = 1_000_000
 
@@ -127,3 +128,26 @@ def test_for_app_follows_hatch_verbosity():
     assert not Progress.for_app(App()).enabled
     App.verbosity = 0
     assert Progress.for_app(App()).enabled
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        ("Downloading tensorflow-cpu (220.3MiB)\n", "Downloading tensorflow-cpu (220.3MiB)"),
+        (" Downloaded tensorflow-cpu\n", "Downloaded tensorflow-cpu"),
+        ("Prepared 40 packages in 41.20s\n", "Prepared 40 packages in 41.20s"),
+        ("\x1b[1mInstalled\x1b[0m 1 package in 7ms\n", "Installed 1 package in 7ms"),
+        ("Using CPython 3.11.7 interpreter at: /usr/bin/python3\n", None),
+        (" + six==1.17.0\n", None),
+        ("error: Failed to download\n", None),
+    ],
+)
+def test_uv_lines_worth_showing(line, shown):
+    assert progress_line(line) == shown
+
+
+def test_lines_of_a_tool_are_silent_when_quiet():
+    shown: list[str] = []
+    Progress(shown.append).lines("[linux/amd64] uv: ")("Installed 1 package in 7ms")
+    Progress(shown.append, enabled=False).lines("uv: ")("Installed 1 package in 7ms")
+    assert shown == ["[linux/amd64] uv: Installed 1 package in 7ms"]
