@@ -849,12 +849,16 @@ class _Loader:
         archive = flags["archive"] is not False
         if not archive and (not push_enabled or flags["load"] or flags["oci-layout"]):
             needs = "load" if flags["load"] else "oci-layout" if flags["oci-layout"] else None
-            origin = origins.get("archive", "").removeprefix("env:")
-            key = f"{origin} (environment)" if origin else self.key_of("archive")
+
+            def named(flag: str) -> str:
+                variable = origins.get(flag, "").removeprefix("env:")
+                return variable if variable else self.key_of(flag)
+
+            key = named("archive") + (" (environment)" if "archive" in env_values else "")
             raise _error(
                 key,
                 env_values.get("archive", False),
-                f"{self.key_of(needs)} needs the archive" if needs else "no push is configured, so the build would leave no image",
+                f"{named(needs)} needs the archive" if needs else "no push is configured, so the build would leave no image",
                 "true, or false together with push (and without load and oci-layout)",
             )
         return OutputSettings(
