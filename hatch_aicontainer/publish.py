@@ -305,11 +305,6 @@ def _push(
     progress: Progress | None = None,
 ) -> list[Pushed]:
     say = log or (lambda _message: None)
-    total = 0
-    for digest, _what in image.blobs:
-        total += source.blobs.blob_size(digest)
-    task = (progress or Progress.silent()).task("push", total * len(refs))
-    source = _Source(_CountedBlobs(source.blobs, task), source.where, source.check_unsent)
     root = image.root
     factory = client_factory or (lambda host: RegistryClient(host))
 
@@ -326,6 +321,12 @@ def _push(
             hints.setdefault(host, []).append(repository)
     for host, repository in (mount_from or {}).items():
         hints.setdefault(host, []).append(repository)
+
+    # what an upload of every blob to every repository would send (mounted or present blobs are not)
+    size = sum(source.blobs.blob_size(digest) for digest, _what in image.blobs)
+    where = ", ".join(f"{host}/{repository}" for host, repository in groups)
+    task = (progress or Progress.silent()).task(f"push to {where}", size * len(groups))
+    source = _Source(_CountedBlobs(source.blobs, task), source.where, source.check_unsent)
 
     done: dict[ImageReference, Pushed] = {}
     clients: dict[str, RegistryClient] = {}
