@@ -151,3 +151,19 @@ def test_lines_of_a_tool_are_silent_when_quiet():
     Progress(shown.append).lines("[linux/amd64] uv: ")("Installed 1 package in 7ms")
     Progress(shown.append, enabled=False).lines("uv: ")("Installed 1 package in 7ms")
     assert shown == ["[linux/amd64] uv: Installed 1 package in 7ms"]
+
+
+def test_layer_writing_reports_every_tar_byte_and_the_bytes_do_not_change(tmp_path):
+    from hatch_aicontainer.oci.cache import BlobStore
+    from hatch_aicontainer.oci.layer import LayerEntry, tar_size_estimate, write_layer
+
+    big = tmp_path / "weights.bin"
+    big.write_bytes(b"w" * (3 << 20) + b"tail")
+    entries = [LayerEntry("app/weights.bin", "file", mode=0o644, source=big), LayerEntry("app/x.txt", "file", data=b"x")]
+    store = BlobStore(tmp_path / "store")
+    counted: list[int] = []
+    shown = write_layer(entries, store, mtime=0, compression="none", progress=counted.append)
+    plain = write_layer(entries, store, mtime=0, compression="none")
+    assert shown == plain  # progress is no input to the bytes
+    assert sum(counted) == shown.descriptor.size  # uncompressed: the tar is the blob
+    assert tar_size_estimate(entries) <= sum(counted) < tar_size_estimate(entries) + 10240 + 3 * 512
