@@ -105,7 +105,7 @@ def build_image(
         log(f"writing {archive.name}")
         write_oci_archive(archive, store, root=root, images=parts, ref_name=ref_name, repo_tags=repo_tags, mtime=mtime)
     else:
-        log(f"no {archive.name} ({settings.key('archive')} = false): the push reads the cache")
+        log(f"no {archive.name} (as {settings.key('archive')} asks): the push reads the cache")
     return BuildResult(
         archive=archive, digest=root.digest, media_type=root.media_type, repo_tags=repo_tags, images=images,
         archived=settings.outputs.archive, documents=layout_documents(root, parts, ref_name, repo_tags),
@@ -308,8 +308,7 @@ def write_layer_shown(entries: list[LayerEntry], store: BlobStore, layer_options
     """``write_layer`` with its progress shown by ``task`` (against the tar's estimated size)."""
     if task is None:
         return write_layer(entries, store, **layer_options)
-    task.total = tar_size_estimate(entries)
-    with task:
+    with task.begin(tar_size_estimate(entries)):
         return write_layer(entries, store, **layer_options, progress=task)
 
 

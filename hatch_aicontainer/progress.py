@@ -83,6 +83,12 @@ class Task:
         self._shown = False
         self._drawn = False
 
+    def begin(self, total: int | None) -> Task:
+        """Start (again) now, against ``total``: for a task made before its size was known."""
+        self.total = total
+        self.started = self._last_output = self._progress.clock()
+        return self
+
     def __call__(self, amount: int) -> None:
         """The task as the ``Callable[[int], None]`` the steps take."""
         self.advance(amount)
