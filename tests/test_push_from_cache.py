@@ -126,3 +126,49 @@ def test_a_blob_truncated_in_the_cache_stops_the_push_before_the_manifest(projec
                           capture_output=True, text=True, timeout=60)
     assert done.returncode != 0  # no manifest was put
     assert not list((tmp_path / "dist").glob("*.tar"))
+
+
+def _hatch_on_a_terminal(project: Path, dist: Path, cache: Path, **env: str) -> str:
+    """The build with stderr on a pseudo-terminal (as a developer runs it); what the terminal got."""
+    import pty
+    import threading
+
+    scratch = dist.parent / (dist.name + "-tmp")
+    scratch.mkdir(parents=True)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("AICONTAINER_", "DOCKER_", "HATCH_"))}
+    environ.update(AICONTAINER_CACHE_DIR=str(cache), AICONTAINER_BYTECODE="off", TMPDIR=str(scratch),
+                   SOURCE_DATE_EPOCH="1700000000", **env)
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the other side closed
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        run = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "container", "-d", str(dist)], cwd=project,
+                             env=environ, stdout=subprocess.DEVNULL, stderr=slave, stdin=subprocess.DEVNULL, timeout=600)
+    finally:
+        os.close(slave)
+        reader.join(timeout=30)
+        os.close(master)
+    text = b"".join(chunks).decode(errors="replace")
+    assert run.returncode == 0, text
+    return text
+
+
+def test_on_a_terminal_one_line_is_redrawn_and_quiet_shows_none(project, cache, tmp_path):
+    shown = _hatch_on_a_terminal(project, tmp_path / "dist-tty", cache)
+    redrawn = [part for part in shown.split("\r\x1b[K") if part.startswith("[linux/amd64] include layer: ")]
+    assert len(redrawn) >= 2, shown  # drawn over itself, not one line per update
+    assert re.search(r"include layer: .*\(100%\).*done in \d+", shown), shown
+    quiet = _hatch_on_a_terminal(project, tmp_path / "dist-tty-quiet", cache, HATCH_QUIET="1")
+    assert "include layer" not in quiet and "\x1b[K" not in quiet, quiet
