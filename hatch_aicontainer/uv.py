@@ -143,6 +143,9 @@ def _run_streamed(argv: list[str], step: str, cwd: Path | None, environ: dict[st
             shown = progress_line(line)
             if shown is not None:
                 progress(shown)
+    except BaseException:  # a signal (faults.py) or a display failing: uv does not outlive the build
+        proc.kill()
+        raise
     finally:
         proc.wait()
         reader.join()
