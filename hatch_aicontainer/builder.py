@@ -118,7 +118,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
             store,
             mtime=get_reproducible_timestamp(),
             revision=git_revision(Path(root)),
-            log=app.display_info,
+            log=progress.say,
             progress=progress,
         )
         with step("writing the side outputs", directory):
@@ -128,7 +128,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
         for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
             app.display_info(line)
         with step("writing the outputs", directory):
-            apply_outputs(result, settings, store, log=app.display_info, progress=progress)  # results files; layout, load, push if asked
+            apply_outputs(result, settings, store, log=progress.say, progress=progress)  # results files; layout, load, push if asked
     except BaseException:
         store.close()
         raise

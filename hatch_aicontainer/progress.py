@@ -81,7 +81,6 @@ class Task:
         self._last_output = self.started
         self._next_percent = STEP_PERCENT
         self._shown = False
-        self._drawn = False
 
     def begin(self, total: int | None) -> Task:
         """Start (again) now, against ``total``: for a task made before its size was known."""
@@ -121,17 +120,15 @@ class Task:
         if not (progress.enabled and self._shown):
             return
         now = progress.clock()
-        if progress.tty and self._drawn:
-            progress.stream.write("\r\x1b[K")
-            progress.stream.flush()
+        progress.clear_line()
         progress.display(render(self.what, self.done, self.total, now - self.started) + f", done in {human_seconds(now - self.started)}")
 
     def _draw(self, now: float) -> None:
         self._last_output = now
-        self._drawn = True
-        stream = self._progress.stream
-        stream.write("\r\x1b[K" + render(self.what, self.done, self.total, now - self.started))
-        stream.flush()
+        progress = self._progress
+        progress.stream.write("\r\x1b[K" + render(self.what, self.done, self.total, now - self.started))
+        progress.stream.flush()
+        progress.line_drawn = True
 
     def _line(self, now: float) -> None:
         self._last_output = now
@@ -143,9 +140,8 @@ class Task:
     def __exit__(self, kind: object, *_rest: object) -> None:
         if kind is None:
             self.finish()
-        elif self._drawn:  # leave the terminal clean for the error line
-            self._progress.stream.write("\r\x1b[K")
-            self._progress.stream.flush()
+        else:  # leave the terminal clean for the error line
+            self._progress.clear_line()
 
 
 class Progress:
@@ -166,6 +162,19 @@ class Progress:
         self.enabled = enabled
         self.stream: TextIO = stream if stream is not None else sys.stderr
         self.clock = clock
+        self.line_drawn = False  #: a redrawn line is on the terminal (cleared before any other line)
+
+    def say(self, message: str) -> None:
+        """A log line (``display``), after clearing a redrawn progress line so they do not share a row:
+        pass this, not ``display``, as the build's ``log``."""
+        self.clear_line()
+        self.display(message)
+
+    def clear_line(self) -> None:
+        if self.line_drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.line_drawn = False
 
     @classmethod
     def for_app(cls, app: Any) -> Progress:

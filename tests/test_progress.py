@@ -167,3 +167,16 @@ def test_layer_writing_reports_every_tar_byte_and_the_bytes_do_not_change(tmp_pa
     assert shown == plain  # progress is no input to the bytes
     assert sum(counted) == shown.descriptor.size  # uncompressed: the tar is the blob
     assert tar_size_estimate(entries) <= sum(counted) < tar_size_estimate(entries) + 10240 + 3 * 512
+
+
+def test_a_log_line_during_a_redrawn_line_gets_a_row_of_its_own():
+    clock = FakeClock()
+    out = io.StringIO()
+    progress = Progress(lambda message: out.write(message + "\n"), tty=True, stream=out, clock=clock)
+    task = progress.task("push", 100 * MB)
+    clock.now += 1
+    task.advance(50 * MB)
+    progress.say("pushed 127.0.0.1:5000/a:1@sha256:...")
+    assert out.getvalue() == "\r\x1b[Kpush: 50.0 MB of 100.0 MB (50%), 50.0 MB/s, 1 s left\r\x1b[Kpushed 127.0.0.1:5000/a:1@sha256:...\n"
+    progress.say("results a.json")  # nothing drawn since: nothing to clear
+    assert out.getvalue().endswith("...\nresults a.json\n")
