@@ -20,7 +20,9 @@ from .cache_admin import after_build, checked_cache_dir
 from .oci.cache import TEMP_PREFIX, BlobStore, cache_temp_folders
 from .outputs import apply_outputs
 from .pipeline import BuildResult, build_image
+from .progress import Progress
 from .project import git_revision, project_info, tool_table
+from .results import results_path
 from .configure import project_settings
 from .settings import Settings
 from .summary import clean_side_outputs, summary_lines, wheel_warnings, write_side_outputs
@@ -80,6 +82,8 @@ class ContainerBuilder(BuilderInterface):
                 with step("building the wheel", scratch):
                     wheel = self._build_wheel(Path(scratch))
                 result = make_image(self.metadata, self.root, settings, wheel, Path(directory), self.app)
+        if not result.archived:  # archive = false: hatch shows what was written, the results record
+            return str(results_path(result.archive))
         return str(result.archive)
 
     def _build_wheel(self, directory: Path) -> Path:
@@ -104,6 +108,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
         store.root.mkdir(parents=True, exist_ok=True)
     check_writable(store.root, "cache")
     sweep_dead_leftovers(directory, store.root)
+    progress = Progress.for_app(app)
     try:
         result = build_image(
             settings,
@@ -113,7 +118,8 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
             store,
             mtime=get_reproducible_timestamp(),
             revision=git_revision(Path(root)),
-            log=app.display_info,
+            log=progress.say,
+            progress=progress,
         )
         with step("writing the side outputs", directory):
             side = write_side_outputs(result, settings, project, directory)  # SBOM beside the archive, k8s manifest
@@ -122,7 +128,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
         for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
             app.display_info(line)
         with step("writing the outputs", directory):
-            apply_outputs(result, settings, store, log=app.display_info)  # results files; layout, load, push if asked
+            apply_outputs(result, settings, store, log=progress.say, progress=progress)  # results files; layout, load, push if asked
     except BaseException:
         store.close()
         raise

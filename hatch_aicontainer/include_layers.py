@@ -35,6 +35,7 @@ from .settings import IncludeSpec
 #: smaller files cost less to rewrite than an extra layer costs every pull
 LARGE_ENTRY_BYTES = 64 << 20
 
+Writer = Callable[[list[LayerEntry], str], Layer]
 Log = Callable[[str], None]
 
 
@@ -97,20 +98,26 @@ def include_layers(
     identity: Mapping[str, object],
     log: Log = lambda _message: None,
     prefix: str = "",
+    write: Writer | None = None,
 ) -> IncludeLayers:
     """Every include layer, from the cache when its files' fingerprint (or content) is unchanged.
 
     ``workdir`` is added to each layer (an implicit parent directory would hand
     it back to root); ``identity`` is what else decides the bytes (layer format,
-    plugin version).
+    plugin version). ``write(entries, what)`` writes a layer that is not cached
+    (the pipeline's, which shows its progress); by default plain ``write_layer``.
     """
+    if write is None:
+        write = lambda entries, _what: write_layer(entries, store, **layer_options)  # type: ignore[arg-type]  # noqa: E731
     stable: list[tuple[Layer, str]] = []
     small: list[tuple[Layer, str]] = []
     for group in include_groups(specs, root, log):
         entries = [entry for entry in group.entries if entry.path != workdir.path] + [workdir]
         key_identity = {**identity, "options": dict(layer_options), "group": group.source}
-        layer, how = _cached_or_written(entries, store, layer_options, key_identity, record_key(key_identity, root))
         name = "include files" if group.source is None else f"include {group.source}"
+        layer, how = _cached_or_written(
+            entries, store, layer_options, key_identity, record_key(key_identity, root), lambda entries: write(entries, name)
+        )
         log(f"{prefix}{name} {layer.descriptor.digest[:19]} ({how})")
         (small if group.source is None else stable).append((layer, name))
     return IncludeLayers(stable=tuple(stable), small=tuple(small))
@@ -125,7 +132,12 @@ class _Sha256Sink:
 
 
 def _cached_or_written(
-    entries: list[LayerEntry], store: BlobStore, layer_options: Mapping[str, object], identity: Mapping[str, object], key: str
+    entries: list[LayerEntry],
+    store: BlobStore,
+    layer_options: Mapping[str, object],
+    identity: Mapping[str, object],
+    key: str,
+    write: Callable[[list[LayerEntry]], Layer],
 ) -> tuple[Layer, str]:
     """The recorded layer when the fingerprint matches (settled), or the content hash does; else a new one."""
     printed, settled = fingerprint(entries, identity)
@@ -138,7 +150,7 @@ def _cached_or_written(
         if "sha256:" + sink.sha.hexdigest() == record.layer.diff_id:
             save_record(store, key, IncludeRecord(fingerprint=printed, settled=settled, layer=record.layer))
             return record.layer, "cached, content confirmed"
-    layer = write_layer(entries, store, **layer_options)  # type: ignore[arg-type]
+    layer = write(entries)
     save_record(store, key, IncludeRecord(fingerprint=printed, settled=settled, layer=layer))
     return layer, "built"
 

@@ -32,7 +32,8 @@ from .faults import owner_token, signals_deferred
 from .oci.cache import CHUNK, BlobStore
 from .oci.image import canonical_json
 from .oci.mediatypes import OCI_LAYOUT_VERSION
-from .oci.reader import OCIImage, open_image
+from .oci.reader import OCIImage, open_image, open_store_image
+from .progress import Progress
 from .publish import PushError, push_image
 from .results import add_loaded, add_pushed, image_record, write_results
 from .settings import Settings, render_reference
@@ -148,6 +149,7 @@ def apply_outputs(
     *,
     log: Log | None = None,
     environ: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> OutputsDone:
     """Apply ``settings.outputs`` to a ``BuildResult`` and write the results files.
 
@@ -157,8 +159,11 @@ def apply_outputs(
     say = log or (lambda _message: None)
     archive = Path(result.archive)
     outputs = settings.outputs
-    with open_image(archive) as image:
+    archived = getattr(result, "archived", True)
+    with open_image(archive) if archived else open_store_image(store.root, result.documents) as image:
         record = image_record(image, archive)
+        if not archived:
+            record["archive"] = None  # pushed straight from the cache (archive = false)
         root = image.root
         for entry, built in zip(record["platforms"], getattr(result, "images", ())):
             lock = getattr(built, "lock", None)
@@ -180,7 +185,7 @@ def apply_outputs(
     if outputs.push_enabled:
         references = push_references(settings, tuple(result.repo_tags))
         try:
-            pushed = push_image(store, root, references, log=say)  # mounts base layers from the base's repository
+            pushed = push_image(store, root, references, log=say, progress=progress)  # mounts base layers from the base's repository
         except PushError as exc:
             if exc.pushed:
                 add_pushed(record, [p.pinned for p in exc.pushed])

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, bytecode
@@ -29,11 +29,12 @@ from .installer import install_lock, install_wheel
 from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
 from .naming import archive_name, image_labels, render_tags
 from .oci import mediatypes
-from .oci.archive import ArchiveImage, write_oci_archive
+from .oci.archive import ArchiveImage, layout_documents, write_oci_archive
 from .oci.cache import TEMP_PREFIX, BlobStore
 from .oci.descriptor import Descriptor, Layer, Platform
 from .oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
-from .oci.layer import LayerEntry, write_layer
+from .oci.layer import LayerEntry, tar_size_estimate, write_layer
+from .progress import Progress, Task
 from .python_probe import PythonInfo, probe_python
 from .settings import ProjectInfo, Settings
 from . import sbom
@@ -68,6 +69,8 @@ class BuildResult:
     media_type: str
     repo_tags: tuple[str, ...]
     images: tuple[PlatformImage, ...]
+    archived: bool = True  #: False: ``archive`` names the file not written (``archive = false``)
+    documents: Mapping[str, bytes] = field(default_factory=dict)  #: the archive's index.json etc. (layout_documents)
 
 
 def build_image(
@@ -80,10 +83,12 @@ def build_image(
     mtime: int,
     revision: str | None = None,
     log: Log = lambda _message: None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the image for every configured platform and write the archive."""
+    progress = progress or Progress.silent()
     images = tuple(
-        _build_platform(settings, project, wheel, store, platform, mtime=mtime, revision=revision, log=log)
+        _build_platform(settings, project, wheel, store, platform, mtime=mtime, revision=revision, log=log, progress=progress)
         for platform in settings.platforms
     )
     first = images[0]
@@ -95,17 +100,17 @@ def build_image(
         root = store_json(store, index, mediatypes.OCI_INDEX)
     repo_tags = render_tags(settings, project, first.target)
     archive = output_dir / archive_name(settings, project, [image.target for image in images])
-    log(f"writing {archive.name}")
-    write_oci_archive(
-        archive,
-        store,
-        root=root,
-        images=[ArchiveImage(manifest=i.manifest, config=i.config, layers=i.layers) for i in images],
-        ref_name=repo_tags[0].rpartition(":")[2],
-        repo_tags=repo_tags,
-        mtime=mtime,
+    parts = [ArchiveImage(manifest=i.manifest, config=i.config, layers=i.layers) for i in images]
+    ref_name = repo_tags[0].rpartition(":")[2]
+    if settings.outputs.archive:
+        log(f"writing {archive.name}")
+        write_oci_archive(archive, store, root=root, images=parts, ref_name=ref_name, repo_tags=repo_tags, mtime=mtime)
+    else:
+        log(f"no {archive.name} (as {settings.key('archive')} asks): the push reads the cache")
+    return BuildResult(
+        archive=archive, digest=root.digest, media_type=root.media_type, repo_tags=repo_tags, images=images,
+        archived=settings.outputs.archive, documents=layout_documents(root, parts, ref_name, repo_tags),
     )
-    return BuildResult(archive=archive, digest=root.digest, media_type=root.media_type, repo_tags=repo_tags, images=images)
 
 
 def _build_platform(
@@ -118,6 +123,7 @@ def _build_platform(
     mtime: int,
     revision: str | None,
     log: Log,
+    progress: Progress,
 ) -> PlatformImage:
     target = settings.target_for(platform)
     log(f"[{platform}] base image {settings.base_image}")
@@ -144,12 +150,13 @@ def _build_platform(
     log(f"[{platform}] {bytecode_note}")
     with step(f"[{platform}] layers"), temporary_directory(f"aicontainer-build-{owner_token()}-") as scratch_name:
         scratch = Path(scratch_name)
-        dependencies, cached, cuda = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options)
+        dependencies, cached, cuda = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options, progress)
         log(f"[{platform}] dependency layer {dependencies.descriptor.digest[:19]} ({'cached' if cached else 'built'})")
         app = _app_layer(settings, wheel, inputs, python, compiler, store, scratch, layer_options)
         includes = include_layers(
             settings.include, project.root, store, layer_options, workdir=workdir_entry(settings),
             identity={"format": LAYER_FORMAT, "plugin": __version__}, log=log, prefix=f"[{platform}] ",
+            write=lambda entries, what: write_layer_shown(entries, store, layer_options, progress.task(f"[{platform}] {what}")),
         )
 
     # Order: include_layers' docstring (large include entries below the project layer).
@@ -236,6 +243,7 @@ def _dependency_layer(
     scratch: Path,
     platform: Platform,
     layer_options: dict,
+    progress: Progress,
 ) -> tuple[Layer, bool, CudaPaths]:
     """The venv skeleton plus the locked packages, cached by what determines it (the
     compiler's key: the base image's interpreter, when it wrote bytecode), with the
@@ -255,12 +263,12 @@ def _dependency_layer(
         layer, cuda = cached
         return layer, True, cuda
     tree = scratch / "dependencies"
-    install_lock(lock, inputs, tree)
+    install_lock(lock, inputs, tree, progress=progress.lines(f"[{platform}] uv: "))
     cuda = find_cuda_paths(tree, site_packages(python.minor))
     if compiler is not None:
         bytecode.compile_tree(tree, site_packages(python.minor), compiler)
     entries = skeleton_entries(python) + installed_tree_entries(tree, python.minor)
-    layer = write_layer(entries, store, **layer_options)
+    layer = write_layer_shown(entries, store, layer_options, progress.task(f"[{platform}] dependency layer"))
     _remember_layer(store, key, layer, cuda)
     return layer, False, cuda
 
@@ -287,6 +295,14 @@ def workdir_entry(settings: Settings) -> LayerEntry:
     """The working directory, owned by the image's user so it can write there (HOME)."""
     uid, gid = _numeric_owner(settings.user)
     return LayerEntry(path=settings.workdir.strip("/"), kind="dir", mode=0o755, uid=uid, gid=gid)
+
+
+def write_layer_shown(entries: list[LayerEntry], store: BlobStore, layer_options: dict, task: Task | None) -> Layer:
+    """``write_layer`` with its progress shown by ``task`` (against the tar's estimated size)."""
+    if task is None:
+        return write_layer(entries, store, **layer_options)
+    with task.begin(tar_size_estimate(entries)):
+        return write_layer(entries, store, **layer_options, progress=task)
 
 
 def _sbom_layer(settings: Settings, project: ProjectInfo, document: bytes, store: BlobStore, layer_options: dict) -> Layer:

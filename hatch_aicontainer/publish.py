@@ -37,6 +37,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .blob_source import BlobSource, StoreBlobs, check_blob
 from .errors import AIContainerError, ConfigError, RegistryError
@@ -45,6 +46,7 @@ from .oci.cache import BlobStore, default_cache_dir
 from .oci.descriptor import Descriptor
 from .oci.mediatypes import INDEX_TYPES, MANIFEST_TYPES
 from .oci.reader import open_image
+from .progress import Progress
 from .reference import ImageReference
 from .registry import RegistryAuthError, RegistryClient, RegistryUnreachable
 
@@ -219,6 +221,7 @@ def push_image(
     client_factory: ClientFactory | None = None,
     mount_from: Mapping[str, str] | None = None,
     cache_dir: Path | None = None,
+    progress: Progress | None = None,
 ) -> list[Pushed]:
     """Push the image ``root`` (and everything it reaches, from ``store``) to every reference.
 
@@ -244,7 +247,7 @@ def push_image(
     image = _load(root, read_document, blobs)
     # the store's blobs were checked when they were written: those not sent are not read again
     source = _Source(blobs, str(store.root), check_unsent=False)
-    return _push(image, source, refs, MountSources(cache_dir or store.root), log, client_factory, mount_from)
+    return _push(image, source, refs, MountSources(cache_dir or store.root), log, client_factory, mount_from, progress)
 
 
 def push_archive(
@@ -254,6 +257,7 @@ def push_archive(
     store: BlobStore | None = None,
     log: Log | None = None,
     client_factory: ClientFactory | None = None,
+    progress: Progress | None = None,
 ) -> list[Pushed]:
     """Push an ``.oci.tar`` (or OCI layout directory) built earlier; its digest does not change.
 
@@ -269,7 +273,7 @@ def push_archive(
         _check_digests(refs, root)
         image = _load(root, opened.read_blob, opened)
         source = _Source(opened, str(archive), check_unsent=True)
-        return _push(image, source, refs, MountSources(cache_dir), log, client_factory, None)
+        return _push(image, source, refs, MountSources(cache_dir), log, client_factory, None, progress)
 
 
 def _refs(references: Sequence[str | ImageReference]) -> list[ImageReference]:
@@ -298,6 +302,7 @@ def _push(
     log: Log | None,
     client_factory: ClientFactory | None,
     mount_from: Mapping[str, str] | None,
+    progress: Progress | None = None,
 ) -> list[Pushed]:
     say = log or (lambda _message: None)
     root = image.root
@@ -316,6 +321,12 @@ def _push(
             hints.setdefault(host, []).append(repository)
     for host, repository in (mount_from or {}).items():
         hints.setdefault(host, []).append(repository)
+
+    # what an upload of every blob to every repository would send (mounted or present blobs are not)
+    size = sum(source.blobs.blob_size(digest) for digest, _what in image.blobs)
+    where = ", ".join(f"{host}/{repository}" for host, repository in groups)
+    task = (progress or Progress.silent()).task(f"push to {where}", size * len(groups))
+    source = _Source(_CountedBlobs(source.blobs, task), source.where, source.check_unsent)
 
     done: dict[ImageReference, Pushed] = {}
     clients: dict[str, RegistryClient] = {}
@@ -385,7 +396,42 @@ def _push(
         for client in clients.values():
             client.close()
         _remember(memory, present, checked, say)
+    task.finish()
     return [done[r] for r in refs]
+
+
+class _CountedBlobs:
+    """A :class:`BlobSource` whose reads are counted for the push's progress (bytes read = bytes sent)."""
+
+    def __init__(self, blobs: BlobSource, count: Callable[[int], None]) -> None:
+        self._blobs = blobs
+        self._count = count
+
+    def blob_size(self, digest: str) -> int:
+        return self._blobs.blob_size(digest)
+
+    def open_blob(self, digest: str) -> BinaryIO:
+        return _CountedReader(self._blobs.open_blob(digest), self._count)  # type: ignore[return-value]
+
+
+class _CountedReader:
+    def __init__(self, raw: BinaryIO, count: Callable[[int], None]) -> None:
+        self._raw = raw
+        self._count = count
+
+    def read(self, amount: int = -1) -> bytes:
+        data = self._raw.read(amount)
+        self._count(len(data))
+        return data
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def __enter__(self) -> _CountedReader:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
 
 def _remember(memory: MountSources, present: Mapping[tuple[str, str], list[str]], checked: set[str], say: Log) -> None:

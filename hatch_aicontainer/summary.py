@@ -102,7 +102,8 @@ def summary_lines(
     archive = _shown(result.archive, cwd)
     size = result.archive.stat().st_size if result.archive.exists() else 0
     took = f" in {elapsed:.1f}s" if elapsed is not None else ""
-    lines = [f"image {archive} ({human_size(size)}){took}", f"image digest {result.digest}", f"tags {', '.join(result.repo_tags)}"]
+    shown = f"{archive} ({human_size(size)})" if getattr(result, "archived", True) else "not archived (archive = false)"
+    lines = [f"image {shown}{took}", f"image digest {result.digest}", f"tags {', '.join(result.repo_tags)}"]
     for image in result.images:
         tf_name = image.target.tf_distribution
         tf_version = image.lock.version_of(tf_name) or image.target.tensorflow
@@ -126,7 +127,8 @@ def summary_lines(
             lines.append(f"sbom {_shown(path, cwd)}{inside}")
         if side.kubernetes is not None:
             lines.append(f"kubernetes {_shown(side.kubernetes, cwd)}")
-    lines.append(f"run: docker load -i {archive} && docker run --rm {result.repo_tags[0]}")
+    if getattr(result, "archived", True):
+        lines.append(f"run: docker load -i {archive} && docker run --rm {result.repo_tags[0]}")
     if any(image.target.accelerator == "cuda" for image in result.images):
         lines.append(f"gpu check (on a host with an NVIDIA GPU, after docker load): {gpu_check_command(result.repo_tags[0])}")
     return lines

@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from .settings.keys import UV_ENV
 MANYLINUX = "manylinux_2_28"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: uv's lines that tell how its work goes (it prints no bars without a TTY, or with UV_NO_PROGRESS)
+_PROGRESS_PREFIXES = ("Resolved ", "Prepared ", "Installed ", "Downloading ", "Downloaded ")
 
 #: ``UV_*`` variables passed to uv: where its cache is and how it talks to the
 #: network; none changes which files are resolved or installed.
@@ -90,9 +93,15 @@ def run_uv(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     input_text: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> str:
-    """Run ``uv ARGS``; return stdout, or raise ResolveError with one line about ``step``."""
+    """Run ``uv ARGS``; return stdout, or raise ResolveError with one line about ``step``.
+
+    With ``progress``, uv's stderr is read as it comes and its summary lines
+    (:func:`progress_line`: downloads, "Prepared 40 packages in 41.20s") are handed to it."""
     environ = uv_environment(os.environ if env is None else env)
+    if progress is not None:
+        return _run_streamed([find_uv(), *args], step, cwd, environ, progress)
     try:
         done = subprocess.run(
             [find_uv(), *args],
@@ -108,6 +117,41 @@ def run_uv(
     if done.returncode != 0:
         raise ResolveError(f"{step}: {summarize_uv_error(done.stderr)}")
     return done.stdout
+
+
+def progress_line(line: str) -> str | None:
+    """The part of one line of uv's stderr worth showing while it works (None: not one of them)."""
+    text = _ANSI.sub("", line).strip()
+    return text if text.startswith(_PROGRESS_PREFIXES) else None
+
+
+def _run_streamed(argv: list[str], step: str, cwd: Path | None, environ: dict[str, str], progress: Callable[[str], None]) -> str:
+    """``run_uv`` with stderr read line by line (stdout, small, collected beside it)."""
+    try:
+        proc = subprocess.Popen(argv, cwd=cwd, env=environ, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+    except OSError as exc:
+        raise ResolveError(f"{step}: cannot run uv ({exc.strerror})") from exc
+    out: list[str] = []
+    reader = threading.Thread(target=lambda: out.append(proc.stdout.read() if proc.stdout else ""), daemon=True)
+    reader.start()
+    errors: list[str] = []
+    try:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            errors.append(line)
+            shown = progress_line(line)
+            if shown is not None:
+                progress(shown)
+    except BaseException:  # a signal (faults.py) or a display failing: uv does not outlive the build
+        proc.kill()
+        raise
+    finally:
+        proc.wait()
+        reader.join()
+    if proc.returncode != 0:
+        raise ResolveError(f"{step}: {summarize_uv_error(''.join(errors))}")
+    return "".join(out)
 
 
 def uv_environment(environ: Mapping[str, str]) -> dict[str, str]:

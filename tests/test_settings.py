@@ -425,6 +425,11 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, str | None, str]] 
     ("env-load-not-bool", tf(), {"environ": {"AICONTAINER_LOAD": "2"}}, "AICONTAINER_LOAD (environment)", '"2"', "not a boolean"),
     ("env-layout-not-bool", tf(), {"environ": {"AICONTAINER_OCI_LAYOUT": "y"}}, "AICONTAINER_OCI_LAYOUT (environment)", '"y"', "not a boolean"),
     ("env-latest-not-bool", tf(), {"environ": {"AICONTAINER_LATEST": "latest"}}, "AICONTAINER_LATEST (environment)", '"latest"', "not a boolean"),
+    ("archive-string", tf(archive="no"), {}, f"{T}.archive", '"no"', "must be a boolean, not a string"),
+    ("archive-false-no-push", tf(archive=False), {}, f"{T}.archive", "false", "no push is configured, so the build would leave no image"),
+    ("archive-false-load", tf(archive=False, load=True, push=["127.0.0.1:5000/{name}"]), {}, f"{T}.archive", "false", f"{T}.load needs the archive"),
+    ("env-archive-off-layout", tf(push=["127.0.0.1:5000/{name}"]), {"environ": {"AICONTAINER_ARCHIVE": "0", "AICONTAINER_OCI_LAYOUT": "1"}}, "AICONTAINER_ARCHIVE (environment)", '"0"', "AICONTAINER_OCI_LAYOUT needs the archive"),
+    ("env-archive-not-bool", tf(), {"environ": {"AICONTAINER_ARCHIVE": "none"}}, "AICONTAINER_ARCHIVE (environment)", '"none"', "not a boolean"),
     ("env-push-nowhere", tf(), {"environ": {"AICONTAINER_PUSH": "1"}}, "AICONTAINER_PUSH (environment)", '"1"', "no push reference is configured"),
     ("env-push-to-invalid", tf(push=["127.0.0.1:5000/{name}"]), {"environ": {"AICONTAINER_PUSH_TO": "127.0.0.1:5000/ok:1, bad ref"}}, "AICONTAINER_PUSH_TO (environment; overrides tool.aicontainer.push)", '"bad ref"', "not an image reference once rendered"),
     ("env-push-to-placeholder", tf(), {"environ": {"AICONTAINER_PUSH_TO": "127.0.0.1:5000/{branch}"}}, "AICONTAINER_PUSH_TO (environment; overrides tool.aicontainer.push)", '"127.0.0.1:5000/{branch}"', "unknown placeholder {branch}"),
@@ -492,3 +497,17 @@ def test_release_outputs_per_target_and_origins():
     s = load(tf(), environ={"AICONTAINER_LOAD": "1", "AICONTAINER_PUSH": "0"})
     assert s.outputs.origins == {"load": "env:AICONTAINER_LOAD", "push-enabled": "env:AICONTAINER_PUSH"}
     assert s.key("load") == "AICONTAINER_LOAD"
+
+
+@pytest.mark.parametrize(
+    ("table", "environ", "archive"),
+    [
+        (tf(), {}, True),
+        (tf(archive=False, push=["127.0.0.1:5000/{name}"]), {}, False),
+        (tf(push=["127.0.0.1:5000/{name}"]), {"AICONTAINER_ARCHIVE": "off"}, False),
+        (tf(archive=False), {"AICONTAINER_ARCHIVE": "1"}, True),  # the variable wins
+        (tf(), {"AICONTAINER_ARCHIVE": "0", "AICONTAINER_PUSH_TO": "127.0.0.1:5000/a:1"}, False),
+    ],
+)
+def test_archive_switch(table, environ, archive):
+    assert load(table, environ=environ).outputs.archive is archive

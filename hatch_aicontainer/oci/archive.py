@@ -75,6 +75,18 @@ def _index(root: Descriptor, ref_name: str, repo_tags: Sequence[str]) -> dict[st
     return {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [descriptor.to_json()]}
 
 
+def layout_documents(
+    root: Descriptor, images: Sequence[ArchiveImage], ref_name: str, repo_tags: Sequence[str]
+) -> dict[str, bytes]:
+    """``oci-layout``, ``index.json`` and ``manifest.json`` of the archive, in its order (also what a
+    push straight from the cache records, with no archive written)."""
+    return {
+        "oci-layout": canonical_json({"imageLayoutVersion": OCI_LAYOUT_VERSION}),
+        "index.json": canonical_json(_index(root, ref_name, repo_tags)),
+        "manifest.json": _docker_manifest(images[0], repo_tags),
+    }
+
+
 def write_oci_archive(
     destination: Path,
     store: BlobStore,
@@ -96,9 +108,7 @@ def write_oci_archive(
         for descriptor in (image.manifest, image.config, *image.layers):
             blobs.setdefault(descriptor.digest, descriptor)
     entries = [
-        LayerEntry("oci-layout", "file", data=canonical_json({"imageLayoutVersion": OCI_LAYOUT_VERSION})),
-        LayerEntry("index.json", "file", data=canonical_json(_index(root, ref_name, repo_tags))),
-        LayerEntry("manifest.json", "file", data=_docker_manifest(images[0], repo_tags)),
+        *(LayerEntry(name, "file", data=data) for name, data in layout_documents(root, images, ref_name, repo_tags).items()),
         *(LayerEntry(_blob_path(digest), "file", source=store.path(digest)) for digest in blobs),
     ]
     destination = Path(destination)

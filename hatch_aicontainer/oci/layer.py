@@ -38,7 +38,7 @@ import os
 import posixpath
 import stat
 import tarfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,16 +204,35 @@ def write_tar(entries: Iterable[LayerEntry], out: _Writable, *, mtime: int) -> i
     return written
 
 
+def tar_size_estimate(entries: Iterable[LayerEntry]) -> int:
+    """About the size of the tar (contents plus a header each; one ``stat`` per file, nothing read):
+    the total a progress display shows the layer's bytes against."""
+    total = 0
+    for entry in entries:
+        total += _BLOCK
+        if entry.data is not None:
+            total += len(entry.data)
+        elif entry.source is not None:
+            try:
+                total += os.stat(entry.source).st_size
+            except OSError:
+                pass  # write_tar reports it
+    return total
+
+
 class _HashingTee:
     """Hashes what passes through (the uncompressed tar -> diff_id)."""
 
-    def __init__(self, sink: _Writable) -> None:
+    def __init__(self, sink: _Writable, progress: Callable[[int], None] | None = None) -> None:
         self._sink = sink
+        self._progress = progress
         self.sha = hashlib.sha256()
 
     def write(self, data: bytes) -> None:
         self.sha.update(data)
         self._sink.write(data)
+        if self._progress is not None:
+            self._progress(len(data))
 
 
 class _FixedBlocks:
@@ -283,11 +302,15 @@ def write_layer(
     compression: Literal["gzip", "zstd", "none"] = "gzip",
     level: int | None = None,
     threads: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Layer:
-    """Write one layer blob into ``store``; the output does not depend on ``threads``."""
+    """Write one layer blob into ``store``; the output does not depend on ``threads``.
+
+    ``progress`` is called with the number of tar bytes just written (see
+    :func:`tar_size_estimate` for the total to show against)."""
     threads = _default_threads() if threads is None else max(1, threads)
     with store.writer() as blob, _compressor(blob, compression, level, threads) as sink:
-        tee = _HashingTee(sink)
+        tee = _HashingTee(sink, progress)
         write_tar(entries, tee, mtime=mtime)
     descriptor = Descriptor(media_type=_MEDIA_TYPES[compression], digest=blob.digest, size=blob.size)
     return Layer(descriptor=descriptor, diff_id="sha256:" + tee.sha.hexdigest())

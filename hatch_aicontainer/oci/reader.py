@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import io
 import json
 import posixpath
 import stat
@@ -38,7 +39,7 @@ MAX_DOCUMENT_BYTES = 4 << 20
 MAX_ARCHIVE_ENTRIES = 100_000
 _MAX_INDEX_DEPTH = 4
 
-__all__ = ["ArchiveError", "ImportStats", "OCIImage", "PlatformManifest", "open_image"]
+__all__ = ["ArchiveError", "ImportStats", "OCIImage", "PlatformManifest", "open_image", "open_store_image"]
 
 
 class ArchiveError(OutputError):
@@ -110,6 +111,23 @@ class _DirFiles(_Files):
         if not stat.S_ISREG(found.st_mode):
             raise UnsafePath(errno.EINVAL, f"{name} is not a regular file")
         return found.st_size
+
+
+class _StoreFiles(_DirFiles):
+    """A blob store (``blobs/sha256/`` like a layout) with the layout's documents given in memory."""
+
+    def __init__(self, root: Path, documents: Mapping[str, bytes]) -> None:
+        super().__init__(root)
+        self.documents = dict(documents)
+
+    def exists(self, name: str) -> bool:
+        return name in self.documents or (name.startswith("blobs/") and super().exists(name))
+
+    def open(self, name: str) -> IO[bytes]:
+        return io.BytesIO(self.documents[name]) if name in self.documents else super().open(name)
+
+    def size(self, name: str) -> int:
+        return len(self.documents[name]) if name in self.documents else super().size(name)
 
 
 class _TarFiles(_Files):
@@ -430,6 +448,12 @@ def open_image(path: str | Path, ref: str | None = None) -> OCIImage:
     except BaseException:
         files.close()
         raise
+
+
+def open_store_image(store_root: Path, documents: Mapping[str, bytes]) -> OCIImage:
+    """The image an archive would hold, read from the blob store with no archive written:
+    ``documents`` are the archive's own (``archive.layout_documents``)."""
+    return OCIImage(Path(store_root), _StoreFiles(Path(store_root), documents), None)
 
 
 def _short(digest: str) -> str:

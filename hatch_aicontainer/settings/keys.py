@@ -23,7 +23,10 @@ PUSH_TO_ENV = "AICONTAINER_PUSH_TO"  #: comma-separated references; replaces ``p
 LOAD_ENV = "AICONTAINER_LOAD"
 OCI_LAYOUT_ENV = "AICONTAINER_OCI_LAYOUT"
 LATEST_ENV = "AICONTAINER_LATEST"
-_OUTPUT_FLAGS = (("push", PUSH_ENV), ("load", LOAD_ENV), ("oci-layout", OCI_LAYOUT_ENV), ("latest", LATEST_ENV))
+ARCHIVE_ENV = "AICONTAINER_ARCHIVE"  #: 0/off: push straight from the cache, write no .oci.tar
+_OUTPUT_FLAGS = (
+    ("push", PUSH_ENV), ("load", LOAD_ENV), ("oci-layout", OCI_LAYOUT_ENV), ("latest", LATEST_ENV), ("archive", ARCHIVE_ENV),
+)
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 #: name -> allowed compression-level range (gzip is ISA-L: levels 0-3; None: no level allowed)
@@ -48,6 +51,7 @@ ENVIRONMENT = MappingProxyType(
         LOAD_ENV: "docker load the image after the build (1/0)",
         OCI_LAYOUT_ENV: "also write the image as an OCI layout directory (1/0)",
         LATEST_ENV: "also tag the image latest (1/0)",
+        ARCHIVE_ENV: "write the .oci.tar (1/0; 0 pushes straight from the cache)",
         CACHE_DIR_ENV: "the cache directory (default ~/.cache/hatch-aicontainer)",
         CACHE_MAX_SIZE_ENV: "prune the cache to this size after each build (20G, 500MB)",
         BYTECODE_ENV: "precompile .pyc files: auto, on or off",
@@ -90,6 +94,7 @@ _KEYS = (
     "load",
     "oci-layout",
     "latest",
+    "archive",
 )
 #: Our key -> its name in ``[tool.hatch.build.targets.<target>]`` where it differs.
 TARGET_KEY_NAMES = MappingProxyType({"include": "image-include", "dependencies": "image-dependencies"})

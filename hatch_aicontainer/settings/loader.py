@@ -846,7 +846,23 @@ class _Loader:
                     f"no push reference is configured and {self.key_of('name')} = {format_value(name)} names no registry",
                     f"set {self.key_of('push')} or {PUSH_TO_ENV}, or a name with a registry such as \"registry.example.com/team/app\"",
                 )
+        archive = flags["archive"] is not False
+        if not archive and (not push_enabled or flags["load"] or flags["oci-layout"]):
+            needs = "load" if flags["load"] else "oci-layout" if flags["oci-layout"] else None
+
+            def named(flag: str) -> str:
+                variable = origins.get(flag, "").removeprefix("env:")
+                return variable if variable else self.key_of(flag)
+
+            key = named("archive") + (" (environment)" if "archive" in env_values else "")
+            raise _error(
+                key,
+                env_values.get("archive", False),
+                f"{named(needs)} needs the archive" if needs else "no push is configured, so the build would leave no image",
+                "true, or false together with push (and without load and oci-layout)",
+            )
         return OutputSettings(
+            archive=archive,
             push=push,
             push_enabled=push_enabled,
             load=bool(flags["load"]),

@@ -126,6 +126,7 @@ class OutputSettings:
     load: bool = False  #: load into the Docker engine (DOCKER_HOST)
     oci_layout: bool = False  #: also write an OCI layout directory beside the archive
     latest: bool = False  #: also tag ``latest`` (loaded image, pushed repositories)
+    archive: bool = True  #: write the ``.oci.tar`` (False: push straight from the cache)
     origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where it came from (TOML key or env var)
 
 

@@ -1,0 +1,174 @@
+"""``archive = false`` (``AICONTAINER_ARCHIVE=0``): build and push straight from the cache, no
+``.oci.tar``; and the progress a CI log shows for a large layer (none with ``-q``).
+
+The tiny project (trust_fixtures: six only, no TensorFlow) on the offline Debian Python base,
+with a 200 MB file included (a layer large enough to show progress). Built with
+``hatchling build -t container`` in a subprocess, so stderr is no TTY, as in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from release_helpers import skopeo_inspect  # noqa: E402
+from trust_fixtures import VERSION, build_wheel, make_tiny_project, tiny_project_info  # noqa: E402
+
+from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
+from hatch_aicontainer.outputs import apply_outputs  # noqa: E402
+from hatch_aicontainer.pipeline import build_image  # noqa: E402
+from hatch_aicontainer.publish import PushError  # noqa: E402
+from hatch_aicontainer.settings import load_settings  # noqa: E402
+
+pytestmark = pytest.mark.e2e
+
+BIG = 200 * 1000 * 1000
+TOOL = {"include": ["big"], "kubernetes": {}}
+PROGRESS_LINE = re.compile(r"^\[linux/amd64\] include layer: [\d.]+ MB of [\d.]+ MB \(\d+%\), [\d.]+ [kMG]?B/s", re.M)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, python_base_layout) -> Path:
+    root = make_tiny_project(tmp_path_factory.mktemp("from-cache") / "tiny-app", python_base_layout.spec, git=False, tool=TOOL)
+    (root / "big").mkdir()
+    with open(root / "big" / "weights.bin", "wb") as handle:  # zeros: cheap to write and to compress
+        handle.truncate(BIG)
+    return root
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("from-cache-cache")
+
+
+def _hatch(project: Path, dist: Path, cache: Path, **env: str) -> subprocess.CompletedProcess:
+    scratch = dist.parent / (dist.name + "-tmp")
+    scratch.mkdir(parents=True)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("AICONTAINER_", "DOCKER_", "HATCH_"))}
+    environ.update(AICONTAINER_CACHE_DIR=str(cache), AICONTAINER_BYTECODE="off", TMPDIR=str(scratch),
+                   SOURCE_DATE_EPOCH="1700000000", DOCKER_CONFIG=str(scratch), **env)
+    run = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "container", "-d", str(dist)], cwd=project,
+                         env=environ, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run
+
+
+def test_push_from_the_cache_has_the_archive_digest_and_writes_no_archive(project, cache, registry, tmp_path):
+    archived = _hatch(project, tmp_path / "dist-archive", cache)
+    (archive,) = (tmp_path / "dist-archive").glob("*.oci.tar")
+    recorded = (archive.parent / (archive.name + ".digest")).read_text().strip()
+    output = archived.stdout + archived.stderr
+    # progress for the large layer, as plain lines (no TTY), then its last line
+    assert len(PROGRESS_LINE.findall(output)) >= 3, output
+    assert re.search(r"include layer: .*\(100%\).*done in \d+", output), output
+    assert re.search(r"^\[linux/amd64\] uv: Installed 1 package in ", output, re.M), output  # uv's own summary
+
+    reference = f"{registry.host}/from-cache/direct:{VERSION}"
+    _hatch(project, tmp_path / "dist-direct", cache, AICONTAINER_ARCHIVE="0", AICONTAINER_PUSH_TO=reference)
+    dist = tmp_path / "dist-direct"
+    assert not list(dist.glob("*.tar")) and not list(dist.glob(".*tmp*")), sorted(p.name for p in dist.iterdir())
+    assert (dist / (archive.name + ".digest")).read_text().strip() == recorded
+    record = json.loads((dist / (archive.name + ".json")).read_text())
+    assert record["digest"] == recorded and record["archive"] is None
+    assert record["pushed"] == [f"{reference}@{recorded}"]
+    assert skopeo_inspect(reference)["Digest"] == recorded  # an independent reader agrees
+    raw = skopeo_inspect(reference, raw=True)
+    with open(archive.parent / (archive.name + ".json")) as handle:
+        archived_record = json.load(handle)
+    assert [layer["digest"] for layer in raw["layers"]] == [layer["digest"] for layer in archived_record["platforms"][0]["layers"]]
+
+    quiet = _hatch(project, tmp_path / "dist-quiet", cache, AICONTAINER_ARCHIVE="0", HATCH_QUIET="1",
+                   AICONTAINER_PUSH_TO=f"{registry.host}/from-cache/quiet:{VERSION}")
+    assert not PROGRESS_LINE.search(quiet.stdout + quiet.stderr) and "push: " not in quiet.stderr, quiet.stderr
+
+
+def test_archive_false_without_a_push_is_refused_in_one_line(project, cache, tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("AICONTAINER_", "DOCKER_", "HATCH_"))}
+    environ.update(AICONTAINER_CACHE_DIR=str(cache), AICONTAINER_ARCHIVE="off", TMPDIR=str(scratch))
+    run = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "container", "-d", str(tmp_path / "dist")],
+                         cwd=project, env=environ, capture_output=True, text=True, timeout=300)
+    assert run.returncode != 0
+    assert "AICONTAINER_ARCHIVE (environment) = " in run.stderr and "no push is configured" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())
+
+
+def test_a_blob_truncated_in_the_cache_stops_the_push_before_the_manifest(project, registry, tmp_path):
+    reference = f"{registry.host}/from-cache/damaged:{VERSION}"
+    table = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["aicontainer"]
+    table = {**table, "include": []}  # the large file is not needed here
+    environ = {"AICONTAINER_ARCHIVE": "0", "AICONTAINER_PUSH_TO": reference}
+    settings = load_settings(table, tiny_project_info(project), environ)
+    store = BlobStore(tmp_path / "cache")
+    (tmp_path / "dist").mkdir()  # as make_image does
+    result = build_image(settings, tiny_project_info(project), build_wheel(project, tmp_path / "wheel"),
+                         tmp_path / "dist", store, mtime=1_700_000_000)
+    assert not result.archived
+    app_layer = result.images[0].layers[-2]  # [..., dependencies, app, SBOM]
+    path = store.path(app_layer.digest)
+    with open(path, "r+b") as handle:  # damaged on disk after it was written
+        handle.truncate(app_layer.size // 2)
+    with pytest.raises(PushError) as raised:
+        apply_outputs(result, settings, store)
+    message = str(raised.value)
+    assert "\n" not in message and app_layer.digest[:19] in message and "corrupt" in message, message
+    done = subprocess.run(["skopeo", "inspect", "--tls-verify=false", "--retry-times", "0", f"docker://{reference}"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0  # no manifest was put
+    assert not list((tmp_path / "dist").glob("*.tar"))
+
+
+def _hatch_on_a_terminal(project: Path, dist: Path, cache: Path, **env: str) -> str:
+    """The build with stderr on a pseudo-terminal (as a developer runs it); what the terminal got."""
+    import pty
+    import threading
+
+    scratch = dist.parent / (dist.name + "-tmp")
+    scratch.mkdir(parents=True)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("AICONTAINER_", "DOCKER_", "HATCH_"))}
+    environ.update(AICONTAINER_CACHE_DIR=str(cache), AICONTAINER_BYTECODE="off", TMPDIR=str(scratch),
+                   SOURCE_DATE_EPOCH="1700000000", **env)
+    master, slave = pty.openpty()
+    chunks: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the other side closed
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        run = subprocess.run([sys.executable, "-m", "hatchling", "build", "-t", "container", "-d", str(dist)], cwd=project,
+                             env=environ, stdout=subprocess.DEVNULL, stderr=slave, stdin=subprocess.DEVNULL, timeout=600)
+    finally:
+        os.close(slave)
+        reader.join(timeout=30)
+        os.close(master)
+    text = b"".join(chunks).decode(errors="replace")
+    assert run.returncode == 0, text
+    return text
+
+
+def test_on_a_terminal_one_line_is_redrawn_and_quiet_shows_none(project, cache, tmp_path):
+    shown = _hatch_on_a_terminal(project, tmp_path / "dist-tty", cache)
+    redrawn = [part for part in shown.split("\r\x1b[K") if part.startswith("[linux/amd64] include layer: ")]
+    assert len(redrawn) >= 2, shown  # drawn over itself, not one line per update
+    assert re.search(r"include layer: .*\(100%\).*done in \d+", shown), shown
+    quiet = _hatch_on_a_terminal(project, tmp_path / "dist-tty-quiet", cache, HATCH_QUIET="1")
+    assert "include layer" not in quiet and "\x1b[K" not in quiet, quiet
