@@ -32,7 +32,7 @@ pytestmark = pytest.mark.e2e
 
 BIG = 200 * 1000 * 1000
 TOOL = {"include": ["big"], "kubernetes": {}}
-PROGRESS_LINE = re.compile(r"^\[linux/amd64\] include layer: [\d.]+ MB of [\d.]+ MB \(\d+%\), [\d.]+ [kMG]?B/s", re.M)
+PROGRESS_LINE = re.compile(r"^\[linux/amd64\] include big: [\d.]+ MB of [\d.]+ MB \(\d+%\), [\d.]+ [kMG]?B/s", re.M)
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_push_from_the_cache_has_the_archive_digest_and_writes_no_archive(projec
     output = archived.stdout + archived.stderr
     # progress for the large layer, as plain lines (no TTY), then its last line
     assert len(PROGRESS_LINE.findall(output)) >= 3, output
-    assert re.search(r"include layer: .*\(100%\).*done in \d+", output), output
+    assert re.search(r"include big: .*\(100%\).*done in \d+", output), output
     assert re.search(r"^\[linux/amd64\] uv: Installed 1 package in ", output, re.M), output  # uv's own summary
 
     reference = f"{registry.host}/from-cache/direct:{VERSION}"
@@ -165,10 +165,11 @@ def _hatch_on_a_terminal(project: Path, dist: Path, cache: Path, **env: str) -> 
     return text
 
 
-def test_on_a_terminal_one_line_is_redrawn_and_quiet_shows_none(project, cache, tmp_path):
-    shown = _hatch_on_a_terminal(project, tmp_path / "dist-tty", cache)
-    redrawn = [part for part in shown.split("\r\x1b[K") if part.startswith("[linux/amd64] include layer: ")]
+def test_on_a_terminal_one_line_is_redrawn_and_quiet_shows_none(project, tmp_path):
+    # caches of their own: from a cache holding the include layer, nothing would be written to show
+    shown = _hatch_on_a_terminal(project, tmp_path / "dist-tty", tmp_path / "cache-tty")
+    redrawn = [part for part in shown.split("\r\x1b[K") if part.startswith("[linux/amd64] include big: ")]
     assert len(redrawn) >= 2, shown  # drawn over itself, not one line per update
-    assert re.search(r"include layer: .*\(100%\).*done in \d+", shown), shown
-    quiet = _hatch_on_a_terminal(project, tmp_path / "dist-tty-quiet", cache, HATCH_QUIET="1")
-    assert "include layer" not in quiet and "\x1b[K" not in quiet, quiet
+    assert re.search(r"include big: .*\(100%\).*done in \d+", shown), shown
+    quiet = _hatch_on_a_terminal(project, tmp_path / "dist-tty-quiet", tmp_path / "cache-quiet", HATCH_QUIET="1")
+    assert "include big:" not in quiet and "\x1b[K" not in quiet, quiet
