@@ -216,6 +216,7 @@ class _Blob:
     path: Path
     size: int
     mtime: float
+    identity: int = 0  # the size of the blob's identity record
 
 
 def _root(root: Path | str | None) -> Path:
@@ -247,6 +248,11 @@ def _scan(root: Path) -> tuple[list[_Blob], list[_Blob], int]:
             temps.append(item)
         elif path.parent == root / "blobs" / "sha256" and _HEX.match(path.name):
             blobs.append(item)
+    for blob in blobs:  # a blob's identity record is part of it: pruned with it
+        try:
+            blob.identity = (root / "blobs" / IDENTITIES / blob.path.name).stat().st_size
+        except FileNotFoundError:
+            pass
     return blobs, temps, total
 
 
@@ -409,7 +415,10 @@ def prune_cache(
                     removed.append(_remove_tree(item.path))
                 else:
                     remove(item.path)
-                total -= item.size
+                    freed = _unlink(root / "blobs" / IDENTITIES / item.path.name)
+                    if freed is not None and removed:
+                        removed[-1] += freed  # one blob: its bytes and its identity's
+                total -= item.size + item.identity
         blob_dir = root / "blobs" / "sha256"
         for record, digest in _records(root):
             if digest is None or not digest.startswith("sha256:") or not _HEX.match(digest[7:]) or not (blob_dir / digest[7:]).is_file():

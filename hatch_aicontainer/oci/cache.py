@@ -335,6 +335,7 @@ def _write_record(path: Path, text: str) -> None:
             fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=path.parent)
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
+            os.fchmod(handle.fileno(), 0o644)
         os.replace(tmp_name, path)
     except BaseException:
         if tmp_name is not None:
