@@ -512,12 +512,17 @@ def pip_base(engine: Engine, base_tag: str, work: Path) -> tuple[str, bool]:
     return tag, True
 
 
-def docker_context(work: Path, base_tag: str) -> Path:
-    ctx = copy_project(work / "docker-context")
+def for_pip(ctx: Path) -> Path:
+    """A project copy that pip can build: without our lock, and without our plugin in
+    ``build-system.requires`` (pip builds it with hatchling; the plugin is not on the index)."""
     (ctx / "pylock.aicontainer-amd64-cpu.toml").unlink(missing_ok=True)
     pyproject = ctx / "pyproject.toml"
-    # pip builds the project with hatchling; our plugin is not on the index and not needed
     pyproject.write_text(pyproject.read_text().replace('requires = ["hatchling", "hatch-aicontainer"]', 'requires = ["hatchling"]'))
+    return ctx
+
+
+def docker_context(work: Path, base_tag: str) -> Path:
+    ctx = for_pip(copy_project(work / "docker-context"))
     (ctx / "Dockerfile").write_text(DOCKERFILE.format(base=base_tag, tf=TF_REQUIREMENT))
     (ctx / ".dockerignore").write_text("Dockerfile\n.dockerignore\n")
     return ctx
@@ -796,7 +801,7 @@ def docker_model_part(work: Path, base: str, project: Path) -> dict:
         engine.version = engine.docker("version", "--format", "{{.Server.Version}}").strip()
         build_base, _ = pip_base(engine, load_base(engine, base, work), work)
         ctx = work / "goal-docker"
-        shutil.copytree(project, ctx, ignore=shutil.ignore_patterns("dist", "__pycache__", "*.egg-info"))
+        for_pip(shutil.copytree(project, ctx, ignore=shutil.ignore_patterns("dist", "__pycache__", "*.egg-info")))
         (ctx / "Dockerfile").write_text(MODEL_DOCKERFILE.format(base=build_base, tf=TF_REQUIREMENT))
         (ctx / ".dockerignore").write_text("Dockerfile\n.dockerignore\ndist\n")
         log(f"goals: docker {engine.version} ({engine.driver}): first build of the model project (untimed)")
