@@ -268,12 +268,13 @@ class BlobStore:
         sha = hashlib.sha256()
         try:
             with open(path, "rb") as handle:
+                hashed = _identity(os.fstat(handle.fileno()))
                 for chunk in iter(lambda: handle.read(CHUNK), b""):
                     sha.update(chunk)
         except FileNotFoundError:
             return False
         if "sha256:" + sha.hexdigest() == digest:
-            self._record_identity(digest)
+            self._record_identity(digest, hashed)  # only if nothing changed it while it was hashed
             if not full:  # ``cache verify`` checks every blob: that is no use of them
                 self._touch(path)
             return True
@@ -294,11 +295,14 @@ class BlobStore:
         except (OSError, UnicodeDecodeError):
             return None
 
-    def _record_identity(self, digest: str) -> None:
-        """Record the blob's identity now (it was just written or hashed). Best effort: a
-        record that cannot be written only costs a full hash next time."""
+    def _record_identity(self, digest: str, expected: str | None = None) -> None:
+        """Record the blob's identity now (it was just written or hashed), unless it is no
+        longer ``expected``. Best effort: a record that cannot be written only costs a full
+        hash next time."""
         try:
-            _write_record(self._identity_path(digest), _identity(os.stat(self.path(digest))))
+            identity = _identity(os.stat(self.path(digest)))
+            if expected is None or identity == expected:
+                _write_record(self._identity_path(digest), identity)
         except OSError:
             pass
 
