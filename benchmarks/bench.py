@@ -2,6 +2,7 @@
 """hatch-aicontainer against `docker build`, on the example project, in one run.
 
     python benchmarks/bench.py [--docker-host unix:///…] [--base SPEC] [--json FILE]
+    python benchmarks/bench.py --goals [--gpu] [--skip-docker]   # issue 11's goals only
 
 Run it with the Python that has hatch-aicontainer installed (the dev venv).
 What it does, in order (see benchmarks/README.md for the why):
@@ -198,11 +199,11 @@ def edit_code(project: Path, n: int) -> None:
 WARM_PACKAGE_CACHE = {"UV_OFFLINE": "1"}
 
 
-def plugin_build(project: Path, cache: Path, base: str, *, offline: bool = True, **env_extra: str) -> dict:
+def plugin_build(project: Path, cache: Path, base: str, *, offline: bool = True, target: str = "container", **env_extra: str) -> dict:
     env = {**os.environ, **(WARM_PACKAGE_CACHE if offline else {})}
     env.update({"AICONTAINER_CACHE_DIR": str(cache), "AICONTAINER_BASE_IMAGE": base, **env_extra})
     env.pop("AICONTAINER_CACHE_MAX_SIZE", None)
-    run = run_measured([sys.executable, "-m", "hatchling", "build", "-t", "container"], env=env, cwd=project)
+    run = run_measured([sys.executable, "-m", "hatchling", "build", "-t", target], env=env, cwd=project)
     text = run.stdout + run.stderr
     digest = re.search(r"image digest (sha256:[0-9a-f]{64})", text)
     dependency = re.search(r"dependency layer (sha256:[0-9a-f]+) \((cached|built)\)", text)
@@ -511,12 +512,17 @@ def pip_base(engine: Engine, base_tag: str, work: Path) -> tuple[str, bool]:
     return tag, True
 
 
-def docker_context(work: Path, base_tag: str) -> Path:
-    ctx = copy_project(work / "docker-context")
+def for_pip(ctx: Path) -> Path:
+    """A project copy that pip can build: without our lock, and without our plugin in
+    ``build-system.requires`` (pip builds it with hatchling; the plugin is not on the index)."""
     (ctx / "pylock.aicontainer-amd64-cpu.toml").unlink(missing_ok=True)
     pyproject = ctx / "pyproject.toml"
-    # pip builds the project with hatchling; our plugin is not on the index and not needed
     pyproject.write_text(pyproject.read_text().replace('requires = ["hatchling", "hatch-aicontainer"]', 'requires = ["hatchling"]'))
+    return ctx
+
+
+def docker_context(work: Path, base_tag: str) -> Path:
+    ctx = for_pip(copy_project(work / "docker-context"))
     (ctx / "Dockerfile").write_text(DOCKERFILE.format(base=base_tag, tf=TF_REQUIREMENT))
     (ctx / ".dockerignore").write_text("Dockerfile\n.dockerignore\n")
     return ctx
@@ -690,6 +696,159 @@ def report(r: dict) -> str:
     return "\n".join(lines)
 
 
+# -- the goals of issue 11 (--goals) ----------------------------------------------------------
+
+MODEL_MIB = 1024
+GOAL_RUNS = 3
+
+# Docker's best order for a model project: dependencies, models, then only the code.
+MODEL_DOCKERFILE = """\
+FROM {base}
+RUN python3 -m pip install --no-cache-dir {tf}
+COPY models /app/models
+COPY pyproject.toml README.md /src/
+COPY src /src/src
+RUN python3 -m pip install --no-cache-dir --no-deps /src
+WORKDIR /app
+ENV TF_CPP_MIN_LOG_LEVEL=2
+ENTRYPOINT ["example-project"]
+"""
+
+
+def add_model(project: Path, mib: int = MODEL_MIB) -> Path:
+    """An incompressible model file under the project's included ``models/``."""
+    target = project / "models" / "weights.bin"
+    with open(target, "wb") as out:
+        for _ in range(mib):
+            out.write(os.urandom(1 << 20))
+    return target
+
+
+def change_model(model: Path) -> None:
+    with open(model, "r+b") as handle:
+        handle.write(os.urandom(64))
+
+
+def layer_digests(archive: Path) -> list[str]:
+    """The layers of the (single-platform) image in ``archive``, read with tarfile."""
+    import tarfile
+
+    with tarfile.open(archive) as tar:
+        root = json.load(tar.extractfile("index.json"))["manifests"][0]["digest"]
+        manifest = json.load(tar.extractfile("blobs/sha256/" + root.partition(":")[2]))
+    return [layer["digest"] for layer in manifest["layers"]]
+
+
+def code_rebuilds(project: Path, cache: Path, base: str, label: str, *, target: str = "container") -> list[dict]:
+    runs = []
+    for n in range(1, GOAL_RUNS + 1):
+        edit_code(project, 100 + n)
+        runs.append(plugin_build(project, cache, base, target=target))
+        log(f"  {label} code-only rebuild {n}: {runs[-1]['seconds']:.2f} s, peak RSS {runs[-1]['max_rss_mib']:.0f} MiB")
+    return runs
+
+
+def median_seconds(runs: list[dict]) -> float:
+    return statistics.median(run["seconds"] for run in runs)
+
+
+def goals_part(work: Path, base: str, *, docker: bool, gpu: bool) -> dict:
+    """Issue 11's goals: code-only rebuilds with a 1 GiB model vs without, a model-only change,
+    the GPU image vs the CPU one (``gpu``), and Docker overlay2 on the same model project."""
+    out: dict = {}
+    project, cache = copy_project(work / "goal"), work / "goal-cache"
+    log("goals: first build (untimed: image cache, uv's package cache)")
+    plugin_build(project, cache, base, offline=False)
+    log("goals: code-only rebuilds without a model")
+    out["without_model"] = code_rebuilds(project, cache, base, "no model")
+    log(f"goals: a {MODEL_MIB} MiB model in models/ (included), first build untimed")
+    model = add_model(project)
+    first = plugin_build(project, cache, base)
+    log(f"  {first['seconds']:.1f} s")
+    log("goals: code-only rebuilds with the model")
+    out["with_model"] = code_rebuilds(project, cache, base, "1 GiB model")
+    before = layer_digests(out["with_model"][-1]["archive"])
+    change_model(model)
+    log("goals: a model-only change (64 bytes of the model)")
+    changed = plugin_build(project, cache, base)
+    after = layer_digests(changed["archive"])
+    out["model_change"] = {
+        "seconds": changed["seconds"],
+        "layers": len(after),
+        "changed_layers": [index for index, digest in enumerate(after) if digest not in before],
+    }
+    log(f"  {changed['seconds']:.1f} s; layers changed: {out['model_change']['changed_layers']} of {len(after)}")
+    if gpu:
+        gpu_project, gpu_cache = copy_project(work / "goal-gpu"), work / "goal-gpu-cache"
+        log("goals: GPU image (container-gpu) first build (untimed; downloads the CUDA wheels once)")
+        plugin_build(gpu_project, gpu_cache, base, offline=False, target="container-gpu")
+        out["gpu"] = code_rebuilds(gpu_project, gpu_cache, base, "GPU", target="container-gpu")
+        shutil.rmtree(gpu_cache)
+    if docker:
+        out["docker"] = docker_model_part(work, base, project)
+    shutil.rmtree(cache)
+    return out
+
+
+def docker_model_part(work: Path, base: str, project: Path) -> dict:
+    """The same model project (models before code) with `docker build` on overlay2: code-only rebuilds."""
+    try:
+        engine = start_engine(work, ("overlay2",))
+    except SystemExit as exc:
+        log(f"goals: no overlay2 engine here ({str(exc).splitlines()[0]}); Docker skipped")
+        return {"error": str(exc).splitlines()[0]}
+    try:
+        engine.version = engine.docker("version", "--format", "{{.Server.Version}}").strip()
+        build_base, _ = pip_base(engine, load_base(engine, base, work), work)
+        ctx = work / "goal-docker"
+        for_pip(shutil.copytree(project, ctx, ignore=shutil.ignore_patterns("dist", "__pycache__", "*.egg-info")))
+        (ctx / "Dockerfile").write_text(MODEL_DOCKERFILE.format(base=build_base, tf=TF_REQUIREMENT))
+        (ctx / ".dockerignore").write_text("Dockerfile\n.dockerignore\ndist\n")
+        log(f"goals: docker {engine.version} ({engine.driver}): first build of the model project (untimed)")
+        first = docker_build(engine, ctx, f"{IMAGE_PREFIX}/model:0", no_cache=True)
+        log(f"  {first['seconds']:.1f} s")
+        runs = []
+        for n in range(1, GOAL_RUNS + 1):
+            edit_code(ctx, 100 + n)
+            runs.append(docker_build(engine, ctx, f"{IMAGE_PREFIX}/model:{n}", no_cache=False))
+            log(f"  docker code-only rebuild {n}: {runs[-1]['seconds']:.2f} s")
+        return {"engine_version": engine.version, "driver": engine.driver, "with_model": runs}
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        log(f"goals: docker failed: {str(exc)[-800:]}")
+        return {"error": str(exc).strip().splitlines()[-1][:200]}
+    finally:
+        stop_engine(engine)
+
+
+def goals_report(goals: dict) -> str:
+    without, with_model = median_seconds(goals["without_model"]), median_seconds(goals["with_model"])
+    lines = [
+        f"Issue 11 goals (median of {GOAL_RUNS} code-only rebuilds of `hatchling build -t container`, example project):",
+        f"  without a model                 {without:6.2f} s",
+        f"  with a {MODEL_MIB} MiB included model   {with_model:6.2f} s   ratio {with_model / without:.2f}x (goal <= 1.2x)",
+    ]
+    change = goals["model_change"]
+    lines.append(
+        f"  model-only change: {change['seconds']:.2f} s, changed layers {change['changed_layers']} of {change['layers']}"
+        " (goal: only the model's layer)"
+    )
+    if "gpu" in goals:
+        gpu = median_seconds(goals["gpu"])
+        lines.append(f"  GPU image (container-gpu)       {gpu:6.2f} s   ratio to CPU {gpu / without:.2f}x (goal <= 1.3x)")
+    else:
+        lines.append("  GPU image: not measured (--gpu: downloads about 3 GB of CUDA wheels once)")
+    docker = goals.get("docker")
+    if docker and "with_model" in docker:
+        theirs = median_seconds(docker["with_model"])
+        lines.append(
+            f"  docker build {docker['engine_version']} ({docker['driver']}, classic builder, models before code): "
+            f"{theirs:.2f} s; ours/docker {with_model / theirs:.2f}x"
+        )
+    elif docker:
+        lines.append(f"  docker: {docker['error']}")
+    return "\n".join(lines)
+
+
 # -- main -------------------------------------------------------------------------------------
 
 
@@ -722,7 +881,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     parser.add_argument("--workdir", type=Path, help="where temporary files go (default: $TMPDIR)")
+    parser.add_argument("--goals", action="store_true", help="only issue 11's goals: a 1 GiB model, a model change, Docker overlay2")
+    parser.add_argument("--gpu", action="store_true", help="with --goals: also the GPU image (downloads about 3 GB once)")
     args = parser.parse_args(argv)
+    if args.goals:
+        base = args.base or default_base()
+        with tempfile.TemporaryDirectory(prefix="aicontainer-bench-", dir=args.workdir) as work:
+            goals = goals_part(Path(work), base, docker=not args.skip_docker, gpu=args.gpu)
+        print(goals_report(goals))
+        if args.json:
+            args.json.write_text(json.dumps(goals, indent=2, default=str))
+        return 0
 
     started = time.perf_counter()
     base = args.base or default_base()

@@ -4,6 +4,7 @@ The cache (``oci.cache.default_cache_dir()``) holds::
 
     blobs/sha256/<hex>       base-image blobs, built layers, configs, manifests
     blobs/sha256/.tmp-*      a blob being written (or left by a killed build)
+    blobs/identity/<hex>     a blob's file identity when last hashed (BlobStore.verify's cheap check)
     layers/<key>.json        dependency-layer records: key -> layer descriptor
     probes/<hex>.json        base-image Python probes (tiny)
     interpreters/<key>/      base images' interpreters unpacked to compile bytecode (base_rootfs; ~80 MB each)
@@ -21,8 +22,9 @@ a shared cache):
   builds wait (for as long as the deletion takes).
 * Holding the exclusive lock means no build is writing, so every ``.tmp-*``
   file is a leftover of a killed build and is removed.
-* Blobs are only ever read through their digest (the store re-hashes a
-  cached layer before reusing it, and removes it if it is corrupt), so a
+* Blobs are only ever read through their digest (the store checks a cached
+  layer before reusing it: its file identity, and a full hash when that
+  changed; it removes a corrupt one; ``verify_cache`` hashes them all), so a
   record whose blob was pruned, or a half-written blob, is never used: the
   next build rebuilds it.
 
@@ -51,8 +53,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import AIContainerError, ConfigError
-from .faults import EnvironmentFault
-from .oci.cache import INTERPRETERS, LOCK_NAME, TEMP_PREFIX, BlobStore, default_cache_dir
+from .faults import EnvironmentFault, step
+from .oci.cache import IDENTITIES, INTERPRETERS, LOCK_NAME, TEMP_PREFIX, BlobStore, default_cache_dir
 from .settings.keys import CACHE_DIR_ENV, CACHE_MAX_SIZE_ENV
 
 ENV_MAX_SIZE = CACHE_MAX_SIZE_ENV
@@ -120,6 +122,18 @@ class PruneResult:
             f"{self.root}: removed {self.removed_files} files ({format_size(self.removed_bytes)}), "
             f"{format_size(self.total_bytes)} left"
         )
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    root: Path
+    checked: int
+    checked_bytes: int
+    bad: tuple[str, ...]  # digests of the blobs found corrupt (and removed)
+
+    def summary(self) -> str:
+        verdict = f"{len(self.bad)} corrupt, removed" if self.bad else "all intact"
+        return f"{self.root}: hashed {self.checked} blobs ({format_size(self.checked_bytes)}): {verdict}"
 
 
 # -- sizes ---------------------------------------------------------------------
@@ -202,6 +216,7 @@ class _Blob:
     path: Path
     size: int
     mtime: float
+    identity: int = 0  # the size of the blob's identity record
 
 
 def _root(root: Path | str | None) -> Path:
@@ -233,6 +248,11 @@ def _scan(root: Path) -> tuple[list[_Blob], list[_Blob], int]:
             temps.append(item)
         elif path.parent == root / "blobs" / "sha256" and _HEX.match(path.name):
             blobs.append(item)
+    for blob in blobs:  # a blob's identity record is part of it: pruned with it
+        try:
+            blob.identity = (root / "blobs" / IDENTITIES / blob.path.name).stat().st_size
+        except FileNotFoundError:
+            pass
     return blobs, temps, total
 
 
@@ -395,13 +415,47 @@ def prune_cache(
                     removed.append(_remove_tree(item.path))
                 else:
                     remove(item.path)
-                total -= item.size
+                    freed = _unlink(root / "blobs" / IDENTITIES / item.path.name)
+                    if freed is not None and removed:
+                        removed[-1] += freed  # one blob: its bytes and its identity's
+                total -= item.size + item.identity
         blob_dir = root / "blobs" / "sha256"
         for record, digest in _records(root):
             if digest is None or not digest.startswith("sha256:") or not _HEX.match(digest[7:]) or not (blob_dir / digest[7:]).is_file():
                 remove(record)  # its layer is gone (or it is unreadable): the next build remakes both
+        for identity in sorted((root / "blobs" / IDENTITIES).glob("*")):
+            if _HEX.match(identity.name) and not (blob_dir / identity.name).is_file():
+                remove(identity)  # the identity of a pruned blob
         total = _scan(root)[2]
     return PruneResult(root, len(removed), sum(removed), total)
+
+
+def verify_cache(root: Path | str | None = None, report: Callable[[str], None] = lambda _line: None) -> VerifyResult:
+    """Hash every blob in full (``aicontainer cache verify``); remove corrupt ones, one ``report`` line each.
+
+    Finds what the cheap check of a build cannot: bytes changed below the file
+    system (bit rot) with the file's identity unchanged. Holds the store like a
+    build does (shared), so builds may run meanwhile; a removed blob is made or
+    fetched again by the next build that needs it.
+    """
+    root = _root(root)
+    if not root.is_dir():
+        return VerifyResult(root, 0, 0, ())
+    checked = checked_bytes = 0
+    bad: list[str] = []
+    with BlobStore(root) as store:
+        for blob in sorted(_scan(root)[0], key=lambda b: b.path.name):
+            digest = "sha256:" + blob.path.name
+            with step("verifying the cache", blob.path):
+                if not blob.path.is_file():
+                    continue  # pruned meanwhile
+                intact = store.verify(digest, full=True)
+            if not intact:
+                bad.append(digest)
+                report(f"{digest}: corrupt ({format_size(blob.size)}): removed")
+            checked += 1
+            checked_bytes += blob.size
+    return VerifyResult(root, checked, checked_bytes, tuple(bad))
 
 
 def after_build(store: BlobStore, log: Callable[[str], None] = lambda _message: None) -> PruneResult | None:
@@ -428,6 +482,7 @@ __all__ = [
     "CacheBusyError",
     "CacheInfo",
     "PruneResult",
+    "VerifyResult",
     "after_build",
     "cache_info",
     "checked_cache_dir",
@@ -436,4 +491,5 @@ __all__ = [
     "max_size_from_env",
     "parse_size",
     "prune_cache",
+    "verify_cache",
 ]

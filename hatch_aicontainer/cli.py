@@ -375,9 +375,13 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from .cache_admin import cache_info, clean_cache, parse_size, prune_cache
+    from .cache_admin import cache_info, clean_cache, parse_size, prune_cache, verify_cache
     from .errors import ConfigError
 
+    if args.action == "verify":
+        checked = verify_cache(args.dir, report=lambda line: print(line, flush=True))
+        print(checked.summary())
+        return EXIT_ERROR if checked.bad else 0
     if args.action == "info":
         print(cache_info(args.dir).summary())
         return 0
@@ -442,8 +446,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", action="append", default=[], metavar="NAME:TAG", help="another tag (repeatable)")
     p.set_defaults(func=cmd_load)
 
-    p = sub.add_parser("cache", help="the image cache: info, clean, or prune to a size (least recently used first)")
-    p.add_argument("action", choices=["info", "clean", "prune"])
+    p = sub.add_parser(
+        "cache", help="the image cache: info, clean, prune to a size (least recently used first), or verify (hash every blob)"
+    )
+    p.add_argument("action", choices=["info", "clean", "prune", "verify"])
     p.add_argument("--dir", default=None, help="cache directory (default: AICONTAINER_CACHE_DIR or ~/.cache/hatch-aicontainer)")
     p.add_argument("--max-size", default=None, metavar="SIZE", help="with prune: keep at most this much (20G, 500M)")
     p.set_defaults(func=cmd_cache)

@@ -107,7 +107,9 @@ def test_cache_info_counts_what_is_there(store):
     assert (info.blobs, info.blob_bytes) == (2, 3000)
     assert (info.layer_records, info.probes) == (1, 1)
     assert (info.temp_files, info.temp_bytes) == (1, 500)
-    assert info.total_bytes == 3000 + 500 + 2 + (store.root / "layers" / "k1.json").stat().st_size
+    identities = sum(p.stat().st_size for p in (store.root / "blobs" / "identity").iterdir())
+    assert identities > 0, "each blob written has its identity recorded"
+    assert info.total_bytes == 3000 + 500 + 2 + (store.root / "layers" / "k1.json").stat().st_size + identities
     assert info.oldest_use <= info.newest_use
     assert not info.in_use
     assert "2 blobs" in info.summary()
@@ -149,14 +151,14 @@ def test_prune_removes_least_recently_used_blobs_first(store):
     kept_record = record(store, "recent-layer", recent)
     store.close()
 
-    result = prune_cache(2500, store.root)
+    result = prune_cache(2700, store.root)  # two blobs, two layer records and four blob identities (~60 B)
 
     assert not result.busy
     assert blob_names(store.root) == {recent[7:], newest[7:]}
     assert sorted(p.name for p in (store.root / "layers").iterdir()) == [kept_record.name]
     assert result.removed_files == 3  # two blobs and the record of one of them
     assert result.removed_bytes >= 2000
-    assert result.total_bytes == cache_admin.cache_info(store.root).total_bytes <= 2500 + 200
+    assert result.total_bytes == cache_admin.cache_info(store.root).total_bytes <= 2700
 
 
 def test_prune_under_the_limit_removes_only_leftovers(store):
@@ -214,7 +216,7 @@ def test_clean_removes_everything_but_the_lock(store):
 
     result = clean_cache(store.root)
 
-    assert result.removed_files == 4
+    assert result.removed_files == 5  # blob, its identity, layer record, probe, temporary file
     assert sorted(p.name for p in store.root.iterdir()) == [LOCK_NAME]
     assert cache_admin.cache_info(store.root).total_bytes == 0
     assert put(store, b"again") and store.verify("sha256:" + hashlib.sha256(b"again").hexdigest())

@@ -17,8 +17,18 @@ build that is using it:
   ends: the kernel drops the lock). Pruning and cleaning take it EXCLUSIVELY,
   so they never run while a build holds the store.
 * every use of a blob (``has`` finding it, ``verify``, ``open``, ...) sets its
-  mtime to now: the mtime is its last use, the order of least-recently-used
-  pruning (atime is unreliable: noatime/relatime mounts).
+  mtime to now (at most once a minute): the mtime is its last use, the order of
+  least-recently-used pruning (atime is unreliable: noatime/relatime mounts).
+
+Re-use without re-reading: when a blob is written or hashed in full, its identity
+``(st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns)`` is recorded in
+``<root>/blobs/identity/<hex>``. ``verify`` compares the blob's identity with the
+record and hashes the blob in full only when they differ (no record, truncated,
+rewritten in place, replaced by another file: any of these changes the size, the
+inode or the ctime, which no user can set). Bit rot below the file system keeps the
+identity: ``verify(full=True)`` (``aicontainer cache verify``) finds it, and
+registries and Docker check every digest again on push and load. A record is only a
+hint: a lost, stale or torn one costs one full hash, never a wrong answer.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ import hashlib
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,6 +51,9 @@ LOCK_NAME = ".lock"  # shared: a build uses the store; exclusive: cache_admin pr
 TEMP_PREFIX = ".tmp-"
 #: the store's folder of base-image interpreters unpacked for bytecode (base_rootfs; pruned by cache_admin)
 INTERPRETERS = "interpreters"
+#: the store's folder of blob identities (see the module docstring)
+IDENTITIES = "identity"
+_TOUCH_EVERY_NS = 60 * 10**9  # a use within the last minute is not recorded again
 
 
 def default_cache_dir() -> Path:
@@ -54,7 +68,7 @@ def default_cache_dir() -> Path:
 def cache_temp_folders(root: Path) -> tuple[Path, ...]:
     """The folders of a store where writers leave ``TEMP_PREFIX`` names (blobs, records, unpacks)."""
     root = Path(root)
-    return (root / "blobs" / "sha256", root / "layers", root / "probes", root / INTERPRETERS)
+    return (root / "blobs" / "sha256", root / "blobs" / IDENTITIES, root / "layers", root / "probes", root / INTERPRETERS)
 
 
 def split_digest(digest: str) -> tuple[str, str]:
@@ -162,7 +176,7 @@ class BlobStore:
     def has(self, digest: str) -> bool:
         path = self.path(digest)
         if path.is_file():
-            _touch(path)
+            self._touch(path)
             return True
         return False
 
@@ -185,6 +199,7 @@ class BlobStore:
                     raw.flush()
                     os.fsync(raw.fileno())
             os.replace(tmp_name, self.path(hashing.digest))
+            self._record_identity(hashing.digest)
         except BaseException:
             if tmp_name is not None:
                 with _suppress_missing():
@@ -209,6 +224,7 @@ class BlobStore:
             if expected is not None and hashing.digest != expected:
                 raise DigestMismatch(f"expected {expected}, got {hashing.digest}")
             os.replace(tmp_name, self.path(hashing.digest))
+            self._record_identity(hashing.digest)
             return hashing.digest, hashing.size
         except BaseException:
             if tmp_name is not None:
@@ -222,41 +238,114 @@ class BlobStore:
     def open(self, digest: str) -> BinaryIO:
         path = self.path(digest)
         handle = open(path, "rb")
-        _touch(path)
+        self._touch(path)
         return handle
 
     def read_bytes(self, digest: str) -> bytes:
         """Read a (small) blob whole, verifying its digest. For JSON documents only."""
         path = self.path(digest)
         data = path.read_bytes()
-        _touch(path)
+        self._touch(path)
         if "sha256:" + hashlib.sha256(data).hexdigest() != digest:
             raise DigestMismatch(f"cached blob {digest} is corrupt")
         return data
 
-    def verify(self, digest: str) -> bool:
-        """Re-hash a stored blob; remove it and return False when it is corrupt."""
+    def verify(self, digest: str, *, full: bool = False) -> bool:
+        """Is the stored blob intact? Remove it and return False when it is not.
+
+        Cheap by default: the blob's identity against the one recorded when it was
+        written or last hashed (see the module docstring); a full hash when they
+        differ, or with ``full``.
+        """
         path = self.path(digest)
+        if not full:
+            try:
+                if _identity(os.stat(path)) == self._recorded_identity(digest):
+                    self._touch(path)
+                    return True
+            except FileNotFoundError:
+                return False
         sha = hashlib.sha256()
         try:
             with open(path, "rb") as handle:
+                hashed = _identity(os.fstat(handle.fileno()))
                 for chunk in iter(lambda: handle.read(CHUNK), b""):
                     sha.update(chunk)
         except FileNotFoundError:
             return False
         if "sha256:" + sha.hexdigest() == digest:
-            _touch(path)
+            self._record_identity(digest, hashed)  # only if nothing changed it while it was hashed
+            if not full:  # ``cache verify`` checks every blob: that is no use of them
+                self._touch(path)
             return True
         with _suppress_missing():
             path.unlink()
+        with _suppress_missing():
+            self._identity_path(digest).unlink()
         return False
 
-def _touch(path: Path) -> None:
-    """Record a use: mtime = now (the least-recently-used order of cache_admin)."""
+    # -- identities (see the module docstring) --------------------------------
+
+    def _identity_path(self, digest: str) -> Path:
+        return self.root / "blobs" / IDENTITIES / split_digest(digest)[1]
+
+    def _recorded_identity(self, digest: str) -> str | None:
+        try:
+            return self._identity_path(digest).read_text()
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def _record_identity(self, digest: str, expected: str | None = None) -> None:
+        """Record the blob's identity now (it was just written or hashed), unless it is no
+        longer ``expected``. Best effort: a record that cannot be written only costs a full
+        hash next time."""
+        try:
+            identity = _identity(os.stat(self.path(digest)))
+            if expected is None or identity == expected:
+                _write_record(self._identity_path(digest), identity)
+        except OSError:
+            pass
+
+    def _touch(self, path: Path) -> None:
+        """Record a use: mtime = now (the least-recently-used order of cache_admin), at most
+        once a minute; a matching identity record follows the touch (it changes the mtime and ctime)."""
+        try:
+            before = os.stat(path)
+        except OSError:
+            return
+        if time.time_ns() - before.st_mtime_ns < _TOUCH_EVERY_NS:
+            return
+        digest = "sha256:" + path.name
+        was_intact = self._recorded_identity(digest) == _identity(before)
+        try:
+            os.utime(path)
+        except OSError:
+            return  # another user's blob in a shared cache: it only prunes a little earlier
+        if was_intact:
+            self._record_identity(digest)
+
+
+def _identity(st: os.stat_result) -> str:
+    return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\n"
+
+
+def _write_record(path: Path, text: str) -> None:
+    """A small file written under a swept temporary name and renamed (no fsync: a record lost
+    in a crash only costs a full hash)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_name = None
     try:
-        os.utime(path)
-    except OSError:
-        pass  # another user's blob in a shared cache: it only prunes a little earlier
+        with signals_deferred():
+            fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=path.parent)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+            os.fchmod(handle.fileno(), 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        if tmp_name is not None:
+            with _suppress_missing():
+                os.unlink(tmp_name)
+        raise
 
 
 @contextmanager

@@ -159,8 +159,13 @@ def _complete(entries: Iterable[LayerEntry]) -> list[LayerEntry]:
     return sorted(by_path.values(), key=_sort_key)
 
 
-def write_tar(entries: Iterable[LayerEntry], out: _Writable, *, mtime: int) -> int:
-    """Write a deterministic PAX tar of ``entries`` to ``out``; return its size."""
+def write_tar(
+    entries: Iterable[LayerEntry], out: _Writable, *, mtime: int, copy: Callable[[BinaryIO, int], None] | None = None
+) -> int:
+    """Write a deterministic PAX tar of ``entries`` to ``out``; return its size.
+
+    ``copy(handle, size)``, if given, writes a source file's ``size`` bytes to ``out``
+    itself (the archive copies blobs in the kernel: ``archive.py``)."""
     if not isinstance(mtime, int) or mtime < 0:
         raise ValueError(f"mtime must be a non-negative integer, not {mtime!r}")
     written = 0
@@ -190,6 +195,10 @@ def write_tar(entries: Iterable[LayerEntry], out: _Writable, *, mtime: int) -> i
             with open(entry.source, "rb") as handle:
                 info.size = remaining = os.fstat(handle.fileno()).st_size
                 emit(info.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape"))
+                if copy is not None:
+                    copy(handle, remaining)
+                    written += remaining
+                    remaining = 0
                 while remaining:
                     chunk = handle.read(min(CHUNK, remaining))
                     if not chunk:
