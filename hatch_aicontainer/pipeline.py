@@ -104,7 +104,11 @@ def build_image(
     ref_name = repo_tags[0].rpartition(":")[2]
     if settings.outputs.archive:
         log(f"writing {archive.name}")
-        write_oci_archive(archive, store, root=root, images=parts, ref_name=ref_name, repo_tags=repo_tags, mtime=mtime)
+        blob_sizes = {root.digest: root.size} | {d.digest: d.size for i in parts for d in (i.manifest, i.config, *i.layers)}
+        with progress.task(f"writing {archive.name}").begin(sum(blob_sizes.values())) as task:
+            write_oci_archive(
+                archive, store, root=root, images=parts, ref_name=ref_name, repo_tags=repo_tags, mtime=mtime, progress=task
+            )
     else:
         log(f"no {archive.name} (as {settings.key('archive')} asks): the push reads the cache")
     return BuildResult(
