@@ -337,13 +337,15 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_push(args: argparse.Namespace) -> int:
+    from .progress import Progress
     from .publish import PushError, parse_references, push_archive
     from .results import add_pushed, record_for_archive, write_results
 
     references = parse_references(args.references)  # all of them, before anything is sent
     record = record_for_archive(args.archive)
+    progress = Progress(_err, tty=sys.stderr.isatty())  # on stderr, as the log: stdout keeps only the pushed references
     try:
-        pushed = push_archive(args.archive, references, log=_err)
+        pushed = push_archive(args.archive, references, log=progress.say, progress=progress)
     except PushError as exc:
         if exc.pushed:
             for item in exc.pushed:

@@ -173,3 +173,25 @@ def test_on_a_terminal_one_line_is_redrawn_and_quiet_shows_none(project, tmp_pat
     assert re.search(r"include big: .*\(100%\).*done in \d+", shown), shown
     quiet = _hatch_on_a_terminal(project, tmp_path / "dist-tty-quiet", tmp_path / "cache-quiet", HATCH_QUIET="1")
     assert "include big:" not in quiet and "\x1b[K" not in quiet, quiet
+
+
+def test_aicontainer_push_shows_its_progress_on_stderr(python_base_layout, registry, tmp_path):
+    """`aicontainer push` of an archive with an incompressible 80 MB layer: progress lines (no TTY) on
+    stderr, only the pushed reference on stdout."""
+    root = make_tiny_project(tmp_path / "tiny-app", python_base_layout.spec, git=False, tool=TOOL)
+    (root / "big").mkdir()
+    (root / "big" / "weights.bin").write_bytes(os.urandom(80 * 1000 * 1000))
+    _hatch(root, tmp_path / "dist", tmp_path / "cache")
+    (archive,) = (tmp_path / "dist").glob("*.oci.tar")
+    reference = f"{registry.host}/from-cache/cli-progress:{VERSION}"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("AICONTAINER_", "DOCKER_"))}
+    environ.update(AICONTAINER_CACHE_DIR=str(tmp_path / "cache"), DOCKER_CONFIG=str(tmp_path))
+    done = subprocess.run([str(Path(sys.executable).parent / "aicontainer"), "push", str(archive), reference],
+                          env=environ, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    digest = (archive.parent / (archive.name + ".digest")).read_text().strip()
+    assert done.stdout.splitlines() == [f"{reference}@{digest}"]
+    assert re.search(rf"^push to {re.escape(registry.host)}/from-cache/cli-progress: [\d.]+ MB of [\d.]+ MB \(\d+%\)",
+                     done.stderr, re.M), done.stderr
+    assert re.search(r"push to .*done in \d+", done.stderr), done.stderr
+
