@@ -91,10 +91,10 @@ def _require(module: str, setting: str) -> None:
 
 
 def check_includes(settings: Settings, project: ProjectInfo) -> None:
-    """Every ``include`` source matches files (the build's own walk: ``pipeline.include_entries``)."""
+    """Every ``include`` source matches files (the build's own walk: ``include_layers.include_entries``)."""
     if not settings.include:
         return
-    from .pipeline import include_entries  # heavy import; only projects with include need it
+    from .include_layers import include_entries  # only projects with include need it
 
     include_entries(settings.include, Path(project.root))
 
