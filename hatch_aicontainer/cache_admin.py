@@ -54,6 +54,7 @@ from pathlib import Path
 
 from .errors import AIContainerError, ConfigError
 from .faults import EnvironmentFault, step
+from .oci.archive_reuse import ARCHIVE_RECORDS
 from .oci.cache import IDENTITIES, INTERPRETERS, LOCK_NAME, TEMP_PREFIX, BlobStore, default_cache_dir
 from .settings.keys import CACHE_DIR_ENV, CACHE_MAX_SIZE_ENV
 
@@ -366,7 +367,7 @@ def clean_cache(root: Path | str | None = None, *, wait: float = 30.0) -> PruneR
                 continue
             removed_files += 1
             removed_bytes += st.st_size
-        for sub in ("blobs", "layers", "probes", INTERPRETERS):
+        for sub in ("blobs", "layers", "probes", INTERPRETERS, ARCHIVE_RECORDS):
             shutil.rmtree(root / sub, ignore_errors=True)
     return PruneResult(root, removed_files, removed_bytes, _scan(root)[2])
 

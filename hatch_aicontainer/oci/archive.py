@@ -16,11 +16,19 @@ Btrfs; NFS 4.2 server-side) share them instead of copying, wherever the tar's
 on old kernels, EINVAL, ENOSYS, EOPNOTSUPP, ...), the rest is copied by
 read/write. Both give the same bytes (tests/test_archive_copy.py); the figures
 are in ``benchmarks/archive_copy.py``.
+
+Members come in a fixed order (``member_order``): ``oci-layout``, the layers that
+change least first, the configs, manifests and root, then ``index.json`` and
+``manifest.json``. A rebuild whose previous archive is still the one this code
+wrote keeps its unchanged prefix in place and writes only the rest
+(``archive_reuse``): a code-only rebuild of a 3 GB image writes megabytes. The
+bytes are those of a full write (tests/test_archive_reuse.py).
 """
 
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import tarfile
@@ -32,6 +40,7 @@ from typing import Any, BinaryIO
 
 from hatch_aicontainer.errors import OutputError
 from hatch_aicontainer.faults import owner_token, signals_deferred, step
+from hatch_aicontainer.oci.archive_reuse import KeptPrefix, MemberKey, prefix_to_keep, record_archive, record_path, still_the_same
 from hatch_aicontainer.oci.cache import BlobStore, split_digest
 from hatch_aicontainer.oci.descriptor import Descriptor
 from hatch_aicontainer.oci.image import canonical_json
@@ -40,6 +49,8 @@ from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, OCI_INDEX, OCI_LAYOUT_
 
 #: False: copy blobs by read/write only (the benchmark and the tests compare both ways)
 KERNEL_COPY = True
+#: False: always write the whole archive (the tests compare a kept prefix with a full write)
+REUSE_PREFIX = True
 #: errors by which copy_file_range says "not here": fall back to read/write
 _NO_KERNEL_COPY = {errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EBADF, errno.EPERM, errno.ETXTBSY}
 _CHUNK = 1 << 20
@@ -102,6 +113,28 @@ def layout_documents(
     }
 
 
+def member_order(root: Descriptor, images: Sequence[ArchiveImage]) -> list[Descriptor]:
+    """The archive's blobs in its order: layers deepest below the top first, then the configs,
+    the manifests and the root.
+
+    A layer's depth is its distance from the top of its image (the most, over all
+    platforms). What changes least sits lowest (base, dependencies, models, then the
+    project), so the layers that a rebuild keeps come first, for every platform at
+    once, and the previous archive's prefix can be kept (``archive_reuse``). The
+    order depends only on the image: the same image gives the same bytes.
+    """
+    depth: dict[str, int] = {}
+    layers: dict[str, Descriptor] = {}
+    for image in images:
+        for position, layer in enumerate(image.layers):
+            layers.setdefault(layer.digest, layer)
+            depth[layer.digest] = max(depth.get(layer.digest, 0), len(image.layers) - position)
+    ordered = {d.digest: d for d in sorted(layers.values(), key=lambda d: -depth[d.digest])}  # stable: ties keep their order
+    for descriptor in [image.config for image in images] + [image.manifest for image in images] + [root]:
+        ordered.setdefault(descriptor.digest, descriptor)
+    return list(ordered.values())
+
+
 def write_oci_archive(
     destination: Path,
     store: BlobStore,
@@ -117,23 +150,40 @@ def write_oci_archive(
 
     Several images (an index) are all in the OCI part, but ``manifest.json``
     lists only ``images[0]``: ``docker load`` cannot choose a platform.
-    ``progress`` is called with the number of bytes just written, as they are.
+    ``progress`` is called with the number of bytes just written, as they are
+    (a kept prefix counts as written at once).
     """
     _check_images(store, root, images)
-    blobs: dict[str, Descriptor] = {root.digest: root}
-    for image in images:
-        for descriptor in (image.manifest, image.config, *image.layers):
-            blobs.setdefault(descriptor.digest, descriptor)
+    documents = layout_documents(root, images, ref_name, repo_tags)
+    blobs = member_order(root, images)
     entries = [
-        *(LayerEntry(name, "file", data=data) for name, data in layout_documents(root, images, ref_name, repo_tags).items()),
-        *(LayerEntry(_blob_path(digest), "file", source=store.path(digest)) for digest in blobs),
+        LayerEntry("oci-layout", "file", data=documents["oci-layout"]),
+        LayerEntry("blobs", "dir", 0o755),
+        LayerEntry("blobs/sha256", "dir", 0o755),
+        *(LayerEntry(_blob_path(blob.digest), "file", source=store.path(blob.digest)) for blob in blobs),
+        *(LayerEntry(name, "file", data=documents[name]) for name in ("index.json", "manifest.json")),
     ]
+    sizes = {_blob_path(blob.digest): blob.size for blob in blobs}
+    keys = [_member_key(entry, sizes) for entry in entries]
     destination = Path(destination)
+    record = record_path(store.root, destination)
+    kept = prefix_to_keep(record, destination, keys, mtime) if REUSE_PREFIX else None
     with step("writing the archive", destination.parent):
         destination.parent.mkdir(parents=True, exist_ok=True)
-        check_free_space(destination, archive_size(entries, {_blob_path(d): b.size for d, b in blobs.items()}))
+        needed = archive_size(entries, sizes)
+        check_free_space(destination, needed - kept.size if kept else needed, freed=kept.old_size - kept.size if kept else 0)
     with step("writing the archive", destination):
-        _write(destination, entries, mtime, progress)
+        _write(destination, entries, mtime, progress, kept)
+    record_archive(record, destination, keys, mtime)
+
+
+def _member_key(entry: LayerEntry, sizes: dict[str, int]) -> MemberKey:
+    """What a member's bytes in the archive depend on, besides the header mtime."""
+    if entry.kind == "dir":
+        return (entry.path, 0, "dir")
+    if entry.data is not None:
+        return (entry.path, len(entry.data), "sha256:" + hashlib.sha256(entry.data).hexdigest())
+    return (entry.path, sizes[entry.path], "sha256:" + entry.path.rsplit("/", 1)[1])
 
 
 def archive_size(entries: Sequence[LayerEntry], sizes: dict[str, int]) -> int:
@@ -141,16 +191,17 @@ def archive_size(entries: Sequence[LayerEntry], sizes: dict[str, int]) -> int:
     entry, data padded to 512, two zero blocks, the whole padded to 10240."""
     total = 0
     for entry in entries:
-        size = len(entry.data) if entry.data is not None else sizes[entry.path]
+        size = len(entry.data) if entry.data is not None else sizes.get(entry.path, 0)
         total += 512 + -(-size // 512) * 512
     total += 1024
     return -(-total // 10240) * 10240
 
 
-def check_free_space(destination: Path, needed: int) -> None:
-    """Refuse before writing, naming both figures, when ``destination``'s file system lacks the room."""
+def check_free_space(destination: Path, needed: int, *, freed: int = 0) -> None:
+    """Refuse before writing, naming both figures, when ``destination``'s file system lacks the room
+    (``freed``: bytes the write gives back first, the cut-off tail of a kept archive)."""
     stats = os.statvfs(destination.parent)
-    free = stats.f_bavail * stats.f_frsize
+    free = stats.f_bavail * stats.f_frsize + freed
     if needed > free:
         mb = 1_000_000
         raise OutputError(
@@ -158,20 +209,45 @@ def check_free_space(destination: Path, needed: int) -> None:
         )
 
 
-def _write(destination: Path, entries: Sequence[LayerEntry], mtime: int, progress: Callable[[int], None] | None) -> None:
-    """The tar under a temporary name beside ``destination`` (named for the sweep), renamed when whole."""
+def _write(
+    destination: Path,
+    entries: Sequence[LayerEntry],
+    mtime: int,
+    progress: Callable[[int], None] | None,
+    kept: KeptPrefix | None,
+) -> None:
+    """The tar under a temporary name beside ``destination`` (named for the sweep), renamed when whole.
+
+    With ``kept``, the previous archive itself is renamed to that temporary name, cut after
+    the kept prefix and continued: an interrupted rebuild then leaves no archive at all
+    (never a half-written one), where a full write would have left the previous one.
+    """
     tmp_name = None
     try:
         with signals_deferred():
             fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.tmp-{owner_token()}-", dir=destination.parent)
-        with os.fdopen(fd, "wb", buffering=0) as raw:
+            if kept is not None:
+                os.close(fd)
+                try:
+                    os.replace(destination, tmp_name)
+                except FileNotFoundError:  # another build took or removed it just now
+                    kept = None
+                fd = os.open(tmp_name, os.O_RDWR)
+        with os.fdopen(fd, "r+b", buffering=0) as raw:
+            if kept is not None and not still_the_same(kept, raw.fileno()):
+                kept = None
+            start = kept.size if kept is not None else 0
+            os.ftruncate(raw.fileno(), start)
+            os.lseek(raw.fileno(), start, os.SEEK_SET)
             out = _Output(raw.fileno(), progress)
+            if start:
+                out.kept(start)
             try:
-                write_tar(entries, out, mtime=mtime, copy=out.copy)
+                write_tar(entries[kept.count if kept else 0 :], out, mtime=mtime, copy=out.copy, ordered=True, start=start)
             except FileNotFoundError as error:
                 raise OutputError(f"cannot write {destination}: blob missing from the store: {error.filename}") from error
             os.fsync(raw.fileno())
-        os.chmod(tmp_name, 0o644)
+            os.fchmod(raw.fileno(), 0o644)
         os.replace(tmp_name, destination)
     except BaseException:
         if tmp_name is not None:
@@ -219,6 +295,10 @@ class _Output:
                 raise OSError(errno.EIO, f"{source.name} shrank while it was being archived")
             self.write(chunk)
             remaining -= len(chunk)
+
+    def kept(self, size: int) -> None:
+        """``size`` bytes already in place (a kept prefix): progress counts them as written."""
+        self._done(size)
 
     def _done(self, size: int) -> None:
         if self._progress is not None:

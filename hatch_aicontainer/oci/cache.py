@@ -260,7 +260,7 @@ class BlobStore:
         path = self.path(digest)
         if not full:
             try:
-                if _identity(os.stat(path)) == self._recorded_identity(digest):
+                if file_identity(os.stat(path)) == self._recorded_identity(digest):
                     self._touch(path)
                     return True
             except FileNotFoundError:
@@ -268,7 +268,7 @@ class BlobStore:
         sha = hashlib.sha256()
         try:
             with open(path, "rb") as handle:
-                hashed = _identity(os.fstat(handle.fileno()))
+                hashed = file_identity(os.fstat(handle.fileno()))
                 for chunk in iter(lambda: handle.read(CHUNK), b""):
                     sha.update(chunk)
         except FileNotFoundError:
@@ -300,9 +300,9 @@ class BlobStore:
         longer ``expected``. Best effort: a record that cannot be written only costs a full
         hash next time."""
         try:
-            identity = _identity(os.stat(self.path(digest)))
+            identity = file_identity(os.stat(self.path(digest)))
             if expected is None or identity == expected:
-                _write_record(self._identity_path(digest), identity)
+                write_record(self._identity_path(digest), identity)
         except OSError:
             pass
 
@@ -316,7 +316,7 @@ class BlobStore:
         if time.time_ns() - before.st_mtime_ns < _TOUCH_EVERY_NS:
             return
         digest = "sha256:" + path.name
-        was_intact = self._recorded_identity(digest) == _identity(before)
+        was_intact = self._recorded_identity(digest) == file_identity(before)
         try:
             os.utime(path)
         except OSError:
@@ -325,11 +325,12 @@ class BlobStore:
             self._record_identity(digest)
 
 
-def _identity(st: os.stat_result) -> str:
+def file_identity(st: os.stat_result) -> str:
+    """What changes whenever a file's bytes may have: device, inode, size, mtime and ctime (no user sets a ctime)."""
     return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\n"
 
 
-def _write_record(path: Path, text: str) -> None:
+def write_record(path: Path, text: str) -> None:
     """A small file written under a swept temporary name and renamed (no fsync: a record lost
     in a crash only costs a full hash)."""
     path.parent.mkdir(parents=True, exist_ok=True)

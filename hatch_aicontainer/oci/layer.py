@@ -160,22 +160,31 @@ def _complete(entries: Iterable[LayerEntry]) -> list[LayerEntry]:
 
 
 def write_tar(
-    entries: Iterable[LayerEntry], out: _Writable, *, mtime: int, copy: Callable[[BinaryIO, int], None] | None = None
+    entries: Iterable[LayerEntry],
+    out: _Writable,
+    *,
+    mtime: int,
+    copy: Callable[[BinaryIO, int], None] | None = None,
+    ordered: bool = False,
+    start: int = 0,
 ) -> int:
     """Write a deterministic PAX tar of ``entries`` to ``out``; return its size.
 
     ``copy(handle, size)``, if given, writes a source file's ``size`` bytes to ``out``
-    itself (the archive copies blobs in the kernel: ``archive.py``)."""
+    itself (the archive copies blobs in the kernel: ``archive.py``). ``ordered``: the
+    entries are complete and in the order wanted (the archive's own order), not sorted.
+    ``start``: the tar continues one whose first ``start`` bytes are already in place
+    (the end padding depends on the whole size)."""
     if not isinstance(mtime, int) or mtime < 0:
         raise ValueError(f"mtime must be a non-negative integer, not {mtime!r}")
-    written = 0
+    written = start
 
     def emit(data: bytes) -> None:
         nonlocal written
         out.write(data)
         written += len(data)
 
-    for entry in _complete(entries):
+    for entry in list(entries) if ordered else _complete(entries):
         info = tarfile.TarInfo(entry.path)
         info.mode, info.uid, info.gid, info.mtime = entry.mode, entry.uid, entry.gid, mtime
         info.uname = info.gname = ""
