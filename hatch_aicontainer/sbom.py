@@ -53,6 +53,9 @@ from . import __version__
 from .base_image import BaseImage
 from .errors import AIContainerError
 from .lock import Lock
+from .naming import SBOM_IMAGE_DIR as IMAGE_DIR
+from .naming import SBOM_SUFFIX as SUFFIX
+from .naming import LOCAL_TRANSPORTS, archive_files, sbom_image_path
 from .oci.descriptor import Platform
 from .oci.layer import LayerEntry
 from .settings import ProjectInfo
@@ -62,14 +65,10 @@ try:
 except ImportError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-#: The directory in the image that holds the SBOM (no leading slash: a layer path).
-IMAGE_DIR = "opt/venv/share/sbom"
 SCHEMA_VERSION = SchemaVersion.V1_6
-SUFFIX = ".cdx.json"
 #: Namespace of the content-derived serial numbers (uuid5 of the document's sha256).
 SERIAL_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://pypi.org/project/hatch-aicontainer/#sbom")
 PROPERTY_PREFIX = "hatch-aicontainer:"
-_LOCAL_TRANSPORTS = ("oci:", "oci-archive:", "docker-archive:")
 IMAGE_REF = "image"
 BASE_REF = "base-image"
 
@@ -80,14 +79,12 @@ class SbomError(AIContainerError):
 
 def image_path(project: ProjectInfo) -> str:
     """``/opt/venv/share/sbom/<normalized project name>.cdx.json``: where the SBOM is in the image."""
-    return f"/{IMAGE_DIR}/{canonicalize_name(project.name)}{SUFFIX}"
+    return sbom_image_path(project.name)
 
 
 def archive_sbom_path(archive: Path) -> Path:
     """``dist/x-1.0-…-amd64.oci.tar`` -> ``dist/x-1.0-…-amd64.cdx.json``."""
-    name = archive.name
-    stem = name[: -len(".oci.tar")] if name.endswith(".oci.tar") else archive.stem
-    return archive.with_name(stem + SUFFIX)
+    return archive_files(archive).sbom
 
 
 def make_sbom(
@@ -174,12 +171,8 @@ def side_outputs(archive: Path, documents: Sequence[tuple[Platform, bytes]]) -> 
     ``<stem>.<os>-<arch>[-<variant>].cdx.json`` each when the archive holds several."""
     if len(documents) == 1:
         return [write_beside(archive, documents[0][1])]
-    stem = archive_sbom_path(archive).name[: -len(SUFFIX)]
-    out = []
-    for platform, document in documents:
-        suffix = "-".join(p for p in (platform.os, platform.architecture, platform.variant) if p)
-        out.append(_write(archive.with_name(f"{stem}.{suffix}{SUFFIX}"), document))
-    return out
+    files = archive_files(archive)
+    return [_write(files.platform_sbom(platform), document) for platform, document in documents]
 
 
 def _write(path: Path, document: bytes) -> Path:
@@ -256,7 +249,7 @@ def _base_component(base: BaseImage, platform: Platform) -> Component:
     properties = {"manifest-digest": base.manifest_digest}
     if base.index_digest:
         properties["index-digest"] = base.index_digest
-    if base.spec.startswith(_LOCAL_TRANSPORTS):
+    if base.spec.startswith(LOCAL_TRANSPORTS):
         properties["transport"] = base.spec.split(":", 1)[0]
         return Component(
             type=ComponentType.CONTAINER,

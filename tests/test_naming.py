@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from hatch_aicontainer.errors import ConfigError
+from hatch_aicontainer import naming, sbom
 from hatch_aicontainer.naming import archive_name, render_tags
+from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.settings import ProjectInfo, load_settings
 
 PROJECT = ProjectInfo(name="Example.Project", version="1.2.0+local.1", requires_python=">=3.10", root=Path("."))
@@ -113,3 +115,57 @@ def test_git_revision_from_packed_refs_worktrees_and_a_detached_head(tmp_path):
     assert git_revision(tmp_path / "wt") == head
     subprocess.run(["git", "-C", str(repo), "checkout", "-q", "--detach"], check=True)
     assert git_revision(repo) == head
+
+
+def test_sibling_names_have_one_home(tmp_path):
+    a = tmp_path / "x-1.0-py312-tf2.16.1-cpu-amd64.oci.tar"
+    f = naming.archive_files(a)
+    assert (f.results.name, f.digest.name, f.layout.name, f.sbom.name) == (
+        a.name + ".json",
+        a.name + ".digest",
+        "x-1.0-py312-tf2.16.1-cpu-amd64.oci",
+        "x-1.0-py312-tf2.16.1-cpu-amd64.cdx.json",
+    )
+    assert f.platform_sbom(Platform("linux", "arm64", "v8")).name == "x-1.0-py312-tf2.16.1-cpu-amd64.linux-arm64-v8.cdx.json"
+    assert sbom.archive_sbom_path(a) == f.sbom
+    assert [p.name for p in sbom.side_outputs(a, [(Platform("linux", "amd64"), b"a"), (Platform("linux", "arm64", "v8"), b"b")])] == [
+        "x-1.0-py312-tf2.16.1-cpu-amd64.linux-amd64.cdx.json",
+        "x-1.0-py312-tf2.16.1-cpu-amd64.linux-arm64-v8.cdx.json",
+    ]
+
+
+def test_every_sibling_matches_one_of_the_globs(tmp_path):
+    a = tmp_path / "my_app-1.0-py312-tf2.16.1-cpu-amd64.oci.tar"
+    f = naming.archive_files(a)
+    siblings = [a, f.results, f.digest, f.layout, f.sbom, f.platform_sbom(Platform("linux", "amd64"))]
+    for path in siblings:
+        path.write_bytes(b"x")
+    (tmp_path / "my_app-1.0-py312-tf2.16.1-cpu-amd64-arm64.oci.tar.json").write_bytes(b"other archive")
+    found = {p for pattern in f.all_sibling_globs() for p in tmp_path.glob(pattern)}
+    assert found == set(siblings)
+
+
+def test_archive_prefix_is_the_archive_names_start():
+    project = ProjectInfo(name="my.App", version="1.0")
+    settings = load_settings({"python": "3.11", "tensorflow": "2.16.1"}, project, {})
+    assert naming.dist_name("my.App") == "my_app"
+    assert archive_name(settings, project, settings.targets).startswith(naming.archive_prefix(project.name))
+
+
+def test_render_tag_keeps_the_name_and_cuts_nothing():
+    values = naming.template_values("registry.example.com/team/app", "1!1.0+local", "3.12", "2.16.1", "cpu", [Platform("linux", "amd64")])
+    assert naming.render_tag("{version}-{platform}", values) == "1-1.0-local-amd64"
+    with pytest.raises(naming.TagError):
+        naming.render_tag("{name}-x", values)
+    with pytest.raises(naming.TagError):
+        naming.render_tag("{version}" + "x" * 130, values)
+    assert naming.render_reference("{name}:{version}", values) == "registry.example.com/team/app:1-1.0-local"
+
+
+def test_naming_imports_no_settings_at_run_time():
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(naming))
+    runtime = [n for n in tree.body if isinstance(n, ast.ImportFrom)]
+    assert not {n.module for n in runtime} & {"settings", "base_image", "lock", "sbom", "compat"}

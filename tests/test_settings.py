@@ -251,6 +251,26 @@ def test_tags_sanitize_local_versions():
     assert s.render_tags() == ("1.0-g1234", "example-project-amd64-arm64")
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        tf(name="registry.example.com/team/app", tags=["{name}-x"]),  # the check once rendered registry.example.com-team-app-x
+        tf(tags=["{version}" + "x" * 130]),  # the check once cut the tag to 128 characters
+    ],
+)
+def test_check_rejects_the_tags_the_build_rejects(table):
+    with pytest.raises(ConfigError, match=r"tags\[0\]"):
+        load(table)
+
+
+def test_check_and_build_render_one_tag():
+    """The build once rejected the epoch's "!" that the check made "-"; both use naming.render_tag now."""
+    from hatch_aicontainer.naming import render_tags
+
+    s = load(tf(tags=["{version}-{platform}"]), project=replace(PROJECT, version="1!1.0+local"))
+    assert render_tags(s, s.project, s.targets[0]) == ("example-project:1-1.0-local-amd64",)
+
+
 def test_project_tensorflow_requirement_admits_the_pin():
     project = replace(PROJECT, dependencies=("tensorflow>=2.15,<2.17", "numpy"))
     assert load(tf(), project).tensorflow == "2.16.1"

@@ -131,8 +131,6 @@ from .values import (  # noqa: F401
     base_image_transport,
     base_image_problem,
     _parse_duration,
-    _tag_values,
-    _render_tag,
     render_reference,
     _reference_problem,
 )

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from ..naming import TAG_FIELDS  # noqa: F401  (its home is naming; re-exported)
+
 TABLE = "tool.aicontainer"
 BASE_IMAGE_ENV = "AICONTAINER_BASE_IMAGE"
 DEFAULT_BASE_IMAGE = "python:{python}-slim-bookworm"
@@ -16,7 +18,6 @@ DEFAULT_PLATFORMS = ("linux/amd64",)
 DEFAULT_TAGS = ("{version}",)
 #: Set for ``accelerator = "cuda"`` unless ``env`` sets them (NVIDIA container runtime).
 NVIDIA_ENV = {"NVIDIA_VISIBLE_DEVICES": "all", "NVIDIA_DRIVER_CAPABILITIES": "compute,utility"}
-TAG_FIELDS = ("name", "version", "python", "tensorflow", "accelerator", "platform")
 #: Release outputs (``push``, ``load``, ``oci-layout``, ``latest``): CI overrides (1/0, true/false).
 PUSH_ENV = "AICONTAINER_PUSH"
 PUSH_TO_ENV = "AICONTAINER_PUSH_TO"  #: comma-separated references; replaces ``push``

@@ -21,6 +21,7 @@ from packaging.version import InvalidVersion, Version
 from .. import compat
 from ..compat import Target, TensorFlowRelease, format_key, format_value
 from ..errors import ConfigError
+from ..naming import TagError, render_reference, render_tag, template_values
 from ..oci.descriptor import Platform
 from .keys import (
     BASE_IMAGE_ENV,
@@ -64,7 +65,6 @@ from .syntax import (
     _MAX_ID,
     _NAME_RE,
     _PORT_RE,
-    _TAG_RE,
     _USER_RE,
 )
 from .values import (
@@ -72,15 +72,12 @@ from .values import (
     _error,
     _parse_duration,
     _reference_problem,
-    _render_tag,
     _string,
     _string_list,
     _string_table,
     _suggest,
-    _tag_values,
     _type_name,
     base_image_problem,
-    render_reference,
 )
 
 
@@ -292,7 +289,8 @@ class _Loader:
             find_links = _string_list(got[0], got[1], "an array of URLs or directories (relative to the project root)")
         compression, compression_level = self.parse_compression()
         name = self.parse_name()
-        tags = self.parse_tags(_tag_values(name, p.version, python, tf_exact or str(compat.newest_release().tested), accelerator, platforms))
+        sample = template_values(name, p.version, python, tf_exact or str(compat.newest_release().tested), accelerator, platforms)
+        tags = self.parse_tags(sample)
         healthcheck = self.parse_healthcheck()
         kubernetes = None
         if (got := self.get("kubernetes")) is not None:
@@ -300,9 +298,7 @@ class _Loader:
 
             kubernetes, notes = parse_kubernetes(got[0], got[1], image_ports=ports, accelerator=accelerator)
             self.warnings += notes
-        outputs = self.parse_outputs(
-            name, _tag_values(name, p.version, python, tf_exact or str(compat.newest_release().tested), accelerator, platforms)
-        )
+        outputs = self.parse_outputs(name, sample)
         origins.update((k, v) for k, v in outputs.origins.items() if k in _KEYS)
 
         for key in ("python", "base-image"):
@@ -751,9 +747,10 @@ class _Loader:
                     continue
                 if field_name not in TAG_FIELDS or spec or conversion:
                     raise _error(key, item, f"unknown placeholder {{{field_name}}}", allowed)
-            rendered = _render_tag(item, sample)
-            if not rendered or not _TAG_RE.match(rendered):
-                raise _error(key, item, "not a valid tag (letters, digits, _ . -; not starting with . or -; at most 128)", allowed)
+            try:
+                render_tag(item, sample)
+            except TagError:
+                raise _error(key, item, "not a valid tag (letters, digits, _ . -; not starting with . or -; at most 128)", allowed) from None
         return tuple(dict.fromkeys(items))
 
     def parse_healthcheck(self) -> Healthcheck | None:

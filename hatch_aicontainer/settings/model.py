@@ -14,7 +14,8 @@ from ..compat import Target
 from ..oci.descriptor import Platform
 from .keys import TABLE, TARGET_KEY_NAMES
 from .syntax import _GLOB_CHARS
-from .values import _render_tag, _tag_values, base_image_transport
+from ..naming import render_tag, template_values
+from .values import base_image_transport
 
 if TYPE_CHECKING:
     from ..kubernetes import KubernetesSettings
@@ -205,10 +206,10 @@ class Settings:
         if tensorflow is None and any("{tensorflow}" in t for t in self.tags):
             raise ValueError("tensorflow is not resolved yet; pass the locked version")
         values = self._tag_values(tensorflow or "")
-        return tuple(dict.fromkeys(_render_tag(t, values) for t in self.tags))
+        return tuple(dict.fromkeys(render_tag(t, values) for t in self.tags))
 
     def _tag_values(self, tensorflow: str) -> dict[str, str]:
-        return _tag_values(
+        return template_values(
             self.name,
             self.project.version if self.project else "0",
             self.python,

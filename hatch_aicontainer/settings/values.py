@@ -14,7 +14,7 @@ from typing import Any
 
 from ..compat import format_key, format_value, one_line
 from ..errors import ConfigError
-from ..oci.descriptor import Platform
+from ..naming import render_reference  # noqa: F401  (its home is naming; re-exported)
 from .keys import TRANSPORTS
 from .syntax import _DURATION_NS, _DURATION_PART_RE, _DURATION_RE, _REFERENCE_RE
 
@@ -148,31 +148,6 @@ def _parse_duration(value: Any, key: str) -> int:
     if total < 1_000_000:
         raise _error(key, value, "must be at least 1ms", allowed)
     return int(total)
-
-
-def _tag_values(
-    name: str, version: str, python: str, tensorflow: str, accelerator: str, platforms: Sequence[Platform]
-) -> dict[str, str]:
-    return {
-        "name": name,
-        "version": version,
-        "python": python,
-        "tensorflow": tensorflow,
-        "accelerator": accelerator,
-        "platform": "-".join(p.architecture for p in platforms),
-    }
-
-
-def _render_tag(template: str, values: Mapping[str, str]) -> str:
-    text = template.format(**{k: re.sub(r"[^A-Za-z0-9_.-]", "-", v) for k, v in values.items()})
-    return text[:128]
-
-
-def render_reference(template: str, values: Mapping[str, str]) -> str:
-    """A push reference template with its placeholders filled in: ``{name}`` as it is
-    (it may hold a registry and path), the others made tag-safe (``+`` -> ``-``)."""
-    safe = {k: (v if k == "name" else re.sub(r"[^A-Za-z0-9_.-]", "-", v)) for k, v in values.items()}
-    return template.format(**safe)
 
 
 def _reference_problem(text: str) -> str | None:
