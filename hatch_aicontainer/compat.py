@@ -47,6 +47,7 @@ else:  # pragma: no cover - Python 3.10
 __all__ = [
     "ACCELERATORS",
     "SUPPORTED_PLATFORMS",
+    "TENSORFLOW_DISTRIBUTIONS",
     "DataInfo",
     "Target",
     "TensorFlowRelease",
@@ -65,6 +66,10 @@ __all__ = [
 ]
 
 ACCELERATORS = ("cpu", "cuda")
+#: Distributions that provide the ``tensorflow`` module (the one list). A project's own
+#: requirement on any of them is replaced by the target's exact pin in the lock (or both
+#: would be installed), must admit the pin, and may not appear in ``dependencies``.
+TENSORFLOW_DISTRIBUTIONS = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel"})
 #: Platforms TensorFlow publishes Linux wheels for (``os/architecture``).
 SUPPORTED_PLATFORMS = ("linux/amd64", "linux/arm64")
 #: Variants accepted per platform (``None``: no variant written).

@@ -23,6 +23,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from .atomic import write_atomically
+from .compat import TENSORFLOW_DISTRIBUTIONS
 from .errors import ResolveError
 from .faults import owner_token, temporary_directory
 from .oci.descriptor import Platform
@@ -34,12 +35,6 @@ except ImportError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 TOOL_KEY = "hatch-aicontainer"
-
-# Distributions that provide the ``tensorflow`` module. A project's own
-# requirement on any of them is replaced by the target's exact pin (for
-# example tensorflow-cpu on linux/amd64), or both would be installed.
-TENSORFLOW_DISTRIBUTIONS = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel"})
-
 
 @dataclass(frozen=True)
 class LockInputs:

@@ -34,6 +34,15 @@ def test_project_tensorflow_requirement_is_replaced_by_the_pin():
     assert got == ("numpy<3", "pillow", "tensorflow-cpu==2.16.1")
 
 
+def test_one_list_of_tensorflow_distributions():
+    from hatch_aicontainer import compat, lock
+    from hatch_aicontainer.settings import keys
+
+    assert "tensorflow-intel" in compat.TENSORFLOW_DISTRIBUTIONS
+    assert lock.TENSORFLOW_DISTRIBUTIONS is compat.TENSORFLOW_DISTRIBUTIONS  # imported, not a copy
+    assert not hasattr(keys, "TENSORFLOW_DISTRIBUTIONS")
+
+
 def test_invalid_requirement_is_a_resolve_error():
     with pytest.raises(ResolveError, match="not a valid requirement"):
         image_requirements(["numpy >>> 1"], [], "tensorflow-cpu==2.16.1")

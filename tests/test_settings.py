@@ -279,6 +279,19 @@ def test_project_tensorflow_requirement_admits_the_pin():
     assert load(tf(), project).tensorflow == "2.16.1"
 
 
+@pytest.mark.parametrize("distribution", ["tensorflow-cpu", "tensorflow-intel"])
+def test_tensorflow_distributions_are_pinned_by_the_tensorflow_key(distribution):
+    """tensorflow-intel was missing from the settings' copy of the list (compat has the one list now)."""
+    with pytest.raises(ConfigError, match="TensorFlow is pinned by"):
+        load(tf(dependencies=[f"{distribution}==2.16.1"]))
+
+
+@pytest.mark.parametrize("distribution", ["tensorflow", "tensorflow-intel"])
+def test_a_project_dependency_on_any_tensorflow_distribution_must_admit_the_pin(distribution):
+    with pytest.raises(ConfigError, match="versions matching >=2.17"):
+        load(tf(), project=replace(PROJECT, dependencies=(f"{distribution}>=2.17",)))
+
+
 def test_ranges_are_refused_unless_the_caller_resolves_them():
     with pytest.raises(ConfigError, match="needs resolution at lock time"):
         load({"tensorflow": "~=2.16.0"})

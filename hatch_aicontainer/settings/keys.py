@@ -63,8 +63,6 @@ ENVIRONMENT = MappingProxyType(
         REGISTRY_HOST_ENV: "the registry the AICONTAINER_REGISTRY_* credentials are for",
     }
 )
-#: Distributions that are TensorFlow for the project-dependency check.
-TENSORFLOW_DISTRIBUTIONS = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu"})
 
 #: Every key of ``[tool.aicontainer]`` (kebab-case).
 _KEYS = (

@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .. import compat
-from ..compat import Target, TensorFlowRelease, format_key, format_value
+from ..compat import TENSORFLOW_DISTRIBUTIONS, Target, TensorFlowRelease, format_key, format_value
 from ..errors import ConfigError
 from ..naming import TagError, render_reference, render_tag, template_values
 from ..oci.descriptor import Platform
@@ -38,7 +38,6 @@ from .keys import (
     TABLE,
     TAG_FIELDS,
     TARGET_KEY_NAMES,
-    TENSORFLOW_DISTRIBUTIONS,
     _FALSE,
     _HEALTHCHECK_KEYS,
     _INCLUDE_KEYS,
