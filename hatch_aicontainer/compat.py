@@ -54,6 +54,7 @@ __all__ = [
     "check_python",
     "check_target",
     "check_tensorflow",
+    "config_error",
     "data_info",
     "format_value",
     "known_lines_text",
@@ -204,7 +205,8 @@ def one_line(message: str) -> str:
     return " ".join(message.splitlines())
 
 
-def _error(key: str, value: Any, problem: str, allowed: str | None = None) -> ConfigError:
+def config_error(key: str, value: Any, problem: str, allowed: str | None = None) -> ConfigError:
+    """The one-line settings error: ``<key> = <value>: <problem>; allowed: <allowed>``."""
     message = f"{key} = {format_value(value)}: {problem}"
     if allowed:
         message += f"; allowed: {allowed}"
@@ -330,11 +332,11 @@ def _python_minor(python: str) -> str:
 def check_python(python: Any, *, key: str = "python") -> str:
     """Check the syntax of a Python pin ("3.N" or "3.N.M"); return it."""
     if not isinstance(python, str):
-        raise _error(key, python, "must be a string", '"3.N" or "3.N.M", e.g. "3.11" or "3.11.9"')
+        raise config_error(key, python, "must be a string", '"3.N" or "3.N.M", e.g. "3.11" or "3.11.9"')
     try:
         parse_python(python)
     except ValueError:
-        raise _error(key, python, "not a Python version", '"3.N" or "3.N.M", e.g. "3.11" or "3.11.9"') from None
+        raise config_error(key, python, "not a Python version", '"3.N" or "3.N.M", e.g. "3.11" or "3.11.9"') from None
     return python
 
 
@@ -346,7 +348,7 @@ def platform_key(platform: Platform) -> str:
 def _check_platform(platform: Platform, key: str) -> str:
     name = platform_key(platform)
     if name not in SUPPORTED_PLATFORMS or platform.variant not in _VARIANTS[name]:
-        raise _error(
+        raise config_error(
             key,
             str(platform),
             "TensorFlow publishes no Linux wheels for this platform",
@@ -364,19 +366,19 @@ def check_tensorflow(tensorflow: Any, *, key: str = "tensorflow") -> TensorFlowR
     """
     allowed = f'an exact version such as "{newest_release().tested or newest_release().line + ".0"}"'
     if not isinstance(tensorflow, str):
-        raise _error(key, tensorflow, "must be a string", allowed)
+        raise config_error(key, tensorflow, "must be a string", allowed)
     try:
         version = Version(tensorflow)
     except InvalidVersion:
-        raise _error(key, tensorflow, "not a version", allowed) from None
+        raise config_error(key, tensorflow, "not a version", allowed) from None
     if len(version.release) < 3 or version.local is not None:
-        raise _error(key, tensorflow, "not an exact TensorFlow version (major.minor.patch)", allowed)
+        raise config_error(key, tensorflow, "not an exact TensorFlow version (major.minor.patch)", allowed)
     release = release_for(tensorflow)
     if release is not None:
         return release
     if _line_of(version) > newest_release().version:
         return None
-    raise _error(
+    raise config_error(
         key,
         tensorflow,
         f"not a TensorFlow release this plugin knows (known lines: {known_lines_text()})",
@@ -401,9 +403,9 @@ def check_target(
     check_python(python, key=k["python"])
     release = check_tensorflow(tensorflow, key=k["tensorflow"])
     if accelerator not in ACCELERATORS:
-        raise _error(k["accelerator"], accelerator, "unknown accelerator", ", ".join(f'"{a}"' for a in ACCELERATORS))
+        raise config_error(k["accelerator"], accelerator, "unknown accelerator", ", ".join(f'"{a}"' for a in ACCELERATORS))
     if not isinstance(platform, Platform):
-        raise _error(k["platform"], platform, "must be a platform such as \"linux/amd64\"", ", ".join(SUPPORTED_PLATFORMS))
+        raise config_error(k["platform"], platform, "must be a platform such as \"linux/amd64\"", ", ".join(SUPPORTED_PLATFORMS))
     pkey = _check_platform(platform, k["platform"])
     tf_short = f"{_short(k['tensorflow'])} = {format_value(tensorflow)}"
     first_cuda = _first_and_cuda()
@@ -411,7 +413,7 @@ def check_target(
 
     if release is None:  # newer than the data: CPU only, Python unchecked (the lock step finds wheels or not)
         if accelerator == "cuda":
-            raise _error(
+            raise config_error(
                 k["accelerator"],
                 accelerator,
                 f"{tf_short} is newer than this plugin's compatibility data (known lines: {known_lines_text()}), "
@@ -421,7 +423,7 @@ def check_target(
         return _cpu_target(python, tensorflow, platform, newest_release().cpu_package[pkey], None)
 
     if not release.supports_python(python):
-        raise _error(
+        raise config_error(
             k["python"],
             python,
             f"TensorFlow {release.line} ({tf_short}) does not support Python {_python_minor(python)}",
@@ -430,7 +432,7 @@ def check_target(
 
     if accelerator == "cuda":
         if not release.and_cuda:
-            raise _error(
+            raise config_error(
                 k["accelerator"],
                 accelerator,
                 f"needs tensorflow >= {first_cuda.line if first_cuda else '?'} "
@@ -439,7 +441,7 @@ def check_target(
             )
         if pkey not in release.cuda_platforms:
             where = ", ".join(release.cuda_platforms)
-            raise _error(
+            raise config_error(
                 k["accelerator"],
                 accelerator,
                 f'not available for platform "{platform}" (CUDA wheels exist only for {where})',
@@ -447,7 +449,7 @@ def check_target(
                 f'or {_short(k["accelerator"])} = "cpu"',
             )
         if not release.supports_cuda_python(python):
-            raise _error(
+            raise config_error(
                 k["python"],
                 python,
                 f"tensorflow[and-cuda] {release.line} ({tf_short}) has no wheels for Python {_python_minor(python)}",
@@ -469,7 +471,7 @@ def check_target(
 
     dist = release.cpu_package.get(pkey)
     if dist is None:  # the data lacks this platform for the line
-        raise _error(
+        raise config_error(
             k["platform"],
             str(platform),
             f"TensorFlow {release.line} has no CPU wheel for this platform",

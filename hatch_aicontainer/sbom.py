@@ -296,6 +296,7 @@ def component_count(document: bytes) -> int:
 
 __all__: Iterable[str] = (
     "IMAGE_DIR",
+    "SUFFIX",
     "archive_sbom_path",
     "image_path",
     "layer_entries",

@@ -544,3 +544,18 @@ def test_release_outputs_per_target_and_origins():
 )
 def test_archive_switch(table, environ, archive):
     assert load(table, environ=environ).outputs.archive is archive
+
+
+def test_the_settings_package_re_exports_no_private_names():
+    import hatch_aicontainer.settings as package
+
+    assert [n for n in vars(package) if n.startswith("_") and not n.startswith("__")] == []
+    assert all(hasattr(package, n) for n in package.__all__)
+
+
+def test_one_error_format_for_settings_and_compat():
+    from hatch_aicontainer import compat
+    from hatch_aicontainer.settings import values
+
+    assert values.config_error is compat.config_error
+    assert str(values.config_error("k", "v", "bad", "good")) == 'k = "v": bad; allowed: good'

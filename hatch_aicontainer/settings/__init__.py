@@ -10,7 +10,7 @@ whose message is ONE line of the form::
 where ``<key>`` is the full TOML key (``tool.aicontainer.ports[1]``,
 ``tool.hatch.build.targets.container.accelerator``) or the environment
 variable the value came from. docs/settings.md is the user reference (every
-key with type, default and example); keep it in step with ``_KEYS`` (keys.py).
+key with type, default and example); keep it in step with ``KEYS`` (keys.py).
 
 Where settings come from, later wins:
 
@@ -57,100 +57,38 @@ here only the syntax, see :func:`base_image_problem` and
 ``Settings.base_image_transport``), whether ``include`` sources exist or
 resolve through symlinks outside the project, and the base image's Python.
 
-The package, one job per module (every name is re-exported here, so
-``from hatch_aicontainer.settings import X`` works for all of them):
+The package, one job per module (``__all__`` is the public face: the names other
+parts of the plugin use; the validation kit is imported from its module):
 
 * ``keys.py``: the keys of ``[tool.aicontainer]``, environment variables, defaults;
 * ``syntax.py``: regular expressions (references, tags, users, ports, durations);
-* ``values.py``: typed parsing/validation helpers and the one-line error format;
+* ``values.py``: the validation kit: typed parsing helpers (``string_value``,
+  ``string_list``, ``string_table``, ``parse_duration``, ...) and ``config_error``
+  (the one-line error format, whose home is :mod:`hatch_aicontainer.compat`);
 * ``probes.py``: Python/TensorFlow versions to probe specifiers with, marker environments;
 * ``model.py``: the frozen value types (``ProjectInfo``, ``IncludeSpec``,
   ``Healthcheck``, ``OutputSettings``, ``Settings``);
-* ``loader.py``: ``_Loader`` (table + target overrides + environment) and ``load_settings``.
+* ``loader.py``: ``load_settings`` (table + target overrides + environment).
+
+Tag and reference templates are rendered by :mod:`hatch_aicontainer.naming`, the one
+rule the build uses too.
 """
 
 from __future__ import annotations
 
-from .keys import (  # noqa: F401
-    TABLE,
+from ..naming import render_reference
+from .keys import (
     BASE_IMAGE_ENV,
     DEFAULT_BASE_IMAGE,
-    DEFAULT_WORKDIR,
     DEFAULT_USER,
-    DEFAULT_PLATFORMS,
-    DEFAULT_TAGS,
-    NVIDIA_ENV,
-    TAG_FIELDS,
-    PUSH_ENV,
-    PUSH_TO_ENV,
-    LOAD_ENV,
-    OCI_LAYOUT_ENV,
-    LATEST_ENV,
-    _OUTPUT_FLAGS,
-    _TRUE,
-    _FALSE,
-    COMPRESSIONS,
-    TRANSPORTS,
-    _KEYS,
-    TARGET_KEY_NAMES,
+    DEFAULT_WORKDIR,
     HATCHLING_TARGET_OPTIONS,
-    _HEALTHCHECK_KEYS,
-    _INCLUDE_KEYS,
+    TABLE,
+    TARGET_KEY_NAMES,
 )
-from .syntax import (  # noqa: F401
-    _ALNUM,
-    _SEPARATOR,
-    _PATH_COMPONENT,
-    _DOMAIN_COMPONENT,
-    _DOMAIN,
-    _NAME,
-    _TAG,
-    _DIGEST,
-    _REFERENCE_RE,
-    _NAME_RE,
-    _TAG_RE,
-    _ENV_NAME_RE,
-    _USER_PART,
-    _USER_RE,
-    _PORT_RE,
-    _DURATION_RE,
-    _DURATION_PART_RE,
-    _DURATION_NS,
-    _GLOB_CHARS,
-    _MAX_ID,
-)
-from .values import (  # noqa: F401
-    _error,
-    _type_name,
-    _suggest,
-    _string,
-    _string_list,
-    _string_table,
-    _absolute_path,
-    base_image_transport,
-    base_image_problem,
-    _parse_duration,
-    render_reference,
-    _reference_problem,
-)
-from .probes import (  # noqa: F401
-    _python_versions_in,
-    _python_in,
-    _probe_versions,
-    _newer_probes,
-    _marker_env,
-)
-from .model import (  # noqa: F401
-    ProjectInfo,
-    IncludeSpec,
-    Healthcheck,
-    OutputSettings,
-    Settings,
-)
-from .loader import (  # noqa: F401
-    load_settings,
-    _Loader,
-)
+from .loader import load_settings
+from .model import Healthcheck, IncludeSpec, OutputSettings, ProjectInfo, Settings
+from .values import base_image_problem, base_image_transport
 
 __all__ = [
     "BASE_IMAGE_ENV",

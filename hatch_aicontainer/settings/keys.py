@@ -1,6 +1,6 @@
 """The keys of ``[tool.aicontainer]``, the environment variables and the defaults.
 
-docs/settings.md is the user reference; keep it in step with ``_KEYS``.
+docs/settings.md is the user reference; keep it in step with ``KEYS``.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ LOAD_ENV = "AICONTAINER_LOAD"
 OCI_LAYOUT_ENV = "AICONTAINER_OCI_LAYOUT"
 LATEST_ENV = "AICONTAINER_LATEST"
 ARCHIVE_ENV = "AICONTAINER_ARCHIVE"  #: 0/off: push straight from the cache, write no .oci.tar
-_OUTPUT_FLAGS = (
+OUTPUT_FLAGS = (
     ("push", PUSH_ENV), ("load", LOAD_ENV), ("oci-layout", OCI_LAYOUT_ENV), ("latest", LATEST_ENV), ("archive", ARCHIVE_ENV),
 )
-_TRUE = frozenset({"1", "true", "yes", "on"})
-_FALSE = frozenset({"0", "false", "no", "off"})
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 #: name -> allowed compression-level range (gzip is ISA-L: levels 0-3; None: no level allowed)
 COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": (0, 3), "zstd": (1, 22), "none": None}
 TRANSPORTS = ("oci", "oci-archive", "docker-archive")
@@ -65,7 +65,7 @@ ENVIRONMENT = MappingProxyType(
 )
 
 #: Every key of ``[tool.aicontainer]`` (kebab-case).
-_KEYS = (
+KEYS = (
     "python",
     "tensorflow",
     "accelerator",
@@ -122,5 +122,5 @@ HATCHLING_TARGET_OPTIONS = frozenset(
         "versions",
     }
 )
-_HEALTHCHECK_KEYS = ("test", "interval", "timeout", "start-period", "retries")
-_INCLUDE_KEYS = ("source", "destination")
+HEALTHCHECK_KEYS = ("test", "interval", "timeout", "start-period", "retries")
+INCLUDE_KEYS = ("source", "destination")

@@ -38,12 +38,12 @@ from .keys import (
     TABLE,
     TAG_FIELDS,
     TARGET_KEY_NAMES,
-    _FALSE,
-    _HEALTHCHECK_KEYS,
-    _INCLUDE_KEYS,
-    _KEYS,
-    _OUTPUT_FLAGS,
-    _TRUE,
+    FALSE_WORDS,
+    HEALTHCHECK_KEYS,
+    INCLUDE_KEYS,
+    KEYS,
+    OUTPUT_FLAGS,
+    TRUE_WORDS,
 )
 from .model import (
     Healthcheck,
@@ -53,29 +53,29 @@ from .model import (
     Settings,
 )
 from .probes import (
-    _marker_env,
-    _newer_probes,
-    _probe_versions,
-    _python_in,
-    _python_versions_in,
+    marker_env,
+    newer_probes,
+    probe_versions,
+    python_in,
+    python_versions_in,
 )
 from .syntax import (
-    _ENV_NAME_RE,
-    _MAX_ID,
-    _NAME_RE,
-    _PORT_RE,
-    _USER_RE,
+    ENV_NAME_RE,
+    MAX_ID,
+    NAME_RE,
+    PORT_RE,
+    USER_RE,
 )
 from .values import (
-    _absolute_path,
-    _error,
-    _parse_duration,
-    _reference_problem,
-    _string,
-    _string_list,
-    _string_table,
-    _suggest,
-    _type_name,
+    absolute_path,
+    config_error,
+    parse_duration,
+    reference_problem,
+    string_value,
+    string_list,
+    string_table,
+    suggest,
+    type_name,
     base_image_problem,
 )
 
@@ -130,24 +130,24 @@ class _Loader:
 
     def collect(self) -> None:
         if not isinstance(self.table, Mapping):
-            raise _error(
-                TABLE, self.table, f"must be a table, not {_type_name(self.table)}", "a table with keys such as tensorflow, python"
+            raise config_error(
+                TABLE, self.table, f"must be a table, not {type_name(self.table)}", "a table with keys such as tensorflow, python"
             )
         for key, value in self.table.items():
-            if key not in _KEYS:
+            if key not in KEYS:
                 if key in TARGET_KEY_NAMES.values():
                     ours = next(k for k, v in TARGET_KEY_NAMES.items() if v == key)
-                    raise _error(
+                    raise config_error(
                         f"{TABLE}.{format_key(str(key))}",
                         value,
                         f"unknown key; did you mean {TABLE}.{ours}? ({key} is its name in a [tool.hatch.build.targets.*] table)",
                     )
-                raise self.unknown(TABLE, key, value, _KEYS)
+                raise self.unknown(TABLE, key, value, KEYS)
             self.raw[key] = (value, f"{TABLE}.{key}", TABLE)
 
         if not isinstance(self.overrides, Mapping):
-            raise _error(self.target_prefix, self.overrides, f"must be a table, not {_type_name(self.overrides)}")
-        target_names = {TARGET_KEY_NAMES.get(k, k): k for k in _KEYS}
+            raise config_error(self.target_prefix, self.overrides, f"must be a table, not {type_name(self.overrides)}")
+        target_names = {TARGET_KEY_NAMES.get(k, k): k for k in KEYS}
         for key, value in self.overrides.items():
             if key in HATCHLING_TARGET_OPTIONS:
                 if key == "include":
@@ -175,15 +175,15 @@ class _Loader:
         display = f"{prefix}.{format_key(str(key))}"
         suggestion = None
         if isinstance(key, str):
-            suggestion = _suggest(key, candidates) or _suggest(key, also)
+            suggestion = suggest(key, candidates) or suggest(key, also)
             if suggestion in TARGET_KEY_NAMES and also:  # hatchling's include/dependencies: ours are image-*
                 suggestion = TARGET_KEY_NAMES[suggestion]
         if also:
             candidates = sorted({*candidates, *also})
         if suggestion:
             hint = " (keys are kebab-case)" if "_" in str(key) and suggestion == str(key).replace("_", "-").lower() else ""
-            return _error(display, value, f"unknown key{hint}; did you mean {prefix}.{suggestion}?")
-        return _error(display, value, "unknown key", ", ".join(candidates))
+            return config_error(display, value, f"unknown key{hint}; did you mean {prefix}.{suggestion}?")
+        return config_error(display, value, "unknown key", ", ".join(candidates))
 
     def get(self, key: str) -> tuple[Any, str, str] | None:
         return self.raw.get(key)
@@ -197,9 +197,9 @@ class _Loader:
     def parse_string_table(self, name: str, value: Any, key: str) -> dict[str, str]:
         if name == "env":
             allowed = 'a table of strings such as env = { TF_CPP_MIN_LOG_LEVEL = "2" }'
-            return _string_table(value, key, allowed, _ENV_NAME_RE, "environment variable")
+            return string_table(value, key, allowed, ENV_NAME_RE, "environment variable")
         allowed = 'a table of strings such as labels = { "org.example.team" = "ml" }'
-        return _string_table(value, key, allowed, re.compile(r"^\S+$"), "label")
+        return string_table(value, key, allowed, re.compile(r"^\S+$"), "label")
 
     def load(self) -> Settings:
         self.collect()
@@ -220,18 +220,18 @@ class _Loader:
             resolved = self.resolved_tensorflow
             compat.check_tensorflow(resolved, key=f"{tf_key} (resolved)")
             if not tf_spec.contains(resolved, prereleases=True):
-                raise _error(tf_key, str(tf_spec), f"the resolved version {resolved} is outside this range", f"a version matching {tf_spec}")
+                raise config_error(tf_key, str(tf_spec), f"the resolved version {resolved} is outside this range", f"a version matching {tf_spec}")
             tf_exact = resolved
         elif tf_exact is not None and self.resolved_tensorflow not in (None, tf_exact):
             problem = f"the lock resolved tensorflow {self.resolved_tensorflow}, not the pinned version"
-            raise _error(tf_key, tf_exact, problem, f"the pinned version {tf_exact}")
+            raise config_error(tf_key, tf_exact, problem, f"the pinned version {tf_exact}")
 
         # accelerator, platforms -----------------------------------------------------------------
         accelerator = "cpu"
         if (got := self.get("accelerator")) is not None:
-            accelerator = _string(got[0], got[1], '"cpu", "cuda"')
+            accelerator = string_value(got[0], got[1], '"cpu", "cuda"')
             if accelerator not in compat.ACCELERATORS:
-                raise _error(got[1], got[0], "unknown accelerator", '"cpu", "cuda"')
+                raise config_error(got[1], got[0], "unknown accelerator", '"cpu", "cuda"')
         platforms = self.parse_platforms()
 
         # python -----------------------------------------------------------------------------------
@@ -259,7 +259,7 @@ class _Loader:
         entrypoint = self.parse_entrypoint()
         cmd = ()
         if (got := self.get("cmd")) is not None:
-            cmd = _string_list(got[0], got[1], 'an array of strings such as cmd = ["--port", "8080"]', empty_items=True)
+            cmd = string_list(got[0], got[1], 'an array of strings such as cmd = ["--port", "8080"]', empty_items=True)
         env: dict[str, str] = {}
         if (got := self.get("env")) is not None:
             env = self.parse_string_table("env", got[0], got[1])
@@ -271,7 +271,7 @@ class _Loader:
             labels = self.parse_string_table("labels", got[0], got[1])
         workdir = DEFAULT_WORKDIR
         if (got := self.get("workdir")) is not None:
-            workdir = _absolute_path(got[0], got[1], 'an absolute path such as "/app"')
+            workdir = absolute_path(got[0], got[1], 'an absolute path such as "/app"')
         user = self.parse_user()
         ports = self.parse_ports()
         include = self.parse_include(workdir)
@@ -281,11 +281,11 @@ class _Loader:
             index_url = self.parse_url(got[0], got[1])
         extra_index_urls: tuple[str, ...] = ()
         if (got := self.get("extra-index-urls")) is not None:
-            urls = _string_list(got[0], got[1], "an array of http(s):// or file:// URLs")
+            urls = string_list(got[0], got[1], "an array of http(s):// or file:// URLs")
             extra_index_urls = tuple(self.parse_url(u, f"{got[1]}[{i}]") for i, u in enumerate(urls))
         find_links: tuple[str, ...] = ()
         if (got := self.get("find-links")) is not None:
-            find_links = _string_list(got[0], got[1], "an array of URLs or directories (relative to the project root)")
+            find_links = string_list(got[0], got[1], "an array of URLs or directories (relative to the project root)")
         compression, compression_level = self.parse_compression()
         name = self.parse_name()
         sample = template_values(name, p.version, python, tf_exact or str(compat.newest_release().tested), accelerator, platforms)
@@ -298,13 +298,13 @@ class _Loader:
             kubernetes, notes = parse_kubernetes(got[0], got[1], image_ports=ports, accelerator=accelerator)
             self.warnings += notes
         outputs = self.parse_outputs(name, sample)
-        origins.update((k, v) for k, v in outputs.origins.items() if k in _KEYS)
+        origins.update((k, v) for k, v in outputs.origins.items() if k in KEYS)
 
         for key in ("python", "base-image"):
             origins.setdefault(key, "default")
         if from_env:
             origins["base-image"] = f"env:{BASE_IMAGE_ENV}"
-        for key in _KEYS:
+        for key in KEYS:
             origins.setdefault(key, "default")
 
         return Settings(
@@ -351,17 +351,17 @@ class _Loader:
     def parse_tensorflow(self, value: Any, key: str) -> tuple[SpecifierSet, str | None]:
         newest = compat.newest_release()
         allowed = self.tensorflow_allowed()
-        text = _string(value, key, allowed).strip()
+        text = string_value(value, key, allowed).strip()
         exact_text = text[2:].strip() if text.startswith("==") and "," not in text and not text.startswith("===") else text
         if re.match(r"^[0-9]", exact_text):
             try:
                 version = Version(exact_text)
             except InvalidVersion:
-                raise _error(key, value, "not a version", allowed) from None
+                raise config_error(key, value, "not a version", allowed) from None
             if "*" in exact_text:
-                raise _error(key, value, "not a version", allowed)
+                raise config_error(key, value, "not a version", allowed)
             if len(version.release) < 3:
-                raise _error(
+                raise config_error(
                     key,
                     value,
                     "not an exact version (major.minor.patch)",
@@ -372,11 +372,11 @@ class _Loader:
         try:
             spec = SpecifierSet(text)
         except InvalidSpecifier:
-            raise _error(key, value, "not a version or version range", allowed) from None
+            raise config_error(key, value, "not a version or version range", allowed) from None
         if not str(spec):
-            raise _error(key, value, "not a version or version range", allowed)
+            raise config_error(key, value, "not a version or version range", allowed)
         if not self.allow_ranges:
-            raise _error(
+            raise config_error(
                 key,
                 value,
                 "a version range needs resolution at lock time, which this build does not do yet",
@@ -397,10 +397,10 @@ class _Loader:
         if exact is not None:
             release = compat.release_for(exact)
             return ([release], False) if release else ([], True)
-        lines = [r for r in compat.supported_table() if any(spec.contains(v, prereleases=False) for v in _probe_versions(r))]
-        admits_newer = any(spec.contains(v) for v in _newer_probes())
+        lines = [r for r in compat.supported_table() if any(spec.contains(v, prereleases=False) for v in probe_versions(r))]
+        admits_newer = any(spec.contains(v) for v in newer_probes())
         if not lines and not admits_newer:
-            raise _error(
+            raise config_error(
                 key,
                 str(spec),
                 f"admits no TensorFlow release this plugin knows (known lines: {compat.known_lines_text()})",
@@ -415,7 +415,7 @@ class _Loader:
         try:
             return SpecifierSet(text)
         except InvalidSpecifier:
-            raise _error("project.requires-python", text, "not a version specifier", '">=3.10"') from None
+            raise config_error("project.requires-python", text, "not a version specifier", '">=3.10"') from None
 
     def resolve_python(
         self,
@@ -428,18 +428,18 @@ class _Loader:
     ) -> str:
         pool = candidates or [compat.newest_release()]  # newer than the data: assume the newest known line's Pythons
         supported = sorted({p for r in pool for p in r.pythons}, key=lambda v: compat.parse_python(v))
-        inside = _python_versions_in(requires, supported)
+        inside = python_versions_in(requires, supported)
         tf_text = exact if exact is not None else str(spec)
         lines_text = f"TensorFlow {pool[0].line}" if len(pool) == 1 else f"TensorFlow {pool[-1].line} … {pool[0].line}"
         if (got := self.get("python")) is not None:
             python = compat.check_python(got[0], key=got[1])
-            if requires is not None and not _python_in(requires, python):
+            if requires is not None and not python_in(requires, python):
                 allowed = ", ".join(inside) if inside else f"a Python matching {requires}"
-                raise _error(got[1], python, f'outside project.requires-python = {format_value(str(self.project.requires_python))}', allowed)
+                raise config_error(got[1], python, f'outside project.requires-python = {format_value(str(self.project.requires_python))}', allowed)
             return python
         if not inside:
             lines_ok = [
-                r.line for r in compat.supported_table() if requires is None or _python_versions_in(requires, r.pythons)
+                r.line for r in compat.supported_table() if requires is None or python_versions_in(requires, r.pythons)
             ]
             allowed = (
                 f"set {TABLE}.python, or a TensorFlow line supporting a Python inside requires-python "
@@ -447,7 +447,7 @@ class _Loader:
                 if lines_ok
                 else f"set {TABLE}.python"
             )
-            raise _error(
+            raise config_error(
                 tf_key,
                 tf_text,
                 f"{lines_text} supports Python {', '.join(supported)}, none of which "
@@ -488,7 +488,7 @@ class _Loader:
         if first_error is not None:
             message = str(first_error).replace(f'tensorflow = "{candidates[0].line}.0"', f"tensorflow = {format_value(str(spec))}")
             raise ConfigError(message)
-        probe = _newer_probes()[0]
+        probe = newer_probes()[0]
         try:
             compat.check_target(python, probe, accelerator, platforms[0], keys={**keys, "platform": self.platform_key(0)})
         except ConfigError as exc:
@@ -507,7 +507,7 @@ class _Loader:
                 continue
             if req.marker is not None:
                 try:
-                    applies = any(req.marker.evaluate(_marker_env(python, pl)) for pl in platforms)
+                    applies = any(req.marker.evaluate(marker_env(python, pl)) for pl in platforms)
                 except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
                     applies = True
                 if not applies:
@@ -518,12 +518,12 @@ class _Loader:
             if exact is not None:
                 if not req.specifier.contains(exact, prereleases=True):
                     problem = f"outside the project's own requirement {format_value(text)} (project.dependencies)"
-                    raise _error(key, exact, problem, allowed)
+                    raise config_error(key, exact, problem, allowed)
                 continue
-            probes = [v for r in compat.supported_table() for v in _probe_versions(r)] + _newer_probes()
+            probes = [v for r in compat.supported_table() for v in probe_versions(r)] + newer_probes()
             if not any(spec.contains(v) and req.specifier.contains(v) for v in probes):
                 problem = f"admits no version of the project's own requirement {format_value(text)} (project.dependencies)"
-                raise _error(key, str(spec), problem, allowed)
+                raise config_error(key, str(spec), problem, allowed)
 
     # -- the other keys ----------------------------------------------------------------------------
 
@@ -536,9 +536,9 @@ class _Loader:
         if got is None:
             return tuple(Platform.parse(p) for p in DEFAULT_PLATFORMS)
         allowed = ", ".join(f'"{p}"' for p in compat.SUPPORTED_PLATFORMS)
-        items = _string_list(got[0], got[1], f"an array of {allowed}")
+        items = string_list(got[0], got[1], f"an array of {allowed}")
         if not items:
-            raise _error(got[1], got[0], "must name at least one platform", allowed)
+            raise config_error(got[1], got[0], "must name at least one platform", allowed)
         out: list[Platform] = []
         seen: set[str] = set()
         for i, item in enumerate(items):
@@ -546,10 +546,10 @@ class _Loader:
             try:
                 platform = Platform.parse(item)
             except ValueError:
-                raise _error(key, item, "not a platform (os/architecture[/variant])", allowed) from None
+                raise config_error(key, item, "not a platform (os/architecture[/variant])", allowed) from None
             name = compat.platform_key(platform)
             if name in seen:
-                raise _error(key, item, "listed twice", allowed)
+                raise config_error(key, item, "listed twice", allowed)
             seen.add(name)
             out.append(platform)
         return tuple(out)
@@ -563,15 +563,15 @@ class _Loader:
         if env_value:
             problem = base_image_problem(env_value)
             if problem:
-                raise _error(f"{BASE_IMAGE_ENV} (environment; overrides {self.key_of('base-image')})", env_value, problem, allowed)
+                raise config_error(f"{BASE_IMAGE_ENV} (environment; overrides {self.key_of('base-image')})", env_value, problem, allowed)
             return env_value, True
         got = self.get("base-image")
         if got is None:
             return DEFAULT_BASE_IMAGE.format(python=python), False
-        text = _string(got[0], got[1], allowed)
+        text = string_value(got[0], got[1], allowed)
         problem = base_image_problem(text)
         if problem:
-            raise _error(got[1], got[0], problem, allowed)
+            raise config_error(got[1], got[0], problem, allowed)
         return text, False
 
     def parse_entrypoint(self) -> tuple[str, ...]:
@@ -582,9 +582,9 @@ class _Loader:
             if len(scripts) == 1:
                 return (scripts[0],)
             return ("python", "-m", self.project.import_name)
-        items = _string_list(got[0], got[1], allowed)
+        items = string_list(got[0], got[1], allowed)
         if not items:
-            raise _error(got[1], got[0], "must not be empty", allowed)
+            raise config_error(got[1], got[0], "must not be empty", allowed)
         return items
 
     def parse_user(self) -> str:
@@ -592,13 +592,13 @@ class _Loader:
         got = self.get("user")
         if got is None:
             return DEFAULT_USER
-        text = _string(got[0], got[1], allowed)
-        match = _USER_RE.match(text)
+        text = string_value(got[0], got[1], allowed)
+        match = USER_RE.match(text)
         if not match:
-            raise _error(got[1], got[0], "not a user name or uid[:gid]", allowed)
+            raise config_error(got[1], got[0], "not a user name or uid[:gid]", allowed)
         for part in match.groups():
-            if part is not None and part.isdigit() and int(part) > _MAX_ID:
-                raise _error(got[1], got[0], f"id {part} is out of range (0–{_MAX_ID})", allowed)
+            if part is not None and part.isdigit() and int(part) > MAX_ID:
+                raise config_error(got[1], got[0], f"id {part} is out of range (0–{MAX_ID})", allowed)
         return text
 
     def parse_ports(self) -> tuple[str, ...]:
@@ -607,21 +607,21 @@ class _Loader:
         if got is None:
             return ()
         if not isinstance(got[0], (list, tuple)):
-            raise _error(got[1], got[0], f"must be an array, not {_type_name(got[0])}", allowed)
+            raise config_error(got[1], got[0], f"must be an array, not {type_name(got[0])}", allowed)
         out: list[str] = []
         for i, item in enumerate(got[0]):
             key = f"{got[1]}[{i}]"
             if isinstance(item, bool) or not isinstance(item, (int, str)):
-                raise _error(key, item, f"must be an integer or a string, not {_type_name(item)}", allowed)
+                raise config_error(key, item, f"must be an integer or a string, not {type_name(item)}", allowed)
             if isinstance(item, int):
                 number, proto = item, "tcp"
             else:
-                match = _PORT_RE.match(item)
+                match = PORT_RE.match(item)
                 if not match:
-                    raise _error(key, item, "not a port", allowed)
+                    raise config_error(key, item, "not a port", allowed)
                 number, proto = int(match.group(1)), match.group(2) or "tcp"
             if not 1 <= number <= 65535:
-                raise _error(key, item, "port out of range", allowed)
+                raise config_error(key, item, "port out of range", allowed)
             out.append(f"{number}/{proto}")
         return tuple(dict.fromkeys(out))
 
@@ -631,24 +631,24 @@ class _Loader:
         if got is None:
             return ()
         if not isinstance(got[0], (list, tuple)):
-            raise _error(got[1], got[0], f"must be an array, not {_type_name(got[0])}", allowed)
+            raise config_error(got[1], got[0], f"must be an array, not {type_name(got[0])}", allowed)
         out: list[IncludeSpec] = []
         for i, item in enumerate(got[0]):
             key = f"{got[1]}[{i}]"
             destination: str | None = None
             if isinstance(item, Mapping):
                 for sub in item:
-                    if sub not in _INCLUDE_KEYS:
-                        raise self.unknown(key, sub, item[sub], _INCLUDE_KEYS)
+                    if sub not in INCLUDE_KEYS:
+                        raise self.unknown(key, sub, item[sub], INCLUDE_KEYS)
                 if "source" not in item:
-                    raise _error(key, item, "missing source", allowed)
+                    raise config_error(key, item, "missing source", allowed)
                 source = self.include_source(item["source"], f"{key}.source", allowed)
                 if "destination" in item:
-                    destination = _absolute_path(item["destination"], f"{key}.destination", 'an absolute path in the image such as "/app/models"')
+                    destination = absolute_path(item["destination"], f"{key}.destination", 'an absolute path in the image such as "/app/models"')
             elif isinstance(item, str):
                 source = self.include_source(item, key, allowed)
             else:
-                raise _error(key, item, f"must be a string or a table, not {_type_name(item)}", allowed)
+                raise config_error(key, item, f"must be a string or a table, not {type_name(item)}", allowed)
             spec = IncludeSpec(source, "/")
             if destination is None:
                 base = spec.base
@@ -658,16 +658,16 @@ class _Loader:
 
     @staticmethod
     def include_source(value: Any, key: str, allowed: str) -> str:
-        text = _string(value, key, allowed)
+        text = string_value(value, key, allowed)
         if text.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", text):
-            raise _error(key, value, "must be relative to the project root (absolute paths leave the project)", allowed)
+            raise config_error(key, value, "must be relative to the project root (absolute paths leave the project)", allowed)
         parts = re.split(r"[\\/]+", text)
         if ".." in parts:
-            raise _error(key, value, 'must stay inside the project root (no ".." components)', allowed)
+            raise config_error(key, value, 'must stay inside the project root (no ".." components)', allowed)
         kept = [p for p in parts if p not in ("", ".")]
         normalized = str(PurePosixPath(*kept)) if kept else "."
         if normalized == ".":
-            raise _error(key, value, "names the whole project; the project is installed from its wheel", allowed)
+            raise config_error(key, value, "names the whole project; the project is installed from its wheel", allowed)
         return normalized
 
     def parse_dependencies(self) -> tuple[str, ...]:
@@ -675,43 +675,43 @@ class _Loader:
         got = self.get("dependencies")
         if got is None:
             return ()
-        items = _string_list(got[0], got[1], allowed)
+        items = string_list(got[0], got[1], allowed)
         for i, item in enumerate(items):
             key = f"{got[1]}[{i}]"
             try:
                 req = Requirement(item)
             except InvalidRequirement:
-                raise _error(key, item, "not a requirement (PEP 508)", allowed) from None
+                raise config_error(key, item, "not a requirement (PEP 508)", allowed) from None
             if canonicalize_name(req.name) in TENSORFLOW_DISTRIBUTIONS:
-                raise _error(key, item, f"TensorFlow is pinned by {TABLE}.tensorflow, not here", "requirements other than tensorflow")
+                raise config_error(key, item, f"TensorFlow is pinned by {TABLE}.tensorflow, not here", "requirements other than tensorflow")
         return items
 
     @staticmethod
     def parse_url(value: Any, key: str) -> str:
         allowed = "an http(s):// or file:// URL"
-        text = _string(value, key, allowed)
+        text = string_value(value, key, allowed)
         if not re.match(r"^(https?://[^\s/]+|file://)\S*$", text):
-            raise _error(key, value, "not a URL", allowed)
+            raise config_error(key, value, "not a URL", allowed)
         return text
 
     def parse_compression(self) -> tuple[str, int | None]:
         compression = "gzip"
         allowed = ", ".join(f'"{c}"' for c in COMPRESSIONS)
         if (got := self.get("compression")) is not None:
-            compression = _string(got[0], got[1], allowed)
+            compression = string_value(got[0], got[1], allowed)
             if compression not in COMPRESSIONS:
-                raise _error(got[1], got[0], "unknown compression", allowed)
+                raise config_error(got[1], got[0], "unknown compression", allowed)
         level = None
         if (got := self.get("compression-level")) is not None:
             bounds = COMPRESSIONS[compression]
             if bounds is None:
-                raise _error(got[1], got[0], f'no level applies to compression = "{compression}"', "leave compression-level unset")
+                raise config_error(got[1], got[0], f'no level applies to compression = "{compression}"', "leave compression-level unset")
             low, high = bounds
             allowed_level = f"an integer {low}–{high} for {compression}"
             if isinstance(got[0], bool) or not isinstance(got[0], int):
-                raise _error(got[1], got[0], f"must be an integer, not {_type_name(got[0])}", allowed_level)
+                raise config_error(got[1], got[0], f"must be an integer, not {type_name(got[0])}", allowed_level)
             if not low <= got[0] <= high:
-                raise _error(got[1], got[0], f"out of range for compression = \"{compression}\"", allowed_level)
+                raise config_error(got[1], got[0], f"out of range for compression = \"{compression}\"", allowed_level)
             level = got[0]
         return compression, level
 
@@ -720,12 +720,12 @@ class _Loader:
         got = self.get("name")
         if got is None:
             name = canonicalize_name(self.project.name)
-            if not _NAME_RE.match(name):
-                raise _error(f"{TABLE}.name", name, "the project name is not a valid image name; set name", allowed)
+            if not NAME_RE.match(name):
+                raise config_error(f"{TABLE}.name", name, "the project name is not a valid image name; set name", allowed)
             return name
-        text = _string(got[0], got[1], allowed)
-        if not _NAME_RE.match(text) or len(text) > 255:
-            raise _error(got[1], got[0], "not an image name (no tag or digest; lowercase)", allowed)
+        text = string_value(got[0], got[1], allowed)
+        if not NAME_RE.match(text) or len(text) > 255:
+            raise config_error(got[1], got[0], "not an image name (no tag or digest; lowercase)", allowed)
         return text
 
     def parse_tags(self, sample: Mapping[str, str]) -> tuple[str, ...]:
@@ -734,22 +734,22 @@ class _Loader:
         got = self.get("tags")
         if got is None:
             return DEFAULT_TAGS
-        items = _string_list(got[0], got[1], allowed)
+        items = string_list(got[0], got[1], allowed)
         for i, item in enumerate(items):
             key = f"{got[1]}[{i}]"
             try:
                 parsed = list(string.Formatter().parse(item))
             except ValueError:
-                raise _error(key, item, "not a tag template (unbalanced braces)", allowed) from None
+                raise config_error(key, item, "not a tag template (unbalanced braces)", allowed) from None
             for _, field_name, spec, conversion in parsed:
                 if field_name is None:
                     continue
                 if field_name not in TAG_FIELDS or spec or conversion:
-                    raise _error(key, item, f"unknown placeholder {{{field_name}}}", allowed)
+                    raise config_error(key, item, f"unknown placeholder {{{field_name}}}", allowed)
             try:
                 render_tag(item, sample)
             except TagError:
-                raise _error(key, item, "not a valid tag (letters, digits, _ . -; not starting with . or -; at most 128)", allowed) from None
+                raise config_error(key, item, "not a valid tag (letters, digits, _ . -; not starting with . or -; at most 128)", allowed) from None
         return tuple(dict.fromkeys(items))
 
     def parse_healthcheck(self) -> Healthcheck | None:
@@ -762,29 +762,29 @@ class _Loader:
             return None
         value, key = got[0], got[1]
         if not isinstance(value, Mapping):
-            raise _error(key, value, f"must be a table, not {_type_name(value)}", allowed)
+            raise config_error(key, value, f"must be a table, not {type_name(value)}", allowed)
         for sub in value:
-            if sub not in _HEALTHCHECK_KEYS:
-                raise self.unknown(key, sub, value[sub], _HEALTHCHECK_KEYS)
+            if sub not in HEALTHCHECK_KEYS:
+                raise self.unknown(key, sub, value[sub], HEALTHCHECK_KEYS)
         if "test" not in value:
-            raise _error(key, value, "missing test", allowed)
+            raise config_error(key, value, "missing test", allowed)
         test_value = value["test"]
         if isinstance(test_value, str):
-            test = ("CMD-SHELL", _string(test_value, f"{key}.test", allowed))
+            test = ("CMD-SHELL", string_value(test_value, f"{key}.test", allowed))
         else:
-            items = _string_list(test_value, f"{key}.test", "a command as an array of strings or a shell string")
+            items = string_list(test_value, f"{key}.test", "a command as an array of strings or a shell string")
             if not items or not items[0].strip():
-                raise _error(f"{key}.test", test_value, "must not be empty", "a command as an array of strings or a shell string")
+                raise config_error(f"{key}.test", test_value, "must not be empty", "a command as an array of strings or a shell string")
             test = ("CMD", *items)
         durations = {}
         for sub in ("interval", "timeout", "start-period"):
             if sub in value:
-                durations[sub] = _parse_duration(value[sub], f"{key}.{sub}")
+                durations[sub] = parse_duration(value[sub], f"{key}.{sub}")
         retries = None
         if "retries" in value:
             r = value["retries"]
             if isinstance(r, bool) or not isinstance(r, int) or not 0 <= r <= 1000:
-                raise _error(f"{key}.retries", r, "must be an integer 0–1000", "an integer such as 3")
+                raise config_error(f"{key}.retries", r, "must be an integer 0–1000", "an integer such as 3")
             retries = r
         return Healthcheck(
             test=test,
@@ -807,26 +807,26 @@ class _Loader:
             key = f"{PUSH_TO_ENV} (environment; overrides {self.key_of('push')})"
             items = [item.strip() for item in push_to.split(",")]
             if not all(items):
-                raise _error(key, push_to, "an empty reference (a stray comma)", "comma-separated image references")
+                raise config_error(key, push_to, "an empty reference (a stray comma)", "comma-separated image references")
             push = tuple(self.push_reference(item, key, sample, allowed) for item in items)
             origins["push"] = f"env:{PUSH_TO_ENV}"
         elif (got := self.get("push")) is not None:
-            items = list(_string_list(got[0], got[1], allowed))
+            items = list(string_list(got[0], got[1], allowed))
             push = tuple(self.push_reference(item, f"{got[1]}[{i}]", sample, allowed) for i, item in enumerate(items))
         flags: dict[str, bool | None] = {}
         env_values: dict[str, str] = {}
-        for key, variable in _OUTPUT_FLAGS:
+        for key, variable in OUTPUT_FLAGS:
             value: bool | None = None
             if key != "push" and (got := self.get(key)) is not None:
                 if not isinstance(got[0], bool):
-                    raise _error(got[1], got[0], f"must be a boolean, not {_type_name(got[0])}", "true or false")
+                    raise config_error(got[1], got[0], f"must be a boolean, not {type_name(got[0])}", "true or false")
                 value = got[0]
             raw = self.environ.get(variable, "")
             if raw.strip():
                 word = raw.strip().lower()
-                if word not in _TRUE | _FALSE:
-                    raise _error(f"{variable} (environment)", raw, "not a boolean", "1, 0, true, false, yes, no, on, off")
-                value = word in _TRUE
+                if word not in TRUE_WORDS | FALSE_WORDS:
+                    raise config_error(f"{variable} (environment)", raw, "not a boolean", "1, 0, true, false, yes, no, on, off")
+                value = word in TRUE_WORDS
                 env_values[key] = raw
                 origins["push-enabled" if key == "push" else key] = f"env:{variable}"
             flags[key] = value
@@ -836,7 +836,7 @@ class _Loader:
             if slash and ("." in first or ":" in first or first == "localhost"):
                 push = ("{name}",)  # the image name carries its registry: push every tag there
             else:
-                raise _error(
+                raise config_error(
                     f"{PUSH_ENV} (environment)",
                     env_values.get("push", "1"),
                     f"no push reference is configured and {self.key_of('name')} = {format_value(name)} names no registry",
@@ -851,7 +851,7 @@ class _Loader:
                 return variable if variable else self.key_of(flag)
 
             key = named("archive") + (" (environment)" if "archive" in env_values else "")
-            raise _error(
+            raise config_error(
                 key,
                 env_values.get("archive", False),
                 f"{named(needs)} needs the archive" if needs else "no push is configured, so the build would leave no image",
@@ -870,18 +870,18 @@ class _Loader:
     @staticmethod
     def push_reference(template: str, key: str, sample: Mapping[str, str], allowed: str) -> str:
         """A push reference template, checked by rendering it with sample values."""
-        text = _string(template, key, allowed)
+        text = string_value(template, key, allowed)
         try:
             parsed = list(string.Formatter().parse(text))
         except ValueError:
-            raise _error(key, template, "not a reference template (unbalanced braces)", allowed) from None
+            raise config_error(key, template, "not a reference template (unbalanced braces)", allowed) from None
         for _, field_name, spec, conversion in parsed:
             if field_name is not None and (field_name not in TAG_FIELDS or spec or conversion):
-                raise _error(key, template, f"unknown placeholder {{{field_name}}}", allowed)
+                raise config_error(key, template, f"unknown placeholder {{{field_name}}}", allowed)
         rendered = render_reference(text, sample)
         if "@" in rendered:
-            raise _error(key, template, "a push reference has no digest (the image's digest is known only after the build)", allowed)
-        problem = _reference_problem(rendered)
+            raise config_error(key, template, "a push reference has no digest (the image's digest is known only after the build)", allowed)
+        problem = reference_problem(rendered)
         if problem:
-            raise _error(key, template, f"not an image reference once rendered ({rendered!r}: {problem})", allowed)
+            raise config_error(key, template, f"not an image reference once rendered ({rendered!r}: {problem})", allowed)
         return text

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..compat import Target
 from ..oci.descriptor import Platform
 from .keys import TABLE, TARGET_KEY_NAMES
-from .syntax import _GLOB_CHARS
+from .syntax import GLOB_CHARS
 from ..naming import render_tag, template_values
 from .values import base_image_transport
 
@@ -58,7 +58,7 @@ class IncludeSpec:
 
     @property
     def is_glob(self) -> bool:
-        return any(c in _GLOB_CHARS for c in self.source)
+        return any(c in GLOB_CHARS for c in self.source)
 
     @property
     def base(self) -> str:
@@ -67,7 +67,7 @@ class IncludeSpec:
             return self.source
         parts = []
         for part in self.source.split("/"):
-            if any(c in _GLOB_CHARS for c in part):
+            if any(c in GLOB_CHARS for c in part):
                 break
             parts.append(part)
         return "/".join(parts)

@@ -10,30 +10,30 @@ from .. import compat
 from ..compat import TensorFlowRelease
 from ..oci.descriptor import Platform
 
-def _python_versions_in(spec: SpecifierSet | None, pythons: Sequence[str]) -> list[str]:
+def python_versions_in(spec: SpecifierSet | None, pythons: Sequence[str]) -> list[str]:
     """The ``pythons`` (minor versions) some patch release of which ``spec`` admits."""
     if spec is None:
         return list(pythons)
-    return [p for p in pythons if _python_in(spec, p)]
+    return [p for p in pythons if python_in(spec, p)]
 
 
-def _python_in(spec: SpecifierSet, python: str) -> bool:
+def python_in(spec: SpecifierSet, python: str) -> bool:
     _, minor, patch = compat.parse_python(python)
     patches = [patch] if patch is not None else range(0, 40)
     return any(spec.contains(f"3.{minor}.{p}", prereleases=True) for p in patches)
 
 
-def _probe_versions(line: TensorFlowRelease) -> list[str]:
+def probe_versions(line: TensorFlowRelease) -> list[str]:
     major, minor = line.version
     return [f"{major}.{minor}.{p}" for p in range(0, 12)]
 
 
-def _newer_probes() -> list[str]:
+def newer_probes() -> list[str]:
     major, minor = compat.newest_release().version
     return [f"{major}.{m}.{p}" for m in range(minor + 1, minor + 12) for p in (0, 1)] + [f"{major + 1}.0.0"]
 
 
-def _marker_env(python: str, platform: Platform) -> dict[str, str]:
+def marker_env(python: str, platform: Platform) -> dict[str, str]:
     _, minor, patch = compat.parse_python(python)
     return {
         "python_version": f"3.{minor}",

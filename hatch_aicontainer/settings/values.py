@@ -1,7 +1,7 @@
-"""Small typed parsing/validation helpers shared by the loader (and kubernetes.py).
+"""Small typed parsing/validation helpers: the public validation kit of the settings modules.
 
 Every problem is a one-line :class:`~hatch_aicontainer.errors.ConfigError` made by
-:func:`_error`: ``<key> = <value>: <what is wrong>; allowed: <what is allowed>``.
+:func:`~hatch_aicontainer.compat.config_error` (re-exported here): ``<key> = <value>: <what is wrong>; allowed: <what is allowed>``.
 """
 
 from __future__ import annotations
@@ -12,20 +12,12 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..compat import format_key, format_value, one_line
-from ..errors import ConfigError
-from ..naming import render_reference  # noqa: F401  (its home is naming; re-exported)
+from ..compat import config_error, format_key, format_value  # noqa: F401  (config_error: part of the kit)
 from .keys import TRANSPORTS
-from .syntax import _DURATION_NS, _DURATION_PART_RE, _DURATION_RE, _REFERENCE_RE
-
-def _error(key: str, value: Any, problem: str, allowed: str | None = None) -> ConfigError:
-    message = f"{key} = {format_value(value)}: {problem}"
-    if allowed:
-        message += f"; allowed: {allowed}"
-    return ConfigError(one_line(message))
+from .syntax import DURATION_NS, DURATION_PART_RE, DURATION_RE, REFERENCE_RE
 
 
-def _type_name(value: Any) -> str:
+def type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int):
@@ -41,7 +33,7 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def _suggest(key: str, candidates: Sequence[str]) -> str | None:
+def suggest(key: str, candidates: Sequence[str]) -> str | None:
     for probe in (key, key.replace("_", "-").lower()):
         if probe in candidates and probe != key:
             return probe
@@ -53,47 +45,47 @@ def _suggest(key: str, candidates: Sequence[str]) -> str | None:
     return prefixed[0] if len(prefixed) == 1 else None
 
 
-def _string(value: Any, key: str, allowed: str, *, empty: bool = False) -> str:
+def string_value(value: Any, key: str, allowed: str, *, empty: bool = False) -> str:
     if not isinstance(value, str):
-        raise _error(key, value, f"must be a string, not {_type_name(value)}", allowed)
+        raise config_error(key, value, f"must be a string, not {type_name(value)}", allowed)
     if not empty and not value.strip():
-        raise _error(key, value, "must not be empty", allowed)
+        raise config_error(key, value, "must not be empty", allowed)
     if "\x00" in value:
-        raise _error(key, value, "must not contain NUL characters", allowed)
+        raise config_error(key, value, "must not contain NUL characters", allowed)
     return value
 
 
-def _string_list(value: Any, key: str, allowed: str, *, empty_items: bool = False) -> tuple[str, ...]:
+def string_list(value: Any, key: str, allowed: str, *, empty_items: bool = False) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)):
-        raise _error(key, value, f"must be an array of strings, not {_type_name(value)}", allowed)
-    return tuple(_string(item, f"{key}[{i}]", allowed, empty=empty_items) for i, item in enumerate(value))
+        raise config_error(key, value, f"must be an array of strings, not {type_name(value)}", allowed)
+    return tuple(string_value(item, f"{key}[{i}]", allowed, empty=empty_items) for i, item in enumerate(value))
 
 
-def _string_table(value: Any, key: str, allowed: str, name_re: re.Pattern[str] | None, what: str) -> dict[str, str]:
+def string_table(value: Any, key: str, allowed: str, name_re: re.Pattern[str] | None, what: str) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        raise _error(key, value, f"must be a table of strings, not {_type_name(value)}", allowed)
+        raise config_error(key, value, f"must be a table of strings, not {type_name(value)}", allowed)
     out: dict[str, str] = {}
     for name, item in value.items():
         sub = f"{key}.{format_key(str(name))}"
         if not isinstance(name, str) or not name or (name_re is not None and not name_re.match(name)):
-            raise _error(sub, item, f"{format_value(name)} is not a valid {what} name", allowed)
+            raise config_error(sub, item, f"{format_value(name)} is not a valid {what} name", allowed)
         if not isinstance(item, str):
             hint = ""
             if isinstance(item, (bool, int, float)):
                 hint = f' (write "{str(item).lower() if isinstance(item, bool) else item}")'
-            raise _error(sub, item, f"{what} values must be strings, not {_type_name(item)}{hint}", allowed)
+            raise config_error(sub, item, f"{what} values must be strings, not {type_name(item)}{hint}", allowed)
         if "\x00" in item:
-            raise _error(sub, item, "must not contain NUL characters", allowed)
+            raise config_error(sub, item, "must not contain NUL characters", allowed)
         out[name] = item
     return out
 
 
-def _absolute_path(value: Any, key: str, allowed: str) -> str:
-    text = _string(value, key, allowed)
+def absolute_path(value: Any, key: str, allowed: str) -> str:
+    text = string_value(value, key, allowed)
     if not text.startswith("/"):
-        raise _error(key, value, "must be an absolute path in the image", allowed)
+        raise config_error(key, value, "must be an absolute path in the image", allowed)
     if ".." in text.split("/"):
-        raise _error(key, value, 'must not contain ".." components', allowed)
+        raise config_error(key, value, 'must not contain ".." components', allowed)
     normalized = posixpath.normpath(text)
     return "/" + normalized.lstrip("/")
 
@@ -127,9 +119,9 @@ def base_image_problem(text: str) -> str | None:
         return None
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", rest):
         return "not an image reference (no URL scheme: write registry/repository:tag)"
-    match = _REFERENCE_RE.match(rest)
+    match = REFERENCE_RE.match(rest)
     if not match:
-        if rest.lower() != rest and _REFERENCE_RE.match(rest.lower()):
+        if rest.lower() != rest and REFERENCE_RE.match(rest.lower()):
             return "not an image reference (repository names are lowercase)"
         return "not an image reference"
     if len(match.group("name")) > 255:
@@ -137,20 +129,20 @@ def base_image_problem(text: str) -> str | None:
     return None
 
 
-def _parse_duration(value: Any, key: str) -> int:
+def parse_duration(value: Any, key: str) -> int:
     allowed = 'a duration such as "30s", "1m30s", "500ms"'
-    text = _string(value, key, allowed)
-    if not _DURATION_RE.match(text):
-        raise _error(key, value, "not a duration", allowed)
+    text = string_value(value, key, allowed)
+    if not DURATION_RE.match(text):
+        raise config_error(key, value, "not a duration", allowed)
     total = 0.0
-    for number, unit in _DURATION_PART_RE.findall(text):
-        total += float(number) * _DURATION_NS[unit]
+    for number, unit in DURATION_PART_RE.findall(text):
+        total += float(number) * DURATION_NS[unit]
     if total < 1_000_000:
-        raise _error(key, value, "must be at least 1ms", allowed)
+        raise config_error(key, value, "must be at least 1ms", allowed)
     return int(total)
 
 
-def _reference_problem(text: str) -> str | None:
+def reference_problem(text: str) -> str | None:
     from ..reference import ImageReference
 
     try:
