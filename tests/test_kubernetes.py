@@ -173,3 +173,23 @@ def test_image_defaults_to_the_push_repository(tmp_path):
     s = settings(push=["127.0.0.1:5000/team/{name}"], kubernetes={"image": "mirror.example.com/ml/app"})
     _, documents = written(tmp_path, s)
     assert container(documents)[1]["image"] == f"mirror.example.com/ml/app@{DIGEST}"
+
+
+def test_the_settings_do_not_import_the_manifest_writer():
+    """Parsing lives in settings/kubernetes.py: no kubernetes -> settings -> loader -> kubernetes loop."""
+    import ast
+
+    package = Path(__file__).resolve().parents[1] / "hatch_aicontainer" / "settings"
+    found = []
+    for path in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 2 and node.module == "kubernetes":
+                found.append(f"{path.name}:{node.lineno}")
+    assert found == []
+
+
+def test_a_push_reference_names_the_repository_the_cluster_pulls_from():
+    s = settings(kubernetes={}, push=["registry.example.com/team/{name}:{version}"])
+    deployment = manifests(s, "1.2.0", DIGEST)[0]
+    image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image == f"registry.example.com/team/example-project@{DIGEST}"

@@ -45,6 +45,7 @@ from .keys import (
     OUTPUT_FLAGS,
     TRUE_WORDS,
 )
+from .kubernetes import parse_kubernetes
 from .model import (
     Healthcheck,
     IncludeSpec,
@@ -63,13 +64,13 @@ from .syntax import (
     ENV_NAME_RE,
     MAX_ID,
     NAME_RE,
-    PORT_RE,
     USER_RE,
 )
 from .values import (
     absolute_path,
     config_error,
     parse_duration,
+    parse_ports,
     reference_problem,
     string_value,
     string_list,
@@ -293,8 +294,6 @@ class _Loader:
         healthcheck = self.parse_healthcheck()
         kubernetes = None
         if (got := self.get("kubernetes")) is not None:
-            from ..kubernetes import parse_kubernetes  # imports this package
-
             kubernetes, notes = parse_kubernetes(got[0], got[1], image_ports=ports, accelerator=accelerator)
             self.warnings += notes
         outputs = self.parse_outputs(name, sample)
@@ -602,28 +601,8 @@ class _Loader:
         return text
 
     def parse_ports(self) -> tuple[str, ...]:
-        allowed = 'port numbers 1–65535 as 8080, "8080", "8080/tcp" or "53/udp"'
         got = self.get("ports")
-        if got is None:
-            return ()
-        if not isinstance(got[0], (list, tuple)):
-            raise config_error(got[1], got[0], f"must be an array, not {type_name(got[0])}", allowed)
-        out: list[str] = []
-        for i, item in enumerate(got[0]):
-            key = f"{got[1]}[{i}]"
-            if isinstance(item, bool) or not isinstance(item, (int, str)):
-                raise config_error(key, item, f"must be an integer or a string, not {type_name(item)}", allowed)
-            if isinstance(item, int):
-                number, proto = item, "tcp"
-            else:
-                match = PORT_RE.match(item)
-                if not match:
-                    raise config_error(key, item, "not a port", allowed)
-                number, proto = int(match.group(1)), match.group(2) or "tcp"
-            if not 1 <= number <= 65535:
-                raise config_error(key, item, "port out of range", allowed)
-            out.append(f"{number}/{proto}")
-        return tuple(dict.fromkeys(out))
+        return () if got is None else parse_ports(got[0], got[1])
 
     def parse_include(self, workdir: str) -> tuple[IncludeSpec, ...]:
         allowed = 'an array of project-relative paths/globs, or tables { source = "models/m.keras", destination = "/models/m.keras" }'

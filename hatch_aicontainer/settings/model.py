@@ -8,17 +8,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..compat import Target
 from ..oci.descriptor import Platform
 from .keys import TABLE, TARGET_KEY_NAMES
+from .kubernetes import KubernetesSettings
 from .syntax import GLOB_CHARS
 from ..naming import render_tag, template_values
 from .values import base_image_transport
 
-if TYPE_CHECKING:
-    from ..kubernetes import KubernetesSettings
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..compat import config_error, format_key, format_value  # noqa: F401  (config_error: part of the kit)
 from .keys import TRANSPORTS
-from .syntax import DURATION_NS, DURATION_PART_RE, DURATION_RE, REFERENCE_RE
+from .syntax import DURATION_NS, DURATION_PART_RE, DURATION_RE, PORT_RE, REFERENCE_RE
 
 
 def type_name(value: Any) -> str:
@@ -88,6 +88,29 @@ def absolute_path(value: Any, key: str, allowed: str) -> str:
         raise config_error(key, value, 'must not contain ".." components', allowed)
     normalized = posixpath.normpath(text)
     return "/" + normalized.lstrip("/")
+
+
+def parse_ports(value: Any, key: str) -> tuple[str, ...]:
+    """An array of ports (``8080``, ``"8080"``, ``"53/udp"``) -> normalized ``"8080/tcp"``, duplicates dropped."""
+    allowed = 'port numbers 1–65535 as 8080, "8080", "8080/tcp" or "53/udp"'
+    if not isinstance(value, (list, tuple)):
+        raise config_error(key, value, f"must be an array, not {type_name(value)}", allowed)
+    out: list[str] = []
+    for i, item in enumerate(value):
+        sub = f"{key}[{i}]"
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise config_error(sub, item, f"must be an integer or a string, not {type_name(item)}", allowed)
+        if isinstance(item, int):
+            number, proto = item, "tcp"
+        else:
+            match = PORT_RE.match(item)
+            if not match:
+                raise config_error(sub, item, "not a port", allowed)
+            number, proto = int(match.group(1)), match.group(2) or "tcp"
+        if not 1 <= number <= 65535:
+            raise config_error(sub, item, "port out of range", allowed)
+        out.append(f"{number}/{proto}")
+    return tuple(dict.fromkeys(out))
 
 
 def base_image_transport(text: str) -> tuple[str, str]:
