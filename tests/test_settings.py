@@ -16,6 +16,7 @@ except ImportError:  # running from a checkout without the package installed
     sys.path.insert(0, str(REPO))
 
 from hatch_aicontainer.errors import ConfigError  # noqa: E402
+from hatch_aicontainer.naming import render_tags  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
 from hatch_aicontainer.settings import (  # noqa: E402
     HATCHLING_TARGET_OPTIONS,
@@ -68,7 +69,7 @@ def test_defaults_derived_from_the_project():
     assert (s.index_url, s.extra_index_urls, s.find_links) == (None, (), ())
     assert (s.compression, s.compression_level) == ("gzip", None)
     assert s.name == "example-project"
-    assert s.tags == ("{version}",) and s.render_tags() == ("1.2.0",)
+    assert s.tags == ("{version}",) and render_tags(s, s.project, s.targets[0]) == ("example-project:1.2.0",)
     assert s.healthcheck is None
     assert s.warnings == ()
     (target,) = s.targets
@@ -235,7 +236,9 @@ def test_image_settings_resolved():
     assert s.index_url == "https://pypi.example.com/simple"
     assert s.compression == "zstd" and s.compression_level == 19
     assert s.name == "registry.example.com/team/example-project"
-    assert s.render_tags() == ("1.2.0", "1.2.0-py3.12-tf2.16.1-cpu", "latest")
+    assert render_tags(s, s.project, s.targets[0]) == tuple(
+        f"registry.example.com/team/example-project:{t}" for t in ("1.2.0", "1.2.0-py3.12-tf2.16.1-cpu", "latest")
+    )
     assert s.healthcheck == Healthcheck(("CMD", "python", "-m", "example_project.health"), 30 * 10**9, 500 * 10**6, 90 * 10**9, 3)
     assert dict(s.healthcheck) == {
         "Test": ["CMD", "python", "-m", "example_project.health"],
@@ -248,7 +251,7 @@ def test_image_settings_resolved():
 
 def test_tags_sanitize_local_versions():
     s = load(tf(tags=["{version}", "{name}-{platform}"], platforms=["linux/amd64", "linux/arm64"]), replace(PROJECT, version="1.0+g1234"))
-    assert s.render_tags() == ("1.0-g1234", "example-project-amd64-arm64")
+    assert render_tags(s, s.project, s.targets[0]) == ("example-project:1.0-g1234", "example-project:example-project-amd64-arm64")
 
 
 @pytest.mark.parametrize(
@@ -265,8 +268,6 @@ def test_check_rejects_the_tags_the_build_rejects(table):
 
 def test_check_and_build_render_one_tag():
     """The build once rejected the epoch's "!" that the check made "-"; both use naming.render_tag now."""
-    from hatch_aicontainer.naming import render_tags
-
     s = load(tf(tags=["{version}-{platform}"]), project=replace(PROJECT, version="1!1.0+local"))
     assert render_tags(s, s.project, s.targets[0]) == ("example-project:1-1.0-local-amd64",)
 
@@ -296,7 +297,7 @@ def test_ranges_are_refused_unless_the_caller_resolves_them():
     with pytest.raises(ConfigError, match="needs resolution at lock time"):
         load({"tensorflow": "~=2.16.0"})
     s = load({"tensorflow": "~=2.16.0"}, allow_ranges=True)
-    assert (s.tensorflow, s.tensorflow_spec, s.targets, s.is_resolved) == (None, "~=2.16.0", (), False)
+    assert (s.tensorflow, s.tensorflow_spec, s.targets) == (None, "~=2.16.0", ())
     assert s.python == "3.12"
     resolved = load({"tensorflow": "~=2.16.0"}, resolved_tensorflow="2.16.2")
     assert resolved.tensorflow == "2.16.2" and resolved.tensorflow_spec == "~=2.16.0" and resolved.python == s.python

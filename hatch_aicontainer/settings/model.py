@@ -15,7 +15,6 @@ from ..oci.descriptor import Platform
 from .keys import TABLE, TARGET_KEY_NAMES
 from .kubernetes import KubernetesSettings
 from .syntax import GLOB_CHARS
-from ..naming import render_tag, template_values
 from .values import base_image_transport
 
 
@@ -167,11 +166,6 @@ class Settings:
     project: ProjectInfo | None = field(default=None, repr=False)
 
     @property
-    def is_resolved(self) -> bool:
-        """Whether ``tensorflow`` is exact and the targets are checked."""
-        return self.tensorflow is not None
-
-    @property
     def base_image_transport(self) -> str:
         """"docker" (a registry reference) or one of ``oci``, ``oci-archive``, ``docker-archive``."""
         return base_image_transport(self.base_image)[0]
@@ -193,26 +187,3 @@ class Settings:
             if target.platform == platform:
                 return target
         raise KeyError(str(platform))
-
-    def render_tags(self, tensorflow: str | None = None) -> tuple[str, ...]:
-        """The tags (without the name) with the placeholders filled in: ``{name}``,
-        ``{version}``, ``{python}``, ``{tensorflow}``, ``{accelerator}``, ``{platform}``
-        (architectures joined by ``-``: ``amd64-arm64``).
-
-        Characters a tag cannot hold (``+`` of a local version, ...) become ``-``.
-        """
-        tensorflow = tensorflow or self.tensorflow
-        if tensorflow is None and any("{tensorflow}" in t for t in self.tags):
-            raise ValueError("tensorflow is not resolved yet; pass the locked version")
-        values = self._tag_values(tensorflow or "")
-        return tuple(dict.fromkeys(render_tag(t, values) for t in self.tags))
-
-    def _tag_values(self, tensorflow: str) -> dict[str, str]:
-        return template_values(
-            self.name,
-            self.project.version if self.project else "0",
-            self.python,
-            tensorflow,
-            self.accelerator,
-            self.platforms,
-        )
