@@ -68,7 +68,12 @@ parts of the plugin use; the validation kit is imported from its module):
 * ``probes.py``: Python/TensorFlow versions to probe specifiers with, marker environments;
 * ``model.py``: the frozen value types (``ProjectInfo``, ``IncludeSpec``,
   ``Healthcheck``, ``OutputSettings``, ``Settings``);
-* ``loader.py``: ``load_settings`` (table + target overrides + environment).
+* ``sources.py``: ``Sources``, the merged table (target overrides win) and the environment;
+* ``tensorflow.py``: the TensorFlow pin, accelerator, Python and their combination;
+* ``image.py``: the options that shape the image (platforms, base image, ... healthcheck);
+* ``release.py``: the image name, tag templates and release outputs (push, load, ...);
+* ``kubernetes.py``: ``[tool.aicontainer.kubernetes]`` (the manifest is ``hatch_aicontainer.kubernetes``);
+* ``loader.py``: ``load_settings``, which calls the option parsers in reporting order.
 
 Tag and reference templates are rendered by :mod:`hatch_aicontainer.naming`, the one
 rule the build uses too.

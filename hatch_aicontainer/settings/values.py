@@ -90,14 +90,18 @@ def absolute_path(value: Any, key: str, allowed: str) -> str:
     return "/" + normalized.lstrip("/")
 
 
+def array_items(value: Any, key: str, allowed: str) -> list[tuple[str, Any]]:
+    """An array's items with their display keys (``key[0]``, ``key[1]``, …)."""
+    if not isinstance(value, (list, tuple)):
+        raise config_error(key, value, f"must be an array, not {type_name(value)}", allowed)
+    return [(f"{key}[{i}]", item) for i, item in enumerate(value)]
+
+
 def parse_ports(value: Any, key: str) -> tuple[str, ...]:
     """An array of ports (``8080``, ``"8080"``, ``"53/udp"``) -> normalized ``"8080/tcp"``, duplicates dropped."""
     allowed = 'port numbers 1–65535 as 8080, "8080", "8080/tcp" or "53/udp"'
-    if not isinstance(value, (list, tuple)):
-        raise config_error(key, value, f"must be an array, not {type_name(value)}", allowed)
     out: list[str] = []
-    for i, item in enumerate(value):
-        sub = f"{key}[{i}]"
+    for sub, item in array_items(value, key, allowed):
         if isinstance(item, bool) or not isinstance(item, (int, str)):
             raise config_error(sub, item, f"must be an integer or a string, not {type_name(item)}", allowed)
         if isinstance(item, int):
