@@ -1,7 +1,8 @@
 """TensorFlow ↔ Python ↔ CUDA/cuDNN compatibility: the data and the checks on it.
 
-Pure: values in, values out. The data lives in ``data/tensorflow.toml`` inside
-the package (so the wheel carries it) and is read with ``importlib.resources``.
+Pure: values in, values out. The data (``data/tensorflow.toml``) and the lookups
+in it are :mod:`hatch_aicontainer.tf_releases`; its public names are re-exported
+here (``release_for``, ``supported_table``, ``newest_release``, ...).
 
 * :func:`release_for` finds the release line of a version, matching on
   major.minor, so patch releases (``2.15.1``) use their line's row.
@@ -26,23 +27,28 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
-from types import MappingProxyType
+from dataclasses import dataclass
 from typing import Any
 
 from packaging.version import InvalidVersion, Version
 
 from .errors import ConfigError
 from .oci.descriptor import Platform
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from .tf_releases import (
+    DataInfo,
+    TensorFlowRelease,
+    data_info,
+    first_and_cuda_release,
+    known_lines_text,
+    line_of,
+    newest_release,
+    oldest_release,
+    parse_python,
+    python_minor,
+    release_for,
+    supported_table,
+)
 
 __all__ = [
     "ACCELERATORS",
@@ -76,51 +82,11 @@ SUPPORTED_PLATFORMS = ("linux/amd64", "linux/arm64")
 #: Variants accepted per platform (``None``: no variant written).
 _VARIANTS = {"linux/amd64": (None,), "linux/arm64": (None, "v8")}
 
-_PYTHON_RE = re.compile(r"^3\.(0|[1-9][0-9]*)(?:\.(0|[1-9][0-9]*))?$")
 _LINE_BREAKS = str.maketrans({"\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 # ---------------------------------------------------------------------------
 # value types
-
-
-@dataclass(frozen=True)
-class TensorFlowRelease:
-    """One TensorFlow release line (``major.minor``) from the data file."""
-
-    line: str  #: "2.16"
-    pythons: tuple[str, ...]  #: Python minor versions supported, oldest first ("3.9", ...)
-    cuda: str | None  #: CUDA version of the tested GPU build ("12.3")
-    cudnn: str | None  #: cuDNN version of the tested GPU build ("8.9")
-    and_cuda: bool  #: whether ``tensorflow[and-cuda]`` exists for this line
-    cpu_package: Mapping[str, str]  #: platform ("linux/amd64") -> CPU distribution name
-    cuda_platforms: tuple[str, ...] = ()  #: platforms with ``and-cuda`` wheels
-    manylinux: str | None = None  #: platform tag of the x86_64 wheels ("manylinux_2_17")
-    tested: str | None = None  #: the version in the tested-configurations table ("2.16.1")
-    #: library ("cublas") -> the soname TensorFlow dlopens ("libcublas.so.12"), for and-cuda lines
-    cuda_libraries: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    cuda_libraries_source: str | None = None  #: where ``cuda_libraries`` was read
-    cuda_pythons: tuple[str, ...] = ()  #: Pythons the and-cuda extra has wheels for, when fewer than ``pythons``
-
-    def supports_cuda_python(self, python: str) -> bool:
-        """Whether ``tensorflow[and-cuda]`` of this line installs for ``python``."""
-        return self.and_cuda and _python_minor(python) in (self.cuda_pythons or self.pythons)
-
-    @property
-    def version(self) -> tuple[int, int]:
-        major, minor = self.line.split(".")
-        return int(major), int(minor)
-
-    def supports_python(self, python: str) -> bool:
-        """Whether ``python`` ("3.11" or "3.11.9") is one of this line's Pythons."""
-        return _python_minor(python) in self.pythons
-
-    @property
-    def python_range(self) -> str:
-        """The supported Pythons as a range ("3.9–3.12")."""
-        if not self.pythons:
-            return "unknown"
-        return self.pythons[0] if len(self.pythons) == 1 else f"{self.pythons[0]}–{self.pythons[-1]}"
 
 
 @dataclass(frozen=True)
@@ -142,23 +108,12 @@ class Target:
     @property
     def python_minor(self) -> str:
         """"3.11" for both "3.11" and "3.11.9"."""
-        return _python_minor(self.python)
+        return python_minor(self.python)
 
     @property
     def python_tag(self) -> str:
         """The wheel/file-name tag of the Python ("py311")."""
         return "py" + self.python_minor.replace(".", "")
-
-
-@dataclass(frozen=True)
-class DataInfo:
-    """Where the compatibility data came from (for ``aicontainer matrix``)."""
-
-    source: str
-    source_date: str
-    recorded: str
-    newest_on_pypi: str | None
-    notes: tuple[str, ...]
 
 
 # ---------------------------------------------------------------------------
@@ -214,94 +169,6 @@ def config_error(key: str, value: Any, problem: str, allowed: str | None = None)
 
 
 # ---------------------------------------------------------------------------
-# the data
-
-
-@lru_cache(maxsize=1)
-def _load() -> tuple[DataInfo, tuple[TensorFlowRelease, ...]]:
-    text = resources.files("hatch_aicontainer").joinpath("data", "tensorflow.toml").read_text(encoding="utf-8")
-    return _parse_data(tomllib.loads(text))
-
-
-def _parse_data(data: Mapping[str, Any]) -> tuple[DataInfo, tuple[TensorFlowRelease, ...]]:
-    meta = data["meta"]
-    info = DataInfo(
-        source=" ".join(str(meta["source"]).split()),
-        source_date=str(meta["source-date"]),
-        recorded=str(meta["recorded"]),
-        newest_on_pypi=meta.get("newest-on-pypi"),
-        notes=tuple(meta.get("notes", ())),
-    )
-    releases = []
-    for line, row in data["lines"].items():
-        releases.append(
-            TensorFlowRelease(
-                line=line,
-                pythons=tuple(sorted(row["python"], key=lambda p: tuple(map(int, p.split("."))))),
-                cuda=row.get("cuda"),
-                cudnn=row.get("cudnn"),
-                and_cuda=bool(row.get("and-cuda", False)),
-                cpu_package=MappingProxyType(dict(row["cpu-package"])),
-                cuda_platforms=tuple(row.get("cuda-platforms", ())),
-                manylinux=row.get("manylinux"),
-                tested=row.get("tested"),
-                cuda_libraries=MappingProxyType(dict(row.get("cuda-libraries", {}))),
-                cuda_libraries_source=row.get("cuda-libraries-source"),
-                cuda_pythons=tuple(row.get("cuda-python", ())),
-            )
-        )
-    releases.sort(key=lambda r: r.version, reverse=True)
-    return info, tuple(releases)
-
-
-def data_info() -> DataInfo:
-    """The data file's source, dates and notes."""
-    return _load()[0]
-
-
-def supported_table() -> list[TensorFlowRelease]:
-    """Every known release line, newest first (the ``aicontainer matrix`` table)."""
-    return list(_load()[1])
-
-
-def newest_release() -> TensorFlowRelease:
-    return _load()[1][0]
-
-
-def _oldest_release() -> TensorFlowRelease:
-    return _load()[1][-1]
-
-
-def known_lines_text() -> str:
-    """``"2.10 … 2.21"``."""
-    return f"{_oldest_release().line} … {newest_release().line}"
-
-
-def _first_and_cuda() -> TensorFlowRelease | None:
-    with_cuda = [r for r in _load()[1] if r.and_cuda]
-    return with_cuda[-1] if with_cuda else None
-
-
-def _line_of(version: Version) -> tuple[int, int]:
-    release = version.release + (0,)
-    return release[0], release[1]
-
-
-def release_for(tensorflow: str) -> TensorFlowRelease | None:
-    """The release line of ``tensorflow`` ("2.15.1" -> the 2.15 row), or None if
-    the version is malformed or its line is not in the data."""
-    try:
-        version = Version(tensorflow)
-    except (InvalidVersion, TypeError):
-        return None
-    wanted = _line_of(version)
-    for release in _load()[1]:
-        if release.version == wanted:
-            return release
-    return None
-
-
-# ---------------------------------------------------------------------------
 # checks
 
 
@@ -314,19 +181,6 @@ def _keys(keys: Mapping[str, str] | None) -> dict[str, str]:
 def _short(key: str) -> str:
     """``tool.aicontainer.python`` -> ``python`` for secondary mentions in a message."""
     return key.rsplit(".", 1)[-1].split("[", 1)[0]
-
-
-def parse_python(python: str) -> tuple[int, int, int | None]:
-    """``"3.11"`` -> ``(3, 11, None)``, ``"3.11.9"`` -> ``(3, 11, 9)``; ValueError otherwise."""
-    match = _PYTHON_RE.match(python) if isinstance(python, str) else None
-    if not match:
-        raise ValueError(f"not a Python version: {python!r}")
-    return 3, int(match.group(1)), int(match.group(2)) if match.group(2) is not None else None
-
-
-def _python_minor(python: str) -> str:
-    _, minor, _ = parse_python(python)
-    return f"3.{minor}"
 
 
 def check_python(python: Any, *, key: str = "python") -> str:
@@ -376,13 +230,13 @@ def check_tensorflow(tensorflow: Any, *, key: str = "tensorflow") -> TensorFlowR
     release = release_for(tensorflow)
     if release is not None:
         return release
-    if _line_of(version) > newest_release().version:
+    if line_of(version) > newest_release().version:
         return None
     raise config_error(
         key,
         tensorflow,
         f"not a TensorFlow release this plugin knows (known lines: {known_lines_text()})",
-        f"TensorFlow {_oldest_release().line} or newer",
+        f"TensorFlow {oldest_release().line} or newer",
     )
 
 
@@ -408,7 +262,7 @@ def check_target(
         raise config_error(k["platform"], platform, "must be a platform such as \"linux/amd64\"", ", ".join(SUPPORTED_PLATFORMS))
     pkey = _check_platform(platform, k["platform"])
     tf_short = f"{_short(k['tensorflow'])} = {format_value(tensorflow)}"
-    first_cuda = _first_and_cuda()
+    first_cuda = first_and_cuda_release()
     cuda_lines = f"tensorflow {first_cuda.line} … {newest_release().line}" if first_cuda else "none"
 
     if release is None:  # newer than the data: CPU only, Python unchecked (the lock step finds wheels or not)
@@ -420,13 +274,13 @@ def check_target(
                 "so its CUDA/cuDNN versions are unknown",
                 f'{_short(k["accelerator"])} = "cpu", or {cuda_lines}',
             )
-        return _cpu_target(python, tensorflow, platform, newest_release().cpu_package[pkey], None)
+        return _target(python, tensorflow, platform, None, accelerator="cpu", distribution=newest_release().cpu_package[pkey])
 
     if not release.supports_python(python):
         raise config_error(
             k["python"],
             python,
-            f"TensorFlow {release.line} ({tf_short}) does not support Python {_python_minor(python)}",
+            f"TensorFlow {release.line} ({tf_short}) does not support Python {python_minor(python)}",
             ", ".join(release.pythons),
         )
 
@@ -452,22 +306,10 @@ def check_target(
             raise config_error(
                 k["python"],
                 python,
-                f"tensorflow[and-cuda] {release.line} ({tf_short}) has no wheels for Python {_python_minor(python)}",
+                f"tensorflow[and-cuda] {release.line} ({tf_short}) has no wheels for Python {python_minor(python)}",
                 f'{", ".join(release.cuda_pythons)}, or {_short(k["accelerator"])} = "cpu"',
             )
-        return Target(
-            python=python,
-            tensorflow=tensorflow,
-            accelerator="cuda",
-            platform=platform,
-            tf_requirement=f"tensorflow[and-cuda]=={tensorflow}",
-            tf_distribution="tensorflow",
-            cuda=release.cuda,
-            cudnn=release.cudnn,
-            known=True,
-            line=release.line,
-            manylinux=release.manylinux,
-        )
+        return _target(python, tensorflow, platform, release, accelerator="cuda", distribution="tensorflow", extra="[and-cuda]")
 
     dist = release.cpu_package.get(pkey)
     if dist is None:  # the data lacks this platform for the line
@@ -477,22 +319,30 @@ def check_target(
             f"TensorFlow {release.line} has no CPU wheel for this platform",
             ", ".join(sorted(release.cpu_package)),
         )
-    return _cpu_target(python, tensorflow, platform, dist, release)
+    return _target(python, tensorflow, platform, release, accelerator="cpu", distribution=dist)
 
 
-def _cpu_target(
-    python: str, tensorflow: str, platform: Platform, dist: str, release: TensorFlowRelease | None
+def _target(
+    python: str,
+    tensorflow: str,
+    platform: Platform,
+    release: TensorFlowRelease | None,
+    *,
+    accelerator: str,
+    distribution: str,
+    extra: str = "",
 ) -> Target:
-    """A CPU target; ``release`` None means a line newer than the data (``known=False``)."""
+    """The checked target; ``release`` None means a line newer than the data (``known=False``)."""
+    gpu = release if accelerator == "cuda" else None  # a CPU build names no CUDA/cuDNN
     return Target(
         python=python,
         tensorflow=tensorflow,
-        accelerator="cpu",
+        accelerator=accelerator,
         platform=platform,
-        tf_requirement=f"{dist}=={tensorflow}",
-        tf_distribution=dist,
-        cuda=None,
-        cudnn=None,
+        tf_requirement=f"{distribution}{extra}=={tensorflow}",
+        tf_distribution=distribution,
+        cuda=gpu.cuda if gpu else None,
+        cudnn=gpu.cudnn if gpu else None,
         known=release is not None,
         line=release.line if release else None,
         manylinux=release.manylinux if release else None,
