@@ -42,7 +42,6 @@ from .oci.descriptor import Descriptor, Layer, Platform
 from .reference import ImageReference
 from .registry import RegistryClient
 
-REF_NAME = "org.opencontainers.image.ref.name"
 _CONFIG_TYPES = frozenset({mt.OCI_CONFIG, mt.DOCKER_CONFIG})
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -498,7 +497,7 @@ def _from_layout(
     source = _LayoutSource(files, store, spec)
 
     def names(entry: Mapping[str, Any]) -> str | None:
-        return (entry.get("annotations") or {}).get(REF_NAME)
+        return (entry.get("annotations") or {}).get(mt.ANNOTATION_REF_NAME)
 
     tags = sorted({n for n in map(names, entries) if n})
     if tag is not None:

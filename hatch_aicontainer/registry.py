@@ -41,6 +41,7 @@ from .blob_source import BlobSource, StoreBlobs, open_verified
 from .errors import RegistryError
 from .oci import mediatypes as mt
 from .oci.cache import CHUNK, BlobStore, DigestMismatch
+from .oci.descriptor import short_digest
 from .reference import is_loopback_host, split_host_port
 
 log = logging.getLogger(__name__)
@@ -175,10 +176,6 @@ def _sha256(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def _short(digest: str) -> str:
-    return digest[:19]
-
-
 class RegistryClient:
     """One registry host (``host[:port]``, the API host: ``registry-1.docker.io`` for Docker Hub)."""
 
@@ -277,16 +274,16 @@ class RegistryClient:
             )
             with resp:
                 if resp.status_code == 404:
-                    raise RegistryNotFound(f"registry {self.host} has no blob {_short(digest)} in {repository} (404)")
+                    raise RegistryNotFound(f"registry {self.host} has no blob {short_digest(digest)} in {repository} (404)")
                 if resp.status_code != 200:
-                    self._fail(resp, f"serve blob {_short(digest)} of {repository}", repository)
-                log.info("pulling %s from %s/%s", _short(digest), self.host, repository)
+                    self._fail(resp, f"serve blob {short_digest(digest)} of {repository}", repository)
+                log.info("pulling %s from %s/%s", short_digest(digest), self.host, repository)
                 try:
                     store.put_stream(resp.iter_content(CHUNK), expected=digest)
                     return store.path(digest)
                 except DigestMismatch:
                     raise RegistryError(
-                        f"registry {self.host} sent blob {_short(digest)} of {repository} that does not match its digest"
+                        f"registry {self.host} sent blob {short_digest(digest)} of {repository} that does not match its digest"
                     ) from None
                 except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError, requests.Timeout) as exc:
                     last = exc
@@ -294,7 +291,7 @@ class RegistryClient:
                 time.sleep(self._backoff * (2**attempt))
         assert last is not None
         raise RegistryUnreachable(
-            f"download of blob {_short(digest)} from registry {self.host} failed ({describe_exception(last)})"
+            f"download of blob {short_digest(digest)} from registry {self.host} failed ({describe_exception(last)})"
         )
 
     # -- push ------------------------------------------------------------
@@ -308,7 +305,7 @@ class RegistryClient:
             if resp.status_code == 404:
                 return None
             if resp.status_code != 200:
-                self._fail(resp, f"answer whether it has blob {_short(digest)} in {repository}", repository)
+                self._fail(resp, f"answer whether it has blob {short_digest(digest)} in {repository}", repository)
             try:
                 return int(resp.headers.get("Content-Length", "-1"))
             except ValueError:
@@ -391,7 +388,7 @@ class RegistryClient:
             except RegistryUnreachable:
                 raise
             except RegistryError as exc:  # e.g. no pull access to ``source``: upload instead
-                log.info("mount of %s from %s/%s refused (%s)", _short(digest), self.host, source, exc)
+                log.info("mount of %s from %s/%s refused (%s)", short_digest(digest), self.host, source, exc)
                 continue
             if location is None:
                 return None
@@ -435,7 +432,7 @@ class RegistryClient:
         )
         with resp:
             if resp.status_code != 201:
-                self._fail(resp, f"accept blob {_short(digest)} in {repository}", repository)
+                self._fail(resp, f"accept blob {short_digest(digest)} in {repository}", repository)
 
     def _upload_chunked(
         self,
@@ -465,7 +462,7 @@ class RegistryClient:
                 )
                 with resp:
                     if resp.status_code != 202 or not resp.headers.get("Location"):
-                        self._fail(resp, f"accept a chunk of blob {_short(digest)} in {repository}", repository)
+                        self._fail(resp, f"accept a chunk of blob {short_digest(digest)} in {repository}", repository)
                     location = self._absolute(resp.headers["Location"])
                 offset = end + 1
         resp = self._request(
@@ -473,7 +470,7 @@ class RegistryClient:
         )
         with resp:
             if resp.status_code != 201:
-                self._fail(resp, f"accept blob {_short(digest)} in {repository}", repository)
+                self._fail(resp, f"accept blob {short_digest(digest)} in {repository}", repository)
 
     # -- plumbing --------------------------------------------------------
 

@@ -29,11 +29,9 @@ from typing import IO, Any
 from hatch_aicontainer.errors import OutputError
 from hatch_aicontainer.oci.beneath import UnsafePath, lstat_beneath, open_beneath
 from hatch_aicontainer.oci.cache import CHUNK, BlobStore, DigestMismatch, split_digest
-from hatch_aicontainer.oci.descriptor import Descriptor, Platform
-from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, MANIFEST_TYPES
+from hatch_aicontainer.oci.descriptor import Descriptor, Platform, short_digest
+from hatch_aicontainer.oci.mediatypes import ANNOTATION_CONTAINERD_NAME, ANNOTATION_REF_NAME, INDEX_TYPES, MANIFEST_TYPES
 
-REF_NAME = "org.opencontainers.image.ref.name"
-CONTAINERD_NAME = "io.containerd.image.name"
 MAX_DOCUMENT_BYTES = 4 << 20
 #: An OCI layout holds a handful of files per layer; far more is not an image archive.
 MAX_ARCHIVE_ENTRIES = 100_000
@@ -207,14 +205,14 @@ class OCIImage:
         self._documents: dict[str, bytes] = {}
         self.index: dict[str, Any] = self._json_file("index.json")
         self.root = self._choose_root(ref)
-        self.ref_name: str | None = self.root.annotations.get(REF_NAME)
+        self.ref_name: str | None = self.root.annotations.get(ANNOTATION_REF_NAME)
         self.docker_manifest: list[dict[str, Any]] | None = (
             self._json_file("manifest.json") if self._has("manifest.json") else None
         )
         self._check_docker_manifest()
         self.images: tuple[PlatformManifest, ...] = tuple(self._walk(self.root, 0))
         if not self.images:
-            raise ArchiveError(f"{self.path}: the image {_short(self.root.digest)} holds no manifest")
+            raise ArchiveError(f"{self.path}: the image {short_digest(self.root.digest)} holds no manifest")
 
     # -- lifecycle -------------------------------------------------------
 
@@ -228,7 +226,7 @@ class OCIImage:
         self.close()
 
     def __repr__(self) -> str:
-        return f"OCIImage({str(self.path)!r}, root={self.root.digest[:19]})"
+        return f"OCIImage({str(self.path)!r}, root={short_digest(self.root.digest)})"
 
     # -- what it holds ---------------------------------------------------
 
@@ -239,8 +237,8 @@ class OCIImage:
         for entry in self.docker_manifest or []:
             if isinstance(entry, dict):
                 tags += [t for t in entry.get("RepoTags") or [] if isinstance(t, str)]
-        if not tags and self.root.annotations.get(CONTAINERD_NAME):
-            tags.append(self.root.annotations[CONTAINERD_NAME])
+        if not tags and self.root.annotations.get(ANNOTATION_CONTAINERD_NAME):
+            tags.append(self.root.annotations[ANNOTATION_CONTAINERD_NAME])
         return tuple(dict.fromkeys(tags))
 
     def blob_digests(self) -> list[str]:
@@ -260,7 +258,7 @@ class OCIImage:
         try:
             return self._files.size(name)
         except OSError as exc:
-            raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({_reason(exc)})") from None
+            raise ArchiveError(f"{self.path}: cannot read blob {short_digest(digest)} ({_reason(exc)})") from None
 
     def open_blob(self, digest: str) -> IO[bytes]:
         """A stream of blob ``digest`` (not verified: :meth:`import_into` verifies)."""
@@ -268,12 +266,12 @@ class OCIImage:
         try:
             return self._files.open(name)
         except OSError as exc:
-            raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({_reason(exc)})") from None
+            raise ArchiveError(f"{self.path}: cannot read blob {short_digest(digest)} ({_reason(exc)})") from None
 
     def _blob_file(self, digest: str) -> str:
         name = _blob_name(digest)
         if not self._has(name):
-            raise ArchiveError(f"{self.path}: blob {_short(digest)} is missing")
+            raise ArchiveError(f"{self.path}: blob {short_digest(digest)} is missing")
         return name
 
     def _has(self, name: str) -> bool:
@@ -287,11 +285,11 @@ class OCIImage:
         if digest in self._documents:
             return self._documents[digest]
         if self.blob_size(digest) > MAX_DOCUMENT_BYTES:
-            raise ArchiveError(f"{self.path}: document {_short(digest)} is larger than 4 MiB")
+            raise ArchiveError(f"{self.path}: document {short_digest(digest)} is larger than 4 MiB")
         with self.open_blob(digest) as handle:
             data = handle.read()
         if "sha256:" + hashlib.sha256(data).hexdigest() != digest:
-            raise ArchiveError(f"{self.path}: blob {_short(digest)} does not match its digest (corrupt archive)")
+            raise ArchiveError(f"{self.path}: blob {short_digest(digest)} does not match its digest (corrupt archive)")
         self._documents[digest] = data
         return data
 
@@ -307,10 +305,10 @@ class OCIImage:
                     _, size = store.put_stream(iter(lambda: handle.read(CHUNK), b""), expected=digest)
                 except DigestMismatch:
                     raise ArchiveError(
-                        f"{self.path}: blob {_short(digest)} does not match its digest (corrupt archive)"
+                        f"{self.path}: blob {short_digest(digest)} does not match its digest (corrupt archive)"
                     ) from None
                 except (OSError, tarfile.TarError, EOFError) as exc:
-                    raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({_reason(exc)})") from None
+                    raise ArchiveError(f"{self.path}: cannot read blob {short_digest(digest)} ({_reason(exc)})") from None
             copied += 1
             total += size
         return ImportStats(copied=copied, reused=reused, bytes_copied=total)
@@ -336,9 +334,9 @@ class OCIImage:
             raise ArchiveError(f"{self.path}: {what} is not JSON") from None
 
     def _document(self, descriptor: Descriptor) -> dict[str, Any]:
-        document = self._parse(self.read_blob(descriptor.digest), f"document {_short(descriptor.digest)}")
+        document = self._parse(self.read_blob(descriptor.digest), f"document {short_digest(descriptor.digest)}")
         if not isinstance(document, dict):
-            raise ArchiveError(f"{self.path}: document {_short(descriptor.digest)} is not a JSON object")
+            raise ArchiveError(f"{self.path}: document {short_digest(descriptor.digest)} is not a JSON object")
         return document
 
     def _descriptor(self, data: Any, what: str) -> Descriptor:
@@ -377,13 +375,13 @@ class OCIImage:
             raise ArchiveError(f"{self.path}: index.json lists no image")
         descriptors = [self._descriptor(entry, "an index.json entry") for entry in entries]
         if ref is not None:
-            chosen = [d for d in descriptors if d.annotations.get(REF_NAME) == ref or d.digest == ref]
+            chosen = [d for d in descriptors if d.annotations.get(ANNOTATION_REF_NAME) == ref or d.digest == ref]
             if not chosen:
-                names = ", ".join(sorted({d.annotations.get(REF_NAME, "") for d in descriptors} - {""})) or "none"
+                names = ", ".join(sorted({d.annotations.get(ANNOTATION_REF_NAME, "") for d in descriptors} - {""})) or "none"
                 raise ArchiveError(f"{self.path} has no image {ref!r} (names: {names})")
             return chosen[0]
         if len(descriptors) > 1:
-            names = ", ".join(d.annotations.get(REF_NAME) or _short(d.digest) for d in descriptors)
+            names = ", ".join(d.annotations.get(ANNOTATION_REF_NAME) or short_digest(d.digest) for d in descriptors)
             raise ArchiveError(f"{self.path} holds several images ({names}); name one")
         return descriptors[0]
 
@@ -394,7 +392,7 @@ class OCIImage:
             document = self._document(descriptor)
             children = document.get("manifests")
             if not isinstance(children, list):
-                raise ArchiveError(f"{self.path}: index {_short(descriptor.digest)} has no manifests")
+                raise ArchiveError(f"{self.path}: index {short_digest(descriptor.digest)} has no manifests")
             for child in children:
                 yield from self._walk(self._descriptor(child, "an index entry"), depth + 1)
             return
@@ -408,10 +406,10 @@ class OCIImage:
             config_descriptor = self._descriptor(document["config"], "a manifest's config")
             layers = tuple(self._descriptor(layer, "a manifest's layer") for layer in document.get("layers") or [])
         except (KeyError, TypeError):
-            raise ArchiveError(f"{self.path}: manifest {_short(descriptor.digest)} has no config") from None
-        config = self._parse(self.read_blob(config_descriptor.digest), f"config {_short(config_descriptor.digest)}")
+            raise ArchiveError(f"{self.path}: manifest {short_digest(descriptor.digest)} has no config") from None
+        config = self._parse(self.read_blob(config_descriptor.digest), f"config {short_digest(config_descriptor.digest)}")
         if not isinstance(config, dict):
-            raise ArchiveError(f"{self.path}: config {_short(config_descriptor.digest)} is not a JSON object")
+            raise ArchiveError(f"{self.path}: config {short_digest(config_descriptor.digest)} is not a JSON object")
         platform = descriptor.platform
         if platform is None and config.get("os") and config.get("architecture"):
             platform = Platform(str(config["os"]), str(config["architecture"]), config.get("variant") or None)
@@ -454,10 +452,6 @@ def open_store_image(store_root: Path, documents: Mapping[str, bytes]) -> OCIIma
     """The image an archive would hold, read from the blob store with no archive written:
     ``documents`` are the archive's own (``archive.layout_documents``)."""
     return OCIImage(Path(store_root), _StoreFiles(Path(store_root), documents), None)
-
-
-def _short(digest: str) -> str:
-    return digest[:19]
 
 
 def _reason(exc: BaseException) -> str:
