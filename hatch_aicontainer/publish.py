@@ -49,6 +49,7 @@ from .oci.reader import open_image
 from .progress import Progress
 from .reference import ImageReference
 from .registry import RegistryAuthError, RegistryClient, RegistryUnreachable
+from .registry.transport import one_line
 
 Log = Callable[[str], None]
 ClientFactory = Callable[[str], RegistryClient]
@@ -384,7 +385,7 @@ def _push(
                 counts = {"uploaded": 0, "mounted": 0, "exists": len(image.blobs)}
     except AIContainerError as exc:
         raise PushError(
-            f"push to {_display(current)} failed while {step}: {_one_line(str(exc))}",
+            f"push to {_display(current)} failed while {step}: {one_line(str(exc))}",
             pushed=[done[r] for r in refs if r in done],
         ) from None
     except OSError as exc:  # reading a blob from the store
@@ -467,6 +468,3 @@ def _display(ref: ImageReference) -> str:
         return f"{ref.registry}/{ref.repository}:{ref.tag}"
     return str(ref)
 
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
