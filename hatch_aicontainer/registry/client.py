@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 import requests
 
-from ..blob_source import BlobSource, StoreBlobs, open_verified
+from ..blob_source import BlobSource, Count, StoreBlobs, open_verified
 from ..errors import RegistryError
 from ..oci import mediatypes as mt
 from ..oci.cache import CHUNK, BlobStore, DigestMismatch
@@ -167,6 +167,7 @@ class RegistryClient:
         *,
         mount_from: str | Sequence[str] | None = None,
         chunk_size: int | None = None,
+        progress: Count | None = None,
     ) -> str:
         """Make blob ``digest`` (read from ``source``, checked against its digest) present in ``repository``.
 
@@ -179,12 +180,13 @@ class RegistryClient:
         the blob is larger (PATCH chunks, then PUT). The bytes are read
         through ``blob_source.VerifiedReader``: a corrupt blob raises
         ``BlobMismatch`` before its last byte is sent, so no upload completes.
+        ``progress`` is told the length of every read of the blob's bytes.
         """
         if self.head_blob(repository, digest) is not None:
             return "exists"
         blobs = StoreBlobs(source) if isinstance(source, BlobStore) else source
         size = blobs.blob_size(digest)
-        where = str(getattr(blobs, "path", "the blob source"))
+        where = str(blobs.path)
         candidates = [mount_from] if isinstance(mount_from, str) else list(mount_from or ())
         candidates = [repo for repo in dict.fromkeys(candidates) if repo and repo != repository]
         last: RegistryError | None = None
@@ -195,9 +197,9 @@ class RegistryClient:
                     return "mounted"
                 location, scopes = session
                 if chunk_size and size > chunk_size:
-                    self._upload_chunked(repository, digest, blobs, where, chunk_size, location, scopes)
+                    self._upload_chunked(repository, digest, blobs, where, chunk_size, location, scopes, progress)
                 else:
-                    self._upload_monolithic(repository, digest, blobs, where, location, scopes)
+                    self._upload_monolithic(repository, digest, blobs, where, location, scopes, progress)
                 return "uploaded"
             except RegistryUnreachable as exc:
                 last = exc
@@ -268,7 +270,14 @@ class RegistryClient:
             pass
 
     def _upload_monolithic(
-        self, repository: str, digest: str, blobs: BlobSource, where: str, location: str, scopes: tuple[str, ...]
+        self,
+        repository: str,
+        digest: str,
+        blobs: BlobSource,
+        where: str,
+        location: str,
+        scopes: tuple[str, ...],
+        progress: Count | None,
     ) -> None:
         size = blobs.blob_size(digest)
         resp = self._request(
@@ -276,7 +285,7 @@ class RegistryClient:
             _add_query(location, "digest", digest),
             scopes=scopes,
             headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
-            body=lambda: open_verified(blobs, digest, where),  # _send closes it
+            body=lambda: open_verified(blobs, digest, where, progress),  # the transport closes it
         )
         with resp:
             if resp.status_code != 201:
@@ -291,9 +300,10 @@ class RegistryClient:
         chunk_size: int,
         location: str,
         scopes: tuple[str, ...],
+        progress: Count | None,
     ) -> None:
         offset = 0
-        with open_verified(blobs, digest, where) as reader:
+        with open_verified(blobs, digest, where, progress) as reader:
             while chunk := reader.read(chunk_size):
                 end = offset + len(chunk) - 1
                 resp = self._request(
