@@ -32,6 +32,7 @@ import json
 import os
 import tarfile
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -397,26 +398,29 @@ def _resolve_oci_layout(spec: str, rest: str, platform: Platform, store: BlobSto
 
 
 def _resolve_oci_archive(spec: str, rest: str, platform: Platform, store: BlobStore, root: Path) -> BaseImage:
-    path, tag = _split_local(rest, root, want_dir=False)
+    with _archive(spec, rest, root, "an OCI archive", "index.json") as (path, tag, files):
+        return _from_layout(spec, "oci-archive", path, tag, files, platform, store)
+
+
+@contextmanager
+def _archive(spec: str, rest: str, root: Path, kind: str, needs: str) -> Iterator[tuple[Path, str | None, TarFiles]]:
+    """``PATH[:SUFFIX]`` opened as a tar that holds ``needs``; links inside it are followed to its
+    regular members, as ``docker save`` writes them."""
+    path, suffix = _split_local(rest, root, want_dir=False)
     if not path.is_file():
         raise BaseImageError(f'base-image "{spec}": no such file {path}')
-    files = _open_tar(spec, path)
     try:
-        if not files.exists("index.json"):
-            raise BaseImageError(f'base-image "{spec}": {path} is not an OCI archive (no index.json)')
-        return _from_layout(spec, "oci-archive", path, tag, files, platform, store)
-    finally:
-        files.close()
-
-
-def _open_tar(spec: str, path: Path) -> TarFiles:
-    """The archive's members; links inside it are followed to its regular members, as ``docker save`` writes them."""
-    try:
-        return TarFiles(path, links=True)
+        files = TarFiles(path, links=True)
     except LayoutError as exc:
         raise BaseImageError(f'base-image "{spec}": {path}: {exc}') from None
     except (tarfile.TarError, OSError) as exc:
         raise BaseImageError(f'base-image "{spec}": {path} is not a readable tar file ({exc})') from None
+    try:
+        if not files.exists(needs):
+            raise BaseImageError(f'base-image "{spec}": {path} is not {kind} (no {needs})')
+        yield path, suffix, files
+    finally:
+        files.close()
 
 
 def _read_document(spec: str, path: Path, files: LayoutFiles, name: str) -> bytes:
@@ -466,13 +470,7 @@ def _from_layout(
 
 
 def _resolve_docker_archive(spec: str, rest: str, platform: Platform, store: BlobStore, root: Path) -> BaseImage:
-    path, selector = _split_local(rest, root, want_dir=False)
-    if not path.is_file():
-        raise BaseImageError(f'base-image "{spec}": no such file {path}')
-    files = _open_tar(spec, path)
-    try:
-        if not files.exists("manifest.json"):
-            raise BaseImageError(f'base-image "{spec}": {path} is not a docker-archive (no manifest.json)')
+    with _archive(spec, rest, root, "a docker-archive", "manifest.json") as (path, selector, files):
         try:
             entries = json.loads(_read_document(spec, path, files, "manifest.json"))
         except ValueError:
@@ -481,8 +479,6 @@ def _resolve_docker_archive(spec: str, rest: str, platform: Platform, store: Blo
             raise BaseImageError(f'base-image "{spec}": {path} has a malformed manifest.json')
         entry = _choose_docker_entry(spec, path, entries, selector)
         return _from_docker_entry(spec, path, selector, entry, files, platform, store)
-    finally:
-        files.close()
 
 
 def _choose_docker_entry(
