@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""hatch-aicontainer against `docker build`, on the example project, in one run.
+"""Long because: one self-contained benchmark script (a harness, not part of the package).
+
+hatch-aicontainer against `docker build`, on the example project, in one run.
 
     python benchmarks/bench.py [--docker-host unix:///…] [--base SPEC] [--json FILE]
     python benchmarks/bench.py --goals [--gpu] [--skip-docker]   # issue 11's goals only
@@ -267,7 +269,7 @@ def floor(work: Path, base_spec: str) -> dict:
 
     from hatch_aicontainer import bytecode
     from hatch_aicontainer.oci.cache import BlobStore
-    from hatch_aicontainer.oci.layer import GZIP_BLOCK, GZIP_LEVEL, _default_threads, tree_entries, write_layer
+    from hatch_aicontainer.oci.layer import GZIP_BLOCK, GZIP_LEVEL, default_threads, tree_entries, write_layer
     from hatch_aicontainer.uv import MANYLINUX, find_uv
 
     lock = EXAMPLE / "pylock.aicontainer-py311-amd64-cpu.toml"
@@ -305,7 +307,7 @@ def floor(work: Path, base_spec: str) -> dict:
     t = time.perf_counter()
     sh(["tar", "--sort=name", "-cf", str(tar), "-C", str(tree), "."])
     result["gnu_tar_s"] = time.perf_counter() - t
-    threads = _default_threads()
+    threads = default_threads()
     t = time.perf_counter()
     with open(tar, "rb") as source, open(work / "floor.tar.gz", "wb") as target:
         with igzip_threaded.open(target, "wb", compresslevel=GZIP_LEVEL, threads=threads, block_size=GZIP_BLOCK) as gz:
@@ -557,13 +559,13 @@ def docker_image_sizes(engine: Engine, tag: str, work: Path) -> dict:
     """`docker save`, and the same bytes through our compressor (ISA-L gzip, our level and block size)."""
     from isal import igzip_threaded
 
-    from hatch_aicontainer.oci.layer import GZIP_BLOCK, GZIP_LEVEL, _default_threads
+    from hatch_aicontainer.oci.layer import GZIP_BLOCK, GZIP_LEVEL, default_threads
 
     saved = work / "docker-save.tar"
     engine.docker("save", "-o", str(saved), tag)
     compressed = work / "docker-save.tar.gz"
     with open(saved, "rb") as source, open(compressed, "wb") as target:
-        with igzip_threaded.open(target, "wb", compresslevel=GZIP_LEVEL, threads=_default_threads(), block_size=GZIP_BLOCK) as gz:
+        with igzip_threaded.open(target, "wb", compresslevel=GZIP_LEVEL, threads=default_threads(), block_size=GZIP_BLOCK) as gz:
             for chunk in iter(lambda: source.read(GZIP_BLOCK), b""):
                 gz.write(chunk)
     sizes = {

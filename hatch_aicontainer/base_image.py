@@ -1,4 +1,6 @@
-"""Resolve the ``base-image`` setting to one platform's manifest, config and layers, all in the blob store.
+"""Long because: four kinds of source (registry, oci:, oci-archive:, docker-archive:), each with its own errors.
+
+Resolve the ``base-image`` setting to one platform's manifest, config and layers, all in the blob store.
 
 Accepted specs:
 
@@ -29,20 +31,32 @@ from __future__ import annotations
 import json
 import os
 import tarfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from .errors import BaseImageError, RegistryError
 from .oci import mediatypes as mt
-from .oci.beneath import UnsafePath, lstat_beneath, open_beneath
+from .oci.beneath import UnsafePath
 from .oci.cache import CHUNK, BlobStore, DigestMismatch, split_digest
-from .oci.descriptor import Descriptor, Layer, Platform
+from .oci.descriptor import Descriptor, Layer, Platform, short_digest
+from .oci.layout import (
+    MAX_INDEX_DEPTH,
+    DirFiles,
+    LayoutError,
+    LayoutFiles,
+    TarFiles,
+    blob_name,
+    choose_platform,
+    entries_named,
+    platform_of,
+    read_document,
+)
 from .reference import ImageReference
 from .registry import RegistryClient
 
-REF_NAME = "org.opencontainers.image.ref.name"
 _CONFIG_TYPES = frozenset({mt.OCI_CONFIG, mt.DOCKER_CONFIG})
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -167,82 +181,14 @@ class _RegistrySource:
         self.client.fetch_blob(self.repository, digest, self.store)
 
 
-class _LayoutFiles(Protocol):
-    where: str
-
-    def read(self, name: str) -> bytes: ...
-
-    def open(self, name: str) -> IO[bytes]: ...
-
-    def exists(self, name: str) -> bool: ...
-
-
-class _DirFiles:
-    """A layout directory read without following links out of it (``oci.beneath``): a blob
-    that is a symlink (to a host file, ``/dev/zero``, a FIFO) is refused, never read."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.where = str(path)
-
-    def read(self, name: str) -> bytes:
-        with self.open(name) as handle:
-            return handle.read()
-
-    def open(self, name: str) -> IO[bytes]:
-        return open_beneath(self.path, _norm(name))
-
-    def exists(self, name: str) -> bool:
-        return lstat_beneath(self.path, _norm(name)) is not None
-
-
-class _TarFiles:
-    """Random access to the members of a tar file by normalised name."""
-
-    def __init__(self, path: Path) -> None:
-        self.where = str(path)
-        self._tar = tarfile.open(path, "r:*")
-        self._members: dict[str, tarfile.TarInfo] = {}
-        for member in self._tar.getmembers():
-            self._members[_norm(member.name)] = member
-
-    def close(self) -> None:
-        self._tar.close()
-
-    def exists(self, name: str) -> bool:
-        return _norm(name) in self._members
-
-    def open(self, name: str) -> IO[bytes]:
-        member = self._members.get(_norm(name))
-        if member is None:
-            raise FileNotFoundError(name)
-        handle = self._tar.extractfile(member)
-        if handle is None:
-            raise FileNotFoundError(name)
-        return handle
-
-    def read(self, name: str) -> bytes:
-        with self.open(name) as handle:
-            return handle.read()
-
-
-def _norm(name: str) -> str:
-    while name.startswith("./"):
-        name = name[2:]
-    return name.lstrip("/")
-
-
 class _LayoutSource:
     """Blobs of an OCI layout (directory or tar), copied into the store."""
 
-    def __init__(self, files: _LayoutFiles, store: BlobStore, spec: str) -> None:
+    def __init__(self, files: LayoutFiles, where: Path, store: BlobStore, spec: str) -> None:
         self.files = files
+        self.where = str(where)
         self.store = store
         self.spec = spec
-
-    def _name(self, digest: str) -> str:
-        algorithm, hexpart = split_digest(digest)
-        return f"blobs/{algorithm}/{hexpart}"
 
     def document(self, digest: str) -> bytes:
         self.blob(digest)
@@ -253,19 +199,18 @@ class _LayoutSource:
     def blob(self, digest: str) -> None:
         if self.store.has(digest) and self.store.verify(digest):
             return
-        name = self._name(digest)
         try:
-            handle = self.files.open(name)
+            handle = self.files.open(blob_name(digest))
         except (FileNotFoundError, ValueError):
-            raise BaseImageError(f'base-image "{self.spec}": blob {digest[:19]} is missing from {self.files.where}') from None
+            raise BaseImageError(f'base-image "{self.spec}": blob {short_digest(digest)} is missing from {self.where}') from None
         except UnsafePath as exc:
-            raise BaseImageError(f'base-image "{self.spec}": {self.files.where}: {exc.strerror}; refused') from None
+            raise BaseImageError(f'base-image "{self.spec}": {self.where}: {exc.strerror}; refused') from None
         try:
             with handle:
                 self.store.put_stream(iter(lambda: handle.read(CHUNK), b""), expected=digest)
         except DigestMismatch:
             raise BaseImageError(
-                f'base-image "{self.spec}": blob {digest[:19]} in {self.files.where} does not match its digest'
+                f'base-image "{self.spec}": blob {short_digest(digest)} in {self.where} does not match its digest'
             ) from None
 
 
@@ -311,12 +256,12 @@ def _walk(
 ) -> tuple[str, str | None, Mapping[str, Any]]:
     document = _parse_json(spec, data, "manifest")
     index_digest: str | None = None
-    for _ in range(4):
+    for _ in range(MAX_INDEX_DEPTH):
         if not _is_index(document):
             return digest, index_digest, document
         if index_digest is None:
             index_digest = digest
-        entry = _choose_platform(spec, document, platform)
+        entry = _choose_platform(spec, document.get("manifests") or [], platform)
         digest = _descriptor_digest(spec, entry)
         document = _parse_json(spec, source.manifest(digest), "manifest")
     raise BaseImageError(f'base-image "{spec}" has indexes nested too deep')
@@ -329,25 +274,11 @@ def _is_index(document: Mapping[str, Any]) -> bool:
     return media_type is None and isinstance(document.get("manifests"), list) and "layers" not in document
 
 
-def _choose_platform(spec: str, index: Mapping[str, Any], platform: Platform) -> Mapping[str, Any]:
-    entries = [e for e in index.get("manifests") or [] if isinstance(e, Mapping)]
-    images = [
-        e
-        for e in entries
-        if isinstance(e.get("platform"), Mapping)
-        and (e.get("annotations") or {}).get("vnd.docker.reference.type") != "attestation-manifest"
-    ]
-    matching = [e for e in images if platform.matches(e["platform"])]
-    if not matching:
-        have = sorted({str(_platform_of(e["platform"])) for e in images if e["platform"].get("os") != "unknown"})
-        listing = ", ".join(have) if have else "no platforms"
-        raise BaseImageError(f'base-image "{spec}" has no {platform} image (it has {listing})')
-    exact = [e for e in matching if e["platform"].get("variant") == platform.variant]
-    return (exact or matching)[0]
-
-
-def _platform_of(data: Mapping[str, Any]) -> Platform:
-    return Platform(str(data.get("os", "?")), str(data.get("architecture", "?")), data.get("variant") or None)
+def _choose_platform(spec: str, entries: Sequence[Any], platform: Platform) -> Mapping[str, Any]:
+    try:
+        return choose_platform(entries, platform)
+    except LayoutError as exc:
+        raise BaseImageError(f'base-image "{spec}" {exc}') from None
 
 
 def _descriptor_digest(spec: str, entry: Mapping[str, Any]) -> str:
@@ -423,7 +354,7 @@ def _relabel(spec: str, raw: Mapping[str, Any], diff_id: str) -> Layer:
 def _check_config_platform(spec: str, config: Mapping[str, Any], platform: Platform) -> None:
     theirs = {"os": config.get("os"), "architecture": config.get("architecture"), "variant": config.get("variant")}
     if not platform.matches(theirs):
-        raise BaseImageError(f'base-image "{spec}" is {_platform_of(theirs)}, not {platform}')
+        raise BaseImageError(f'base-image "{spec}" is {platform_of(theirs)}, not {platform}')
 
 
 def _parse_json(spec: str, data: bytes, what: str) -> Mapping[str, Any]:
@@ -463,48 +394,59 @@ def _resolve_oci_layout(spec: str, rest: str, platform: Platform, store: BlobSto
     path, tag = _split_local(rest, root, want_dir=True)
     if not path.is_dir() or not (path / "index.json").is_file():
         raise BaseImageError(f'base-image "{spec}": no such OCI layout ({path} has no index.json)')
-    return _from_layout(spec, "oci", path, tag, _DirFiles(path), platform, store)
+    return _from_layout(spec, "oci", path, tag, DirFiles(path), platform, store)
 
 
 def _resolve_oci_archive(spec: str, rest: str, platform: Platform, store: BlobStore, root: Path) -> BaseImage:
-    path, tag = _split_local(rest, root, want_dir=False)
+    with _archive(spec, rest, root, "an OCI archive", "index.json") as (path, tag, files):
+        return _from_layout(spec, "oci-archive", path, tag, files, platform, store)
+
+
+@contextmanager
+def _archive(spec: str, rest: str, root: Path, kind: str, needs: str) -> Iterator[tuple[Path, str | None, TarFiles]]:
+    """``PATH[:SUFFIX]`` opened as a tar that holds ``needs``; links inside it are followed to its
+    regular members, as ``docker save`` writes them."""
+    path, suffix = _split_local(rest, root, want_dir=False)
     if not path.is_file():
         raise BaseImageError(f'base-image "{spec}": no such file {path}')
-    files = _open_tar(spec, path)
     try:
-        if not files.exists("index.json"):
-            raise BaseImageError(f'base-image "{spec}": {path} is not an OCI archive (no index.json)')
-        return _from_layout(spec, "oci-archive", path, tag, files, platform, store)
+        files = TarFiles(path, links=True)
+    except LayoutError as exc:
+        raise BaseImageError(f'base-image "{spec}": {path}: {exc}') from None
+    except (tarfile.TarError, OSError) as exc:
+        raise BaseImageError(f'base-image "{spec}": {path} is not a readable tar file ({exc})') from None
+    try:
+        if not files.exists(needs):
+            raise BaseImageError(f'base-image "{spec}": {path} is not {kind} (no {needs})')
+        yield path, suffix, files
     finally:
         files.close()
 
 
-def _open_tar(spec: str, path: Path) -> _TarFiles:
+def _read_document(spec: str, path: Path, files: LayoutFiles, name: str) -> bytes:
+    """A document of the layout or archive at ``path`` whole (FileNotFoundError when it has none)."""
     try:
-        return _TarFiles(path)
-    except (tarfile.TarError, OSError) as exc:
-        raise BaseImageError(f'base-image "{spec}": {path} is not a readable tar file ({exc})') from None
+        return read_document(files, name)
+    except LayoutError as exc:
+        raise BaseImageError(f'base-image "{spec}": {path}: {exc}') from None
+    except UnsafePath as exc:
+        raise BaseImageError(f'base-image "{spec}": {path}: {exc.strerror}; refused') from None
 
 
 def _from_layout(
-    spec: str, transport: str, path: Path, tag: str | None, files: _LayoutFiles, platform: Platform, store: BlobStore
+    spec: str, transport: str, path: Path, tag: str | None, files: LayoutFiles, platform: Platform, store: BlobStore
 ) -> BaseImage:
-    try:
-        index = _parse_json(spec, files.read("index.json"), "index.json")
-    except UnsafePath as exc:
-        raise BaseImageError(f'base-image "{spec}": {files.where}: {exc.strerror}; refused') from None
+    index = _parse_json(spec, _read_document(spec, path, files, "index.json"), "index.json")
     entries = [e for e in index.get("manifests") or [] if isinstance(e, Mapping)]
     name = f"{transport}:{path}" + (f":{tag}" if tag else "")
-    source = _LayoutSource(files, store, spec)
+    source = _LayoutSource(files, path, store, spec)
 
     def names(entry: Mapping[str, Any]) -> str | None:
-        return (entry.get("annotations") or {}).get(REF_NAME)
+        return (entry.get("annotations") or {}).get(mt.ANNOTATION_REF_NAME)
 
     tags = sorted({n for n in map(names, entries) if n})
     if tag is not None:
-        chosen = [e for e in entries if names(e) == tag]
-        if not chosen:  # containerd writes full references: "docker.io/library/python:3.11"
-            chosen = [e for e in entries if (names(e) or "").endswith(f":{tag}")]
+        chosen = entries_named(entries, tag)
         if not chosen:
             listing = ", ".join(tags) if tags else "none"
             raise BaseImageError(f'base-image "{spec}": no image tagged "{tag}" in {path} (tags: {listing})')
@@ -517,7 +459,7 @@ def _from_layout(
         return _from_top(spec, name, digest, None, platform, source, store)
     if all(isinstance(e.get("platform"), Mapping) for e in chosen):
         # index.json itself lists one manifest per platform.
-        entry = _choose_platform(spec, {"manifests": chosen}, platform)
+        entry = _choose_platform(spec, chosen, platform)
         digest = _descriptor_digest(spec, entry)
         return _from_top(spec, name, digest, None, platform, source, store)
     listing = ", ".join(tags) if tags else "untagged"
@@ -528,23 +470,15 @@ def _from_layout(
 
 
 def _resolve_docker_archive(spec: str, rest: str, platform: Platform, store: BlobStore, root: Path) -> BaseImage:
-    path, selector = _split_local(rest, root, want_dir=False)
-    if not path.is_file():
-        raise BaseImageError(f'base-image "{spec}": no such file {path}')
-    files = _open_tar(spec, path)
-    try:
-        if not files.exists("manifest.json"):
-            raise BaseImageError(f'base-image "{spec}": {path} is not a docker-archive (no manifest.json)')
+    with _archive(spec, rest, root, "a docker-archive", "manifest.json") as (path, selector, files):
         try:
-            entries = json.loads(files.read("manifest.json"))
+            entries = json.loads(_read_document(spec, path, files, "manifest.json"))
         except ValueError:
             raise BaseImageError(f'base-image "{spec}": {path} has a manifest.json that is not JSON') from None
         if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
             raise BaseImageError(f'base-image "{spec}": {path} has a malformed manifest.json')
         entry = _choose_docker_entry(spec, path, entries, selector)
         return _from_docker_entry(spec, path, selector, entry, files, platform, store)
-    finally:
-        files.close()
 
 
 def _choose_docker_entry(
@@ -584,7 +518,7 @@ def _from_docker_entry(
     path: Path,
     selector: str | None,
     entry: Mapping[str, Any],
-    files: _TarFiles,
+    files: TarFiles,
     platform: Platform,
     store: BlobStore,
 ) -> BaseImage:
@@ -593,7 +527,7 @@ def _from_docker_entry(
     if not isinstance(config_name, str) or not isinstance(layer_names, list):
         raise BaseImageError(f'base-image "{spec}": {path} has a malformed manifest.json')
     try:
-        config_bytes = files.read(config_name)
+        config_bytes = _read_document(spec, path, files, config_name)
     except FileNotFoundError:
         raise BaseImageError(f'base-image "{spec}": {path} lacks its config {config_name}') from None
     config_digest, config_size = store.put_bytes(config_bytes)
@@ -611,6 +545,8 @@ def _from_docker_entry(
             handle = files.open(str(name))
         except FileNotFoundError:
             raise BaseImageError(f'base-image "{spec}": {path} lacks layer {name}') from None
+        except UnsafePath as exc:
+            raise BaseImageError(f'base-image "{spec}": {path}: {exc.strerror}; refused') from None
         with handle:
             head = handle.read(CHUNK)
             media_type = _layer_type_by_magic(head)

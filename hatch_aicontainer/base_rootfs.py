@@ -18,15 +18,10 @@ registration. Otherwise ``open_interpreter`` says why it cannot, in one line.
 Unpacking treats the layers as hostile input (a registry is not trusted with
 the CI runner). It is done in two passes and never asks ``tarfile`` to extract:
 
-1. a model: every layer's entries are replayed onto an in-memory tree keyed by
-   normalised path, with chroot semantics. A name with ``..`` leading out of
-   the root is fatal; leading ``/`` is dropped. Parents are resolved through
-   the model's symlinks, clamped at the root as in a chroot, and the last
-   component is never followed: an entry replaces a symlink, it never writes
-   through one. Whiteouts (``.wh.NAME``, ``.wh..wh..opq``) only remove model
-   entries of lower layers under their own (resolved) directory. Hard links
-   must name a regular file already in the model and just share its bytes.
-   Device nodes, FIFOs and sockets are skipped and counted.
+1. a model (``rootfs_tree``): every layer's entries are replayed onto an
+   in-memory tree with chroot semantics, never writing through a symlink;
+   names leading out of the root are fatal, device nodes and the like are
+   skipped and counted.
 2. writing: only what the interpreter needs (the library directories, the
    interpreter, ``ld.so.conf``) into a fresh directory. Directories first (no
    symlink exists on disk yet), then file bytes with
@@ -53,12 +48,11 @@ import os
 import posixpath
 import shutil
 import struct
-import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -68,20 +62,11 @@ from .faults import owner_token
 from .oci.cache import INTERPRETERS, TEMP_PREFIX, BlobStore
 from .oci.layer_reader import open_layer_tar
 from .python_probe import PythonInfo
+from .rootfs_tree import MAX_NAME, SKIP_LINK, Counts, Node, Tree, needed, replay
 
 UNPACK_FORMAT = 2
-MAX_ENTRIES = 1_000_000  # all layers together
 MAX_LAYER_BYTES = 16 << 30  # decompressed tar stream per layer
 MAX_WRITTEN_BYTES = 4 << 30  # the library directories of a Debian base: about 80 MB
-MAX_NAME = 4096
-MAX_HOPS = 40
-_WHITEOUT = ".wh."
-_OPAQUE = ".wh..wh..opq"
-# Real paths the interpreter may need: libraries (and the stdlib beneath them), ld.so.conf.
-_NEEDED = (
-    "lib", "lib32", "lib64", "libx32", "usr/lib", "usr/lib32", "usr/lib64", "usr/libx32",
-    "usr/local/lib", "usr/local/lib64", "etc/ld.so.conf", "etc/ld.so.conf.d",
-)
 _DEFAULT_LIBRARY_DIRS = ("lib", "usr/lib", "lib64", "usr/lib64", "usr/local/lib")
 # ELF e_machine -> qemu-user's name for it
 _QEMU_NAMES = {3: "i386", 8: "mips", 20: "ppc", 21: "ppc64", 22: "s390x", 40: "arm", 62: "x86_64", 183: "aarch64", 243: "riscv64"}
@@ -184,239 +169,17 @@ def _read_record(final: Path) -> dict | None:
 # -- the model -------------------------------------------------------------------------
 
 
-@dataclass
-class _Node:
-    kind: str  # "dir", "file", "link"
-    mode: int
-    layer: int
-    target: str = ""  # a symlink's target as written
-    source: tuple[int, int] | None = None  # (layer, member number) holding a file's bytes
-    size: int = 0
-
-
-@dataclass
-class _Tree:
-    nodes: dict[str, _Node] = field(default_factory=lambda: {"": _Node("dir", 0o755, -1)})
-    children: dict[str, set[str]] = field(default_factory=lambda: {"": set()})
-
-    def resolve(self, path: str, *, follow_last: bool, create_layer: int | None = None) -> str | None:
-        """The real path (no symlink in it) of ``path`` in this tree, as a chroot would see it.
-
-        ``..`` stops at the root; absolute symlink targets start from the root.
-        With ``create_layer``, missing directories (the last component too)
-        are created in that layer; without, a missing last component is
-        returned as it stands and a missing parent gives None. Loops and a file
-        used as a directory give None.
-        """
-        pending = [part for part in reversed(path.split("/")) if part not in ("", ".")]
-        current = ""
-        hops = 0
-        while pending:
-            part = pending.pop()
-            if part == "..":
-                current = posixpath.dirname(current)
-                continue
-            candidate = f"{current}/{part}" if current else part
-            node = self.nodes.get(candidate)
-            if node is None:
-                if create_layer is None:
-                    return candidate if not pending else None
-                self.put(candidate, _Node("dir", 0o755, create_layer))
-                current = candidate
-                continue
-            if node.kind == "link" and (pending or follow_last):
-                hops += 1
-                if hops > MAX_HOPS:
-                    return None
-                if node.target.startswith("/"):
-                    current = ""
-                pending.extend(part for part in reversed(node.target.split("/")) if part not in ("", "."))
-                continue
-            if pending and node.kind != "dir":
-                return None
-            current = candidate
-        return current
-
-    def put(self, path: str, node: _Node) -> None:
-        old = self.nodes.get(path)
-        if old is not None and not (old.kind == "dir" and node.kind == "dir"):
-            self.remove(path)
-        self.nodes[path] = node
-        self.children.setdefault(posixpath.dirname(path), set()).add(posixpath.basename(path))
-        if node.kind == "dir":
-            self.children.setdefault(path, set())
-
-    def remove(self, path: str, *, below: int | None = None) -> None:
-        """Remove ``path`` and everything under it (only entries of layers < ``below`` when given).
-
-        Iterative: a hostile layer may nest directories thousands deep.
-        """
-        if not path or path not in self.nodes:
-            return
-        pending = [path]
-        while pending:
-            current = pending.pop()
-            node = self.nodes.get(current)
-            if node is None:
-                continue
-            children = [f"{current}/{name}" for name in self.children.get(current, ())]
-            if below is not None and node.layer >= below:
-                pending += children  # kept: only what lower layers put inside may go
-                continue
-            doomed = [current]
-            while doomed:  # the whole subtree goes
-                gone = doomed.pop()
-                doomed += [f"{gone}/{name}" for name in self.children.pop(gone, ())]
-                self.nodes.pop(gone, None)
-            self.children.get(posixpath.dirname(current), set()).discard(posixpath.basename(current))
-
-
-def _entry_path(name: str, where: str) -> str:
-    """A member name as a relative path in the root; fatal when it leads out of it."""
-    if len(name) > MAX_NAME or "\0" in name:
-        raise BaseImageError(f"{where} entry {name[:80]!r}: name too long or not a path; refusing the layer")
-    parts: list[str] = []
-    for part in name.split("/"):
-        if part in ("", "."):
-            continue
-        if part == "..":
-            if not parts:
-                raise BaseImageError(f"{where} entry {name[:200]!r} leads outside the root file system; refusing the layer")
-            parts.pop()
-        else:
-            parts.append(part)
-    return "/".join(parts)
-
-
-SKIP_UNDER_NON_DIRECTORY = "entries under a file or a symlink loop"
-SKIP_HARD_LINK = "hard links to no unpacked file"
-SKIP_SPECIAL = "device nodes, FIFOs or sockets"
-SKIP_SETID = "setuid/setgid/sticky bits dropped"
-SKIP_LINK = "symlinks dangling or leading to what is not unpacked"
-
-
-@dataclass
-class _Counts:
-    entries: int = 0
-    skipped: dict[str, int] = field(default_factory=dict)
-
-    def skip(self, reason: str) -> None:
-        self.skipped[reason] = self.skipped.get(reason, 0) + 1
-
-    def record(self) -> list[list[str | int]]:
-        return [[reason, count] for reason, count in sorted(self.skipped.items())]
-
-
-def _replay(tree: _Tree, layer_number: int, members: Iterator, where: str, counts: _Counts) -> None:
-    """Apply one layer's members (in order) to ``tree``."""
-    for index, member in enumerate(members):
-        counts.entries += 1
-        if counts.entries > MAX_ENTRIES:
-            raise BaseImageError(f"{where} makes the image hold more than {MAX_ENTRIES} entries; refusing it")
-        path = _entry_path(member.name, where)
-        if not path:
-            continue
-        parent_name, name = posixpath.split(path)
-        if name.startswith(_WHITEOUT):
-            parent = tree.resolve(parent_name, follow_last=True)
-            if parent is None:
-                continue
-            if name == _OPAQUE:
-                if tree.nodes.get(parent, _Node("file", 0, 0)).kind == "dir":
-                    for child in list(tree.children.get(parent, ())):
-                        tree.remove(f"{parent}/{child}" if parent else child, below=layer_number)
-            else:
-                hidden = name[len(_WHITEOUT) :]
-                if hidden not in ("", ".", ".."):
-                    tree.remove(f"{parent}/{hidden}" if parent else hidden, below=layer_number)
-            continue
-        parent = tree.resolve(parent_name, follow_last=True, create_layer=layer_number)
-        if parent is None:
-            counts.skip(SKIP_UNDER_NON_DIRECTORY)
-            continue
-        real = f"{parent}/{name}" if parent else name
-        _mark_present(tree, parent, layer_number)
-        mode = member.mode & 0o777  # no setuid/setgid/sticky
-        if member.mode & 0o7000 and (member.isreg() or member.isdir()):
-            counts.skip(SKIP_SETID)
-        if member.isdir():
-            tree.put(real, _Node("dir", mode, layer_number))
-        elif member.isreg():
-            tree.put(real, _Node("file", mode, layer_number, source=(layer_number, index), size=member.size))
-        elif member.issym():
-            tree.put(real, _Node("link", 0o777, layer_number, target=member.linkname))
-        elif member.islnk():
-            target_path = _entry_path(member.linkname, where)
-            target_parent, target_name = posixpath.split(target_path)
-            resolved_parent = tree.resolve(target_parent, follow_last=True)
-            target = None if resolved_parent is None else tree.nodes.get(
-                f"{resolved_parent}/{target_name}" if resolved_parent else target_name
-            )
-            if target is None or target.kind != "file":
-                counts.skip(SKIP_HARD_LINK)  # a hard link must name a regular file already unpacked
-                continue
-            # one inode: the linked file's mode, not the link entry's
-            tree.put(real, _Node("file", target.mode, layer_number, source=target.source, size=target.size))
-        else:
-            counts.skip(SKIP_SPECIAL)  # never created
-
-
-def _mark_present(tree: _Tree, directory: str, layer_number: int) -> None:
-    """The directories holding an entry are part of its layer too (an opaque marker keeps them)."""
-    while directory:
-        node = tree.nodes[directory]
-        if node.layer >= layer_number:
-            return
-        node.layer = layer_number
-        directory = posixpath.dirname(directory)
-
-
-# -- choosing and writing ----------------------------------------------------------------
-
-
-def _needed(tree: _Tree, python_real: str) -> tuple[set[str], set[str], set[str]]:
-    """(directories, files, symlinks) the interpreter may use, by real path."""
-    files: set[str] = set()
-    links: set[str] = set()
-    dirs: set[str] = set()
-
-    def want(path: str) -> None:
-        node = tree.nodes.get(path)
-        if node is None or path in files or path in links:
-            return
-        if node.kind == "file":
-            files.add(path)
-        elif node.kind == "dir":
-            dirs.add(path)
-        else:
-            links.add(path)
-            target = tree.resolve(path, follow_last=True)
-            if target is not None and tree.nodes.get(target, _Node("dir", 0, 0)).kind == "file":
-                want(target)
-
-    for path in list(tree.nodes):
-        if any(path == top or path.startswith(top + "/") for top in _NEEDED):
-            want(path)
-    want(python_real)
-    for path in list(files | links | dirs):
-        while path:
-            path = posixpath.dirname(path)
-            dirs.add(path)
-    dirs.discard("")
-    return dirs, files, links
-
-
 def _unpack(base: BaseImage, python: PythonInfo, store: BlobStore, final: Path, identity: str) -> None:
-    tree = _Tree()
-    counts = _Counts()
+    tree = Tree()
+    counts = Counts()
     for number, layer in enumerate(base.layers):
         with _layer_tar(base, store, layer.descriptor.digest) as (tar, where):
-            _replay(tree, number, iter(tar), where, counts)
+            replay(tree, number, iter(tar), where, counts)
 
     python_real = tree.resolve(python.executable, follow_last=True)
-    if python_real is None or tree.nodes.get(python_real, _Node("dir", 0, 0)).kind != "file":
+    if python_real is None or tree.nodes.get(python_real, Node("dir", 0, 0)).kind != "file":
         raise BaseImageError(f'base-image "{base.spec}": {python.executable} is not a file in its layers')
-    dirs, files, links = _needed(tree, python_real)
+    dirs, files, links = needed(tree, python_real)
     size = sum(tree.nodes[path].size for path in files)
     if size > MAX_WRITTEN_BYTES:  # a large CUDA base, say: not hostile, just not worth unpacking
         raise CannotRun(
@@ -490,7 +253,7 @@ def _layer_tar(base: BaseImage, store: BlobStore, digest: str) -> Iterator[tuple
         raise BaseImageError(f"{where} is not a readable tar ({reason})") from None
 
 
-def _write_files(base: BaseImage, store: BlobStore, tree: _Tree, files: set[str], root: Path) -> None:
+def _write_files(base: BaseImage, store: BlobStore, tree: Tree, files: set[str], root: Path) -> None:
     """Write the chosen files' bytes (a second pass over the layers holding them); hard links share them."""
     wanted: dict[tuple[int, int], list[str]] = {}
     for path in sorted(files):
@@ -521,7 +284,7 @@ def _write_files(base: BaseImage, store: BlobStore, tree: _Tree, files: set[str]
                     raise _CacheWriteError(f"cannot unpack the base image's interpreter into {root} ({exc.strerror})") from None
 
 
-def _library_dirs(tree: _Tree, root: Path, dirs: set[str]) -> list[str]:
+def _library_dirs(tree: Tree, root: Path, dirs: set[str]) -> list[str]:
     """Where the image's loader would look: ld.so.conf (with includes), multiarch dirs, the defaults."""
     wanted: list[str] = []
     for line in _ld_so_conf(tree, root, "etc/ld.so.conf", depth=0):
@@ -539,9 +302,9 @@ def _library_dirs(tree: _Tree, root: Path, dirs: set[str]) -> list[str]:
     return out
 
 
-def _ld_so_conf(tree: _Tree, root: Path, path: str, depth: int) -> list[str]:
+def _ld_so_conf(tree: Tree, root: Path, path: str, depth: int) -> list[str]:
     real = tree.resolve(path, follow_last=True)
-    if depth > 4 or real is None or tree.nodes.get(real, _Node("dir", 0, 0)).kind != "file":
+    if depth > 4 or real is None or tree.nodes.get(real, Node("dir", 0, 0)).kind != "file":
         return []
     try:
         text = (root / real).read_text(errors="replace")
@@ -580,7 +343,7 @@ def _elf_header(path: Path) -> tuple[bytes, str, int] | None:
     return head, order, struct.unpack_from(order + "H", head, 18)[0]
 
 
-def _loader_of(python_file: Path, tree: _Tree) -> str | None:
+def _loader_of(python_file: Path, tree: Tree) -> str | None:
     """The real path (in the model) of the program interpreter named by PT_INTERP, or None (static)."""
     header = _elf_header(python_file)
     if header is None:

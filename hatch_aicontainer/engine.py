@@ -24,10 +24,12 @@ from typing import Any
 from .errors import OutputError
 from .oci.reader import open_image
 from .reference import ImageReference
-from .registry import describe_exception
+from .registry.transport import describe_exception, one_line
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
 _LOADED = re.compile(r"^Loaded image(?: ID)?: (\S+)\s*$")
+#: what the Docker SDK's texts say about an engine address, beyond the network failures of any request
+_ENGINE_WORDS = (("Not supported URL scheme", "unsupported address"), ("Invalid bind address", "invalid address"))
 
 Log = Callable[[str], None]
 
@@ -125,7 +127,7 @@ def _load(client: Any, archive: Path, host: str) -> list[str]:
                     continue
                 if chunk.get("errorDetail") or chunk.get("error"):
                     detail = (chunk.get("errorDetail") or {}).get("message") or chunk.get("error")
-                    raise OutputError(f"load of {archive.name} into Docker engine at {host} failed ({_one_line(str(detail))})")
+                    raise OutputError(f"load of {archive.name} into Docker engine at {host} failed ({one_line(str(detail))})")
                 match = _LOADED.match(str(chunk.get("stream", "")).strip())
                 if match:
                     names.append(match.group(1))
@@ -163,26 +165,13 @@ def _describe(exc: BaseException) -> str:
     """A short reason without the SDK's long wrapping (and never a header value)."""
     explanation = getattr(exc, "explanation", None)
     if explanation:
-        return _one_line(str(explanation))
+        return one_line(str(explanation))
     text = str(exc)
     if "No such file or directory" in text or "FileNotFoundError" in text:
         return "no socket at that path"
     if "Permission denied" in text or "PermissionError" in text:
         return "permission denied"
-    words = describe_exception(exc)
+    words = describe_exception(exc, extra=_ENGINE_WORDS)
     if words not in (type(exc).__name__, "DockerException"):
         return words
-    for needle, short in (
-        ("Connection refused", "connection refused"),
-        ("Connection aborted", "connection aborted"),
-        ("Read timed out", "timed out"),
-        ("Not supported URL scheme", "unsupported address"),
-        ("Invalid bind address", "invalid address"),
-    ):
-        if needle in text:
-            return short
-    return _one_line(text)[:200] or type(exc).__name__
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return one_line(text)[:200] or type(exc).__name__

@@ -1,4 +1,6 @@
-"""Push a built image to one or more registry references, with the bytes it was built with.
+"""Long because: the push of one image to every repository, its record of mount sources and its one-line errors.
+
+Push a built image to one or more registry references, with the bytes it was built with.
 
 The image comes from a :class:`~hatch_aicontainer.oci.cache.BlobStore` and
 its root descriptor (right after a build) or from an ``.oci.tar`` / OCI
@@ -37,7 +39,6 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from .blob_source import BlobSource, StoreBlobs, check_blob
 from .errors import AIContainerError, ConfigError, RegistryError
@@ -49,6 +50,7 @@ from .oci.reader import open_image
 from .progress import Progress
 from .reference import ImageReference
 from .registry import RegistryAuthError, RegistryClient, RegistryUnreachable
+from .registry.transport import one_line
 
 Log = Callable[[str], None]
 ClientFactory = Callable[[str], RegistryClient]
@@ -326,7 +328,6 @@ def _push(
     size = sum(source.blobs.blob_size(digest) for digest, _what in image.blobs)
     where = ", ".join(f"{host}/{repository}" for host, repository in groups)
     task = (progress or Progress.silent()).task(f"push to {where}", size * len(groups))
-    source = _Source(_CountedBlobs(source.blobs, task), source.where, source.check_unsent)
 
     done: dict[ImageReference, Pushed] = {}
     clients: dict[str, RegistryClient] = {}
@@ -348,12 +349,12 @@ def _push(
                 candidates = [holder[host]] if host in holder else []
                 candidates += memory.repositories(host, digest) + hints.get(host, [])
                 candidates = [r for r in dict.fromkeys(candidates) if r != repository][:MAX_MOUNT_TRIES]
-                status = client.upload_blob(repository, digest, source.blobs, mount_from=candidates)
+                status = client.upload_blob(repository, digest, source.blobs, mount_from=candidates, progress=task)
                 if status == "uploaded" or not source.check_unsent:
                     checked.add(digest)  # read through blob_source.VerifiedReader while sent
                 elif digest not in checked:
                     step = f"checking {what} {digest[:19]} (the registry had it: not sent)"
-                    check_blob(source.blobs, digest, source.where)
+                    check_blob(source.blobs, digest, source.where, count=task)
                     checked.add(digest)
                 counts[status] += 1
                 arrived.append(digest)
@@ -384,7 +385,7 @@ def _push(
                 counts = {"uploaded": 0, "mounted": 0, "exists": len(image.blobs)}
     except AIContainerError as exc:
         raise PushError(
-            f"push to {_display(current)} failed while {step}: {_one_line(str(exc))}",
+            f"push to {_display(current)} failed while {step}: {one_line(str(exc))}",
             pushed=[done[r] for r in refs if r in done],
         ) from None
     except OSError as exc:  # reading a blob from the store
@@ -398,40 +399,6 @@ def _push(
         _remember(memory, present, checked, say)
     task.finish()
     return [done[r] for r in refs]
-
-
-class _CountedBlobs:
-    """A :class:`BlobSource` whose reads are counted for the push's progress (bytes read = bytes sent)."""
-
-    def __init__(self, blobs: BlobSource, count: Callable[[int], None]) -> None:
-        self._blobs = blobs
-        self._count = count
-
-    def blob_size(self, digest: str) -> int:
-        return self._blobs.blob_size(digest)
-
-    def open_blob(self, digest: str) -> BinaryIO:
-        return _CountedReader(self._blobs.open_blob(digest), self._count)  # type: ignore[return-value]
-
-
-class _CountedReader:
-    def __init__(self, raw: BinaryIO, count: Callable[[int], None]) -> None:
-        self._raw = raw
-        self._count = count
-
-    def read(self, amount: int = -1) -> bytes:
-        data = self._raw.read(amount)
-        self._count(len(data))
-        return data
-
-    def close(self) -> None:
-        self._raw.close()
-
-    def __enter__(self) -> _CountedReader:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
 
 def _remember(memory: MountSources, present: Mapping[tuple[str, str], list[str]], checked: set[str], say: Log) -> None:
@@ -467,6 +434,3 @@ def _display(ref: ImageReference) -> str:
         return f"{ref.registry}/{ref.repository}:{ref.tag}"
     return str(ref)
 
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -202,16 +202,17 @@ def _exact_version(base: BaseImage, files: Mapping[str, _Entry], minor: str) -> 
         if isinstance(item, str) and item.startswith("PYTHON_VERSION="):
             value = item.split("=", 1)[1].strip()
             if value == minor or value.startswith(minor + "."):
-                return _upstream(value) or minor
+                return upstream_version(value) or minor
     for path, entry in sorted(files.items()):
         if path.startswith("var/lib/dpkg/status") and entry.content:
-            version = _dpkg_version(entry.content.decode("utf-8", "replace"), minor)
+            version = dpkg_version(entry.content.decode("utf-8", "replace"), minor)
             if version:
                 return version
     return minor
 
 
-def _dpkg_version(status: str, minor: str) -> str | None:
+def dpkg_version(status: str, minor: str) -> str | None:
+    """The upstream version of the installed ``python<minor>`` package in a dpkg ``status`` file, or None."""
     wanted = {f"python{minor}", f"python{minor}-minimal", f"libpython{minor}-minimal"}
     best: dict[str, str] = {}
     for stanza in re.split(r"\n\s*\n", status):
@@ -227,7 +228,7 @@ def _dpkg_version(status: str, minor: str) -> str | None:
         status_field = fields.get("status")
         if status_field is not None and not status_field.endswith(" installed"):
             continue
-        version = _upstream(fields.get("version", ""))
+        version = upstream_version(fields.get("version", ""))
         if version and (version == minor or version.startswith(minor + ".")):
             best[package] = version
     for package in (f"python{minor}", f"python{minor}-minimal", f"libpython{minor}-minimal"):
@@ -236,7 +237,7 @@ def _dpkg_version(status: str, minor: str) -> str | None:
     return None
 
 
-def _upstream(version: str) -> str | None:
+def upstream_version(version: str) -> str | None:
     """``"3.11.2-6+deb12u6"`` -> ``"3.11.2"``; ``"1:3.12.0~rc1-1"`` -> ``"3.12.0"``."""
     version = version.split(":", 1)[-1] if re.match(r"^\d+:", version) else version
     match = re.match(r"^(\d+\.\d+(?:\.\d+)?)", version)

@@ -165,41 +165,28 @@ class VcsIgnore:
 
     # -- git ----------------------------------------------------------------------------------
 
-    def _git_command(self, *args: str) -> list[str]:
+    def _run_git(
+        self, *args: str, stdin: bytes | None = None, timeout: int
+    ) -> subprocess.CompletedProcess[bytes] | None:
+        """Run git in the project; None when it cannot be run or does not answer in time."""
         # The user's global excludes file is left out: the image must not depend on the machine.
-        return ["git", "-c", f"core.excludesFile={os.devnull}", *args]
+        command = ["git", "-c", f"core.excludesFile={os.devnull}", *args]
+        try:
+            return subprocess.run(command, cwd=self.root, input=stdin, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
 
     def _in_work_tree(self) -> bool:
-        try:
-            done = subprocess.run(
-                self._git_command("rev-parse", "--is-inside-work-tree"),
-                cwd=self.root,
-                capture_output=True,
-                text=True,
-                timeout=60,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return False
-        if done.returncode != 0 or done.stdout.strip() != "true":
+        done = self._run_git("rev-parse", "--is-inside-work-tree", timeout=60)
+        if done is None or done.returncode != 0 or done.stdout.strip() != b"true":
             return False
         # A project copied into an ignored directory of some repository: not that repository's project.
         return self._git_ignored(["."]) == set()
 
     def _git_ignored(self, paths: Sequence[str]) -> set[str] | None:
         data = "".join(f"{p}\0" for p in paths).encode("utf-8", "surrogateescape")
-        try:
-            done = subprocess.run(
-                self._git_command("check-ignore", "--stdin", "-z"),
-                cwd=self.root,
-                input=data,
-                capture_output=True,
-                timeout=300,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        if done.returncode not in (0, 1):
+        done = self._run_git("check-ignore", "--stdin", "-z", stdin=data, timeout=300)
+        if done is None or done.returncode not in (0, 1):
             return None  # e.g. a path inside a nested repository: fall back to the patterns
         return {p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p}
 

@@ -1,4 +1,6 @@
-"""Helpers for the base-image / registry tests: a private docker-registry and images made by umoci/skopeo.
+"""Long because: a test harness (a private registry with TLS and token auth, images by umoci/skopeo).
+
+Helpers for the base-image / registry tests: a private docker-registry and images made by umoci/skopeo.
 
 The images are written by independent tools (umoci builds layouts, skopeo
 pushes and converts them) so the reader under test never reads its own output.

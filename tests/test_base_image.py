@@ -364,3 +364,78 @@ def test_docker_archive_that_is_not_one(tmp_path):
     bogus.write_bytes(os.urandom(100))
     with pytest.raises(BaseImageError, match="not a readable tar file"):
         resolve_base_image(f"docker-archive:{bogus}", AMD64, BlobStore(tmp_path / "store"))
+
+
+# -- one reader for base images and for archives to push or load ----------------------------
+
+
+def _copy_tar(source: Path, target: Path, extra=(), rename: dict | None = None) -> None:
+    """``source``'s members into ``target`` (``rename``: new bytes for some members), then ``extra`` members."""
+    import io
+    import tarfile
+
+    with tarfile.open(source) as old, tarfile.open(target, "w") as new:
+        for member in old.getmembers():
+            data = old.extractfile(member).read() if member.isfile() else None  # type: ignore[union-attr]
+            if rename and member.name in rename:
+                data = rename[member.name]
+                member.size = len(data)
+            new.addfile(member, io.BytesIO(data) if data is not None else None)
+        for member, data in extra:
+            new.addfile(member, io.BytesIO(data) if data is not None else None)
+
+
+def test_base_images_and_push_read_layouts_with_one_reader(layout, tmp_path):
+    import tarfile
+
+    from hatch_aicontainer.oci.reader import MAX_ARCHIVE_ENTRIES, ArchiveError, open_image
+
+    archive = tmp_path / "image.tar"
+    rh.skopeo_copy(f"oci:{layout}:amd64", f"oci-archive:{archive}:py")
+    image = resolve_base_image(f"oci-archive:{archive}", AMD64, BlobStore(tmp_path / "store"))
+    with open_image(archive) as opened:
+        assert [m.descriptor.digest for m in opened.images] == [image.manifest_digest]
+
+    # the same image, padded past the entry limit: both refuse it, at the same limit
+    bomb = tmp_path / "bomb.tar"
+    fillers = []
+    for number in range(MAX_ARCHIVE_ENTRIES):
+        member = tarfile.TarInfo(f"filler/{number}")
+        fillers.append((member, b""))
+    _copy_tar(archive, bomb, fillers)
+    with pytest.raises(BaseImageError) as info:
+        resolve_base_image(f"oci-archive:{bomb}", AMD64, BlobStore(tmp_path / "store2"))
+    assert str(info.value) == (
+        f'base-image "oci-archive:{bomb}": {bomb}: more than {MAX_ARCHIVE_ENTRIES} entries; not an image archive'
+    )
+    with pytest.raises(ArchiveError) as refused:
+        open_image(bomb)
+    assert str(refused.value) == f"{bomb}: more than {MAX_ARCHIVE_ENTRIES} entries; not an image archive"
+
+
+def test_docker_archive_layers_linked_inside_the_archive_are_read(layout, tmp_path):
+    """Older ``docker save`` writes a layer it already wrote as a symlink to the first copy."""
+    import tarfile
+
+    archive = tmp_path / "saved.tar"
+    rh.skopeo_copy(f"oci:{layout}:amd64", f"docker-archive:{archive}:library/python:3.11")
+    store = BlobStore(tmp_path / "store")
+    plain = resolve_base_image(f"docker-archive:{archive}", AMD64, store)
+    with tarfile.open(archive) as tar:
+        entries = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
+    first = entries[0]["Layers"][0]
+    entries[0]["Layers"][0] = "linked/layer.tar"
+    link = tarfile.TarInfo("linked/layer.tar")
+    link.type, link.linkname = tarfile.SYMTYPE, f"../{first}"
+    linked = tmp_path / "linked.tar"
+    _copy_tar(archive, linked, [(link, None)], rename={"manifest.json": json.dumps(entries).encode()})
+    again = resolve_base_image(f"docker-archive:{linked}", AMD64, store)
+    assert again.layers == plain.layers
+
+    # a link to something that is not a regular file of the archive is refused, with the archive named
+    link.linkname = "../../etc/passwd"
+    escaping = tmp_path / "escaping.tar"
+    _copy_tar(archive, escaping, [(link, None)], rename={"manifest.json": json.dumps(entries).encode()})
+    with pytest.raises(BaseImageError) as info:
+        resolve_base_image(f"docker-archive:{escaping}", AMD64, store)
+    assert str(info.value).startswith(f'base-image "docker-archive:{escaping}": {escaping} lacks layer linked/layer.tar')

@@ -33,12 +33,13 @@ import pytest
 
 from hatch_aicontainer import bytecode
 from hatch_aicontainer.base_image import BaseImage, resolve_base_image
-from hatch_aicontainer.base_rootfs import SKIP_HARD_LINK, SKIP_SETID, SKIP_SPECIAL, open_interpreter
+from hatch_aicontainer.base_rootfs import open_interpreter
 from hatch_aicontainer.errors import BaseImageError, ConfigError
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor, Layer, Platform
 from hatch_aicontainer.python_probe import probe_python
+from hatch_aicontainer.rootfs_tree import SKIP_HARD_LINK, SKIP_SETID, SKIP_SPECIAL
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import base_images  # noqa: E402

@@ -102,7 +102,7 @@ def test_a_corrupt_archive_fails_though_the_cache_holds_good_copies(proxy, tmp_p
     _flip_a_byte(archive, layer)
     ref = f"{proxy.host}/team/corrupt:1"
     done = aicontainer("push", str(archive), ref, env=cli_env(tmp_path, AICONTAINER_CACHE_DIR=str(cache)))
-    assert_one_line_error(done, f"push to {ref} failed", f"blob {layer[:19]}", "does not match its digest")
+    assert_one_line_error(done, f"push to {ref} failed", f"blob {layer[:19]} in {archive} does not match its digest")
     assert done.stdout == ""
     assert proxy.manifest_puts() == [] and _no_manifest(ref)
     # the corrupt layer never completed an upload (its body was cut short before the last byte)

@@ -17,7 +17,7 @@ from hatch_aicontainer.errors import BaseImageError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.python_probe import PythonInfo, _dpkg_version, _upstream, probe_python  # noqa: E402
+from hatch_aicontainer.python_probe import PythonInfo, dpkg_version, upstream_version, probe_python  # noqa: E402
 
 AMD64 = Platform("linux", "amd64")
 
@@ -175,16 +175,16 @@ def test_zstd_and_plain_tar_layers(make, tmp_path):
     [("3.11.2-6+deb12u6", "3.11.2"), ("1:3.12.0~rc1-1", "3.12.0"), ("3.13.5-2", "3.13.5"), ("3.9", "3.9"), ("x", None)],
 )
 def test_upstream_version(version, upstream):
-    assert _upstream(version) == upstream
+    assert upstream_version(version) == upstream
 
 
 def test_dpkg_status_parsing():
     status = dpkg_status(("python3.11-minimal", "3.11.4-1"), ("python3.11", "3.11.2-6")).decode()
-    assert _dpkg_version(status, "3.11") == "3.11.2"  # the python3.11 package first
-    assert _dpkg_version(dpkg_status(("python3.11-minimal", "3.11.4-1")).decode(), "3.11") == "3.11.4"
+    assert dpkg_version(status, "3.11") == "3.11.2"  # the python3.11 package first
+    assert dpkg_version(dpkg_status(("python3.11-minimal", "3.11.4-1")).decode(), "3.11") == "3.11.4"
     removed = dpkg_status(("python3.11", "3.11.2-6"), state="deinstall ok config-files").decode()
-    assert _dpkg_version(removed, "3.11") is None
-    assert _dpkg_version(status, "3.12") is None
+    assert dpkg_version(removed, "3.11") is None
+    assert dpkg_version(status, "3.12") is None
 
 
 @pytest.mark.e2e

@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
 
-from hatch_aicontainer.auth import Credentials  # noqa: E402
+from hatch_aicontainer.registry.auth import Credentials  # noqa: E402
 from hatch_aicontainer.errors import RegistryError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
@@ -190,8 +190,8 @@ def test_plain_http_only_for_loopback_or_listed_hosts(monkeypatch):
 
 
 def test_remote_hosts_are_never_tried_over_plain_http():
-    assert RegistryClient("registry.invalid")._schemes == ("https",)
-    assert RegistryClient("127.0.0.1:5000")._schemes == ("https", "http")
+    assert RegistryClient("registry.invalid").transport.schemes == ("https",)
+    assert RegistryClient("127.0.0.1:5000").transport.schemes == ("https", "http")
 
 
 # -- TLS -------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_tls_verified_with_ca_from_environment(tls_registry, monkeypatch):
     monkeypatch.setenv("SSL_CERT_FILE", str(ca))
     with client(reg.host) as c:
         assert c.get_manifest("library/python", "small")[1] == mt.OCI_MANIFEST
-        assert c._scheme == "https"
+        assert c.transport.scheme == "https"
 
 
 def test_tls_untrusted_certificate_is_refused(tls_registry, monkeypatch):

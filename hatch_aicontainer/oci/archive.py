@@ -45,7 +45,13 @@ from hatch_aicontainer.oci.cache import BlobStore, split_digest
 from hatch_aicontainer.oci.descriptor import Descriptor
 from hatch_aicontainer.oci.image import canonical_json
 from hatch_aicontainer.oci.layer import LayerEntry, write_tar
-from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, OCI_INDEX, OCI_LAYOUT_VERSION
+from hatch_aicontainer.oci.mediatypes import (
+    ANNOTATION_CONTAINERD_NAME,
+    ANNOTATION_REF_NAME,
+    INDEX_TYPES,
+    OCI_INDEX,
+    OCI_LAYOUT_VERSION,
+)
 
 #: False: copy blobs by read/write only (the benchmark and the tests compare both ways)
 KERNEL_COPY = True
@@ -54,9 +60,6 @@ REUSE_PREFIX = True
 #: errors by which copy_file_range says "not here": fall back to read/write
 _NO_KERNEL_COPY = {errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EBADF, errno.EPERM, errno.ETXTBSY}
 _CHUNK = 1 << 20
-
-REF_NAME = "org.opencontainers.image.ref.name"
-CONTAINERD_NAME = "io.containerd.image.name"
 
 
 @dataclass(frozen=True)
@@ -94,9 +97,9 @@ def _docker_manifest(image: ArchiveImage, repo_tags: Sequence[str]) -> bytes:
 
 
 def _index(root: Descriptor, ref_name: str, repo_tags: Sequence[str]) -> dict[str, Any]:
-    annotations = {**root.annotations, REF_NAME: ref_name}
+    annotations = {**root.annotations, ANNOTATION_REF_NAME: ref_name}
     if repo_tags:
-        annotations[CONTAINERD_NAME] = repo_tags[0]
+        annotations[ANNOTATION_CONTAINERD_NAME] = repo_tags[0]
     descriptor = Descriptor(root.media_type, root.digest, root.size, annotations, root.platform)
     return {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [descriptor.to_json()]}
 

@@ -181,10 +181,12 @@ class BlobStore:
         return False
 
     @contextmanager
-    def writer(self) -> Iterator[HashingWriter]:
-        """Yield a writer; on clean exit the blob is moved to its digest name.
+    def writer(self, expected: str | None = None) -> Iterator[HashingWriter]:
+        """Yield a writer into a temporary file; on clean exit the blob is moved to its digest name.
 
         The final digest is available as ``writer.digest`` after the block.
+        With ``expected``, a blob of another digest raises DigestMismatch and
+        never becomes visible; on any failure the temporary file is removed.
         """
         self.hold()
         self._dir.mkdir(parents=True, exist_ok=True)
@@ -198,6 +200,8 @@ class BlobStore:
                 with located(self._dir):
                     raw.flush()
                     os.fsync(raw.fileno())
+            if expected is not None and hashing.digest != expected:
+                raise DigestMismatch(f"expected {expected}, got {hashing.digest}")
             os.replace(tmp_name, self.path(hashing.digest))
             self._record_identity(hashing.digest)
         except BaseException:
@@ -208,29 +212,10 @@ class BlobStore:
 
     def put_stream(self, chunks: Iterable[bytes], expected: str | None = None) -> tuple[str, int]:
         """Store a stream of bytes; verify ``expected`` before it becomes visible."""
-        self.hold()
-        self._dir.mkdir(parents=True, exist_ok=True)
-        tmp_name = None
-        try:
-            with signals_deferred():
-                fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=self._dir)
-            with os.fdopen(fd, "wb") as raw:
-                hashing = HashingWriter(raw, self._dir)
-                for chunk in chunks:
-                    hashing.write(chunk)
-                with located(self._dir):
-                    raw.flush()
-                    os.fsync(raw.fileno())
-            if expected is not None and hashing.digest != expected:
-                raise DigestMismatch(f"expected {expected}, got {hashing.digest}")
-            os.replace(tmp_name, self.path(hashing.digest))
-            self._record_identity(hashing.digest)
-            return hashing.digest, hashing.size
-        except BaseException:
-            if tmp_name is not None:
-                with _suppress_missing():
-                    os.unlink(tmp_name)
-            raise
+        with self.writer(expected) as hashing:
+            for chunk in chunks:
+                hashing.write(chunk)
+        return hashing.digest, hashing.size
 
     def put_bytes(self, data: bytes) -> tuple[str, int]:
         return self.put_stream([data])

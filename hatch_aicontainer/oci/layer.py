@@ -274,7 +274,8 @@ class _FixedBlocks:
             self._buffer.clear()
 
 
-def _default_threads() -> int:
+def default_threads() -> int:
+    """Compression threads: the CPUs this process may use, at most 8."""
     try:
         return max(1, min(8, len(os.sched_getaffinity(0))))
     except AttributeError:  # not on Linux
@@ -302,7 +303,9 @@ def _compressor(out: _Writable, compression: str, level: int | None, threads: in
             import zstandard
         except ImportError:
             raise ConfigError(
-                "compression = \"zstd\" needs the 'zstandard' package: pip install hatch-aicontainer[zstd]"
+                "compression = \"zstd\" needs the 'zstandard' package, which is not installed where the build runs; "
+                'add "hatch-aicontainer[zstd]" to [build-system] requires in pyproject.toml '
+                "(hatch builds in its own environment from that list)"
             ) from None
         # nbWorkers >= 1 gives the same frame whatever the count (0 would not).
         compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL if level is None else level, threads=threads)
@@ -326,7 +329,7 @@ def write_layer(
 
     ``progress`` is called with the number of tar bytes just written (see
     :func:`tar_size_estimate` for the total to show against)."""
-    threads = _default_threads() if threads is None else max(1, threads)
+    threads = default_threads() if threads is None else max(1, threads)
     with store.writer() as blob, _compressor(blob, compression, level, threads) as sink:
         tee = _HashingTee(sink, progress)
         write_tar(entries, tee, mtime=mtime)

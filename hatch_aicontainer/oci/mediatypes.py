@@ -4,6 +4,11 @@ from __future__ import annotations
 
 OCI_LAYOUT_VERSION = "1.0.0"
 
+#: The tag of an image in an OCI layout's ``index.json`` (the annotation on its entry).
+ANNOTATION_REF_NAME = "org.opencontainers.image.ref.name"
+#: The full image name containerd writes (and ``ctr import`` reads) on an index entry.
+ANNOTATION_CONTAINERD_NAME = "io.containerd.image.name"
+
 OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"

@@ -14,12 +14,9 @@ the file.
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import io
 import json
 import posixpath
-import stat
 import tarfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -27,19 +24,36 @@ from pathlib import Path
 from typing import IO, Any
 
 from hatch_aicontainer.errors import OutputError
-from hatch_aicontainer.oci.beneath import UnsafePath, lstat_beneath, open_beneath
 from hatch_aicontainer.oci.cache import CHUNK, BlobStore, DigestMismatch, split_digest
-from hatch_aicontainer.oci.descriptor import Descriptor, Platform
-from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, MANIFEST_TYPES
+from hatch_aicontainer.oci.descriptor import Descriptor, Platform, short_digest
+from hatch_aicontainer.oci.layout import (
+    MAX_ARCHIVE_ENTRIES,
+    MAX_DOCUMENT_BYTES,
+    MAX_INDEX_DEPTH,
+    DirFiles,
+    LayoutError,
+    LayoutFiles,
+    StoreFiles,
+    TarFiles,
+    blob_name,
+    entries_named,
+    norm_name,
+    read_document,
+)
+from hatch_aicontainer.oci.mediatypes import ANNOTATION_CONTAINERD_NAME, ANNOTATION_REF_NAME, INDEX_TYPES, MANIFEST_TYPES
 
-REF_NAME = "org.opencontainers.image.ref.name"
-CONTAINERD_NAME = "io.containerd.image.name"
-MAX_DOCUMENT_BYTES = 4 << 20
-#: An OCI layout holds a handful of files per layer; far more is not an image archive.
-MAX_ARCHIVE_ENTRIES = 100_000
-_MAX_INDEX_DEPTH = 4
 
-__all__ = ["ArchiveError", "ImportStats", "OCIImage", "PlatformManifest", "open_image", "open_store_image"]
+#: re-exported: the limits an archive is read with (``oci.layout``'s, the same for base images)
+__all__ = [
+    "MAX_ARCHIVE_ENTRIES",
+    "MAX_DOCUMENT_BYTES",
+    "ArchiveError",
+    "ImportStats",
+    "OCIImage",
+    "PlatformManifest",
+    "open_image",
+    "open_store_image",
+]
 
 
 class ArchiveError(OutputError):
@@ -74,147 +88,29 @@ class ImportStats:
     bytes_copied: int
 
 
-class _Files:
-    """Named files of a layout, in a directory or a tar."""
-
-    def exists(self, name: str) -> bool:
-        raise NotImplementedError
-
-    def open(self, name: str) -> IO[bytes]:
-        raise NotImplementedError
-
-    def size(self, name: str) -> int:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class _DirFiles(_Files):
-    """A layout directory, read without following links out of it (``oci.beneath``)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def exists(self, name: str) -> bool:
-        return lstat_beneath(self.root, name) is not None
-
-    def open(self, name: str) -> IO[bytes]:
-        return open_beneath(self.root, name)
-
-    def size(self, name: str) -> int:
-        found = lstat_beneath(self.root, name)
-        if found is None:
-            raise FileNotFoundError(name)
-        if stat.S_ISLNK(found.st_mode):
-            raise UnsafePath(errno.ELOOP, f"{name} is a symbolic link, not a regular file")
-        if not stat.S_ISREG(found.st_mode):
-            raise UnsafePath(errno.EINVAL, f"{name} is not a regular file")
-        return found.st_size
-
-
-class _StoreFiles(_DirFiles):
-    """A blob store (``blobs/sha256/`` like a layout) with the layout's documents given in memory."""
-
-    def __init__(self, root: Path, documents: Mapping[str, bytes]) -> None:
-        super().__init__(root)
-        self.documents = dict(documents)
-
-    def exists(self, name: str) -> bool:
-        return name in self.documents or (name.startswith("blobs/") and super().exists(name))
-
-    def open(self, name: str) -> IO[bytes]:
-        return io.BytesIO(self.documents[name]) if name in self.documents else super().open(name)
-
-    def size(self, name: str) -> int:
-        return len(self.documents[name]) if name in self.documents else super().size(name)
-
-
-class _TarFiles(_Files):
-    """A layout in a tar: only regular-file members are ever read; other members under a
-    name we look up (symlinks, hard links, devices) are refused by name, never followed."""
-
-    def __init__(self, path: Path) -> None:
-        self.tar = tarfile.open(path, "r:*")
-        self.members: dict[str, tarfile.TarInfo] = {}
-        self.refused: dict[str, str] = {}
-        for count, member in enumerate(self.tar, 1):
-            if count > MAX_ARCHIVE_ENTRIES:
-                self.tar.close()
-                raise ArchiveError(f"{path}: more than {MAX_ARCHIVE_ENTRIES} entries; not an image archive")
-            name = _norm(member.name)
-            if member.isfile():
-                self.members[name] = member
-                self.refused.pop(name, None)
-            else:
-                self.members.pop(name, None)
-                self.refused[name] = _kind(member)
-        self.tar.members = []  # the index above is all we need: do not keep every header twice
-
-    def exists(self, name: str) -> bool:
-        return name in self.members or name in self.refused
-
-    def open(self, name: str) -> IO[bytes]:
-        if name in self.refused:
-            raise UnsafePath(errno.EINVAL, f"{name} is {self.refused[name]}, not a regular file")
-        handle = self.tar.extractfile(self.members[name])
-        if handle is None:  # pragma: no cover - isfile() members always extract
-            raise FileNotFoundError(name)
-        return handle
-
-    def size(self, name: str) -> int:
-        if name in self.refused:
-            raise UnsafePath(errno.EINVAL, f"{name} is {self.refused[name]}, not a regular file")
-        return self.members[name].size
-
-    def close(self) -> None:
-        self.tar.close()
-
-
-def _kind(member: tarfile.TarInfo) -> str:
-    if member.issym():
-        return "a symbolic link"
-    if member.islnk():
-        return "a hard link"
-    if member.isdir():
-        return "a directory"
-    return "a device, FIFO or other special file"
-
-
-def _norm(name: str) -> str:
-    while name.startswith("./"):
-        name = name[2:]
-    return name.lstrip("/")
-
-
 def _plain_relative(name: str) -> bool:
     """No absolute path, no ``..``: a name that stays inside the archive."""
-    normal = _norm(name)
+    normal = norm_name(name)
     return bool(normal) and not name.startswith("/") and ".." not in normal.split("/") and posixpath.normpath(normal) == normal
-
-
-def _blob_name(digest: str) -> str:
-    algorithm, hexpart = split_digest(digest)
-    return f"blobs/{algorithm}/{hexpart}"
 
 
 class OCIImage:
     """An opened OCI image (archive or layout). Close it, or use it as a context manager."""
 
-    def __init__(self, path: Path, files: _Files, ref: str | None) -> None:
+    def __init__(self, path: Path, files: LayoutFiles, ref: str | None) -> None:
         self.path = path
         self._files = files
         self._documents: dict[str, bytes] = {}
         self.index: dict[str, Any] = self._json_file("index.json")
         self.root = self._choose_root(ref)
-        self.ref_name: str | None = self.root.annotations.get(REF_NAME)
+        self.ref_name: str | None = self.root.annotations.get(ANNOTATION_REF_NAME)
         self.docker_manifest: list[dict[str, Any]] | None = (
             self._json_file("manifest.json") if self._has("manifest.json") else None
         )
         self._check_docker_manifest()
         self.images: tuple[PlatformManifest, ...] = tuple(self._walk(self.root, 0))
         if not self.images:
-            raise ArchiveError(f"{self.path}: the image {_short(self.root.digest)} holds no manifest")
+            raise ArchiveError(f"{self.path}: the image {short_digest(self.root.digest)} holds no manifest")
 
     # -- lifecycle -------------------------------------------------------
 
@@ -228,7 +124,7 @@ class OCIImage:
         self.close()
 
     def __repr__(self) -> str:
-        return f"OCIImage({str(self.path)!r}, root={self.root.digest[:19]})"
+        return f"OCIImage({str(self.path)!r}, root={short_digest(self.root.digest)})"
 
     # -- what it holds ---------------------------------------------------
 
@@ -239,8 +135,8 @@ class OCIImage:
         for entry in self.docker_manifest or []:
             if isinstance(entry, dict):
                 tags += [t for t in entry.get("RepoTags") or [] if isinstance(t, str)]
-        if not tags and self.root.annotations.get(CONTAINERD_NAME):
-            tags.append(self.root.annotations[CONTAINERD_NAME])
+        if not tags and self.root.annotations.get(ANNOTATION_CONTAINERD_NAME):
+            tags.append(self.root.annotations[ANNOTATION_CONTAINERD_NAME])
         return tuple(dict.fromkeys(tags))
 
     def blob_digests(self) -> list[str]:
@@ -260,7 +156,7 @@ class OCIImage:
         try:
             return self._files.size(name)
         except OSError as exc:
-            raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({_reason(exc)})") from None
+            raise ArchiveError(f"{self.path}: cannot read blob {short_digest(digest)} ({_reason(exc)})") from None
 
     def open_blob(self, digest: str) -> IO[bytes]:
         """A stream of blob ``digest`` (not verified: :meth:`import_into` verifies)."""
@@ -268,12 +164,12 @@ class OCIImage:
         try:
             return self._files.open(name)
         except OSError as exc:
-            raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({_reason(exc)})") from None
+            raise ArchiveError(f"{self.path}: cannot read blob {short_digest(digest)} ({_reason(exc)})") from None
 
     def _blob_file(self, digest: str) -> str:
-        name = _blob_name(digest)
+        name = blob_name(digest)
         if not self._has(name):
-            raise ArchiveError(f"{self.path}: blob {_short(digest)} is missing")
+            raise ArchiveError(f"{self.path}: blob {short_digest(digest)} is missing")
         return name
 
     def _has(self, name: str) -> bool:
@@ -287,11 +183,11 @@ class OCIImage:
         if digest in self._documents:
             return self._documents[digest]
         if self.blob_size(digest) > MAX_DOCUMENT_BYTES:
-            raise ArchiveError(f"{self.path}: document {_short(digest)} is larger than 4 MiB")
+            raise ArchiveError(f"{self.path}: document {short_digest(digest)} is larger than 4 MiB")
         with self.open_blob(digest) as handle:
             data = handle.read()
         if "sha256:" + hashlib.sha256(data).hexdigest() != digest:
-            raise ArchiveError(f"{self.path}: blob {_short(digest)} does not match its digest (corrupt archive)")
+            raise ArchiveError(f"{self.path}: blob {short_digest(digest)} does not match its digest (corrupt archive)")
         self._documents[digest] = data
         return data
 
@@ -307,10 +203,10 @@ class OCIImage:
                     _, size = store.put_stream(iter(lambda: handle.read(CHUNK), b""), expected=digest)
                 except DigestMismatch:
                     raise ArchiveError(
-                        f"{self.path}: blob {_short(digest)} does not match its digest (corrupt archive)"
+                        f"{self.path}: blob {short_digest(digest)} does not match its digest (corrupt archive)"
                     ) from None
                 except (OSError, tarfile.TarError, EOFError) as exc:
-                    raise ArchiveError(f"{self.path}: cannot read blob {_short(digest)} ({_reason(exc)})") from None
+                    raise ArchiveError(f"{self.path}: cannot read blob {short_digest(digest)} ({_reason(exc)})") from None
             copied += 1
             total += size
         return ImportStats(copied=copied, reused=reused, bytes_copied=total)
@@ -321,8 +217,9 @@ class OCIImage:
         if not self._has(name):
             raise ArchiveError(f"{self.path} is not an OCI image layout (no {name})")
         try:
-            with self._files.open(name) as handle:
-                data = handle.read(MAX_DOCUMENT_BYTES + 1)
+            data = read_document(self._files, name)
+        except LayoutError as exc:
+            raise ArchiveError(f"{self.path}: {exc}") from None
         except (OSError, tarfile.TarError) as exc:
             raise ArchiveError(f"{self.path}: cannot read {name} ({_reason(exc)})") from None
         return self._parse(data, name)
@@ -336,9 +233,9 @@ class OCIImage:
             raise ArchiveError(f"{self.path}: {what} is not JSON") from None
 
     def _document(self, descriptor: Descriptor) -> dict[str, Any]:
-        document = self._parse(self.read_blob(descriptor.digest), f"document {_short(descriptor.digest)}")
+        document = self._parse(self.read_blob(descriptor.digest), f"document {short_digest(descriptor.digest)}")
         if not isinstance(document, dict):
-            raise ArchiveError(f"{self.path}: document {_short(descriptor.digest)} is not a JSON object")
+            raise ArchiveError(f"{self.path}: document {short_digest(descriptor.digest)} is not a JSON object")
         return document
 
     def _descriptor(self, data: Any, what: str) -> Descriptor:
@@ -364,10 +261,10 @@ class OCIImage:
             for name in [entry.get("Config"), *layers]:
                 if not isinstance(name, str) or not _plain_relative(name):
                     raise ArchiveError(f"{self.path}: manifest.json names {name!r}, not a file of the archive")
-                if not self._has(_norm(name)):
+                if not self._has(norm_name(name)):
                     raise ArchiveError(f"{self.path}: manifest.json names {name!r}, which the archive lacks")
                 try:
-                    self._files.size(_norm(name))
+                    self._files.size(norm_name(name))
                 except OSError as exc:
                     raise ArchiveError(f"{self.path}: manifest.json names {name!r} ({_reason(exc)})") from None
 
@@ -377,24 +274,25 @@ class OCIImage:
             raise ArchiveError(f"{self.path}: index.json lists no image")
         descriptors = [self._descriptor(entry, "an index.json entry") for entry in entries]
         if ref is not None:
-            chosen = [d for d in descriptors if d.annotations.get(REF_NAME) == ref or d.digest == ref]
+            picked = {id(entry) for entry in entries_named(entries, ref)}
+            chosen = [d for d, entry in zip(descriptors, entries, strict=True) if id(entry) in picked]
             if not chosen:
-                names = ", ".join(sorted({d.annotations.get(REF_NAME, "") for d in descriptors} - {""})) or "none"
+                names = ", ".join(sorted({d.annotations.get(ANNOTATION_REF_NAME, "") for d in descriptors} - {""})) or "none"
                 raise ArchiveError(f"{self.path} has no image {ref!r} (names: {names})")
             return chosen[0]
         if len(descriptors) > 1:
-            names = ", ".join(d.annotations.get(REF_NAME) or _short(d.digest) for d in descriptors)
+            names = ", ".join(d.annotations.get(ANNOTATION_REF_NAME) or short_digest(d.digest) for d in descriptors)
             raise ArchiveError(f"{self.path} holds several images ({names}); name one")
         return descriptors[0]
 
     def _walk(self, descriptor: Descriptor, depth: int) -> Iterator[PlatformManifest]:
         if descriptor.media_type in INDEX_TYPES:
-            if depth >= _MAX_INDEX_DEPTH:
+            if depth >= MAX_INDEX_DEPTH:
                 raise ArchiveError(f"{self.path}: indexes nested too deeply")
             document = self._document(descriptor)
             children = document.get("manifests")
             if not isinstance(children, list):
-                raise ArchiveError(f"{self.path}: index {_short(descriptor.digest)} has no manifests")
+                raise ArchiveError(f"{self.path}: index {short_digest(descriptor.digest)} has no manifests")
             for child in children:
                 yield from self._walk(self._descriptor(child, "an index entry"), depth + 1)
             return
@@ -408,10 +306,10 @@ class OCIImage:
             config_descriptor = self._descriptor(document["config"], "a manifest's config")
             layers = tuple(self._descriptor(layer, "a manifest's layer") for layer in document.get("layers") or [])
         except (KeyError, TypeError):
-            raise ArchiveError(f"{self.path}: manifest {_short(descriptor.digest)} has no config") from None
-        config = self._parse(self.read_blob(config_descriptor.digest), f"config {_short(config_descriptor.digest)}")
+            raise ArchiveError(f"{self.path}: manifest {short_digest(descriptor.digest)} has no config") from None
+        config = self._parse(self.read_blob(config_descriptor.digest), f"config {short_digest(config_descriptor.digest)}")
         if not isinstance(config, dict):
-            raise ArchiveError(f"{self.path}: config {_short(config_descriptor.digest)} is not a JSON object")
+            raise ArchiveError(f"{self.path}: config {short_digest(config_descriptor.digest)} is not a JSON object")
         platform = descriptor.platform
         if platform is None and config.get("os") and config.get("architecture"):
             platform = Platform(str(config["os"]), str(config["architecture"]), config.get("variant") or None)
@@ -433,10 +331,12 @@ def open_image(path: str | Path, ref: str | None = None) -> OCIImage:
     """
     path = Path(path)
     if path.is_dir():
-        files: _Files = _DirFiles(path)
+        files: LayoutFiles = DirFiles(path)
     elif path.is_file():
         try:
-            files = _TarFiles(path)
+            files = TarFiles(path)
+        except LayoutError as exc:
+            raise ArchiveError(f"{path}: {exc}") from None
         except tarfile.ReadError:
             raise ArchiveError(f"{path} is not an image archive (not a tar file)") from None
         except (tarfile.TarError, OSError, EOFError) as exc:
@@ -453,11 +353,7 @@ def open_image(path: str | Path, ref: str | None = None) -> OCIImage:
 def open_store_image(store_root: Path, documents: Mapping[str, bytes]) -> OCIImage:
     """The image an archive would hold, read from the blob store with no archive written:
     ``documents`` are the archive's own (``archive.layout_documents``)."""
-    return OCIImage(Path(store_root), _StoreFiles(Path(store_root), documents), None)
-
-
-def _short(digest: str) -> str:
-    return digest[:19]
+    return OCIImage(Path(store_root), StoreFiles(Path(store_root), documents), None)
 
 
 def _reason(exc: BaseException) -> str:
