@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 from . import __version__
 from .errors import ConfigError
 from .oci.image import rfc3339
+from .reference import TAG_RE
 
 if TYPE_CHECKING:
     from .base_image import BaseImage
@@ -32,9 +33,6 @@ LABEL_PREFIX = "io.hatch-aicontainer."
 LOCAL_TRANSPORTS = ("oci:", "oci-archive:", "docker-archive:")
 #: The placeholders of tag and push-reference templates.
 TAG_FIELDS = ("name", "version", "python", "tensorflow", "accelerator", "platform")
-#: A Docker tag: letters, digits, ``_ . -``, at most 128 characters, not starting with ``.`` or ``-``.
-TAG_PATTERN = r"[\w][\w.-]{0,127}"
-TAG_RE = re.compile(rf"^{TAG_PATTERN}$")
 ARCHIVE_SUFFIX = ".oci.tar"
 #: The directory in the image that holds the SBOM (no leading slash: a layer path).
 SBOM_IMAGE_DIR = "opt/venv/share/sbom"

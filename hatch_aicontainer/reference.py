@@ -35,7 +35,10 @@ _HOST_RE = re.compile(
     rf"^(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:.]+\])(?::[0-9]+)?$"
 )
 _PATH_COMPONENT_RE = re.compile(r"^[a-z0-9]+(?:(?:[_.]|__|-+)[a-z0-9]+)*$")
-_TAG_RE = re.compile(r"^[\w][\w.-]{0,127}$")
+#: A Docker tag: letters, digits, ``_ . -``, at most 128 characters, not starting with ``.`` or ``-``
+#: (the one home of the rule: naming and the settings check import it).
+TAG_PATTERN = r"[\w][\w.-]{0,127}"
+TAG_RE = re.compile(rf"^{TAG_PATTERN}$")
 _DIGEST_RE = re.compile(r"^sha256:[a-f0-9]{64}$")
 _HEX64_RE = re.compile(r"^[a-f0-9]{64}$")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -106,7 +109,7 @@ class ImageReference:
         colon = name.rfind(":")
         if colon > name.rfind("/"):
             name, tag = name[:colon], name[colon + 1 :]
-            if not _TAG_RE.match(tag):
+            if not TAG_RE.match(tag):
                 raise ValueError(f"invalid tag {tag!r} (allowed: [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})")
         if not name:
             raise ValueError("missing repository name")

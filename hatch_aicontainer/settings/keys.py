@@ -8,6 +8,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from ..naming import TAG_FIELDS  # noqa: F401  (its home is naming; re-exported)
+from ..oci.cache import CACHE_DIR_ENV  # noqa: F401  (its home is oci.cache, which may not import settings; re-exported)
 
 TABLE = "tool.aicontainer"
 BASE_IMAGE_ENV = "AICONTAINER_BASE_IMAGE"
@@ -33,7 +34,6 @@ FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 #: name -> allowed compression-level range (gzip is ISA-L: levels 0-3; None: no level allowed)
 COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": (0, 3), "zstd": (1, 22), "none": None}
 TRANSPORTS = ("oci", "oci-archive", "docker-archive")
-CACHE_DIR_ENV = "AICONTAINER_CACHE_DIR"
 CACHE_MAX_SIZE_ENV = "AICONTAINER_CACHE_MAX_SIZE"
 BYTECODE_ENV = "AICONTAINER_BYTECODE"
 UV_ENV = "AICONTAINER_UV"

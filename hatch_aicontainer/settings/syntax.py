@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..naming import TAG_PATTERN, TAG_RE  # noqa: F401  (the tag rule lives in naming; re-exported)
+from ..reference import TAG_PATTERN, TAG_RE  # noqa: F401  (the tag rule lives in reference; re-exported)
 
 _ALNUM = r"[a-z0-9]+"
 _SEPARATOR = r"(?:[._]|__|-+)"
