@@ -20,12 +20,12 @@ from hatchling.builders.utils import get_reproducible_timestamp
 from .cache_admin import after_build, checked_cache_dir
 from .faults import PROBE_PREFIX, check_temp_folder, check_writable, step, sweep
 from .oci.cache import TEMP_PREFIX, BlobStore, cache_temp_folders
-from .outputs import apply_outputs
+from .outputs import apply_outputs, write_side_outputs
 from .pipeline import BuildResult, build_image
 from .progress import Progress
 from .project import git_revision, project_info
 from .settings import Settings
-from .summary import summary_lines, wheel_warnings, write_side_outputs
+from .summary import summary_lines, wheel_warnings
 
 __all__ = ["make_image", "sweep_dead_leftovers"]
 

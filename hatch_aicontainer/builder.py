@@ -24,7 +24,7 @@ from .configure import target_settings
 from .faults import check_temp_folder, owner_token, reported, step, temporary_directory
 from .results import results_path
 from .settings import Settings
-from .summary import clean_side_outputs
+from .outputs import clean_side_outputs
 
 
 class ContainerBuilderConfig(BuilderConfig):

@@ -170,7 +170,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_lock(args: argparse.Namespace) -> int:
     from .lock import LockInputs, image_requirements, lock_path, read_lock
-    from .pipeline import _lock  # the build's own lock step (names the setting when TF has no wheel)
+    from .pipeline import resolve_lock  # the build's own lock step (names the setting when TF has no wheel)
     from .uv import Indexes
 
     _, project, settings = _load_project(args.project, args.target)
@@ -188,13 +188,13 @@ def cmd_lock(args: argparse.Namespace) -> int:
             scratch = path.with_name(f".{path.name}.refresh")
             scratch.unlink(missing_ok=True)
             try:
-                _lock(settings, inputs, target, scratch)
+                resolve_lock(settings, inputs, target, scratch)
                 os.replace(scratch, path)
             finally:
                 scratch.unlink(missing_ok=True)
             lock = read_lock(path, reused=False)
         else:
-            lock = _lock(settings, inputs, target, path)
+            lock = resolve_lock(settings, inputs, target, path)
         state = "unchanged" if lock.reused else "written"
         print(f"{path} ({state}, {len(lock.packages)} packages, {lock.sha256})")
     return 0

@@ -1,4 +1,8 @@
-"""After a build: the configured outputs, then the results files pipelines read.
+"""After a build: the side files, the configured outputs, then the results files pipelines read.
+
+``write_side_outputs`` writes the SBOM(s) beside the archive
+(``<archive without .oci.tar>.cdx.json``, see sbom.py) and, when
+``[tool.aicontainer.kubernetes]`` is set, ``<name>.k8s.yaml`` (kubernetes.py).
 
 ``apply_outputs`` runs after ``build_image`` (the ``.oci.tar`` exists):
 
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import kubernetes, sbom
 from .engine import load_archive
 from .errors import OutputError
 from .faults import owner_token, signals_deferred
@@ -33,14 +38,54 @@ from .oci.cache import CHUNK, BlobStore
 from .oci.image import canonical_json
 from .oci.mediatypes import OCI_LAYOUT_VERSION
 from .oci.reader import OCIImage, open_image, open_store_image
+from .pipeline import BuildResult
 from .progress import Progress
 from .publish import PushError, push_image
 from .results import add_loaded, add_pushed, image_record, write_results
-from .settings import Settings, render_reference
+from .settings import ProjectInfo, Settings, render_reference
 
 Log = Callable[[str], None]
 
-__all__ = ["OutputsDone", "apply_outputs", "layout_path", "load_tags", "push_references", "write_oci_layout"]
+__all__ = [
+    "OutputsDone",
+    "SideOutputs",
+    "apply_outputs",
+    "clean_side_outputs",
+    "layout_path",
+    "load_tags",
+    "push_references",
+    "write_oci_layout",
+    "write_side_outputs",
+]
+
+
+@dataclass(frozen=True)
+class SideOutputs:
+    sboms: tuple[Path, ...]
+    kubernetes: Path | None
+
+
+def write_side_outputs(result: BuildResult, settings: Settings, project: ProjectInfo, directory: Path) -> SideOutputs:
+    """The SBOM(s) beside the archive and the Kubernetes manifest (when configured)."""
+    documents = [(image.platform, image.sbom) for image in result.images if image.sbom]
+    sboms = tuple(sbom.side_outputs(result.archive, documents)) if documents else ()
+    manifest = kubernetes.write_manifest(settings, project.version, result.digest, directory, source=result.archive.name)
+    return SideOutputs(sboms=sboms, kubernetes=manifest)
+
+
+def clean_side_outputs(archive: Path) -> None:
+    """``hatch build --clean``: the SBOM(s) beside an archive, and manifests this plugin wrote."""
+    stem = sbom.archive_sbom_path(archive).name[: -len(sbom.SUFFIX)]
+    for path in archive.parent.glob(f"{stem}*{sbom.SUFFIX}"):
+        path.unlink(missing_ok=True)
+    for path in archive.parent.glob(f"*{kubernetes.SUFFIX}"):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                ours = handle.readline().startswith(kubernetes.HEADER)
+        except OSError:
+            continue
+        if ours:
+            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -143,7 +188,7 @@ def write_oci_layout(image: OCIImage, destination: Path) -> Path:
 
 
 def apply_outputs(
-    result: Any,
+    result: BuildResult,
     settings: Settings,
     store: BlobStore,
     *,
@@ -159,16 +204,15 @@ def apply_outputs(
     say = log or (lambda _message: None)
     archive = Path(result.archive)
     outputs = settings.outputs
-    archived = getattr(result, "archived", True)
+    archived = result.archived
     with open_image(archive) if archived else open_store_image(store.root, result.documents) as image:
         record = image_record(image, archive)
         if not archived:
             record["archive"] = None  # pushed straight from the cache (archive = false)
         root = image.root
-        for entry, built in zip(record["platforms"], getattr(result, "images", ())):
-            lock = getattr(built, "lock", None)
-            if lock is not None and str(built.platform) == entry["platform"]:
-                entry["lock_file"] = Path(lock.path).name
+        for entry, built in zip(record["platforms"], result.images):
+            if str(built.platform) == entry["platform"]:
+                entry["lock_file"] = built.lock.path.name
         results, digest_file = write_results(archive, record)
         layout = None
         if outputs.oci_layout:

@@ -62,7 +62,7 @@ def build_result(archive: Path, built, tags=("hello-app:1.0.0",)):
         for i in built.images
     ]
     return SimpleNamespace(archive=archive, digest=built.root.digest, media_type=built.root.media_type,
-                           repo_tags=tuple(tags), images=tuple(images))
+                           repo_tags=tuple(tags), images=tuple(images), archived=True, documents={})
 
 
 def dist_files(directory: Path) -> list[str]:
