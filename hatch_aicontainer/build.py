@@ -2,9 +2,9 @@
 and the wheel hook (build_hook.py) hand their wheel to :func:`make_image`.
 
 It prepares the output folder and the cache (probed writable, leftovers of
-builds proven dead swept), runs ``pipeline.build_image``, writes the side
-files, prints the summary and applies the configured outputs, then releases
-the cache (and keeps its size limit).
+builds proven dead swept), runs ``pipeline.build_image``, then
+``outputs.apply`` (side files, the summary printed once they exist, the
+configured outputs), then releases the cache (and keeps its size limit).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from typing import Any
 
 from hatchling.builders.utils import get_reproducible_timestamp
 
+from . import outputs
 from .cache_admin import after_build, checked_cache_dir
 from .faults import PROBE_PREFIX, check_temp_folder, check_writable, step, sweep
 from .oci.cache import TEMP_PREFIX, BlobStore, cache_temp_folders
-from .outputs import apply_outputs, write_side_outputs
+from .outputs import SideOutputs
 from .pipeline import BuildResult, build_image
 from .progress import Progress
 from .project import git_revision, project_info
@@ -60,14 +61,14 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
             log=progress.say,
             progress=progress,
         )
-        with step("writing the side outputs", directory):
-            side = write_side_outputs(result, settings, project, directory)  # SBOM beside the archive, k8s manifest
-        for warning in wheel_warnings(wheel):
-            app.display_warning(warning)
-        for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
-            app.display_info(line)
-        with step("writing the outputs", directory):
-            apply_outputs(result, settings, store, log=progress.say, progress=progress)  # results files; layout, load, push if asked
+
+        def announce(side: SideOutputs) -> None:  # the side files are written; nothing is loaded or pushed yet
+            for warning in wheel_warnings(wheel):
+                app.display_warning(warning)
+            for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
+                app.display_info(line)
+
+        outputs.apply(result, settings, store, log=progress.say, progress=progress, announce=announce)
     except BaseException:
         store.close()
         raise

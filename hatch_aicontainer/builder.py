@@ -9,7 +9,6 @@ earlier builds wrote.
 from __future__ import annotations
 
 import os
-import shutil
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -18,13 +17,12 @@ from hatchling.builders.config import BuilderConfig
 from hatchling.builders.plugin.interface import BuilderInterface
 from hatchling.builders.wheel import WheelBuilder
 
-from . import build
+from . import build, outputs
 from .build_hook import image_hook_suppressed
 from .configure import target_settings
 from .faults import check_temp_folder, owner_token, reported, step, temporary_directory
-from .results import results_path
+from .outputs.results import results_path
 from .settings import Settings
-from .outputs import clean_side_outputs
 
 
 class ContainerBuilderConfig(BuilderConfig):
@@ -51,16 +49,7 @@ class ContainerBuilder(BuilderInterface):
         return ["standard"]
 
     def clean(self, directory: str, versions: list[str]) -> None:
-        prefix = self.metadata.core.name.replace("-", "_").lower() + "-"
-        for path in Path(directory).glob("*.oci.tar"):
-            if path.name.lower().startswith(prefix):
-                path.unlink()
-                for results in (path.with_name(path.name + ".json"), path.with_name(path.name + ".digest")):
-                    results.unlink(missing_ok=True)
-                layout = path.with_suffix("")  # the oci-layout output
-                if (layout / "oci-layout").is_file() and not layout.is_symlink():
-                    shutil.rmtree(layout)
-                clean_side_outputs(path)
+        outputs.clean(Path(directory), self.metadata.core.name)
 
     def build_standard(self, directory: str, **_build_data: Any) -> str:
         with reported(self.app.abort):  # one line and exit 1 (130/143 on SIGINT/SIGTERM); abort exits

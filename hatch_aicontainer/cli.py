@@ -266,7 +266,7 @@ def _cuda_details(labels: dict[str, str], env: list[str]) -> dict[str, Any] | No
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     from .oci.reader import open_image
-    from .results import image_record
+    from .outputs.results import image_record
 
     with open_image(args.archive) as image:
         record = image_record(image, args.archive)
@@ -339,7 +339,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_push(args: argparse.Namespace) -> int:
     from .progress import Progress
     from .publish import PushError, parse_references, push_archive
-    from .results import add_pushed, record_for_archive, write_results
+    from .outputs.results import add_pushed, record_for_archive, write_results
 
     references = parse_references(args.references)  # all of them, before anything is sent
     record = record_for_archive(args.archive)
@@ -364,7 +364,7 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from .engine import load_archive
-    from .results import add_loaded, record_for_archive, write_results
+    from .outputs.results import add_loaded, record_for_archive, write_results
 
     record = record_for_archive(args.archive)
     loaded = load_archive(args.archive, tags=[*record["tags"], *args.tag], log=_err)

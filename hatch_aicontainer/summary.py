@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import sbom
 from .oci.cache import BlobStore
-from .outputs import SideOutputs
+from .outputs.steps import SideOutputs
 from .pipeline import BuildResult, PlatformImage
 from .progress import human_bytes
 from .secrets_filter import wheel_secrets
