@@ -22,7 +22,7 @@ from .atomic import write_atomically
 from .base_image import BaseImage, resolve_base_image
 from .compat import Target
 from .cuda_libraries import CudaPaths, find_cuda_paths, loader_environment
-from .errors import BaseImageError, ConfigError, ResolveError
+from .errors import BaseImageError, ResolveError
 from .faults import owner_token, step, temporary_directory
 from .include_layers import include_layers
 from .installer import install_lock, install_wheel
