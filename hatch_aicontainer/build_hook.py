@@ -5,7 +5,8 @@ every target as ``[tool.hatch.build.hooks.aicontainer]``). After hatchling
 has built the wheel, the image is built from THAT wheel file with the same
 settings as the ``container`` target (``[tool.aicontainer]`` merged with
 ``[tool.hatch.build.targets.container]``; the hook's ``target`` option names
-another target table, e.g. ``target = "container-gpu"``), and the outputs
+another target, e.g. ``target = "container-gpu"``, whose settings are then
+those of ``hatch build -t container-gpu``: ``configure.target_settings``), and the outputs
 (results files, layout, load, push) are applied as for ``hatch build -t container``.
 
 It does nothing for any other target (``hatch build -t sdist`` skips cleanly,
@@ -15,7 +16,6 @@ the ``container`` builder makes for itself.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -24,7 +24,11 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
+from . import build
+from .configure import target_settings
 from .errors import ConfigError
+from .faults import reported
+from .settings import Settings
 
 HOOK_NAME = "aicontainer"
 _HOOK_OPTIONS = frozenset({"target"})
@@ -51,17 +55,13 @@ class AIContainerBuildHook(BuildHookInterface):
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if self.target_name != "wheel" or version == "editable" or _suppressed.get():
             return
-        from .faults import reported
-
         with reported(self.app.abort):  # one line and exit 1 (130/143 on SIGINT/SIGTERM); abort exits
             target = self._image_target()
             settings = self._settings(target)
             for warning in settings.warnings:
                 self.app.display_warning(f"warning: {warning}")
-            from .builder import make_image
-
             self.app.display_info(f"building the image from {Path(artifact_path).name}")
-            make_image(self.metadata, self.root, settings, Path(artifact_path), Path(self.directory), self.app)
+            build.make_image(self.metadata, self.root, settings, Path(artifact_path), Path(self.directory), self.app)
 
     def _image_target(self) -> str:
         prefix = f"tool.hatch.build.targets.{self.target_name}.hooks.{HOOK_NAME}"
@@ -73,15 +73,5 @@ class AIContainerBuildHook(BuildHookInterface):
             raise ConfigError(f"{prefix}.target = {target!r}: must be the name of a build target table; allowed: e.g. \"container\"")
         return target
 
-    def _settings(self, target: str) -> Any:
-        from .project import project_info, tool_table
-        from .configure import project_settings
-
-        overrides = self.metadata.hatch.build_targets.get(target, {})
-        return project_settings(
-            tool_table(self.metadata),
-            project_info(self.metadata, self.root),
-            os.environ,
-            target_overrides=overrides,
-            target_name=target,
-        )
+    def _settings(self, target: str) -> Settings:
+        return target_settings(self.metadata, self.root, target, self.metadata.hatch.build_targets.get(target, {}))

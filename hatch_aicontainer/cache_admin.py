@@ -42,7 +42,6 @@ is not pruned automatically.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import re
 import shutil
@@ -52,15 +51,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache_scan
 from .errors import AIContainerError, ConfigError
 from .faults import EnvironmentFault, step
 from .oci.archive_reuse import ARCHIVE_RECORDS
-from .oci.cache import IDENTITIES, INTERPRETERS, LOCK_NAME, TEMP_PREFIX, BlobStore, default_cache_dir
+from .oci.cache import IDENTITIES, INTERPRETERS, LOCK_NAME, BlobStore, default_cache_dir
 from .settings.keys import CACHE_DIR_ENV, CACHE_MAX_SIZE_ENV
 
 ENV_MAX_SIZE = CACHE_MAX_SIZE_ENV
 ENV_CACHE_DIR = CACHE_DIR_ENV
-_HEX = re.compile(r"^[0-9a-f]{64}$")
 _UNITS = {
     "": 1,
     "b": 1,
@@ -209,15 +208,7 @@ def _in_use(root: Path) -> bool:
         return not free
 
 
-# -- scanning ------------------------------------------------------------------
-
-
-@dataclass
-class _Blob:
-    path: Path
-    size: int
-    mtime: float
-    identity: int = 0  # the size of the blob's identity record
+# -- the cache folder ----------------------------------------------------------
 
 
 def _root(root: Path | str | None) -> Path:
@@ -237,100 +228,13 @@ def checked_cache_dir(root: Path | str | None = None) -> Path:
     return chosen
 
 
-def _scan(root: Path) -> tuple[list[_Blob], list[_Blob], int]:
-    """(blobs, temporary files anywhere, total bytes under root)."""
-    blobs: list[_Blob] = []
-    temps: list[_Blob] = []
-    total = 0
-    for path, st in _walk(root):
-        total += st.st_size
-        item = _Blob(path, st.st_size, st.st_mtime)
-        if path.name.startswith(TEMP_PREFIX):
-            temps.append(item)
-        elif path.parent == root / "blobs" / "sha256" and _HEX.match(path.name):
-            blobs.append(item)
-    for blob in blobs:  # a blob's identity record is part of it: pruned with it
-        try:
-            blob.identity = (root / "blobs" / IDENTITIES / blob.path.name).stat().st_size
-        except FileNotFoundError:
-            pass
-    return blobs, temps, total
-
-
-def _walk(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
-    stack = [root]
-    while stack:
-        directory = stack.pop()
-        try:
-            scan = list(os.scandir(directory))
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in scan:
-            try:
-                st = entry.stat(follow_symlinks=False)
-            except FileNotFoundError:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            elif entry.name != LOCK_NAME or directory != root:
-                yield Path(entry.path), st
-
-
-def _interpreters(root: Path) -> tuple[list[_Blob], list[_Blob]]:
-    """Unpacked base interpreters (one unit each: folder, bytes, last use = the folder's mtime,
-    which base_rootfs touches on every use), and the unfinished unpacks of killed builds."""
-    folder = root / INTERPRETERS
-    done: list[_Blob] = []
-    unfinished: list[_Blob] = []
-    try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
-    except (FileNotFoundError, NotADirectoryError):
-        return done, unfinished
-    for entry in entries:
-        if not entry.is_dir(follow_symlinks=False):
-            continue
-        size = sum(st.st_size for _, st in _walk(Path(entry.path)))
-        item = _Blob(Path(entry.path), size, entry.stat(follow_symlinks=False).st_mtime)
-        (unfinished if entry.name.startswith(TEMP_PREFIX) else done).append(item)
-    return done, unfinished
-
-
-def _remove_tree(path: Path) -> int:
-    """Remove a folder; return the bytes freed."""
-    size = sum(st.st_size for _, st in _walk(path))
-    shutil.rmtree(path, ignore_errors=True)
-    return size
-
-
-def _records(root: Path) -> list[tuple[Path, str | None]]:
-    """Layer records and the blob digest each one names (None if unreadable)."""
-    out = []
-    for path in sorted((root / "layers").glob("*.json")):
-        try:
-            digest = json.loads(path.read_text())["descriptor"]["digest"]
-        except (OSError, ValueError, KeyError, TypeError):
-            digest = None
-        out.append((path, digest if isinstance(digest, str) else None))
-    return out
-
-
-def _unlink(path: Path) -> int | None:
-    """Remove one file; return the bytes freed (None if it was already gone)."""
-    try:
-        size = path.stat().st_size
-        path.unlink()
-        return size
-    except FileNotFoundError:
-        return None
-
-
 # -- the API the CLI wires ------------------------------------------------------
 
 
 def cache_info(root: Path | str | None = None) -> CacheInfo:
     """What the cache holds (no lock taken: a snapshot)."""
     root = _root(root)
-    blobs, temps, total = _scan(root)
+    blobs, temps, total = cache_scan.scan(root)
     uses = [blob.mtime for blob in blobs]
     return CacheInfo(
         root=root,
@@ -360,7 +264,7 @@ def clean_cache(root: Path | str | None = None, *, wait: float = 30.0) -> PruneR
         if not free:
             raise CacheBusyError(f"the cache {root} is in use by a running build; try again when it has finished")
         removed_files = removed_bytes = 0
-        for path, st in list(_walk(root)):
+        for path, st in list(cache_scan.walk(root)):
             try:
                 path.unlink()
             except FileNotFoundError:
@@ -369,7 +273,7 @@ def clean_cache(root: Path | str | None = None, *, wait: float = 30.0) -> PruneR
             removed_bytes += st.st_size
         for sub in ("blobs", "layers", "probes", INTERPRETERS, ARCHIVE_RECORDS):
             shutil.rmtree(root / sub, ignore_errors=True)
-    return PruneResult(root, removed_files, removed_bytes, _scan(root)[2])
+    return PruneResult(root, removed_files, removed_bytes, cache_scan.scan(root)[2])
 
 
 def prune_cache(
@@ -392,42 +296,42 @@ def prune_cache(
         return PruneResult(root, 0, 0, 0)
     with exclusive(root, wait) as free:
         if not free:
-            return PruneResult(root, 0, 0, _scan(root)[2], busy=True)
-        blobs, temps, _ = _scan(root)
+            return PruneResult(root, 0, 0, cache_scan.scan(root)[2], busy=True)
+        blobs, temps, _ = cache_scan.scan(root)
         removed: list[int] = []
 
         def remove(path: Path) -> None:
-            freed = _unlink(path)
+            freed = cache_scan.unlink(path)
             if freed is not None:
                 removed.append(freed)
 
         for temp in temps:  # nobody is writing: these are leftovers of killed builds
             remove(temp.path)
-        interpreters, unfinished = _interpreters(root)
+        interpreters, unfinished = cache_scan.interpreters(root)
         for folder in unfinished:  # an unpack a killed build left half-done
-            removed.append(_remove_tree(folder.path))
-        total = _scan(root)[2]
+            removed.append(cache_scan.remove_tree(folder.path))
+        total = cache_scan.scan(root)[2]
         now = time.time()
         for item in sorted(blobs + interpreters, key=lambda b: (b.mtime, b.path.name)):
             if total <= limit:
                 break
             if now - item.mtime >= min_age:
                 if item.path.parent.name == INTERPRETERS:
-                    removed.append(_remove_tree(item.path))
+                    removed.append(cache_scan.remove_tree(item.path))
                 else:
                     remove(item.path)
-                    freed = _unlink(root / "blobs" / IDENTITIES / item.path.name)
+                    freed = cache_scan.unlink(root / "blobs" / IDENTITIES / item.path.name)
                     if freed is not None and removed:
                         removed[-1] += freed  # one blob: its bytes and its identity's
                 total -= item.size + item.identity
         blob_dir = root / "blobs" / "sha256"
-        for record, digest in _records(root):
-            if digest is None or not digest.startswith("sha256:") or not _HEX.match(digest[7:]) or not (blob_dir / digest[7:]).is_file():
+        for record, digest in cache_scan.records(root):
+            if digest is None or not digest.startswith("sha256:") or not cache_scan.HEX.match(digest[7:]) or not (blob_dir / digest[7:]).is_file():
                 remove(record)  # its layer is gone (or it is unreadable): the next build remakes both
         for identity in sorted((root / "blobs" / IDENTITIES).glob("*")):
-            if _HEX.match(identity.name) and not (blob_dir / identity.name).is_file():
+            if cache_scan.HEX.match(identity.name) and not (blob_dir / identity.name).is_file():
                 remove(identity)  # the identity of a pruned blob
-        total = _scan(root)[2]
+        total = cache_scan.scan(root)[2]
     return PruneResult(root, len(removed), sum(removed), total)
 
 
@@ -445,7 +349,7 @@ def verify_cache(root: Path | str | None = None, report: Callable[[str], None] =
     checked = checked_bytes = 0
     bad: list[str] = []
     with BlobStore(root) as store:
-        for blob in sorted(_scan(root)[0], key=lambda b: b.path.name):
+        for blob in sorted(cache_scan.scan(root)[0], key=lambda b: b.path.name):
             digest = "sha256:" + blob.path.name
             with step("verifying the cache", blob.path):
                 if not blob.path.is_file():

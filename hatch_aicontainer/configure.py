@@ -10,8 +10,10 @@ runs on it, and it ends up in the lock and the image labels.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from packaging.specifiers import SpecifierSet
@@ -20,8 +22,29 @@ from . import compat
 from .lock import lock_path, read_lock
 from .oci.descriptor import Platform
 from .preflight import preflight
+from .project import project_info, tool_table
 from .settings import ProjectInfo, Settings, load_settings
 from .uv import Indexes, run_uv, target_args
+
+#: What a build target implies unless its own table says otherwise (``container-gpu``: the CUDA variant).
+TARGET_DEFAULTS: Mapping[str, Mapping[str, Any]] = {"container-gpu": {"accelerator": "cuda"}}
+
+
+def target_settings(metadata: Any, root: str | Path, target_name: str, table: Mapping[str, Any]) -> Settings:
+    """The settings of the build target ``target_name``, as ``hatch build -t TARGET_NAME`` sees them.
+
+    The one place settings are loaded for a build: the builders' config, the wheel
+    hook (its ``target`` option) and the CLI (through the builder's config) call it.
+    ``metadata`` is hatchling's ``ProjectMetadata``; ``table`` is
+    ``[tool.hatch.build.targets.<target_name>]``, laid over ``TARGET_DEFAULTS``.
+    """
+    return project_settings(
+        tool_table(metadata),
+        project_info(metadata, root),
+        os.environ,
+        target_overrides={**TARGET_DEFAULTS.get(target_name, {}), **table},
+        target_name=target_name,
+    )
 
 
 def project_settings(

@@ -22,9 +22,9 @@ from .atomic import write_atomically
 from .base_image import BaseImage, resolve_base_image
 from .compat import Target
 from .cuda_libraries import CudaPaths, find_cuda_paths, loader_environment
-from .errors import BaseImageError, ConfigError, ResolveError
+from .errors import BaseImageError, ResolveError
 from .faults import owner_token, step, temporary_directory
-from .include_layers import include_entries, include_layers  # noqa: F401 - include_entries: preflight and tests import it from here
+from .include_layers import include_layers
 from .installer import install_lock, install_wheel
 from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
 from .naming import archive_name, image_labels, render_tags
@@ -145,7 +145,7 @@ def _build_platform(
         indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
     )
     with step(f"[{platform}] lock"):
-        lock = _lock(settings, inputs, target, lock_path(project.root, platform, settings.accelerator, settings.python))
+        lock = resolve_lock(settings, inputs, target, lock_path(project.root, platform, settings.accelerator, settings.python))
     log(f"[{platform}] lock {lock.path.name} ({'reused' if lock.reused else 'resolved'}, {len(lock.packages)} packages)")
 
     layer_options = dict(mtime=mtime, compression=settings.compression, level=settings.compression_level)
@@ -186,7 +186,7 @@ def _build_platform(
             user=settings.user,
             exposed_ports=settings.ports,
             labels={**labels, **settings.labels},
-            healthcheck=getattr(settings, "healthcheck", None),
+            healthcheck=settings.healthcheck,
         ),
         platform=platform,
         layers=[(layer.diff_id, comment) for layer, comment in ours],
@@ -224,8 +224,9 @@ def check_python_pin(settings: Settings, python: PythonInfo, base: BaseImage) ->
         )
 
 
-def _lock(settings: Settings, inputs: LockInputs, target: Target, path: Path) -> Lock:
-    """ensure_lock, with a missing TensorFlow release reported against the setting."""
+def resolve_lock(settings: Settings, inputs: LockInputs, target: Target, path: Path) -> Lock:
+    """ensure_lock, with a missing TensorFlow release reported against the setting
+    (the build's lock step, and ``aicontainer lock``'s)."""
     try:
         return ensure_lock(inputs, path)
     except ResolveError as exc:

@@ -22,7 +22,11 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from .bytecode import mode as bytecode_mode
+from .cache_admin import max_size_from_env
 from .errors import ConfigError
+from .include_layers import include_entries
+from .reference import split_host_port
 from .settings import ProjectInfo, Settings
 from .settings.keys import (
     BYTECODE_ENV,
@@ -92,22 +96,15 @@ def _require(module: str, setting: str) -> None:
 
 def check_includes(settings: Settings, project: ProjectInfo) -> None:
     """Every ``include`` source matches files (the build's own walk: ``include_layers.include_entries``)."""
-    if not settings.include:
-        return
-    from .include_layers import include_entries  # only projects with include need it
-
-    include_entries(settings.include, Path(project.root))
+    if settings.include:
+        include_entries(settings.include, Path(project.root))
 
 
 def _bytecode(environ: Mapping[str, str]) -> None:
-    from .bytecode import mode
-
-    mode(environ)
+    bytecode_mode(environ)
 
 
 def _cache_max_size(environ: Mapping[str, str]) -> None:
-    from .cache_admin import max_size_from_env
-
     max_size_from_env(environ)
 
 
@@ -124,8 +121,6 @@ def _uv(environ: Mapping[str, str]) -> None:
 
 
 def _insecure_registries(environ: Mapping[str, str]) -> None:
-    from .reference import split_host_port
-
     value = environ[INSECURE_REGISTRIES_ENV]
     for item in value.split(","):
         host = item.strip()

@@ -1,8 +1,4 @@
-"""What the build leaves beside the archive, and the summary printed at its end.
-
-``write_side_outputs`` writes the SBOM(s) beside the archive
-(``<archive without .oci.tar>.cdx.json``, see sbom.py) and, when
-``[tool.aicontainer.kubernetes]`` is set, ``<name>.k8s.yaml`` (kubernetes.py).
+"""The summary printed at the end of a build: text only (what is written is the outputs' job).
 
 ``summary_lines`` is the end-of-build report, one fact per line, through
 hatch's display (so ``hatch build -q`` silences it with the phase lines)::
@@ -25,28 +21,16 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from . import kubernetes, sbom
+from . import sbom
 from .oci.cache import BlobStore
+from .outputs.steps import SideOutputs
+from .pipeline import BuildResult, PlatformImage
+from .progress import human_bytes
 from .secrets_filter import wheel_secrets
+from .settings import ProjectInfo
 from .venv import VENV_PYTHON
-
-
-@dataclass(frozen=True)
-class SideOutputs:
-    sboms: tuple[Path, ...]
-    kubernetes: Path | None
-
-
-def write_side_outputs(result: Any, settings: Any, project: Any, directory: Path) -> SideOutputs:
-    """The SBOM(s) beside the archive and the Kubernetes manifest (when configured)."""
-    documents = [(image.platform, image.sbom) for image in result.images if image.sbom]
-    sboms = tuple(sbom.side_outputs(result.archive, documents)) if documents else ()
-    manifest = kubernetes.write_manifest(settings, project.version, result.digest, directory, source=result.archive.name)
-    return SideOutputs(sboms=sboms, kubernetes=manifest)
 
 
 def wheel_warnings(wheel: Path) -> list[str]:
@@ -61,16 +45,7 @@ def wheel_warnings(wheel: Path) -> list[str]:
     ]
 
 
-def human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "kB", "MB", "GB"):
-        if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1000
-    return f"{size} B"  # pragma: no cover
-
-
-def layer_descriptions(store: BlobStore, image: Any) -> list[str]:
+def layer_descriptions(store: BlobStore, image: PlatformImage) -> list[str]:
     """One description per layer of a platform image: from the config's history where it pairs up."""
     base_count = len(image.base.layers)
     try:
@@ -90,11 +65,11 @@ def layer_descriptions(store: BlobStore, image: Any) -> list[str]:
 
 
 def summary_lines(
-    result: Any,
+    result: BuildResult,
     store: BlobStore,
     side: SideOutputs | None = None,
     *,
-    project: Any = None,
+    project: ProjectInfo | None = None,
     elapsed: float | None = None,
     cwd: Path | None = None,
 ) -> list[str]:
@@ -102,7 +77,7 @@ def summary_lines(
     archive = _shown(result.archive, cwd)
     size = result.archive.stat().st_size if result.archive.exists() else 0
     took = f" in {elapsed:.1f}s" if elapsed is not None else ""
-    shown = f"{archive} ({human_size(size)})" if getattr(result, "archived", True) else "not archived (archive = false)"
+    shown = f"{archive} ({human_bytes(size)})" if result.archived else "not archived (archive = false)"
     lines = [f"image {shown}{took}", f"image digest {result.digest}", f"tags {', '.join(result.repo_tags)}"]
     for image in result.images:
         tf_name = image.target.tf_distribution
@@ -118,7 +93,7 @@ def summary_lines(
         for index, (layer, description) in enumerate(zip(image.layers, descriptions)):
             lines.append(
                 f"[{image.platform}] layer {index + 1}/{len(image.layers)} {description:<{width}}  "
-                f"{layer.digest[:19]}  {human_size(layer.size):>9}"
+                f"{layer.digest[:19]}  {human_bytes(layer.size):>9}"
             )
     if side is not None:
         project_path = sbom.image_path(project) if project is not None else None
@@ -127,7 +102,7 @@ def summary_lines(
             lines.append(f"sbom {_shown(path, cwd)}{inside}")
         if side.kubernetes is not None:
             lines.append(f"kubernetes {_shown(side.kubernetes, cwd)}")
-    if getattr(result, "archived", True):
+    if result.archived:
         lines.append(f"run: docker load -i {archive} && docker run --rm {result.repo_tags[0]}")
     if any(image.target.accelerator == "cuda" for image in result.images):
         lines.append(f"gpu check (on a host with an NVIDIA GPU, after docker load): {gpu_check_command(result.repo_tags[0])}")
@@ -152,22 +127,4 @@ def _shown(path: Path, cwd: Path | None) -> str:
     return str(path)
 
 
-__all__: Sequence[str] = (
-    "GPU_CHECK", "SideOutputs", "clean_side_outputs", "gpu_check_command", "human_size", "summary_lines", "wheel_warnings",
-    "write_side_outputs",
-)
-
-
-def clean_side_outputs(archive: Path) -> None:
-    """``hatch build --clean``: the SBOM(s) beside an archive, and manifests this plugin wrote."""
-    stem = sbom.archive_sbom_path(archive).name[: -len(sbom.SUFFIX)]
-    for path in archive.parent.glob(f"{stem}*{sbom.SUFFIX}"):
-        path.unlink(missing_ok=True)
-    for path in archive.parent.glob(f"*{kubernetes.SUFFIX}"):
-        try:
-            with open(path, encoding="utf-8") as handle:
-                ours = handle.readline().startswith(kubernetes.HEADER)
-        except OSError:
-            continue
-        if ours:
-            path.unlink(missing_ok=True)
+__all__: Sequence[str] = ("GPU_CHECK", "gpu_check_command", "layer_descriptions", "summary_lines", "wheel_warnings")

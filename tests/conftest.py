@@ -19,6 +19,11 @@ end of the run.
   image index (one linux/amd64 manifest); ``.spec`` is "oci:PATH:TAG".
 * ``base_image_ref`` -> "127.0.0.1:PORT/library/python:3.11-slim-bookworm",
   that base pushed (as an index) into ``registry``.
+
+One module-scoped fixture, for the cache tests (test_cache_verify, test_cache_concurrency):
+
+* ``probe`` -> (project directory, base spec): cache_build_driver's tiny
+  project on ``python_base_layout``, made once per test module.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import base_images  # noqa: E402
+import cache_build_driver  # noqa: E402
 import services  # noqa: E402
 
 BASE_REPOSITORY = "library/python"
@@ -107,3 +113,11 @@ def base_image_ref(python_base_layout, registry) -> str:
         python_base_layout.path, python_base_layout.tag, registry.host,
         f"{BASE_REPOSITORY}:{python_base_layout.tag}",
     )
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory, python_base_layout) -> tuple[Path, str]:
+    """(project directory, base spec) of cache_build_driver's tiny project, made once per test module using it."""
+    project = tmp_path_factory.mktemp("cache-probe") / "project"
+    cache_build_driver.make_project(project, python_base_layout.spec)
+    return project, python_base_layout.spec

@@ -74,7 +74,7 @@ def calls(monkeypatch):
         recorded.append({"root": root, "settings": settings, "wheel": Path(wheel), "directory": Path(directory),
                          "wheel_exists": Path(wheel).is_file()})
 
-    monkeypatch.setattr("hatch_aicontainer.builder.make_image", fake_make_image)
+    monkeypatch.setattr("hatch_aicontainer.build.make_image", fake_make_image)
     return recorded
 
 
@@ -115,6 +115,25 @@ def test_hook_option_names_another_target(tmp_path, calls):
     build(WheelBuilder, root, tmp_path / "dist", RecordingApp())
     (call,) = calls
     assert call["settings"].target_name == "container-gpu" and call["settings"].accelerator == "cuda"
+
+
+def test_hook_target_container_gpu_is_the_cuda_variant_as_hatch_build_t_container_gpu(tmp_path, calls):
+    # the builder's implied accelerator is no longer the builder's alone: configure.target_settings
+    root = make_project(tmp_path, hooks=f'{WHEEL_HOOK}\ntarget = "container-gpu"')
+    build(WheelBuilder, root, tmp_path / "dist", RecordingApp())
+    (call,) = calls
+    assert call["settings"].accelerator == "cuda"
+    assert call["settings"].targets[0].tf_requirement == "tensorflow[and-cuda]==2.16.1"
+
+
+def test_hook_and_builder_do_not_import_each_other():
+    import ast
+    import inspect
+
+    import hatch_aicontainer.build_hook as hook
+
+    names = {n.module for n in ast.walk(ast.parse(inspect.getsource(hook))) if isinstance(n, ast.ImportFrom)}
+    assert not any(name and name.endswith("builder") for name in names), names
 
 
 def test_global_hook_runs_for_the_wheel_only(tmp_path, calls):

@@ -30,14 +30,6 @@ TIMEOUT = 180
 
 
 @pytest.fixture(scope="module")
-def probe(tmp_path_factory, python_base_layout):
-    """(project directory, base spec) of the tiny project, built once."""
-    project = tmp_path_factory.mktemp("cache-probe") / "project"
-    cache_build_driver.make_project(project, python_base_layout.spec)
-    return project, python_base_layout.spec
-
-
-@pytest.fixture(scope="module")
 def reference(probe, tmp_path_factory) -> dict:
     """The result of one build alone in its own cache."""
     work = tmp_path_factory.mktemp("reference")

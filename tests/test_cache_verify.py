@@ -31,13 +31,6 @@ TIMEOUT = 180
 
 
 @pytest.fixture(scope="module")
-def probe(tmp_path_factory, python_base_layout):
-    project = tmp_path_factory.mktemp("verify-probe") / "project"
-    cache_build_driver.make_project(project, python_base_layout.spec)
-    return project, python_base_layout.spec
-
-
-@pytest.fixture(scope="module")
 def warm(probe, tmp_path_factory) -> tuple[Path, dict]:
     """A cache after one build, and that build's result (copied per test)."""
     work = tmp_path_factory.mktemp("warm")

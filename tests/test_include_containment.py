@@ -1,6 +1,6 @@
 """``include`` cannot reach outside the project (issue 14): links out of it are refused, never followed.
 
-The pure part (``pipeline.include_entries``) on real files; one real build
+The pure part (``include_layers.include_entries``) on real files; one real build
 shows that what is refused ends the build with one line and no archive.
 """
 
@@ -17,7 +17,7 @@ import hostile  # noqa: E402
 from trust_fixtures import tiny_settings  # noqa: E402
 
 from hatch_aicontainer.errors import ConfigError  # noqa: E402
-from hatch_aicontainer.pipeline import include_entries  # noqa: E402
+from hatch_aicontainer.include_layers import include_entries  # noqa: E402
 
 
 def _project(tmp_path: Path) -> tuple[Path, hostile.Markers]:

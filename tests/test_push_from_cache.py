@@ -23,7 +23,7 @@ from release_helpers import skopeo_inspect  # noqa: E402
 from trust_fixtures import VERSION, build_wheel, make_tiny_project, tiny_project_info  # noqa: E402
 
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.outputs import apply_outputs  # noqa: E402
+from hatch_aicontainer.outputs import apply  # noqa: E402
 from hatch_aicontainer.pipeline import build_image  # noqa: E402
 from hatch_aicontainer.publish import PushError  # noqa: E402
 from hatch_aicontainer.settings import load_settings  # noqa: E402
@@ -119,7 +119,7 @@ def test_a_blob_truncated_in_the_cache_stops_the_push_before_the_manifest(projec
     with open(path, "r+b") as handle:  # damaged on disk after it was written
         handle.truncate(app_layer.size // 2)
     with pytest.raises(PushError) as raised:
-        apply_outputs(result, settings, store)
+        apply(result, settings, store)
     message = str(raised.value)
     assert "\n" not in message and app_layer.digest[:19] in message and "corrupt" in message, message
     done = subprocess.run(["skopeo", "inspect", "--tls-verify=false", "--retry-times", "0", f"docker://{reference}"],

@@ -1,4 +1,4 @@
-"""The files pipelines read (hatch_aicontainer.results) and the outputs step that writes them (outputs.py)."""
+"""The files pipelines read (hatch_aicontainer.outputs.results) and the outputs steps that write them (outputs.apply)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ from release_helpers import (  # noqa: E402
 
 from hatch_aicontainer.errors import OutputError  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.outputs import apply_outputs, layout_path, push_references  # noqa: E402
+from hatch_aicontainer.outputs import apply, layout_path, push_references  # noqa: E402
 from hatch_aicontainer.publish import PushError  # noqa: E402
-from hatch_aicontainer.results import (  # noqa: E402
+from hatch_aicontainer.outputs.results import (  # noqa: E402
     add_pushed,
     digest_path,
     read_results,
@@ -55,14 +55,14 @@ def settings_for(table: dict, environ: dict | None = None):
 
 
 def build_result(archive: Path, built, tags=("hello-app:1.0.0",)):
-    """What apply_outputs reads of a BuildResult."""
+    """What outputs.apply reads of a BuildResult."""
     images = [
-        SimpleNamespace(platform=Platform.parse(str(i.manifest.platform)), lock=SimpleNamespace(
+        SimpleNamespace(platform=Platform.parse(str(i.manifest.platform)), sbom=b"", lock=SimpleNamespace(
             path=Path(f"/project/pylock.aicontainer-py311-{i.manifest.platform.architecture}-cpu.toml")))
         for i in built.images
     ]
     return SimpleNamespace(archive=archive, digest=built.root.digest, media_type=built.root.media_type,
-                           repo_tags=tuple(tags), images=tuple(images))
+                           repo_tags=tuple(tags), images=tuple(images), archived=True, documents={})
 
 
 def dist_files(directory: Path) -> list[str]:
@@ -130,7 +130,7 @@ def test_history_is_kept_for_the_same_digest_only(tmp_path):
 
 def test_nothing_asked_writes_only_the_results(tmp_path):
     archive, built = small_archive(tmp_path, salt="plain")
-    done = apply_outputs(build_result(archive, built), settings_for({}), built.store)
+    done = apply(build_result(archive, built), settings_for({}), built.store)
     assert dist_files(archive.parent) == sorted([archive.name, archive.name + ".json", archive.name + ".digest"])
     assert done.record["pushed"] == [] and done.record["loaded"] == []
     assert done.record["platforms"][0]["lock_file"] == "pylock.aicontainer-py311-amd64-cpu.toml"
@@ -142,7 +142,7 @@ def test_push_and_layout_outputs_are_recorded(proxy, tmp_path):
     settings = settings_for({"push": [f"{proxy.host}/team/{{name}}", f"{proxy.host}/ci/{{name}}:tf{{tensorflow}}"],
                              "latest": True, "oci-layout": True})
     messages: list[str] = []
-    done = apply_outputs(build_result(archive, built), settings, built.store, log=messages.append)
+    done = apply(build_result(archive, built), settings, built.store, log=messages.append)
     expected = [f"{proxy.host}/team/hello-app:1.0.0", f"{proxy.host}/ci/hello-app:tf2.16.1",
                 f"{proxy.host}/team/hello-app:latest", f"{proxy.host}/ci/hello-app:latest"]
     assert push_references(settings, ["hello-app:1.0.0"]) == expected
@@ -160,17 +160,17 @@ def test_push_and_layout_outputs_are_recorded(proxy, tmp_path):
     assert not [p for p in archive.parent.iterdir() if p.name.startswith(".")]  # no temp leftovers
     # a second build's outputs: the layout is replaced, nothing is sent again
     proxy.reset()
-    apply_outputs(build_result(archive, built), settings, built.store)
+    apply(build_result(archive, built), settings, built.store)
     assert proxy.writes() == []
 
 
 def test_environment_turns_push_on_and_off(proxy, tmp_path):
     archive, built = small_archive(tmp_path, salt="env")
     configured = {"push": [f"{proxy.host}/team/{{name}}:{{version}}"]}
-    done = apply_outputs(build_result(archive, built), settings_for(configured, {"AICONTAINER_PUSH": "0"}), built.store)
+    done = apply(build_result(archive, built), settings_for(configured, {"AICONTAINER_PUSH": "0"}), built.store)
     assert done.record["pushed"] == [] and proxy.seen == []
     env = {"AICONTAINER_PUSH_TO": f"{proxy.host}/from-ci/{{name}}:{{version}}-{{platform}}"}
-    done = apply_outputs(build_result(archive, built), settings_for(configured, env), built.store)
+    done = apply(build_result(archive, built), settings_for(configured, env), built.store)
     assert done.record["pushed"] == [f"{proxy.host}/from-ci/hello-app:1.0.0-amd64@{built.root.digest}"]
 
 
@@ -179,7 +179,7 @@ def test_a_failed_push_records_only_what_succeeded(proxy, tmp_path):
     dead = f"127.0.0.1:{free_port()}"
     settings = settings_for({"push": [f"{proxy.host}/team/{{name}}:{{version}}", f"{dead}/team/{{name}}:{{version}}"]})
     with pytest.raises(PushError) as caught:
-        apply_outputs(build_result(archive, built), settings, built.store)
+        apply(build_result(archive, built), settings, built.store)
     assert f"push to {dead}/team/hello-app:1.0.0 failed" in str(caught.value)
     data = read_results(archive)
     assert data["pushed"] == [f"{proxy.host}/team/hello-app:1.0.0@{built.root.digest}"]
@@ -191,7 +191,7 @@ def test_no_engine_means_no_load_and_no_push_claimed(proxy, tmp_path):
     settings = settings_for({"load": True, "push": [f"{proxy.host}/team/{{name}}:{{version}}"]})
     host = f"unix://{tmp_path}/no-docker.sock"
     with pytest.raises(OutputError, match=f"^Docker engine at {host} is not reachable"):
-        apply_outputs(build_result(archive, built), settings, built.store, environ={"DOCKER_HOST": host})
+        apply(build_result(archive, built), settings, built.store, environ={"DOCKER_HOST": host})
     data = read_results(archive)
     assert data["loaded"] == [] and data["pushed"] == []
     assert proxy.seen == []
@@ -200,7 +200,7 @@ def test_no_engine_means_no_load_and_no_push_claimed(proxy, tmp_path):
 def test_load_output_is_recorded(docker_engine, tmp_path):
     archive, built = small_archive(tmp_path, salt="load-output")
     settings = settings_for({"load": True, "latest": True})
-    done = apply_outputs(build_result(archive, built), settings, built.store, environ=docker_engine.env)
+    done = apply(build_result(archive, built), settings, built.store, environ=docker_engine.env)
     (loaded,) = done.record["loaded"]
     assert loaded == {"engine": docker_engine.host, "image_id": built.images[0].config.digest,
                       "tags": ["hello-app:1.0.0", "hello-app:latest"]}
@@ -217,11 +217,11 @@ def test_no_secret_in_messages_or_files(tmp_path, monkeypatch):
         monkeypatch.setenv("AICONTAINER_REGISTRY_USERNAME", "ci")
         monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", PASSWORD + "-wrong")
         with pytest.raises(PushError) as caught:
-            apply_outputs(build_result(archive, built), settings, built.store, log=messages.append)
+            apply(build_result(archive, built), settings, built.store, log=messages.append)
         assert f"registry {registry.host} refused the credentials" in str(caught.value)
         assert read_results(archive)["pushed"] == []
         monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", PASSWORD)
-        done = apply_outputs(build_result(archive, built), settings, built.store, log=messages.append)
+        done = apply(build_result(archive, built), settings, built.store, log=messages.append)
         assert done.record["pushed"] == [f"{registry.host}/team/hello-app:1.0.0@{built.root.digest}"]
         assert skopeo_digest(f"{registry.host}/team/hello-app:1.0.0", creds=f"ci:{PASSWORD}") == built.root.digest
         encoded = base64.b64encode(f"ci:{PASSWORD}".encode()).decode()
@@ -236,10 +236,10 @@ def test_base_image_repository_is_a_mount_source(proxy, tmp_path):
     """Layers the image shares with its base, in the same registry, are mounted, not uploaded."""
     archive, built = small_archive(tmp_path, salt="base-mount")
     first = settings_for({"push": [f"{proxy.host}/library/base:1"]})
-    apply_outputs(build_result(archive, built), first, built.store)  # stands in for the base image
+    apply(build_result(archive, built), first, built.store)  # stands in for the base image
     proxy.reset()
     settings = settings_for({"base-image": f"{proxy.host}/library/base:1", "push": [f"{proxy.host}/team/{{name}}:{{version}}"]})
-    done = apply_outputs(build_result(archive, built), settings, built.store)
+    done = apply(build_result(archive, built), settings, built.store)
     assert done.record["pushed"] == [f"{proxy.host}/team/hello-app:1.0.0@{built.root.digest}"]
     assert proxy.blob_uploads() == []
     assert len(proxy.mounts()) == built.blob_count
@@ -255,7 +255,7 @@ def test_hatch_clean_removes_the_results_and_the_layout(tmp_path):
     (root / "pyproject.toml").write_text('[project]\nname = "hello-app"\nversion = "1.0.0"\n')
     archive, built = small_archive(tmp_path, salt="clean")
     settings = settings_for({"oci-layout": True})
-    apply_outputs(build_result(archive, built), settings, built.store)
+    apply(build_result(archive, built), settings, built.store)
     other = archive.with_name("other_app-1.0.0.oci.tar")
     other.write_bytes(b"another project's archive")
     assert layout_path(archive).is_dir()

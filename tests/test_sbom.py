@@ -154,9 +154,9 @@ def test_deterministic_and_content_derived(tmp_path):
 
 
 def test_image_carries_the_same_sbom_as_the_archive(tiny_build, tmp_path):
-    from hatch_aicontainer.summary import write_side_outputs
+    from hatch_aicontainer.outputs.steps import SideFiles
 
-    side = write_side_outputs(tiny_build.result, tiny_build.settings, tiny_project_info(tiny_build.project), tmp_path)
+    side = SideFiles(tiny_build.result, tiny_build.settings, tiny_project_info(tiny_build.project).version).run()
     beside = archive_sbom_path(tiny_build.archive)
     assert side.sboms == (beside,)
     assert beside.name == tiny_build.archive.name.removesuffix(".oci.tar") + ".cdx.json"
@@ -199,7 +199,7 @@ def test_image_path(name):
 
 def test_several_platforms_get_one_file_each(tmp_path):
     from hatch_aicontainer.sbom import side_outputs
-    from hatch_aicontainer.summary import clean_side_outputs
+    from hatch_aicontainer.outputs.clean import clean_side_outputs
 
     archive = tmp_path / "app-1.0-py311-tf2.16.1-cpu-amd64-arm64.oci.tar"
     archive.write_bytes(b"")

@@ -27,7 +27,7 @@ from e2e_fixtures import plugin_wheelhouse  # noqa: E402,F401 - fixture
 from e2e_helpers import BIN, hatch_env, skopeo_inspect  # noqa: E402
 from trust_fixtures import HEALTHCHECK, NAME, VERSION, make_tiny_project  # noqa: E402
 
-from hatch_aicontainer.summary import human_size  # noqa: E402
+from hatch_aicontainer.progress import human_bytes  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -95,8 +95,8 @@ def test_summary_matches_what_skopeo_reads(run):
     assert len(layer_lines) == len(raw["layers"]) == 5
     for line, layer in zip(layer_lines, raw["layers"]):
         assert layer["digest"][:19] in line
-        assert line.endswith(human_size(layer["size"]))
-    assert re.search(rf"^image dist/{re.escape(ARCHIVE)} \({re.escape(human_size(archive.stat().st_size))}\) in [0-9.]+s$", output, re.M)
+        assert line.endswith(human_bytes(layer["size"]))
+    assert re.search(rf"^image dist/{re.escape(ARCHIVE)} \({re.escape(human_bytes(archive.stat().st_size))}\) in [0-9.]+s$", output, re.M)
     labels = skopeo_inspect(archive)["Labels"]
     (pins,) = [line for line in _lines(output) if line.startswith(f"{PLATFORM} Python ")]
     assert f"{labels['io.hatch-aicontainer.tensorflow.package']} {labels['io.hatch-aicontainer.tensorflow']}" in pins

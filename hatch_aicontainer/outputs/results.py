@@ -36,12 +36,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_atomically
-from .errors import OutputError
-from .oci.reader import OCIImage, open_image
+from ..atomic import write_atomically
+from ..errors import OutputError
+from ..naming import LABEL_PREFIX
+from ..oci.reader import OCIImage, open_image
 
 SCHEMA = 1
-LABEL_PREFIX = "io.hatch-aicontainer."
 
 __all__ = [
     "SCHEMA",

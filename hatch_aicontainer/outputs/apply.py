@@ -1,0 +1,133 @@
+"""After a build: the side files, then the configured outputs and the results files pipelines read.
+
+``apply`` runs after ``build_image`` (the ``.oci.tar`` exists, unless
+``archive = false``), in this order:
+
+1. the side files: SBOM(s) and Kubernetes manifest (``SideFiles``); then
+   ``announce`` is called with them (the build prints its summary there,
+   before anything leaves the machine);
+2. ``<archive>.json`` and ``<archive>.digest`` (``Results``);
+3. ``oci-layout = true``: the OCI layout directory ``<archive without .tar>/``
+   (``dist/app-1.0-…-amd64.oci/``), written beside it under a temporary name;
+4. ``load = true``: ``docker load`` into the engine ``DOCKER_HOST`` names,
+   tagged with the build's tags (and ``latest`` when asked);
+5. pushing (``push`` references, ``AICONTAINER_PUSH``/``AICONTAINER_PUSH_TO``):
+   every reference from the store the build filled, blobs the registry has
+   are not sent again.
+
+The results files are rewritten after each step that succeeds, and after a
+failing step that recorded something (a push that reached some references),
+so when a step fails they say exactly what happened before it; the failure
+itself is raised as the step's one-line error.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from ..faults import step
+from ..oci.cache import BlobStore
+from ..oci.reader import open_image, open_store_image
+from ..pipeline import BuildResult
+from ..progress import Progress
+from ..settings import Settings
+from .references import load_tags, push_references
+from .results import image_record
+from .steps import Layout, Load, Log, Push, Record, Results, SideFiles, SideOutputs
+
+__all__ = ["Outputs", "apply"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What ``apply`` wrote."""
+
+    record: Record  #: what ``<archive>.json`` holds
+    results: Path  #: ``<archive>.json``
+    digest_file: Path  #: ``<archive>.digest``
+    side: SideOutputs
+    layout: Path | None = None
+
+
+class _Recorder:
+    """Runs steps that add to the record; rewrites the results files after each (see the module docstring)."""
+
+    def __init__(self, results: Results, record: Record) -> None:
+        self.results = results
+        self.record = record
+        self.paths = results.run(record)
+
+    def run(self, action: Callable[[Record], T]) -> T:
+        before = copy.deepcopy(self.record)
+        try:
+            done = action(self.record)
+        except BaseException:
+            if self.record != before:
+                self.results.run(self.record)
+            raise
+        self.results.run(self.record)
+        return done
+
+
+def apply(
+    result: BuildResult,
+    settings: Settings,
+    store: BlobStore,
+    *,
+    log: Log | None = None,
+    environ: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    announce: Callable[[SideOutputs], None] | None = None,
+) -> Outputs:
+    """Write the side files and apply ``settings.outputs`` to a build's result.
+
+    Raises the failing step's AIContainerError (OutputError, PushError,
+    ConfigError; ``EnvironmentFault`` for a refused file) after recording
+    what succeeded before it.
+    """
+    say = log or (lambda _message: None)
+    archive = result.archive
+    if settings.project is None:
+        raise ValueError("apply needs the settings' project (load_settings sets it)")
+    with step("writing the side outputs", archive.parent):
+        side = SideFiles(result, settings, settings.project.version).run()
+    if announce is not None:
+        announce(side)
+    with step("writing the outputs", archive.parent):
+        return _apply_outputs(result, settings, store, side, say, environ, progress)
+
+
+def _apply_outputs(
+    result: BuildResult,
+    settings: Settings,
+    store: BlobStore,
+    side: SideOutputs,
+    say: Log,
+    environ: Mapping[str, str] | None,
+    progress: Progress | None,
+) -> Outputs:
+    archive = result.archive
+    outputs = settings.outputs
+    with open_image(archive) if result.archived else open_store_image(store.root, result.documents) as image:
+        record = image_record(image, archive)
+        if not result.archived:
+            record["archive"] = None  # pushed straight from the cache (archive = false)
+        for entry, built in zip(record["platforms"], result.images):
+            if str(built.platform) == entry["platform"]:
+                entry["lock_file"] = built.lock.path.name
+        recorder = _Recorder(Results(archive), record)
+        layout = recorder.run(Layout(image, archive, say).run) if outputs.oci_layout else None
+        root = image.root
+    if outputs.load:
+        recorder.run(Load(archive, load_tags(settings, result.repo_tags), environ, say).run)
+    if outputs.push_enabled:
+        recorder.run(Push(store, root, push_references(settings, result.repo_tags), say, progress).run)
+    results, digest_file = recorder.paths
+    say(f"results {results.name}, {digest_file.name}")
+    return Outputs(record=record, results=results, digest_file=digest_file, side=side, layout=layout)

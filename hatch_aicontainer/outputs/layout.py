@@ -1,0 +1,61 @@
+"""``oci-layout = true``: the image as an OCI layout directory beside the archive."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..errors import OutputError
+from ..faults import owner_token, signals_deferred
+from ..oci.cache import CHUNK
+from ..oci.image import canonical_json
+from ..oci.mediatypes import OCI_LAYOUT_VERSION
+from ..oci.reader import OCIImage
+
+__all__ = ["layout_path", "write_oci_layout"]
+
+
+def layout_path(archive: Path) -> Path:
+    """``dist/x.oci.tar`` -> ``dist/x.oci`` (``dist/x.tar`` -> ``dist/x``)."""
+    return archive.with_suffix("") if archive.suffix == ".tar" else archive.with_name(archive.name + ".layout")
+
+
+def write_oci_layout(image: OCIImage, destination: Path) -> Path:
+    """Write ``image`` as an OCI layout directory at ``destination`` (replacing one that is there)."""
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    tmp: Path | None = None
+    old: Path | None = None
+    try:
+        with signals_deferred():  # a signal waits until the name is known to the cleanup below
+            tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.tmp-{owner_token()}-", dir=destination.parent))
+        (tmp / "oci-layout").write_bytes(canonical_json({"imageLayoutVersion": OCI_LAYOUT_VERSION}))
+        (tmp / "index.json").write_bytes(canonical_json(image.index))
+        blobs = tmp / "blobs" / "sha256"
+        blobs.mkdir(parents=True)
+        for digest in image.blob_digests():
+            with image.open_blob(digest) as source, open(blobs / digest.split(":", 1)[1], "wb") as target:
+                shutil.copyfileobj(source, target, CHUNK)
+        for path in [tmp, *tmp.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        if destination.exists() or destination.is_symlink():
+            if not destination.is_dir() or destination.is_symlink():
+                raise OutputError(f"cannot write the OCI layout {destination}: a file of that name is in the way")
+            with signals_deferred():
+                old = Path(tempfile.mkdtemp(prefix=f".{destination.name}.old-{owner_token()}-", dir=destination.parent))
+            os.replace(destination, old / "layout")
+        os.replace(tmp, destination)
+    except OSError as exc:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"cannot write the OCI layout {destination} ({exc.strerror or exc})") from None
+    except BaseException:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    return destination

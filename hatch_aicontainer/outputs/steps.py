@@ -1,0 +1,115 @@
+"""The output steps of a build, each one job; ``apply`` runs them in order.
+
+``SideFiles`` writes the SBOM(s) and the Kubernetes manifest; ``Results``
+writes ``<archive>.json``/``.digest`` from the record; ``Layout``, ``Load``
+and ``Push`` each do one configured output and add to the record what
+really happened (a failing push records the references it did push before
+raising).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import kubernetes, sbom
+from ..engine import load_archive
+from ..oci.cache import BlobStore
+from ..oci.descriptor import Descriptor
+from ..oci.reader import OCIImage
+from ..pipeline import BuildResult
+from ..progress import Progress
+from ..publish import PushError, push_image
+from ..settings import Settings
+from .layout import layout_path, write_oci_layout
+from .results import add_loaded, add_pushed, write_results
+
+Log = Callable[[str], None]
+#: what ``<archive>.json`` holds (outputs.results)
+Record = dict[str, Any]
+
+__all__ = ["Layout", "Load", "Log", "Push", "Record", "Results", "SideFiles", "SideOutputs"]
+
+
+@dataclass(frozen=True)
+class SideOutputs:
+    sboms: tuple[Path, ...]
+    kubernetes: Path | None
+
+
+@dataclass(frozen=True)
+class SideFiles:
+    """The SBOM(s) beside the archive (sbom.side_outputs) and the Kubernetes manifest (when configured)."""
+
+    result: BuildResult
+    settings: Settings
+    version: str  #: the project's version, named in the manifest
+
+    def run(self) -> SideOutputs:
+        result = self.result
+        documents = [(image.platform, image.sbom) for image in result.images if image.sbom]
+        sboms = tuple(sbom.side_outputs(result.archive, documents)) if documents else ()
+        manifest = kubernetes.write_manifest(
+            self.settings, self.version, result.digest, result.archive.parent, source=result.archive.name
+        )
+        return SideOutputs(sboms=sboms, kubernetes=manifest)
+
+
+@dataclass(frozen=True)
+class Results:
+    """``<archive>.json`` and ``<archive>.digest``, rewritten after each step that succeeds."""
+
+    archive: Path
+
+    def run(self, record: Record) -> tuple[Path, Path]:
+        return write_results(self.archive, record)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """``oci-layout = true``: the OCI layout directory beside the archive."""
+
+    image: OCIImage
+    archive: Path
+    log: Log
+
+    def run(self, record: Record) -> Path:
+        layout = write_oci_layout(self.image, layout_path(self.archive))
+        record["oci_layout"] = layout.name
+        self.log(f"OCI layout {layout}")
+        return layout
+
+
+@dataclass(frozen=True)
+class Load:
+    """``load = true``: ``docker load`` into the engine ``DOCKER_HOST`` names, tagged."""
+
+    archive: Path
+    tags: Sequence[str]
+    environ: Mapping[str, str] | None
+    log: Log
+
+    def run(self, record: Record) -> None:
+        loaded = load_archive(self.archive, tags=self.tags, environ=self.environ, log=self.log)
+        add_loaded(record, loaded.engine, loaded.image_id, loaded.tags)
+
+
+@dataclass(frozen=True)
+class Push:
+    """Pushing: every reference from the store the build filled (base layers mounted where they are)."""
+
+    store: BlobStore
+    root: Descriptor
+    references: Sequence[str]
+    log: Log
+    progress: Progress | None
+
+    def run(self, record: Record) -> None:
+        try:
+            pushed = push_image(self.store, self.root, self.references, log=self.log, progress=self.progress)
+        except PushError as exc:
+            add_pushed(record, [p.pinned for p in exc.pushed])  # what the registry accepted before the failure
+            raise
+        add_pushed(record, [p.pinned for p in pushed])

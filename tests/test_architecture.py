@@ -1,0 +1,218 @@
+"""The structure rules of docs/ARCHITECTURE.md, checked on the source.
+
+* the layers: import-linter's contracts in pyproject.toml (``[tool.importlinter]``);
+* no module imports another module's underscore names (import-linter cannot see names);
+* no import cycles, imports inside functions counted (an import hidden in a function
+  still runs the other module) and ``if TYPE_CHECKING:`` imports left out;
+* a package module is at most ``MAX_LINES`` long unless its docstring starts with
+  ``Long because:``.
+
+``PENDING`` lists what parts A and B of issue 12 still change; the lead empties it
+after merging them.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "hatch_aicontainer"
+MAX_LINES = 400
+
+#: files whose underscore imports parts A and B are replacing (plan-12 §0.3); test_archive_reuse.py
+#: patches ``oci.archive._Output.copy`` (the owner of oci/ makes it public)
+PENDING_PRIVATE = ("hatch_aicontainer/kubernetes.py", "hatch_aicontainer/settings/", "benchmarks/bench.py",
+                   "tests/test_python_probe.py", "tests/test_archive_reuse.py")
+#: the settings -> kubernetes cycle part A breaks (settings/kubernetes.py)
+PENDING_CYCLES = [{"hatch_aicontainer.kubernetes", "hatch_aicontainer.settings", "hatch_aicontainer.settings.loader"}]
+#: modules over MAX_LINES that parts A and B split
+PENDING_LONG = ("base_image.py", "base_rootfs.py", "compat.py", "kubernetes.py", "oci/reader.py", "publish.py",
+                "registry.py", "settings/loader.py")
+
+
+def _module(path: Path) -> tuple[str, bool]:
+    """``hatch_aicontainer/settings/__init__.py`` -> ("hatch_aicontainer.settings", True)."""
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    is_package = parts[-1] == "__init__"
+    return ".".join(parts[:-1] if is_package else parts), is_package
+
+
+def _imported(module: str, is_package: bool, node: ast.ImportFrom) -> str:
+    """The module a ``from … import`` reads, made absolute."""
+    if not node.level:
+        return node.module or ""
+    base = module.split(".") if is_package else module.split(".")[:-1]
+    base = base[: len(base) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def _type_checking_nodes(tree: ast.AST) -> set[int]:
+    """The ids of the nodes inside ``if TYPE_CHECKING:`` blocks."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            inside.update(id(child) for statement in node.body for child in ast.walk(statement))
+    return inside
+
+
+def _sources(*folders: str) -> Iterator[Path]:
+    for folder in folders:
+        yield from sorted((ROOT / folder).rglob("*.py"))
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def test_no_module_imports_another_modules_underscore_names():
+    bad = []
+    for path in _sources(PACKAGE, "tests", "benchmarks"):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith(PENDING_PRIVATE):
+            continue
+        module, is_package = _module(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        ours: set[str] = set()  # local names bound to one of our modules
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                target = _imported(module, is_package, node)
+                if not target.startswith(PACKAGE):
+                    continue
+                for alias in node.names:
+                    if _private(alias.name):
+                        bad.append(f"{relative}:{node.lineno}: from {target} import {alias.name}")
+                    else:
+                        ours.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                ours.update((alias.asname or alias.name.split(".")[0]) for alias in node.names if alias.name.startswith(PACKAGE))
+        for node in ast.walk(tree):  # module._name, and monkeypatch.setattr(module, "_name", …)
+            if isinstance(node, ast.Attribute) and _private(node.attr) and ast.unparse(node.value).split(".")[0] in ours:
+                bad.append(f"{relative}:{node.lineno}: {ast.unparse(node)}")
+            if (isinstance(node, ast.Call) and ast.unparse(node.func).endswith("setattr") and len(node.args) >= 2
+                    and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
+                    and _private(node.args[1].value) and ast.unparse(node.args[0]).split(".")[0] in ours):
+                bad.append(f"{relative}:{node.lineno}: setattr of {ast.unparse(node.args[0])}.{node.args[1].value}")
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith(PACKAGE + ".")
+                    and " " not in node.value and any(_private(part) for part in node.value.split("."))):
+                bad.append(f"{relative}:{node.lineno}: {node.value!r}")  # monkeypatch.setattr("pkg.mod._name", …)
+    assert bad == [], "\n".join(bad)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> the modules of ours it imports (at any depth in the file; parents of an
+    imported module included: importing ``a.b.c`` runs ``a/b/__init__``)."""
+    modules = {_module(path)[0]: path for path in _sources(PACKAGE)}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+
+    def add(importer: str, imported: str) -> None:
+        while imported not in modules and "." in imported:
+            imported = imported.rsplit(".", 1)[0]
+        parts = imported.split(".")
+        for depth in range(2, len(parts) + 1):
+            name = ".".join(parts[:depth])
+            if name in modules and name != importer and not importer.startswith(name + "."):
+                graph[importer].add(name)
+
+    for module, path in modules.items():
+        is_package = path.name == "__init__.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = _type_checking_nodes(tree)
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith(PACKAGE):
+                        add(module, alias.name)
+            elif isinstance(node, ast.ImportFrom):
+                target = _imported(module, is_package, node)
+                if target.startswith(PACKAGE):
+                    for alias in node.names:
+                        add(module, f"{target}.{alias.name}" if f"{target}.{alias.name}" in modules else target)
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The strongly connected components with more than one module (Tarjan, iteratively)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[set[str]] = []
+    for start in sorted(graph):
+        if start in index:
+            continue
+        work = [(start, iter(sorted(graph[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(component)
+    return found
+
+
+def test_no_import_cycles():
+    cycles = [sorted(c) for c in _cycles(_import_graph()) if c not in PENDING_CYCLES]
+    assert cycles == []
+
+
+def test_the_cycle_finder_finds_a_cycle_through_a_function_level_import():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [{"a", "b", "c"}]
+    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import x\ndef f():\n    from . import y\n")
+    skipped = _type_checking_nodes(tree)
+    kept = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and id(n) not in skipped and n.level]
+    assert [n.names[0].name for n in kept] == ["y"]
+
+
+def test_modules_are_short_or_say_why():
+    long = []
+    for path in _sources(PACKAGE):
+        relative = path.relative_to(ROOT / PACKAGE).as_posix()
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        if lines > MAX_LINES and not docstring.startswith("Long because:") and relative not in PENDING_LONG:
+            long.append(f"{relative}: {lines} lines")
+    assert long == []
+
+
+def _lint_imports() -> str | None:
+    beside = Path(sys.executable).with_name("lint-imports")
+    return str(beside) if beside.exists() else shutil.which("lint-imports")
+
+
+def test_import_contracts_hold():
+    command = _lint_imports()
+    assert command is not None, "lint-imports not found: install the [test] extra (import-linter)"
+    done = subprocess.run([command, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
