@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer.registry.auth import CredentialHelperError, Credentials, find_credentials, normalize_host
+from hatch_aicontainer.registry.credentials import CredentialHelperError, Credentials, find_credentials, normalize_host
 from hatch_aicontainer.errors import ConfigError
 
 SECRET = "s3cr3t-Pa55"

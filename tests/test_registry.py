@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
 
-from hatch_aicontainer.registry.auth import Credentials  # noqa: E402
+from hatch_aicontainer.registry.credentials import Credentials  # noqa: E402
 from hatch_aicontainer.errors import RegistryError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402

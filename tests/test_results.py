@@ -261,3 +261,48 @@ def test_hatch_clean_removes_the_results_and_the_layout(tmp_path):
     assert layout_path(archive).is_dir()
     ContainerBuilder(str(root), plugin_manager=PluginManager()).clean(str(archive.parent), [])
     assert dist_files(archive.parent) == [other.name]
+
+
+def _clean(tmp_path, project_name: str, dist: Path) -> None:
+    from hatchling.plugin.manager import PluginManager
+
+    from hatch_aicontainer.builder import ContainerBuilder
+
+    root = tmp_path / "project"
+    root.mkdir(exist_ok=True)
+    (root / "pyproject.toml").write_text(f'[project]\nname = "{project_name}"\nversion = "1.0.0"\n')
+    ContainerBuilder(str(root), plugin_manager=PluginManager()).clean(str(dist), [])
+
+
+@pytest.mark.parametrize("through", ["hatch", "outputs.clean"])
+def test_the_archives_of_a_dotted_project_name_are_cleaned(through, tmp_path):
+    """Issue 12 drift bug: clean spelled the prefix from the name as given (``my.app-``); archives
+    are named by the canonical name (``my_app-``). hatchling hands the builder a normalized name
+    (``my-app``), so ``hatch clean`` was spared; any caller with the name as written was not."""
+    from hatch_aicontainer import outputs
+
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    stem = "my_app-1.0.0-py311-tf2.16.1-cpu-amd64"
+    for name in (f"{stem}.oci.tar", f"{stem}.oci.tar.json", f"{stem}.oci.tar.digest", f"{stem}.cdx.json"):
+        (dist / name).write_bytes(b"x")
+    if through == "hatch":
+        _clean(tmp_path, "My.App", dist)
+    else:
+        outputs.clean(dist, "My.App")
+    assert dist_files(dist) == []
+
+
+def test_hatch_clean_removes_what_an_archive_false_build_wrote(tmp_path):
+    """With ``archive = false`` there is no ``.oci.tar``: its results, digest and SBOMs go all the same,
+    and a longer archive name that only starts like it is kept."""
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    stem = "hello_app-1.0.0-py311-tf2.16.1-cpu-amd64"
+    for name in (f"{stem}.oci.tar.json", f"{stem}.oci.tar.digest", f"{stem}.cdx.json"):
+        (dist / name).write_bytes(b"x")
+    other = "hello_app-1.0.0-py311-tf2.16.1-cpu-amd64-arm64"
+    (dist / f"{other}.linux-arm64.cdx.json").write_bytes(b"x")  # another archive's SBOM (no record of it)
+    (dist / "hello_app-1.0.0-py3-none-any.whl").write_bytes(b"wheel")  # not ours to clean
+    _clean(tmp_path, "hello-app", dist)
+    assert dist_files(dist) == sorted([f"{other}.linux-arm64.cdx.json", "hello_app-1.0.0-py3-none-any.whl"])

@@ -32,14 +32,14 @@ import hashlib
 import json
 import os
 import tarfile
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from hatch_aicontainer.atomic import temporary_file
 from hatch_aicontainer.errors import OutputError
-from hatch_aicontainer.faults import owner_token, signals_deferred, step
+from hatch_aicontainer.faults import step
 from hatch_aicontainer.oci.archive_reuse import KeptPrefix, MemberKey, prefix_to_keep, record_archive, record_path, still_the_same
 from hatch_aicontainer.oci.cache import BlobStore, split_digest
 from hatch_aicontainer.oci.descriptor import Descriptor
@@ -225,17 +225,14 @@ def _write(
     the kept prefix and continued: an interrupted rebuild then leaves no archive at all
     (never a half-written one), where a full write would have left the previous one.
     """
-    tmp_name = None
-    try:
-        with signals_deferred():
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{destination.name}.tmp-{owner_token()}-", dir=destination.parent)
-            if kept is not None:
-                os.close(fd)
-                try:
-                    os.replace(destination, tmp_name)
-                except FileNotFoundError:  # another build took or removed it just now
-                    kept = None
-                fd = os.open(tmp_name, os.O_RDWR)
+    with temporary_file(destination.parent, f".{destination.name}.tmp-") as (fd, tmp_name):
+        if kept is not None:
+            os.close(fd)
+            try:
+                os.replace(destination, tmp_name)
+            except FileNotFoundError:  # another build took or removed it just now
+                kept = None
+            fd = os.open(tmp_name, os.O_RDWR)
         with os.fdopen(fd, "r+b", buffering=0) as raw:
             if kept is not None and not still_the_same(kept, raw.fileno()):
                 kept = None
@@ -252,13 +249,6 @@ def _write(
             os.fsync(raw.fileno())
             os.fchmod(raw.fileno(), 0o644)
         os.replace(tmp_name, destination)
-    except BaseException:
-        if tmp_name is not None:
-            try:
-                os.unlink(tmp_name)
-            except FileNotFoundError:
-                pass
-        raise
 
 
 class _Output:

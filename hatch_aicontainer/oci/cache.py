@@ -36,7 +36,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -44,7 +43,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from hatch_aicontainer.faults import located, owner_token, signals_deferred
+from hatch_aicontainer.atomic import temporary_file
+from hatch_aicontainer.faults import located
 
 CHUNK = 1 << 20
 LOCK_NAME = ".lock"  # shared: a build uses the store; exclusive: cache_admin prunes it
@@ -192,10 +192,7 @@ class BlobStore:
         """
         self.hold()
         self._dir.mkdir(parents=True, exist_ok=True)
-        tmp_name = None
-        try:
-            with signals_deferred():
-                fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=self._dir)
+        with temporary_file(self._dir, TEMP_PREFIX) as (fd, tmp_name):
             with os.fdopen(fd, "wb") as raw:
                 hashing = HashingWriter(raw, self._dir)
                 yield hashing
@@ -205,12 +202,7 @@ class BlobStore:
             if expected is not None and hashing.digest != expected:
                 raise DigestMismatch(f"expected {expected}, got {hashing.digest}")
             os.replace(tmp_name, self.path(hashing.digest))
-            self._record_identity(hashing.digest)
-        except BaseException:
-            if tmp_name is not None:
-                with _suppress_missing():
-                    os.unlink(tmp_name)
-            raise
+        self._record_identity(hashing.digest)
 
     def put_stream(self, chunks: Iterable[bytes], expected: str | None = None) -> tuple[str, int]:
         """Store a stream of bytes; verify ``expected`` before it becomes visible."""
@@ -321,19 +313,11 @@ def write_record(path: Path, text: str) -> None:
     """A small file written under a swept temporary name and renamed (no fsync: a record lost
     in a crash only costs a full hash)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp_name = None
-    try:
-        with signals_deferred():
-            fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=path.parent)
+    with temporary_file(path.parent, TEMP_PREFIX) as (fd, tmp_name):
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
             os.fchmod(handle.fileno(), 0o644)
         os.replace(tmp_name, path)
-    except BaseException:
-        if tmp_name is not None:
-            with _suppress_missing():
-                os.unlink(tmp_name)
-        raise
 
 
 @contextmanager

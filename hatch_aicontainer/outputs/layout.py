@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..errors import OutputError
 from ..faults import owner_token, signals_deferred
+from ..naming import archive_files
 from ..oci.cache import CHUNK
 from ..oci.image import canonical_json
 from ..oci.mediatypes import OCI_LAYOUT_VERSION
@@ -18,8 +19,8 @@ __all__ = ["layout_path", "write_oci_layout"]
 
 
 def layout_path(archive: Path) -> Path:
-    """``dist/x.oci.tar`` -> ``dist/x.oci`` (``dist/x.tar`` -> ``dist/x``)."""
-    return archive.with_suffix("") if archive.suffix == ".tar" else archive.with_name(archive.name + ".layout")
+    """``dist/x.oci.tar`` -> ``dist/x.oci`` (named in naming.archive_files)."""
+    return archive_files(archive).layout
 
 
 def write_oci_layout(image: OCIImage, destination: Path) -> Path:

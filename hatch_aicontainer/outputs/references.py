@@ -1,7 +1,7 @@
 """Where a build's image goes: the references it is pushed to and the tags ``docker load`` gives it.
 
 Shared by the build's outputs and ``aicontainer check`` (which shows them
-without building). Placeholders are filled from ``naming.template_values``,
+without building). Placeholders are filled from ``naming.settings_values``,
 the values the tags are rendered from.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..naming import template_values
-from ..settings import Settings, render_reference
+from ..naming import render_reference, settings_values
+from ..settings import Settings
 
 __all__ = ["load_tags", "push_references"]
 
@@ -27,7 +27,7 @@ def push_references(settings: Settings, repo_tags: Sequence[str]) -> list[str]:
     tags = list(dict.fromkeys(tag.rpartition(":")[2] for tag in repo_tags))
     if settings.project is None:
         raise ValueError("push references need the settings' project (load_settings sets it)")
-    values = template_values(settings, settings.project, settings.targets[0])
+    values = settings_values(settings, settings.project, settings.targets[0])
     out: list[str] = []
     repositories: list[str] = []
     for template in outputs.push:

@@ -38,7 +38,7 @@ from typing import Any
 
 from ..atomic import write_atomically
 from ..errors import OutputError
-from ..naming import LABEL_PREFIX
+from ..naming import LABEL_PREFIX, archive_files
 from ..oci.reader import OCIImage, open_image
 
 SCHEMA = 1
@@ -57,13 +57,13 @@ __all__ = [
 
 
 def results_path(archive: str | Path) -> Path:
-    archive = Path(archive)
-    return archive.with_name(archive.name + ".json")
+    """``<archive>.json`` (named in naming.archive_files)."""
+    return archive_files(Path(archive)).results
 
 
 def digest_path(archive: str | Path) -> Path:
-    archive = Path(archive)
-    return archive.with_name(archive.name + ".digest")
+    """``<archive>.digest`` (named in naming.archive_files)."""
+    return archive_files(Path(archive)).digest
 
 
 def image_record(image: OCIImage, archive: str | Path) -> dict[str, Any]:
