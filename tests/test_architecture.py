@@ -214,3 +214,16 @@ def test_import_contracts_hold():
     done = subprocess.run([command, "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
+
+
+def test_the_architecture_map_names_every_module():
+    """docs/ARCHITECTURE.md matches the tree: every module and package of ours is named in it."""
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    missing = []
+    for path in _sources(PACKAGE):
+        name = path.parent.name + "/" if path.name == "__init__.py" else path.stem
+        if path.name == "__init__.py" and path.parent.name == PACKAGE:
+            continue
+        if not any(f"`{spelling}`" in text for spelling in (name, f"{name}.py")):
+            missing.append(path.relative_to(ROOT).as_posix())
+    assert missing == []
