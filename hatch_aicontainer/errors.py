@@ -32,3 +32,13 @@ class RegistryError(AIContainerError):
 
 class OutputError(AIContainerError):
     """Writing or loading an output (archive, Docker engine) failed."""
+
+
+def missing_extra(setting: str, module: str, extra: str) -> ConfigError:
+    """``setting`` needs the optional ``module``: the one wording, wherever it is found missing
+    (preflight, before any work; the layer writer, should a build get that far)."""
+    return ConfigError(
+        f"{setting} needs the '{module}' package, which is not installed where the build runs; "
+        f'add "hatch-aicontainer[{extra}]" to [build-system] requires in pyproject.toml '
+        f"(hatch builds in its own environment from that list)"
+    )

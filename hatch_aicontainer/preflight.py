@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .bytecode import mode as bytecode_mode
 from .cache_admin import max_size_from_env
-from .errors import ConfigError
+from .errors import ConfigError, missing_extra
 from .include_layers import include_entries
 from .reference import split_host_port
 from .settings import ProjectInfo, Settings
@@ -86,12 +86,7 @@ def _require(module: str, setting: str) -> None:
         return
     except ImportError:
         pass
-    extra = _EXTRAS[module]
-    raise ConfigError(
-        f"{setting} needs the '{module}' package, which is not installed where the build runs; "
-        f'add "hatch-aicontainer[{extra}]" to [build-system] requires in pyproject.toml '
-        f"(hatch builds in its own environment from that list)"
-    )
+    raise missing_extra(setting, module, _EXTRAS[module])
 
 
 def check_includes(settings: Settings, project: ProjectInfo) -> None:

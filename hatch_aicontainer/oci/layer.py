@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
-from hatch_aicontainer.errors import ConfigError
+from hatch_aicontainer.errors import missing_extra
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor, Layer
 from hatch_aicontainer.oci.mediatypes import OCI_LAYER_GZIP, OCI_LAYER_TAR, OCI_LAYER_ZSTD
@@ -302,11 +302,7 @@ def _compressor(out: _Writable, compression: str, level: int | None, threads: in
         try:
             import zstandard
         except ImportError:
-            raise ConfigError(
-                "compression = \"zstd\" needs the 'zstandard' package, which is not installed where the build runs; "
-                'add "hatch-aicontainer[zstd]" to [build-system] requires in pyproject.toml '
-                "(hatch builds in its own environment from that list)"
-            ) from None
+            raise missing_extra('compression = "zstd"', "zstandard", "zstd") from None
         # nbWorkers >= 1 gives the same frame whatever the count (0 would not).
         compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL if level is None else level, threads=threads)
         with compressor.stream_writer(out, closefd=False) as zst:
