@@ -15,7 +15,6 @@ checks their sha256).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import sys
 import tempfile
@@ -28,18 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from release_helpers import MTIME, assemble_image, built_from, write_archive  # noqa: E402
 
 from hatch_aicontainer.oci import archive  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
+from hatch_aicontainer.oci.cache import BlobStore, file_sha256  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
 from hatch_aicontainer.oci.image import ConfigChanges  # noqa: E402
 from hatch_aicontainer.oci.layer import LayerEntry, write_layer  # noqa: E402
-
-
-def file_sha256(path: Path) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(chunk)
-    return sha.hexdigest()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -56,6 +56,7 @@ from .lock import Lock
 from .naming import SBOM_IMAGE_DIR as IMAGE_DIR
 from .naming import SBOM_SUFFIX as SUFFIX
 from .naming import LOCAL_TRANSPORTS, archive_files, sbom_image_path
+from .oci.cache import file_sha256
 from .oci.descriptor import Platform
 from .oci.layer import LayerEntry
 from .settings import ProjectInfo
@@ -100,7 +101,7 @@ def make_sbom(
 ) -> bytes:
     """The CycloneDX JSON document (UTF-8, ends with a newline) for one platform image."""
     lock_document = _read_lock(lock)
-    wheel_sha256 = _sha256_file(wheel)
+    wheel_sha256 = file_sha256(wheel)
 
     image = Component(
         type=ComponentType.CONTAINER,
@@ -282,12 +283,6 @@ def _properties(values: dict[str, str]) -> list[Property]:
     return [Property(name=PROPERTY_PREFIX + key, value=value) for key, value in sorted(values.items())]
 
 
-def _sha256_file(path: Path) -> str:
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(chunk)
-    return sha.hexdigest()
 
 
 def component_count(document: bytes) -> int:

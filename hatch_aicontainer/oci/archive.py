@@ -40,7 +40,15 @@ from typing import Any, BinaryIO
 from hatch_aicontainer.atomic import temporary_file
 from hatch_aicontainer.errors import OutputError
 from hatch_aicontainer.faults import step
-from hatch_aicontainer.oci.archive_reuse import KeptPrefix, MemberKey, prefix_to_keep, record_archive, record_path, still_the_same
+from hatch_aicontainer.oci.archive_reuse import (
+    KeptPrefix,
+    MemberKey,
+    member_offsets,
+    prefix_to_keep,
+    record_archive,
+    record_path,
+    still_the_same,
+)
 from hatch_aicontainer.oci.cache import BlobStore, split_digest
 from hatch_aicontainer.oci.descriptor import Descriptor
 from hatch_aicontainer.oci.image import canonical_json
@@ -173,7 +181,7 @@ def write_oci_archive(
     kept = prefix_to_keep(record, destination, keys, mtime) if REUSE_PREFIX else None
     with step("writing the archive", destination.parent):
         destination.parent.mkdir(parents=True, exist_ok=True)
-        needed = archive_size(entries, sizes)
+        needed = archive_size(keys)
         check_free_space(destination, needed - kept.size if kept else needed, freed=kept.old_size - kept.size if kept else 0)
     with step("writing the archive", destination):
         _write(destination, entries, mtime, progress, kept)
@@ -189,15 +197,11 @@ def _member_key(entry: LayerEntry, sizes: dict[str, int]) -> MemberKey:
     return (entry.path, sizes[entry.path], "sha256:" + entry.path.rsplit("/", 1)[1])
 
 
-def archive_size(entries: Sequence[LayerEntry], sizes: dict[str, int]) -> int:
-    """The tar's size (``sizes``: of the entries without ``data``, by path): a 512-byte header per
-    entry, data padded to 512, two zero blocks, the whole padded to 10240."""
-    total = 0
-    for entry in entries:
-        size = len(entry.data) if entry.data is not None else sizes.get(entry.path, 0)
-        total += 512 + -(-size // 512) * 512
-    total += 1024
-    return -(-total // 10240) * 10240
+def archive_size(keys: Sequence[MemberKey]) -> int:
+    """The tar's exact size: its members (``archive_reuse.member_offsets``), two zero blocks, the
+    whole padded to a 10240-byte record."""
+    total = member_offsets(keys)[-1] + 2 * tarfile.BLOCKSIZE
+    return -(-total // tarfile.RECORDSIZE) * tarfile.RECORDSIZE
 
 
 def check_free_space(destination: Path, needed: int, *, freed: int = 0) -> None:

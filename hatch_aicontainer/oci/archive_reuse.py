@@ -29,6 +29,7 @@ import hashlib
 import json
 import os
 import stat
+import tarfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,6 @@ from hatch_aicontainer.oci.cache import file_identity, write_record
 
 #: the store's folder of archive records (removed by ``aicontainer cache clean``)
 ARCHIVE_RECORDS = "archives"
-_BLOCK = 512
 
 #: a member of the archive as the record keeps it: (path, data size, fingerprint)
 MemberKey = tuple[str, int, str]
@@ -60,7 +60,7 @@ def member_offsets(keys: Sequence[MemberKey]) -> list[int]:
     each, data padded to 512 bytes; the end-of-archive blocks follow)."""
     offsets, offset = [0], 0
     for _path, size, _fingerprint in keys:
-        offset += _BLOCK + -(-size // _BLOCK) * _BLOCK
+        offset += tarfile.BLOCKSIZE + -(-size // tarfile.BLOCKSIZE) * tarfile.BLOCKSIZE
         offsets.append(offset)
     return offsets
 

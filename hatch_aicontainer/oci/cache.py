@@ -304,6 +304,15 @@ class BlobStore:
             self._record_identity(digest)
 
 
+def file_sha256(path: Path) -> str:
+    """The hex sha256 of a file, read in ``CHUNK``s (``hashlib.file_digest`` needs Python 3.11)."""
+    sha = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
 def file_identity(st: os.stat_result) -> str:
     """What changes whenever a file's bytes may have: device, inode, size, mtime and ctime (no user sets a ctime)."""
     return f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\n"
