@@ -165,7 +165,17 @@ def _hatch_on_a_terminal(project: Path, dist: Path, cache: Path, **env: str) -> 
     return text
 
 
-def test_on_a_terminal_one_line_is_redrawn_and_quiet_shows_none(project, tmp_path):
+#: The terminal line is redrawn every progress.REDRAW (0.25 s): the include layer must take several
+#: of those on any host. 200 MB of zeros took under 0.25 s on an AVX-512 host; 2 GB (sparse, so cheap
+#: to make, and a few MB compressed) takes seconds (sha256 of every byte).
+TTY_BIG = 2_000 * 1000 * 1000
+
+
+def test_on_a_terminal_one_line_is_redrawn_and_quiet_shows_none(python_base_layout, tmp_path):
+    project = make_tiny_project(tmp_path / "tiny-app", python_base_layout.spec, git=False, tool=TOOL)
+    (project / "big").mkdir()
+    with open(project / "big" / "weights.bin", "wb") as handle:
+        handle.truncate(TTY_BIG)
     # caches of their own: from a cache holding the include layer, nothing would be written to show
     shown = _hatch_on_a_terminal(project, tmp_path / "dist-tty", tmp_path / "cache-tty")
     redrawn = [part for part in shown.split("\r\x1b[K") if part.startswith("[linux/amd64] include big: ")]

@@ -29,6 +29,8 @@ Default gzip level 2 (ISA-L's own default). Measured on a 106 MB tar (Python
 
 Levels 0-2 cost the same end to end (the pass is bound by the two sha256 and
 the disk, the deflate threads run beside it); level 2 is 1.3 % smaller than 1.
+Level 3 is refused (:data:`GZIP_LEVELS`): ISA-L picks its level-3 deflate kernel by
+the CPU it runs on, so an AVX-512 host writes other bytes than an AVX2 host.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ from hatch_aicontainer.oci.mediatypes import OCI_LAYER_GZIP, OCI_LAYER_TAR, OCI_
 CHUNK = 1 << 20
 GZIP_BLOCK = 1 << 20  # fixed: changing it changes every gzip layer digest
 GZIP_LEVEL = 2
+#: The gzip levels whose bytes are the same on every x86-64 CPU (ISA-L's level 3 is not).
+GZIP_LEVELS = (0, 2)
 ZSTD_LEVEL = 3
 _BLOCK = tarfile.BLOCKSIZE
 _RECORD = tarfile.RECORDSIZE
@@ -292,8 +296,8 @@ def _compressor(out: _Writable, compression: str, level: int | None, threads: in
         from isal import igzip_threaded
 
         level = GZIP_LEVEL if level is None else level
-        if not 0 <= level <= 3:
-            raise ValueError(f"ISA-L gzip level must be 0..3, not {level}")
+        if not GZIP_LEVELS[0] <= level <= GZIP_LEVELS[1]:
+            raise ValueError(f"ISA-L gzip level must be {GZIP_LEVELS[0]}..{GZIP_LEVELS[1]}, not {level}")
         with igzip_threaded.open(out, "wb", compresslevel=level, threads=threads, block_size=GZIP_BLOCK) as gz:
             blocks = _FixedBlocks(gz, GZIP_BLOCK)
             yield blocks

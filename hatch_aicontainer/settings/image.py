@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 from .. import compat
 from ..compat import TENSORFLOW_DISTRIBUTIONS
 from ..oci.descriptor import Platform
+from ..oci.layer import GZIP_LEVELS
 from .keys import (
     BASE_IMAGE_ENV,
     COMPRESSIONS,
@@ -264,6 +265,9 @@ def parse_compression(sources: Sources) -> tuple[str, int | None]:
         allowed_level = f"an integer {low}–{high} for {compression}"
         if isinstance(got[0], bool) or not isinstance(got[0], int):
             raise config_error(got[1], got[0], f"must be an integer, not {type_name(got[0])}", allowed_level)
+        if compression == "gzip" and got[0] == GZIP_LEVELS[1] + 1:
+            problem = "ISA-L's level 3 writes other bytes on other CPUs, so the image digest would depend on the build host"
+            raise config_error(got[1], got[0], problem, allowed_level)
         if not low <= got[0] <= high:
             raise config_error(got[1], got[0], f"out of range for compression = \"{compression}\"", allowed_level)
         level = got[0]

@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from ..naming import TAG_FIELDS  # noqa: F401  (its home is naming; re-exported)
 from ..oci.cache import CACHE_DIR_ENV  # noqa: F401  (its home is oci.cache, which may not import settings; re-exported)
+from ..oci.layer import GZIP_LEVELS
 
 TABLE = "tool.aicontainer"
 BASE_IMAGE_ENV = "AICONTAINER_BASE_IMAGE"
@@ -31,8 +32,8 @@ OUTPUT_FLAGS = (
 )
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
-#: name -> allowed compression-level range (gzip is ISA-L: levels 0-3; None: no level allowed)
-COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": (0, 3), "zstd": (1, 22), "none": None}
+#: name -> allowed compression-level range (None: no level allowed); gzip's: oci.layer.GZIP_LEVELS
+COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": GZIP_LEVELS, "zstd": (1, 22), "none": None}
 TRANSPORTS = ("oci", "oci-archive", "docker-archive")
 CACHE_MAX_SIZE_ENV = "AICONTAINER_CACHE_MAX_SIZE"
 BYTECODE_ENV = "AICONTAINER_BYTECODE"
