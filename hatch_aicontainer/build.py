@@ -63,7 +63,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
         )
 
         def announce(side: SideOutputs) -> None:  # the side files are written; nothing is loaded or pushed yet
-            for warning in wheel_warnings(wheel):
+            for warning in (*wheel_warnings(wheel), *result.warnings):
                 app.display_warning(warning)
             for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
                 app.display_info(line)

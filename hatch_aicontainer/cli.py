@@ -79,6 +79,7 @@ def _load_project(directory: str, target: str) -> tuple[Any, Any, Any]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .entrypoint import describe_default
     from .lock import lock_path
     from .naming import archive_name, render_tags
     from .outputs import load_tags, push_references
@@ -108,7 +109,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         ],
         "base_image": settings.base_image,
         "base_image_from": settings.key("base-image"),
-        "entrypoint": list(settings.entrypoint),
+        "entrypoint": list(settings.entrypoint) if settings.entrypoint is not None else None,
+        "default_entrypoint": None if settings.entrypoint is not None else describe_default(project),
         "cmd": list(settings.cmd),
         "image": settings.name,
         "tags": repo_tags,
@@ -133,7 +135,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         ("accelerator", settings.accelerator + (f" (CUDA {first.cuda}, cuDNN {first.cudnn})" if first.cuda else "")),
         ("base image", settings.base_image + ("" if settings.key("base-image").startswith("tool.") else f" (from {settings.key('base-image')})")),
         ("platforms", ", ".join(str(p) for p in settings.platforms)),
-        ("entrypoint", json.dumps(report["entrypoint"])),
+        ("entrypoint", json.dumps(report["entrypoint"]) if report["entrypoint"] is not None else f"(default) {report['default_entrypoint']}"),
         ("cmd", json.dumps(report["cmd"])),
     ]
     for item in report["platforms"]:
@@ -154,18 +156,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
-    from .lock import LockInputs, image_requirements, lock_path, read_lock
+    from .lock import lock_inputs, lock_path, read_lock
     from .pipeline import resolve_lock  # the build's own lock step (names the setting when TF has no wheel)
-    from .uv import Indexes
 
     _, project, settings = _load_project(args.project, args.target)
     for target in settings.targets:
-        inputs = LockInputs(
-            requirements=image_requirements(project.dependencies, settings.dependencies, target.tf_requirement),
-            python_version=settings.python,
-            platform=target.platform,
-            indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
-        )
+        inputs = lock_inputs(settings, project, target)
         path = lock_path(project.root, target.platform, settings.accelerator, settings.python)
         err(f"[{target.platform}] resolving {path.name}" + (" again" if args.refresh else ""))
         if args.refresh:

@@ -114,9 +114,11 @@ def _locked_version(project: ProjectInfo, platform: Platform, accelerator: str, 
     if not path.is_file():
         return None
     try:
-        return read_lock(path, reused=True).version_of(distribution)
+        lock = read_lock(path, reused=True)
     except Exception:  # noqa: BLE001 - an unreadable lock is re-resolved later anyway
         return None
+    # the distribution the lock installs: the target's, or ``tensorflow`` when the graph asked for it
+    return lock.version_of(lock.tensorflow.distribution if lock.tensorflow else distribution)
 
 
 def _index_args(settings: Settings) -> list[str]:

@@ -9,6 +9,7 @@ the layer depends only on the wheels.
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +52,7 @@ def install_lock(lock: Lock, inputs: LockInputs, target: Path, *, progress: Call
             shutil.rmtree(target, ignore_errors=True)
             run_uv(args, step=step, progress=progress)
     _drop_uv_lockfile(target)
+    _drop_install_records(target)
 
 
 def install_wheel(wheel: Path, inputs: LockInputs, target: Path) -> None:
@@ -74,14 +76,15 @@ def install_wheel(wheel: Path, inputs: LockInputs, target: Path) -> None:
     _drop_install_records(target)
 
 
-# Written by uv for a local wheel: the temporary path it was built in
-# (PEP 610) and uv's own cache timestamp. Neither is reproducible.
+# Written by uv for a wheel installed from a local file: its path on the build host (PEP 610:
+# the project's wheel in a temporary folder, a lock's ``path`` or find-links wheel) and uv's own
+# cache timestamp. Neither is reproducible; the image has no use for a host path.
 _LOCAL_INSTALL_FILES = ("direct_url.json", "uv_cache.json")
 
 
 def _drop_install_records(target: Path) -> None:
     for dist_info in target.glob("*.dist-info"):
-        dropped = [name for name in _LOCAL_INSTALL_FILES if (dist_info / name).is_file()]
+        dropped = [name for name in _LOCAL_INSTALL_FILES if (dist_info / name).is_file() and _host_specific(dist_info / name)]
         for name in dropped:
             (dist_info / name).unlink()
         record = dist_info / "RECORD"
@@ -92,3 +95,14 @@ def _drop_install_records(target: Path) -> None:
 
 def _drop_uv_lockfile(target: Path) -> None:
     (target / ".lock").unlink(missing_ok=True)
+
+
+def _host_specific(path: Path) -> bool:
+    """uv's cache record always; a PEP 610 record when it names a local file (a remote URL is kept)."""
+    if path.name != "direct_url.json":
+        return True
+    try:
+        url = json.loads(path.read_text(encoding="utf-8")).get("url", "")
+    except (OSError, ValueError, AttributeError):
+        return True
+    return not isinstance(url, str) or not url.startswith(("http://", "https://"))

@@ -7,15 +7,20 @@ what it was resolved from (requirements, Python, platform, indexes) in its
 ``[tool.hatch-aicontainer]`` table; while the fingerprint matches, the lock is
 reused as it is, so two builds a month apart install the same files. When the
 inputs change the lock is resolved again.
+
+An image lock holds one TensorFlow distribution, at the pin, and one build of each CUDA
+library (:mod:`hatch_aicontainer.tensorflow_rule`); the lock records which distribution and
+why, and a reused lock is checked again (a hand-edited lock that breaks the rule is refused).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 from packaging.requirements import InvalidRequirement, Requirement
@@ -23,10 +28,21 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from .atomic import write_atomically
-from .compat import TENSORFLOW_DISTRIBUTIONS
+from .compat import Target
 from .errors import ResolveError
 from .faults import owner_token, temporary_directory
 from .oci.descriptor import Platform
+from .settings import ProjectInfo, Settings
+from .tensorflow_rule import (
+    Requirers,
+    TensorFlowChoice,
+    initial_choice,
+    lock_problem,
+    other_requirements,
+    parse_requirers,
+    pin_constraints,
+    switched_choice,
+)
 from .uv import Indexes, run_uv, target_args
 
 try:
@@ -35,24 +51,48 @@ except ImportError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 TOOL_KEY = "hatch-aicontainer"
+#: Part of every fingerprint: bump it when the way a lock is resolved changes, so locks
+#: resolved by the old rules are resolved again (2: one TensorFlow distribution, held at the pin).
+RESOLUTION = "2"
+
+
+@dataclass(frozen=True)
+class TensorFlowRequest:
+    """The image's TensorFlow as its target asks for it: the pin, the distribution the target
+    installs unless something asks for the name ``tensorflow`` (``tensorflow_rule``), its extra."""
+
+    version: str
+    distribution: str  #: "tensorflow-cpu" (CPU, amd64) or "tensorflow"
+    extra: str | None = None  #: "and-cuda" for CUDA images
+
+    def requirement(self, distribution: str) -> str:
+        extra = f"[{self.extra}]" if self.extra else ""
+        return f"{distribution}{extra}=={self.version}"
+
+    def to_json(self) -> list[str | None]:
+        return [self.version, self.distribution, self.extra]
+
 
 @dataclass(frozen=True)
 class LockInputs:
     """Everything that decides the resolution; its fingerprint keys the lock."""
 
-    requirements: tuple[str, ...]
+    requirements: tuple[str, ...]  #: the project's and ``dependencies``' requirements, as written
     python_version: str
     platform: Platform
     indexes: Indexes = Indexes()
+    tensorflow: TensorFlowRequest | None = None  #: None: ``requirements`` resolved as they are
 
     def fingerprint(self) -> str:
         document = {
+            "resolution": RESOLUTION,
             "requirements": sorted(self.requirements),
             "python": self.python_version,
             "platform": str(self.platform),
             "index-url": self.indexes.index_url,
             "extra-index-urls": list(self.indexes.extra_index_urls),
             "find-links": list(self.indexes.find_links),
+            "tensorflow": self.tensorflow.to_json() if self.tensorflow else None,
         }
         data = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
         return "sha256:" + hashlib.sha256(data).hexdigest()
@@ -70,6 +110,7 @@ class Lock:
     sha256: str
     packages: tuple[LockedPackage, ...]
     reused: bool
+    tensorflow: TensorFlowChoice | None = None  #: the TensorFlow distribution the lock installs, and why
 
     def version_of(self, name: str) -> str | None:
         wanted = canonicalize_name(name)
@@ -79,24 +120,20 @@ class Lock:
         return None
 
 
-def image_requirements(
-    project_dependencies: Iterable[str], extra_dependencies: Iterable[str], tensorflow_requirement: str
-) -> tuple[str, ...]:
-    """The requirements the image is resolved from, TensorFlow pinned exactly.
-
-    The project's own TensorFlow requirement is dropped in favour of the pin
-    (the settings already checked that the pin satisfies it).
-    """
-    out = {tensorflow_requirement}
-    for text in (*project_dependencies, *extra_dependencies):
+def lock_inputs(settings: Settings, project: ProjectInfo, target: Target) -> LockInputs:
+    """The inputs of a target's lock: the one place they are assembled (build, ``aicontainer lock``)."""
+    for text in (*project.dependencies, *settings.dependencies):
         try:
-            requirement = Requirement(text)
+            Requirement(text)
         except InvalidRequirement as exc:
             raise ResolveError(f"dependency {text!r} is not a valid requirement ({exc})") from exc
-        if canonicalize_name(requirement.name) in TENSORFLOW_DISTRIBUTIONS:
-            continue
-        out.add(str(requirement))
-    return tuple(sorted(out))
+    return LockInputs(
+        requirements=tuple(dict.fromkeys((*project.dependencies, *settings.dependencies))),
+        python_version=settings.python,
+        platform=target.platform,
+        indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
+        tensorflow=TensorFlowRequest(target.tensorflow, target.tf_distribution, "and-cuda" if target.accelerator == "cuda" else None),
+    )
 
 
 def lock_path(project_root: Path, platform: Platform, accelerator: str, python_version: str) -> Path:
@@ -121,7 +158,11 @@ def read_lock(path: Path, *, reused: bool) -> Lock:
         LockedPackage(str(entry.get("name", "")), str(entry.get("version", "")))
         for entry in document.get("packages", [])
     )
-    return Lock(path=path, sha256="sha256:" + hashlib.sha256(data).hexdigest(), packages=packages, reused=reused)
+    recorded = document.get("tool", {}).get(TOOL_KEY, {}).get("tensorflow")
+    return Lock(
+        path=path, sha256="sha256:" + hashlib.sha256(data).hexdigest(), packages=packages, reused=reused,
+        tensorflow=TensorFlowChoice.from_json(recorded) if isinstance(recorded, dict) else None,
+    )
 
 
 def lock_fingerprint(path: Path) -> str | None:
@@ -169,39 +210,85 @@ def installable_copy(lock: Lock, python_version: str, directory: Path) -> Path:
 
 
 def ensure_lock(inputs: LockInputs, path: Path) -> Lock:
-    """Reuse ``path`` when it was resolved from ``inputs``; else resolve and write it."""
+    """Reuse ``path`` when it was resolved from ``inputs``; else resolve and write it.
+
+    With a TensorFlow request, the lock is checked either way (``tensorflow_rule``): one
+    TensorFlow distribution, at the pin; one build of each CUDA library.
+    """
     if path.is_file() and lock_fingerprint(path) == inputs.fingerprint():
-        return read_lock(path, reused=True)
+        lock = read_lock(path, reused=True)
+        if inputs.tensorflow is not None:
+            choice = lock.tensorflow or TensorFlowChoice(inputs.tensorflow.distribution)
+            problem = lock_problem(lock.packages, inputs.tensorflow, choice)
+            if problem is not None:
+                raise ResolveError(f"lock file {path.name}: {problem.describe()}; delete it to resolve again")
+            lock = replace(lock, tensorflow=choice)
+        return lock
     with temporary_directory(f"aicontainer-lock-{owner_token()}-") as scratch:
-        requirements_in = Path(scratch) / "requirements.in"
-        requirements_in.write_text("".join(f"{line}\n" for line in inputs.requirements))
-        output = Path(scratch) / "pylock.toml"
-        run_uv(
-            [
-                "pip",
-                "compile",
-                "--no-config",
-                "--quiet",
-                "--only-binary",
-                ":all:",
-                "--format",
-                "pylock.toml",
-                "--no-header",
-                "-o",
-                str(output),
-                *target_args(inputs.python_version, inputs.platform),
-                *inputs.indexes.args(),
-                str(requirements_in),
-            ],
-            step=f"resolving dependencies for python {inputs.python_version} on {inputs.platform}",
-            cwd=Path(scratch),
-        )
-        document = tomllib.loads(output.read_text())
-    document.setdefault("tool", {})[TOOL_KEY] = {
+        document, choice = _resolve(inputs, Path(scratch))
+    table: dict[str, object] = {
         "inputs": inputs.fingerprint(),
         "python": inputs.python_version,
         "platform": str(inputs.platform),
         "requirements": sorted(inputs.requirements),
     }
+    if choice is not None:
+        table["tensorflow"] = choice.to_json()
+    document.setdefault("tool", {})[TOOL_KEY] = table
     write_atomically(path, tomli_w.dumps(document).encode())
     return read_lock(path, reused=False)
+
+
+def _resolve(inputs: LockInputs, scratch: Path) -> tuple[dict, TensorFlowChoice | None]:
+    """The PEP 751 document, and the TensorFlow distribution it installs (``tensorflow_rule``)."""
+    request = inputs.tensorflow
+    if request is None:
+        return _compile(inputs, inputs.requirements, (), scratch), None
+    others = other_requirements(inputs.requirements)
+    choice = initial_choice(request, inputs.requirements, inputs.python_version, inputs.platform)
+    for _ in range(2):  # at most one switch, to ``tensorflow``
+        requirements = (*others, request.requirement(choice.distribution))
+        document = _compile(inputs, requirements, pin_constraints(request), scratch)
+        packages = _packages(document)
+        problem = lock_problem(packages, request, choice)
+        if problem is None:
+            return document, choice
+        requirers = _requirers(inputs, requirements, pin_constraints(request), scratch)
+        switched = switched_choice(problem, choice, requirers)
+        if switched is None:
+            raise ResolveError(f"resolving for python {inputs.python_version} on {inputs.platform}: {problem.describe(requirers)}")
+        choice = switched
+    raise AssertionError("the TensorFlow distribution switched twice")  # pragma: no cover - switched_choice switches once
+
+
+def _compile(inputs: LockInputs, requirements: Sequence[str], constraints: Sequence[str], scratch: Path, *, annotated: bool = False) -> Any:
+    """``uv pip compile`` for the target: the pylock document, or (``annotated``) uv's text output."""
+    requirements_in = scratch / "requirements.in"
+    requirements_in.write_text("".join(f"{line}\n" for line in requirements))
+    constraint_args: list[str] = []
+    if constraints:
+        constraints_txt = scratch / "constraints.txt"
+        constraints_txt.write_text("".join(f"{line}\n" for line in constraints))
+        constraint_args = ["--constraint", str(constraints_txt)]
+    output = scratch / ("requirements.txt" if annotated else "pylock.toml")
+    output.unlink(missing_ok=True)
+    form = ["--annotation-style", "line"] if annotated else ["--format", "pylock.toml"]
+    run_uv(
+        [
+            "pip", "compile", "--no-config", "--quiet", "--only-binary", ":all:", *form, "--no-header",
+            "-o", str(output), *target_args(inputs.python_version, inputs.platform), *inputs.indexes.args(),
+            *constraint_args, str(requirements_in),
+        ],
+        step=f"resolving dependencies for python {inputs.python_version} on {inputs.platform}",
+        cwd=scratch,
+    )
+    return output.read_text() if annotated else tomllib.loads(output.read_text())
+
+
+def _packages(document: dict) -> tuple[LockedPackage, ...]:
+    return tuple(LockedPackage(str(p.get("name", "")), str(p.get("version", ""))) for p in document.get("packages", []))
+
+
+def _requirers(inputs: LockInputs, requirements: Sequence[str], constraints: Sequence[str], scratch: Path) -> Requirers:
+    """Who asked for each package: the same resolution, annotated (asked only when a lock breaks a rule)."""
+    return parse_requirers(_compile(inputs, requirements, constraints, scratch, annotated=True))

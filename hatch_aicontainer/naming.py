@@ -25,6 +25,7 @@ from .reference import TAG_RE
 if TYPE_CHECKING:
     from .base_image import BaseImage
     from .compat import Target
+    from .installed import InstalledFacts
     from .lock import Lock
     from .oci.descriptor import Platform
     from .settings import ProjectInfo, Settings
@@ -212,22 +213,24 @@ def image_labels(
     settings: Settings,
     project: ProjectInfo,
     target: Target,
+    installed: InstalledFacts,
     base: BaseImage,
     lock: Lock,
     *,
     mtime: int,
     revision: str | None,
 ) -> dict[str, str]:
-    """OCI annotations plus our own labels stating the pins."""
+    """OCI annotations plus our own labels stating the pins, as installed (``installed``: read from
+    the image's own metadata and interpreter, never from the settings)."""
     labels = {
         "org.opencontainers.image.title": project.name,
         "org.opencontainers.image.version": project.version,
         "org.opencontainers.image.created": rfc3339(mtime),
         "org.opencontainers.image.base.digest": base.index_digest or base.manifest_digest,
-        LABEL_PREFIX + "python": settings.python,
-        LABEL_PREFIX + "tensorflow": target.tensorflow,
-        LABEL_PREFIX + "tensorflow.package": target.tf_distribution,
-        LABEL_PREFIX + "accelerator": settings.accelerator,
+        LABEL_PREFIX + "python": installed.python,
+        LABEL_PREFIX + "tensorflow": installed.tensorflow,
+        LABEL_PREFIX + "tensorflow.package": installed.tensorflow_distribution,
+        LABEL_PREFIX + "accelerator": target.accelerator,
         LABEL_PREFIX + "lock.sha256": lock.sha256,
         LABEL_PREFIX + "plugin.version": __version__,
         LABEL_PREFIX + "sbom": sbom_image_path(project.name),  # CycloneDX JSON in the image (sbom.py)
@@ -239,8 +242,8 @@ def image_labels(
         labels["org.opencontainers.image.source"] = project.source_url
     if revision:
         labels["org.opencontainers.image.revision"] = revision
-    if target.cuda:
-        labels[LABEL_PREFIX + "cuda"] = target.cuda
-    if target.cudnn:
-        labels[LABEL_PREFIX + "cudnn"] = target.cudnn
+    if installed.cuda:
+        labels[LABEL_PREFIX + "cuda"] = installed.cuda
+    if installed.cudnn:
+        labels[LABEL_PREFIX + "cudnn"] = installed.cudnn
     return labels

@@ -2,7 +2,9 @@
 
 ``build_image`` is what both the ``container`` builder and the wheel build
 hook call. It fetches the base image, checks its Python against the pin,
-locks and installs the dependencies for the target, writes the layers
+locks and installs the dependencies for the target, checks what was installed
+(one TensorFlow at the pin, every requirement met for the image's Python and
+platform: the labels report what the metadata says), writes the layers
 (reusing the dependency layer from the cache when its inputs are unchanged,
 and each include layer while its files are: ``include_layers``),
 the config and manifest (and an index for several platforms), and finally the
@@ -11,38 +13,38 @@ the config and manifest (and an index for several platforms), and finally the
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from . import __version__, bytecode
-from .atomic import write_atomically
 from .base_image import BaseImage, resolve_base_image
-from .compat import Target
-from .cuda_libraries import CudaPaths, find_cuda_paths, loader_environment
+from .compat import TENSORFLOW_DISTRIBUTIONS, Target
+from .cuda_libraries import loader_environment
+from .dependency_layer import LAYER_FORMAT, dependency_layer, write_layer_shown
+from .entrypoint import Entrypoint, choose_entrypoint
 from .errors import BaseImageError, ResolveError
 from .faults import owner_token, step, temporary_directory
 from .include_layers import include_layers
-from .installer import install_lock, install_wheel
-from .lock import Lock, LockInputs, ensure_lock, image_requirements, lock_path
+from .installed import Distribution, InstalledFacts, check_matches_lock, installed_facts, read_distributions
+from .installer import install_wheel
+from .lock import Lock, LockInputs, ensure_lock, lock_inputs, lock_path
 from .naming import archive_name, image_labels, render_tags
 from .oci import mediatypes
 from .oci.archive import ArchiveImage, layout_documents, write_oci_archive
-from .oci.cache import TEMP_PREFIX, BlobStore
+from .oci.cache import BlobStore
 from .oci.descriptor import Descriptor, Layer, Platform
 from .oci.image import ConfigChanges, image_config, image_index, image_manifest, rfc3339, store_json
-from .oci.layer import LayerEntry, tar_size_estimate, write_layer
-from .progress import Progress, Task
+from .oci.layer import LayerEntry, write_layer
+from .progress import Progress
 from .python_probe import PythonInfo, probe_python
+from .requirements_check import Root, check_requirements
 from .settings import ProjectInfo, Settings
+from .settings.probes import marker_env
 from . import sbom
-from .uv import Indexes
-from .venv import installed_tree_entries, site_packages, skeleton_entries, venv_environment
-
-# Bump when the layout of what we write changes, to invalidate cached layers.
-LAYER_FORMAT = "1"
+from .venv import installed_tree_entries, site_packages, venv_environment
 
 Log = Callable[[str], None]
 
@@ -58,6 +60,8 @@ class PlatformImage:
     config: Descriptor
     layers: tuple[Descriptor, ...]
     dependency_layer_cached: bool
+    installed: InstalledFacts  #: what the image's frameworks are, read from the installed metadata
+    entrypoint: Entrypoint
     sbom: bytes = b""  #: the CycloneDX JSON document in the image (sbom.image_path)
     bytecode: str = ""  #: one line for the summary: who compiled the bytecode, or why there is none
 
@@ -71,6 +75,7 @@ class BuildResult:
     images: tuple[PlatformImage, ...]
     archived: bool = True  #: False: ``archive`` names the file not written (``archive = false``)
     documents: Mapping[str, bytes] = field(default_factory=dict)  #: the archive's index.json etc. (layout_documents)
+    warnings: tuple[str, ...] = ()  #: one-line warnings found while building (shown with the summary)
 
 
 def build_image(
@@ -92,7 +97,7 @@ def build_image(
         for platform in settings.platforms
     )
     first = images[0]
-    annotations = image_labels(settings, project, first.target, first.base, first.lock, mtime=mtime, revision=revision)
+    annotations = image_labels(settings, project, first.target, first.installed, first.base, first.lock, mtime=mtime, revision=revision)
     if len(images) == 1:
         root = first.manifest
     else:
@@ -114,6 +119,7 @@ def build_image(
     return BuildResult(
         archive=archive, digest=root.digest, media_type=root.media_type, repo_tags=repo_tags, images=images,
         archived=settings.outputs.archive, documents=layout_documents(root, parts, ref_name, repo_tags),
+        warnings=tuple(dict.fromkeys(i.entrypoint.warning for i in images if i.entrypoint.warning)),
     )
 
 
@@ -138,15 +144,12 @@ def _build_platform(
     check_python_pin(settings, python, base)
     log(f"[{platform}] base Python {python.version} at {python.executable}")
 
-    inputs = LockInputs(
-        requirements=image_requirements(project.dependencies, settings.dependencies, target.tf_requirement),
-        python_version=settings.python,
-        platform=platform,
-        indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
-    )
+    inputs = lock_inputs(settings, project, target)
     with step(f"[{platform}] lock"):
         lock = resolve_lock(settings, inputs, target, lock_path(project.root, platform, settings.accelerator, settings.python))
     log(f"[{platform}] lock {lock.path.name} ({'reused' if lock.reused else 'resolved'}, {len(lock.packages)} packages)")
+    if lock.tensorflow is not None and lock.tensorflow.reason:
+        log(f"[{platform}] {lock.tensorflow.distribution} {target.tensorflow}, not {target.tf_distribution}: {lock.tensorflow.reason}")
 
     layer_options = dict(mtime=mtime, compression=settings.compression, level=settings.compression_level)
     with step(f"[{platform}] bytecode"):
@@ -154,9 +157,12 @@ def _build_platform(
     log(f"[{platform}] {bytecode_note}")
     with step(f"[{platform}] layers"), temporary_directory(f"aicontainer-build-{owner_token()}-") as scratch_name:
         scratch = Path(scratch_name)
-        dependencies, cached, cuda = _dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options, progress)
+        deps = dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options, progress)
+        dependencies, cached, cuda = deps.layer, deps.cached, deps.cuda
         log(f"[{platform}] dependency layer {dependencies.descriptor.digest[:19]} ({'cached' if cached else 'built'})")
-        app = _app_layer(settings, wheel, inputs, python, compiler, store, scratch, layer_options)
+        app, project_dists = _app_layer(settings, wheel, inputs, python, compiler, store, scratch, layer_options)
+        facts = _check_installed(settings, target, lock, python, deps.installed, project_dists)
+        entrypoint = choose_entrypoint(settings.entrypoint, project, wheel, settings.key("entrypoint"))
         includes = include_layers(
             settings.include, project.root, store, layer_options, workdir=workdir_entry(settings),
             identity={"format": LAYER_FORMAT, "plugin": __version__}, log=log, prefix=f"[{platform}] ",
@@ -172,7 +178,7 @@ def _build_platform(
     )
     ours.append((_sbom_layer(settings, project, sbom_document, store, layer_options), "SBOM " + sbom.image_path(project)))
     log(f"[{platform}] SBOM {sbom.image_path(project)} ({sbom.component_count(sbom_document)} components)")
-    labels = image_labels(settings, project, target, base, lock, mtime=mtime, revision=revision)
+    labels = image_labels(settings, project, target, facts, base, lock, mtime=mtime, revision=revision)
     base_env = _env_dict(base.config)
     env = {**venv_environment(base_env), **_home_env(settings, base_env), **settings.env}
     env.update(loader_environment(cuda, {**base_env, **env}))  # the NVIDIA wheels' folders, after any set before
@@ -180,7 +186,7 @@ def _build_platform(
         base.config,
         ConfigChanges(
             env=env,
-            entrypoint=settings.entrypoint,
+            entrypoint=entrypoint.command,
             cmd=settings.cmd or None,
             workdir=settings.workdir,
             user=settings.user,
@@ -206,6 +212,8 @@ def _build_platform(
         config=config_descriptor,
         layers=layer_descriptors,
         dependency_layer_cached=cached,
+        installed=facts,
+        entrypoint=entrypoint,
         sbom=sbom_document,
         bytecode=bytecode_note,
     )
@@ -224,58 +232,46 @@ def check_python_pin(settings: Settings, python: PythonInfo, base: BaseImage) ->
         )
 
 
+def _check_installed(
+    settings: Settings, target: Target, lock: Lock, python: PythonInfo,
+    dependencies: tuple[Distribution, ...], project_dists: tuple[Distribution, ...],
+) -> InstalledFacts:
+    """The installed tree against the lock, the requirements of everything in it for the image's
+    Python and platform (the project's own included), and the pin: what the image reports."""
+    check_matches_lock(dependencies, {canonicalize_name(p.name): p.version for p in lock.packages}, lock.path.name)
+    everything = (*dependencies, *project_dists)
+    roots = [Root(f"{d.name} {d.version} (the project)", r) for d in project_dists for r in d.requires]
+    roots += [Root(settings.key("dependencies"), r) for r in settings.dependencies]
+    if lock.tensorflow is not None:
+        extra = "[and-cuda]" if settings.accelerator == "cuda" else ""
+        roots.append(Root(settings.key("tensorflow"), f"{lock.tensorflow.distribution}{extra}=={target.tensorflow}"))
+    where = f"for Python {python.version} on {target.platform}"
+    check_requirements(everything, roots, marker_env(python.version, target.platform), where)
+    return installed_facts(
+        everything, python=python.version, pin=target.tensorflow, accelerator=settings.accelerator, setting=settings.key("tensorflow")
+    )
+
+
 def resolve_lock(settings: Settings, inputs: LockInputs, target: Target, path: Path) -> Lock:
     """ensure_lock, with a missing TensorFlow release reported against the setting
     (the build's lock step, and ``aicontainer lock``'s)."""
     try:
         return ensure_lock(inputs, path)
     except ResolveError as exc:
-        pinned = f"{target.tf_distribution}=={target.tensorflow}"
-        if f"no version of {pinned}" in str(exc) or f"no versions of {pinned}" in str(exc):
+        for name in sorted(TENSORFLOW_DISTRIBUTIONS):
+            pinned = f"{name}=={target.tensorflow}"
+            if f"no version of {pinned}" in str(exc) or f"no versions of {pinned}" in str(exc):
+                raise ResolveError(
+                    f'{settings.key("tensorflow")} = "{target.tensorflow}": {name} {target.tensorflow} '
+                    f"has no wheel for Python {inputs.python_version} on {inputs.platform} on the package index"
+                ) from None
+        if f"tensorflow=={target.tensorflow}" in str(exc) and "depends on" in str(exc):
+            # a package that wants another TensorFlow than the pin: say why the resolver could not move it
             raise ResolveError(
-                f'{settings.key("tensorflow")} = "{target.tensorflow}": {target.tf_distribution} {target.tensorflow} '
-                f"has no wheel for Python {inputs.python_version} on {inputs.platform} on the package index"
+                f'{exc} (every TensorFlow requirement is held at {settings.key("tensorflow")} = "{target.tensorflow}": '
+                "pin a release of that package made for it, or change the pin)"
             ) from None
         raise
-
-
-def _dependency_layer(
-    lock: Lock,
-    inputs: LockInputs,
-    python: PythonInfo,
-    compiler: bytecode.Compiler | None,
-    store: BlobStore,
-    scratch: Path,
-    platform: Platform,
-    layer_options: dict,
-    progress: Progress,
-) -> tuple[Layer, bool, CudaPaths]:
-    """The venv skeleton plus the locked packages, cached by what determines it (the
-    compiler's key: the base image's interpreter, when it wrote bytecode), with the
-    NVIDIA library folders found in it (see cuda_libraries)."""
-    key_document = {
-        "format": LAYER_FORMAT,
-        "plugin": __version__,
-        "lock": lock.sha256,
-        "python": [python.version, python.minor, python.executable],
-        "platform": str(platform),
-        "options": layer_options,
-        "bytecode": compiler.key() if compiler is not None else None,
-    }
-    key = hashlib.sha256(json.dumps(key_document, sort_keys=True).encode()).hexdigest()
-    cached = _cached_layer(store, key)
-    if cached is not None:
-        layer, cuda = cached
-        return layer, True, cuda
-    tree = scratch / "dependencies"
-    install_lock(lock, inputs, tree, progress=progress.lines(f"[{platform}] uv: "))
-    cuda = find_cuda_paths(tree, site_packages(python.minor))
-    if compiler is not None:
-        bytecode.compile_tree(tree, site_packages(python.minor), compiler)
-    entries = skeleton_entries(python) + installed_tree_entries(tree, python.minor)
-    layer = write_layer_shown(entries, store, layer_options, progress.task(f"[{platform}] dependency layer"))
-    _remember_layer(store, key, layer, cuda)
-    return layer, False, cuda
 
 
 def _app_layer(
@@ -287,27 +283,21 @@ def _app_layer(
     store: BlobStore,
     scratch: Path,
     layer_options: dict,
-) -> Layer:
+) -> tuple[Layer, tuple[Distribution, ...]]:
+    """The project's layer, and its distribution as installed."""
     tree = scratch / "app"
     install_wheel(wheel, inputs, tree)
+    installed = read_distributions(tree)
     if compiler is not None:
         bytecode.compile_tree(tree, site_packages(python.minor), compiler, workers=1)
     entries = installed_tree_entries(tree, python.minor) + [workdir_entry(settings)]
-    return write_layer(entries, store, **layer_options)
+    return write_layer(entries, store, **layer_options), installed
 
 
 def workdir_entry(settings: Settings) -> LayerEntry:
     """The working directory, owned by the image's user so it can write there (HOME)."""
     uid, gid = _numeric_owner(settings.user)
     return LayerEntry(path=settings.workdir.strip("/"), kind="dir", mode=0o755, uid=uid, gid=gid)
-
-
-def write_layer_shown(entries: list[LayerEntry], store: BlobStore, layer_options: dict, task: Task | None) -> Layer:
-    """``write_layer`` with its progress shown by ``task`` (against the tar's estimated size)."""
-    if task is None:
-        return write_layer(entries, store, **layer_options)
-    with task.begin(tar_size_estimate(entries)):
-        return write_layer(entries, store, **layer_options, progress=task)
 
 
 def _sbom_layer(settings: Settings, project: ProjectInfo, document: bytes, store: BlobStore, layer_options: dict) -> Layer:
@@ -317,29 +307,6 @@ def _sbom_layer(settings: Settings, project: ProjectInfo, document: bytes, store
     if entries[0].path.startswith(workdir.path + "/"):
         entries.append(workdir)  # an implicit parent directory would hand the workdir back to root
     return write_layer(entries, store, **layer_options)
-
-
-def _layer_index_path(store: BlobStore, key: str) -> Path:
-    return store.root / "layers" / f"{key}.json"
-
-
-def _cached_layer(store: BlobStore, key: str) -> tuple[Layer, CudaPaths] | None:
-    """A record without ``cuda`` (written before it was kept) counts as a miss."""
-    path = _layer_index_path(store, key)
-    try:
-        record = json.loads(path.read_text())
-        layer = Layer(descriptor=Descriptor.from_json(record["descriptor"]), diff_id=record["diff_id"])
-        cuda = CudaPaths.from_json(record["cuda"])
-    except (OSError, ValueError, KeyError):
-        return None
-    return (layer, cuda) if store.verify(layer.descriptor.digest) else None
-
-
-def _remember_layer(store: BlobStore, key: str, layer: Layer, cuda: CudaPaths) -> None:
-    path = _layer_index_path(store, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"descriptor": layer.descriptor.to_json(), "diff_id": layer.diff_id, "cuda": cuda.to_json()}
-    write_atomically(path, json.dumps(record).encode(), prefix=TEMP_PREFIX)
 
 
 def _env_dict(config: dict) -> dict[str, str]:

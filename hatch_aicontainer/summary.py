@@ -6,7 +6,8 @@ hatch's display (so ``hatch build -q`` silences it with the phase lines)::
     image example_project-0.1.0-py311-tf2.16.1-cpu-amd64.oci.tar (402.1 MB) in 81.3s
     image digest sha256:…
     tags example-project:0.1.0
-    [linux/amd64] Python 3.11.2, tensorflow-cpu 2.16.1, 38 locked packages (pylock.aicontainer-py311-amd64-cpu.toml)
+    [linux/amd64] Python 3.11.2, tensorflow 2.16.1, 38 locked packages (pylock.aicontainer-py311-amd64-cpu.toml)
+    [linux/amd64] tensorflow, not tensorflow-cpu: the project requires tensorflow>=2.15,<2.18
     [linux/amd64] bytecode by the base image's Python 3.11.2 (/usr/bin/python3.11)
     [linux/amd64] layer 1/5 base image                                sha256:0123456789ab   29.1 MB
     …
@@ -80,12 +81,15 @@ def summary_lines(
     shown = f"{archive} ({human_bytes(size)})" if result.archived else "not archived (archive = false)"
     lines = [f"image {shown}{took}", f"image digest {result.digest}", f"tags {', '.join(result.repo_tags)}"]
     for image in result.images:
-        tf_name = image.target.tf_distribution
-        tf_version = image.lock.version_of(tf_name) or image.target.tensorflow
+        installed = image.installed
         lines.append(
-            f"[{image.platform}] Python {image.python.version}, {tf_name} {tf_version}, "
+            f"[{image.platform}] Python {installed.python}, {installed.tensorflow_distribution} {installed.tensorflow}, "
             f"{len(image.lock.packages)} locked packages ({image.lock.path.name})"
         )
+        if image.lock.tensorflow is not None and image.lock.tensorflow.reason:
+            lines.append(
+                f"[{image.platform}] {installed.tensorflow_distribution}, not {image.target.tf_distribution}: {image.lock.tensorflow.reason}"
+            )
         if image.bytecode:
             lines.append(f"[{image.platform}] {image.bytecode}")
         descriptions = layer_descriptions(store, image)
@@ -103,10 +107,15 @@ def summary_lines(
         if side.kubernetes is not None:
             lines.append(f"kubernetes {_shown(side.kubernetes, cwd)}")
     if result.archived:
-        lines.append(f"run: docker load -i {archive} && docker run --rm {result.repo_tags[0]}")
+        lines.append(f"run: docker load -i {archive} && {shlex.join(run_command(result))}")
     if any(image.target.accelerator == "cuda" for image in result.images):
         lines.append(f"gpu check (on a host with an NVIDIA GPU, after docker load): {gpu_check_command(result.repo_tags[0])}")
     return lines
+
+
+def run_command(result: BuildResult) -> list[str]:
+    """``docker run`` of the built image: a command that works with its entrypoint (entrypoint.py)."""
+    return ["docker", "run", "--rm", result.repo_tags[0], *result.images[0].entrypoint.run_args]
 
 
 #: Prints the GPUs TensorFlow sees: ``[]`` means it runs on the CPU.
@@ -127,4 +136,4 @@ def _shown(path: Path, cwd: Path | None) -> str:
     return str(path)
 
 
-__all__: Sequence[str] = ("GPU_CHECK", "gpu_check_command", "layer_descriptions", "summary_lines", "wheel_warnings")
+__all__: Sequence[str] = ("GPU_CHECK", "gpu_check_command", "layer_descriptions", "run_command", "summary_lines", "wheel_warnings")

@@ -15,7 +15,8 @@ As a script::
 builds PROJECT (made by make_project) with the blob store at CACHE and writes
 the archive into OUT; prints one JSON line {"digest", "dependency_cached",
 "dependency_layer"}. With ``--hang``, the build stops while writing the
-dependency layer's blob (after its first bytes), creates MARKER and sleeps
+first layer's blob it writes (the dependency layer's when it is not cached; after its first
+bytes), creates MARKER and sleeps
 (forever, or SECONDS and then finishes): the tests kill it there, or prune
 and clean the cache meanwhile.
 """
@@ -87,30 +88,22 @@ def _settings_and_project(project_dir: Path, base_spec: str):
 
 def make_project(directory: Path, base_spec: str) -> Path:
     """Write the project, its (idna-only) lock and its wheel into ``directory``; return the wheel."""
+    import tomli_w
     from hatchling.builders.wheel import WheelBuilder
+    from stand_ins import lock_package, lock_tool_table, stand_in_wheel
 
-    from hatch_aicontainer.lock import LockInputs, image_requirements, lock_path
-    from hatch_aicontainer.uv import Indexes
+    from hatch_aicontainer.lock import lock_inputs, lock_path
 
     (directory / "src" / "cache_probe").mkdir(parents=True)
     (directory / "pyproject.toml").write_text(PYPROJECT)
     (directory / "src" / "cache_probe" / "__init__.py").write_text(MODULE)
     settings, project = _settings_and_project(directory, base_spec)
     platform = settings.platforms[0]
-    target = settings.target_for(platform)
-    inputs = LockInputs(
-        requirements=image_requirements(project.dependencies, settings.dependencies, target.tf_requirement),
-        python_version=settings.python,
-        platform=platform,
-        indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
-    )
-    tool = (
-        '[tool.hatch-aicontainer]\n'
-        f'inputs = "{inputs.fingerprint()}"\n'
-        f'python = "{settings.python}"\n'
-        f'platform = "{platform}"\n'
-    )
-    lock = 'lock-version = "1.0"\ncreated-by = "uv"\nrequires-python = ">=3.10"\n\n' + IDNA_LOCK_ENTRY + "\n" + tool
+    inputs = lock_inputs(settings, project, settings.target_for(platform))
+    tensorflow = lock_package(stand_in_wheel(directory / "stand-in"), directory)
+    tool = tomli_w.dumps({"tool": lock_tool_table(inputs.fingerprint())})
+    packages = IDNA_LOCK_ENTRY + "\n" + tomli_w.dumps({"packages": [tensorflow]})
+    lock = 'lock-version = "1.0"\ncreated-by = "uv"\nrequires-python = ">=3.10"\n\n' + packages + "\n" + tool
     lock_path(directory, platform, settings.accelerator, settings.python).write_text(lock)
     wheels = directory / "wheels"
     builder = WheelBuilder(str(directory))
@@ -139,11 +132,12 @@ def build(project_dir: Path, cache: Path, out: Path, base_spec: str) -> dict:
 
 
 def _hang_in_dependency_layer(marker: Path, seconds: float | None) -> None:
-    """Make the first layer written by the pipeline (the dependency layer) stop mid-blob."""
-    from hatch_aicontainer import pipeline
+    """Make the first layer the build writes stop mid-blob: the dependency layer, or the project's
+    when the dependency layer comes from the cache."""
+    from hatch_aicontainer import dependency_layer, pipeline
     from hatch_aicontainer.oci import cache
 
-    original_write_layer = pipeline.write_layer
+    original_write_layer = dependency_layer.write_layer
     original_write = cache.HashingWriter.write
     state = {"layers": 0, "armed": False}
 
@@ -165,6 +159,7 @@ def _hang_in_dependency_layer(marker: Path, seconds: float | None) -> None:
             state["armed"] = False
 
     cache.HashingWriter.write = write
+    dependency_layer.write_layer = write_layer
     pipeline.write_layer = write_layer
 
 

@@ -100,7 +100,9 @@ def test_two_platforms_give_an_index_with_the_right_wheels(tmp_path, plugin_whee
 
     locks = {p.name: p.read_text() for p in project.glob("pylock.aicontainer-*.toml")}
     assert set(locks) == {"pylock.aicontainer-py311-amd64-cpu.toml", "pylock.aicontainer-py311-arm64-cpu.toml"}
-    assert 'name = "tensorflow-cpu"' in locks["pylock.aicontainer-py311-amd64-cpu.toml"]
+    # the example requires the name tensorflow: that is the distribution on both (tensorflow-cpu on neither)
+    assert 'name = "tensorflow"\n' in locks["pylock.aicontainer-py311-amd64-cpu.toml"]
+    assert 'name = "tensorflow-cpu"' not in locks["pylock.aicontainer-py311-amd64-cpu.toml"]
     assert 'name = "tensorflow"\n' in locks["pylock.aicontainer-py311-arm64-cpu.toml"]
 
     with tarfile.open(archive) as outer:

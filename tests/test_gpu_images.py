@@ -28,17 +28,16 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from isal import igzip
 
 import base_images
 import gpu_loader
+import image_facts
+from runc_bundle import make_bundle, run_in_bundle
 from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import BIN, hatch_build, hatch_env, skopeo_inspect
 from hatch_aicontainer.compat import release_for
@@ -47,8 +46,10 @@ from hatch_aicontainer.summary import gpu_check_command
 pytestmark = pytest.mark.e2e
 
 HERE = Path(__file__).resolve().parent
-#: (TensorFlow, Python, Debian suite giving that Python)
-LINES = [("2.14.1", "3.9", "bullseye"), ("2.16.1", "3.11", "bookworm"), ("2.18.1", "3.11", "bookworm")]
+#: (TensorFlow, Python, Debian suite giving that Python, the project's dependencies). 2.16.1's project
+#: also depends on tf-keras, which asks for the name tensorflow (<2.17,>=2.16, with 2.16.2 on PyPI):
+#: the GPU case of tests/test_e2e_tensorflow_pin.py.
+LINES = [("2.14.1", "3.9", "bullseye", ()), ("2.16.1", "3.11", "bookworm", ("tf-keras",)), ("2.18.1", "3.11", "bookworm", ())]
 TAG = "0.1.0"
 NAME = "gpu-check"
 
@@ -80,7 +81,7 @@ class GpuImage:
         return f"/opt/venv/lib/python{self.python}/site-packages/tensorflow/libtensorflow_framework.so.2"
 
 
-def _project(directory: Path, tensorflow: str, python: str, base_spec: str) -> Path:
+def _project(directory: Path, tensorflow: str, python: str, base_spec: str, dependencies: tuple[str, ...]) -> Path:
     (directory / "gpu_check").mkdir(parents=True)
     (directory / "gpu_check" / "__init__.py").write_text("")
     (directory / "pyproject.toml").write_text(
@@ -91,6 +92,7 @@ build-backend = "hatchling.build"
 [project]
 name = "{NAME}"
 version = "{TAG}"
+dependencies = {json.dumps(list(dependencies))}
 
 [tool.hatch.build.targets.wheel]
 packages = ["gpu_check"]
@@ -117,11 +119,11 @@ def gpu_hatch_data(tmp_path_factory):
 def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_hatch_data):  # noqa: F811 - fixture
     if os.geteuid() != 0:
         pytest.skip("debootstrap and runc need root (run scripts/test as root, as CI does)")
-    tensorflow, python, suite = request.param
+    tensorflow, python, suite, dependencies = request.param
     root = tmp_path_factory.mktemp(f"gpu-{tensorflow}")
     try:
         base = base_images.make_python_base_layout(root / "base", suite)
-        project = _project(root / "project", tensorflow, python, base.spec)
+        project = _project(root / "project", tensorflow, python, base.spec, dependencies)
         started = time.monotonic()
         # The plugin's cache is the line's own: two lines share no dependency layer, and keeping each
         # line's 4-5 GB layer until the session ends would add up. Bytecode is not what is tested here,
@@ -132,7 +134,7 @@ def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_hatch_data):  # 
         [archive] = run.archives
         built = time.monotonic()
         config = skopeo_inspect(archive, config=True)
-        bundle = _bundle(archive, config, root / "bundle")
+        bundle = make_bundle(archive, config, root / "bundle")
         print(f"[gpu {tensorflow}] hatch build {built - started:.0f}s, unpack {time.monotonic() - built:.0f}s", file=sys.stderr)
         yield GpuImage(
             tensorflow=tensorflow,
@@ -189,7 +191,7 @@ def test_library_folders_come_from_the_installed_nvidia_wheels(gpu_image):
 def test_in_a_container_without_gpu_the_libraries_load_and_tensorflow_is_the_cuda_build(gpu_image, tmp_path):
     shutil.copy(HERE / "gpu_probe.py", gpu_image.rootfs / "tmp" / "gpu_probe.py")
     started = time.monotonic()
-    report = _runc(gpu_image.bundle, ["/opt/venv/bin/python", "/tmp/gpu_probe.py", json.dumps(gpu_image.libraries)], tmp_path)
+    report = run_in_bundle(gpu_image.bundle, ["/opt/venv/bin/python", "/tmp/gpu_probe.py", json.dumps(gpu_image.libraries)], tmp_path)
     print(f"[gpu {gpu_image.tensorflow}] runc {time.monotonic() - started:.0f}s", file=sys.stderr)
 
     cdll = report["cdll"]
@@ -210,17 +212,43 @@ def test_in_a_container_without_gpu_the_libraries_load_and_tensorflow_is_the_cud
     assert "Cuda compilation tools" in report["ptxas"]["version"]
 
 
+def test_one_tensorflow_at_the_pin_and_pip_check_passes_in_the_image(gpu_image, tmp_path):
+    """Read from the image: one TensorFlow distribution (the CUDA build's, tensorflow), one build of each
+    NVIDIA library, and pip check by the image's Python finds every requirement met."""
+    rootfs = gpu_image.rootfs
+    assert image_facts.tensorflows(rootfs) == {"tensorflow": gpu_image.tensorflow}
+    libraries = [name for name in image_facts.installed(rootfs) if name.startswith("nvidia-")]
+    stems = [name.rsplit("-cu", 1)[0] for name in libraries]
+    assert len(stems) == len(set(stems)), libraries
+    done = image_facts.pip_check(gpu_image.bundle, tmp_path)
+    assert done.returncode == 0 and "No broken requirements found" in done.stdout, done.stdout + done.stderr
+
+
+def _cuda_versions(rootfs: Path) -> tuple[str, str]:
+    """The versions of the CUDA runtime and cuDNN wheels installed in the image (any CUDA major)."""
+    held = image_facts.installed(rootfs)
+    runtime = next(v for n, v in held.items() if n.startswith("nvidia-cuda-runtime"))
+    cudnn = next(v for n, v in held.items() if n.startswith("nvidia-cudnn"))
+    return runtime, cudnn
+
+
 def test_inspect_and_summary_show_the_cuda_setup(gpu_image):
+    """The labels say the CUDA and cuDNN that the image holds (the wheels' versions), which are the
+    compatibility data's for the line."""
     release = release_for(gpu_image.tensorflow)
+    cuda, cudnn = _cuda_versions(gpu_image.rootfs)
+    assert cuda.startswith(release.cuda + ".") and cudnn.startswith(release.cudnn + ".")
+    labels = skopeo_inspect(gpu_image.archive)["Labels"]
+    assert (labels["io.hatch-aicontainer.cuda"], labels["io.hatch-aicontainer.cudnn"]) == (cuda, cudnn)
     done = subprocess.run([str(BIN / "aicontainer"), "inspect", str(gpu_image.archive)], capture_output=True, text=True, check=True)
-    assert f"CUDA {release.cuda}, cuDNN {release.cudnn}" in done.stdout
+    assert f"CUDA {cuda}, cuDNN {cudnn}" in done.stdout
     for folder in gpu_image.env["LD_LIBRARY_PATH"].split(":"):
         assert f"  {folder}\n" in done.stdout
     as_json = subprocess.run(
         [str(BIN / "aicontainer"), "inspect", "--json", str(gpu_image.archive)], capture_output=True, text=True, check=True
     )
-    cuda = json.loads(as_json.stdout)["images"][0]["cuda"]
-    assert cuda == {"cuda": release.cuda, "cudnn": release.cudnn, "library_dirs": gpu_image.env["LD_LIBRARY_PATH"].split(":")}
+    cuda_json = json.loads(as_json.stdout)["images"][0]["cuda"]
+    assert cuda_json == {"cuda": cuda, "cudnn": cudnn, "library_dirs": gpu_image.env["LD_LIBRARY_PATH"].split(":")}
     assert gpu_check_command(f"{NAME}:{TAG}") in gpu_image.output
 
 
@@ -234,62 +262,6 @@ def test_from_the_cached_dependency_layer_the_image_is_the_same(gpu_image):
     assert "(cached)" in again.stdout + again.stderr
     assert skopeo_inspect(gpu_image.archive)["Digest"] == digest
     assert gpu_loader.config_env(skopeo_inspect(gpu_image.archive, config=True)) == gpu_image.env
-
-
-def _bundle(archive: Path, config: dict, bundle: Path) -> Path:
-    """A runc bundle of the archive's image: its layers in order, then ``runc spec`` with the image's env, user, workdir.
-
-    The layers are found through the archive's Docker ``manifest.json`` (what
-    ``docker load`` reads; not this plugin's reader) and extracted by GNU tar
-    (gzip ones through ISA-L's gunzip): ``umoci unpack`` took 205 s for the
-    2.16.1 image on this machine, and umoci already checks the CPU images'
-    digests in test_e2e_example.py. No whiteouts: every layer here only adds.
-    """
-    rootfs = bundle / "rootfs"
-    rootfs.mkdir(parents=True)
-    with tarfile.open(archive) as outer:
-        [entry] = json.load(outer.extractfile("manifest.json"))
-        for name in entry["Layers"]:
-            with outer.extractfile(name) as blob:
-                gzipped = blob.read(2) == b"\x1f\x8b"
-                blob.seek(0)
-                stream = igzip.IGzipFile(fileobj=blob) if gzipped else blob
-                untar = subprocess.Popen(["tar", "-x", "--numeric-owner", "-C", str(rootfs), "-f", "-"], stdin=subprocess.PIPE)
-                shutil.copyfileobj(stream, untar.stdin, 1 << 20)
-                untar.stdin.close()
-                assert untar.wait() == 0, f"tar could not extract {name}"
-    subprocess.run(["runc", "spec", "--bundle", str(bundle)], check=True, capture_output=True)
-    spec = json.loads((bundle / "config.json").read_text())
-    image = config.get("config") or {}
-    uid, _, gid = (image.get("User") or "0").partition(":")
-    spec["process"].update(
-        terminal=False,
-        env=list(image.get("Env") or []),
-        cwd=image.get("WorkingDir") or "/",
-        user={"uid": int(uid), "gid": int(gid or uid)},
-    )
-    spec["root"]["readonly"] = False
-    (bundle / "config.json").write_text(json.dumps(spec))
-    return bundle
-
-
-def _runc(bundle: Path, args: list[str], scratch: Path) -> dict:
-    """Run ``args`` in the bundle with runc (the image's env, user and workdir; no network, no GPU); parse its JSON."""
-    config_path = bundle / "config.json"
-    config = json.loads(config_path.read_text())
-    config["process"]["args"] = args
-    config_path.write_text(json.dumps(config))
-    state = scratch / "runc-state"
-    state.mkdir()
-    done = subprocess.run(
-        ["runc", "--root", str(state), "run", "--bundle", str(bundle), f"gpu-check-{uuid.uuid4().hex[:12]}"],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        stdin=subprocess.DEVNULL,
-    )
-    assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,36 +16,40 @@ from hatch_aicontainer.errors import ResolveError
 from hatch_aicontainer.installer import install_lock, install_wheel
 from hatch_aicontainer.lock import (
     LockInputs,
+    TensorFlowRequest,
     ensure_lock,
-    image_requirements,
     installable_copy,
     lock_fingerprint,
+    lock_inputs,
     lock_path,
 )
 from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.uv import Indexes, summarize_uv_error
+from stand_ins import lock_package, lock_tool_table, metadata_wheel, stand_in_wheel
 
 AMD64 = Platform("linux", "amd64")
 ARM64 = Platform("linux", "arm64", "v8")
 
 
-def test_project_tensorflow_requirement_is_replaced_by_the_pin():
-    got = image_requirements(["tensorflow>=2.15,<2.18", "numpy<3", "Tensorflow_CPU"], ["pillow"], "tensorflow-cpu==2.16.1")
-    assert got == ("numpy<3", "pillow", "tensorflow-cpu==2.16.1")
+def test_lock_inputs_keep_the_project_requirements_and_hold_tensorflow_apart():
+    from hatch_aicontainer.settings import ProjectInfo, load_settings
 
-
-def test_one_list_of_tensorflow_distributions():
-    from hatch_aicontainer import compat, lock
-    from hatch_aicontainer.settings import keys
-
-    assert "tensorflow-intel" in compat.TENSORFLOW_DISTRIBUTIONS
-    assert lock.TENSORFLOW_DISTRIBUTIONS is compat.TENSORFLOW_DISTRIBUTIONS  # imported, not a copy
-    assert not hasattr(keys, "TENSORFLOW_DISTRIBUTIONS")
+    project = ProjectInfo(name="app", version="1", dependencies=("tensorflow>=2.15,<2.18", "numpy<3"))
+    settings = load_settings({"tensorflow": "2.16.1", "python": "3.11", "dependencies": ["pillow"]}, project, {})
+    inputs = lock_inputs(settings, project, settings.targets[0])
+    assert inputs.requirements == ("tensorflow>=2.15,<2.18", "numpy<3", "pillow")
+    assert inputs.tensorflow == TensorFlowRequest("2.16.1", "tensorflow-cpu", None)
+    cuda = load_settings({"tensorflow": "2.16.1", "python": "3.11", "accelerator": "cuda"}, project, {})
+    assert lock_inputs(cuda, project, cuda.targets[0]).tensorflow == TensorFlowRequest("2.16.1", "tensorflow", "and-cuda")
 
 
 def test_invalid_requirement_is_a_resolve_error():
+    from hatch_aicontainer.settings import ProjectInfo, load_settings
+
+    project = ProjectInfo(name="app", version="1", dependencies=("numpy >>> 1",))
+    settings = load_settings({"tensorflow": "2.16.1", "python": "3.11"}, project, {})
     with pytest.raises(ResolveError, match="not a valid requirement"):
-        image_requirements(["numpy >>> 1"], [], "tensorflow-cpu==2.16.1")
+        lock_inputs(settings, project, settings.targets[0])
 
 
 def test_fingerprint_changes_with_every_input():
@@ -55,8 +59,11 @@ def test_fingerprint_changes_with_every_input():
         LockInputs(("a==1",), "3.12", AMD64),
         LockInputs(("a==1",), "3.11", ARM64),
         LockInputs(("a==1",), "3.11", AMD64, Indexes(index_url="https://example.invalid/simple")),
+        LockInputs(("a==1",), "3.11", AMD64, tensorflow=TensorFlowRequest("2.16.1", "tensorflow-cpu")),
+        LockInputs(("a==1",), "3.11", AMD64, tensorflow=TensorFlowRequest("2.16.2", "tensorflow-cpu")),
+        LockInputs(("a==1",), "3.11", AMD64, tensorflow=TensorFlowRequest("2.16.1", "tensorflow", "and-cuda")),
     ]
-    assert len({base.fingerprint(), *(v.fingerprint() for v in variants)}) == 5
+    assert len({base.fingerprint(), *(v.fingerprint() for v in variants)}) == 8
     assert LockInputs(("b", "a==1"), "3.11", AMD64).fingerprint() == LockInputs(("a==1", "b"), "3.11", AMD64).fingerprint()
 
 
@@ -94,7 +101,7 @@ def test_resolve_for_a_foreign_target_then_reuse(tmp_path):
 
 
 def test_nonexistent_version_fails_with_one_line(tmp_path):
-    inputs = LockInputs(("tensorflow-cpu==2.16.9",), "3.11", AMD64)
+    inputs = LockInputs((), "3.11", AMD64, tensorflow=TensorFlowRequest("2.16.9", "tensorflow-cpu"))
     with pytest.raises(ResolveError) as info:
         ensure_lock(inputs, tmp_path / "pylock.x.toml")
     message = str(info.value)
@@ -198,7 +205,8 @@ def test_cuda_lock_brings_the_cuda_and_cudnn_the_data_states(tmp_path, tensorflo
 
     target = check_target("3.11", tensorflow, "cuda", AMD64)
     assert target.tf_requirement == f"tensorflow[and-cuda]=={tensorflow}"
-    lock = ensure_lock(LockInputs((target.tf_requirement,), "3.11", AMD64), tmp_path / "pylock.cuda.toml")
+    request = TensorFlowRequest(tensorflow, target.tf_distribution, "and-cuda")
+    lock = ensure_lock(LockInputs((), "3.11", AMD64, tensorflow=request), tmp_path / "pylock.cuda.toml")
     assert lock.version_of("tensorflow") == tensorflow
     assert lock.version_of("tensorflow-cpu") is None
     cudnn = lock.version_of("nvidia-cudnn-cu12")
@@ -206,3 +214,90 @@ def test_cuda_lock_brings_the_cuda_and_cudnn_the_data_states(tmp_path, tensorflo
     assert cudnn is not None and runtime is not None
     assert ".".join(cudnn.split(".")[:2]) == target.cudnn
     assert ".".join(runtime.split(".")[:2]) == target.cuda
+
+
+# --- one TensorFlow per image, at the pin (tensorflow_rule), with real resolutions ----------------
+
+CPU_2_16_1 = TensorFlowRequest("2.16.1", "tensorflow-cpu")
+
+
+def _tensorflow_packages(lock) -> dict[str, str]:
+    return {p.name: p.version for p in lock.packages if p.name.startswith("tensorflow") and "-io" not in p.name}
+
+
+def test_a_dependency_asking_for_tensorflow_gets_tensorflow_at_the_pin_and_nothing_beside_it(tmp_path):
+    """tf-keras 2.16.0 asks for tensorflow>=2.16,<2.17: the resolver used to add tensorflow 2.16.2 beside
+    tensorflow-cpu 2.16.1 (two TensorFlows in one folder, the image ran 2.16.2)."""
+    lock = ensure_lock(LockInputs(("tf-keras",), "3.11", AMD64, tensorflow=CPU_2_16_1), tmp_path / "pylock.keras.toml")
+    assert _tensorflow_packages(lock) == {"tensorflow": "2.16.1"}
+    assert lock.version_of("tf-keras") == "2.16.0"  # the release made for the pin, not the newest
+    assert lock.tensorflow.distribution == "tensorflow" and lock.tensorflow.reason == "tf-keras requires tensorflow"
+    again = ensure_lock(LockInputs(("tf-keras",), "3.11", AMD64, tensorflow=CPU_2_16_1), tmp_path / "pylock.keras.toml")
+    assert again.reused and again.tensorflow == lock.tensorflow  # the choice and its reason are kept in the lock
+
+
+def test_the_project_asking_for_tensorflow_gets_it_without_a_second_resolution(tmp_path):
+    lock = ensure_lock(LockInputs(("tensorflow>=2.15,<2.18",), "3.11", AMD64, tensorflow=CPU_2_16_1), tmp_path / "pylock.p.toml")
+    assert _tensorflow_packages(lock) == {"tensorflow": "2.16.1"}
+    assert lock.tensorflow.reason == "the project requires tensorflow>=2.15,<2.18"
+
+
+def test_without_a_request_for_the_name_the_cpu_build_stays(tmp_path):
+    lock = ensure_lock(LockInputs(("tensorflow-cpu>=2.16", "numpy<2"), "3.11", AMD64, tensorflow=CPU_2_16_1), tmp_path / "pylock.c.toml")
+    assert _tensorflow_packages(lock) == {"tensorflow-cpu": "2.16.1"}
+    assert lock.tensorflow.distribution == "tensorflow-cpu" and lock.tensorflow.reason is None
+
+
+def test_two_tensorflow_distributions_are_refused_naming_who_asked(tmp_path):
+    """A package that insists on tensorflow-cpu beside a project that requires tensorflow: no lock, one line."""
+    links = tmp_path / "links"
+    metadata_wheel(links, "needs-cpu-build", "1.0", requires=("tensorflow-cpu>=2.16",))
+    inputs = LockInputs(("tensorflow>=2.16", "needs-cpu-build"), "3.11", AMD64, Indexes(find_links=(str(links),)), CPU_2_16_1)
+    with pytest.raises(ResolveError) as info:
+        ensure_lock(inputs, tmp_path / "pylock.two.toml")
+    message = str(info.value)
+    assert "\n" not in message and "needs-cpu-build" in message and "tensorflow-cpu 2.16.1" in message
+    assert not (tmp_path / "pylock.two.toml").exists()
+
+
+def test_two_builds_of_one_cuda_library_are_refused_naming_who_asked(tmp_path):
+    links = tmp_path / "links"
+    metadata_wheel(links, "wants-cuda-11", "1.0", requires=("nvidia-cublas-cu11",))
+    request = TensorFlowRequest("2.16.1", "tensorflow", "and-cuda")
+    inputs = LockInputs(("wants-cuda-11",), "3.11", AMD64, Indexes(find_links=(str(links),)), request)
+    with pytest.raises(ResolveError) as info:
+        ensure_lock(inputs, tmp_path / "pylock.cu.toml")
+    message = str(info.value)
+    assert "nvidia-cublas-cu11" in message and "nvidia-cublas-cu12" in message and "wants-cuda-11" in message
+    assert "two builds of one CUDA library" in message and "\n" not in message
+
+
+def test_a_hand_edited_lock_with_another_tensorflow_is_refused(tmp_path):
+    """The fingerprint still matches (only the package list was edited): the rule is checked on reuse too."""
+    import tomli_w
+
+    inputs = LockInputs(("six",), "3.11", AMD64, tensorflow=CPU_2_16_1)
+    wheel = stand_in_wheel(tmp_path / "stand-in", version="2.16.2")
+    document = {"lock-version": "1.0", "created-by": "hand", "packages": [lock_package(wheel, tmp_path, version="2.16.2")],
+                "tool": lock_tool_table(inputs.fingerprint())}
+    path = tmp_path / "pylock.edited.toml"
+    path.write_text(tomli_w.dumps(document))
+    with pytest.raises(ResolveError, match=r"pylock.edited.toml: tensorflow-cpu 2\.16\.2 is not the pinned TensorFlow 2\.16\.1; delete it"):
+        ensure_lock(inputs, path)
+
+
+def test_a_locked_local_wheel_leaves_no_host_record_in_the_tree(tmp_path):
+    """A lock may name wheels by path (find-links folders, vendored wheels): uv records the install's
+    host path and a cache timestamp beside them, which would reach the image's bytes."""
+    import tomli_w
+
+    wheel = metadata_wheel(tmp_path / "wheels", "vendored", "1.0", files={"vendored/__init__.py": ""})
+    inputs = LockInputs(("vendored",), "3.11", AMD64)
+    path = tmp_path / "pylock.local.toml"
+    path.write_text(tomli_w.dumps({"lock-version": "1.0", "created-by": "hand", "packages": [lock_package(wheel, tmp_path, "vendored", "1.0")],
+                                   "tool": lock_tool_table(inputs.fingerprint())}))
+    lock = ensure_lock(inputs, path)
+    install_lock(lock, inputs, tmp_path / "site")
+    (dist_info,) = (tmp_path / "site").glob("vendored-1.0.dist-info")
+    assert sorted(p.name for p in dist_info.iterdir()) == ["INSTALLER", "METADATA", "RECORD", "REQUESTED", "WHEEL"]
+    assert "uv_cache.json" not in (dist_info / "RECORD").read_text()

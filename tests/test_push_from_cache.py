@@ -69,7 +69,7 @@ def test_push_from_the_cache_has_the_archive_digest_and_writes_no_archive(projec
     # progress for the large layer, as plain lines (no TTY), then its last line
     assert len(PROGRESS_LINE.findall(output)) >= 3, output
     assert re.search(r"include big: .*\(100%\).*done in \d+", output), output
-    assert re.search(r"^\[linux/amd64\] uv: Installed 1 package in ", output, re.M), output  # uv's own summary
+    assert re.search(r"^\[linux/amd64\] uv: Installed 2 packages in ", output, re.M), output  # uv's own summary
 
     reference = f"{registry.host}/from-cache/direct:{VERSION}"
     _hatch(project, tmp_path / "dist-direct", cache, AICONTAINER_ARCHIVE="0", AICONTAINER_PUSH_TO=reference)

@@ -60,7 +60,7 @@ def test_defaults_derived_from_the_project():
     assert s.platforms == (Platform("linux", "amd64"),)
     assert s.base_image == "python:3.12-slim-bookworm" and not s.base_image_from_env
     assert s.base_image_transport == "docker"
-    assert s.entrypoint == ("example-project",)  # the only [project.scripts] entry
+    assert s.entrypoint is None  # chosen from the wheel at build time (tests/test_entrypoint.py)
     assert s.cmd == ()
     assert dict(s.env) == {} and dict(s.labels) == {}
     assert s.workdir == "/app"
@@ -76,12 +76,6 @@ def test_defaults_derived_from_the_project():
     assert target.tf_requirement == "tensorflow-cpu==2.16.1" and target.python == "3.12" and target.known
     assert s.origins["python"] == "default" and s.origins["tensorflow"] == T
     assert s.key("python") == f"{T}.python"
-
-
-def test_entrypoint_default_without_a_single_script():
-    for scripts in ({}, {"a": "m:a", "b": "m:b"}):
-        s = load(tf(), replace(PROJECT, scripts=scripts))
-        assert s.entrypoint == ("python", "-m", "example_project")
 
 
 def test_python_default_respects_requires_python():

@@ -100,7 +100,7 @@ def test_summary_matches_what_skopeo_reads(run):
     labels = skopeo_inspect(archive)["Labels"]
     (pins,) = [line for line in _lines(output) if line.startswith(f"{PLATFORM} Python ")]
     assert f"{labels['io.hatch-aicontainer.tensorflow.package']} {labels['io.hatch-aicontainer.tensorflow']}" in pins
-    assert "1 locked packages (pylock.aicontainer-py311-amd64-cpu.toml)" in pins
+    assert "2 locked packages (pylock.aicontainer-py311-amd64-cpu.toml)" in pins  # six and the stand-in TensorFlow
 
 
 def test_side_outputs_of_the_real_run(run):

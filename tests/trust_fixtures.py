@@ -34,11 +34,12 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from hatch_aicontainer.lock import LockInputs, image_requirements, lock_path
+from stand_ins import lock_package, lock_tool_table, metadata_wheel, stand_in_wheel
+
+from hatch_aicontainer.lock import lock_inputs, lock_path
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.pipeline import BuildResult, build_image
 from hatch_aicontainer.settings import ProjectInfo, Settings, load_settings
-from hatch_aicontainer.uv import Indexes
 
 MTIME = 1_700_000_000
 NAME = "tiny-app"
@@ -187,17 +188,19 @@ def tiny_settings(root: Path, table: dict) -> Settings:
 
 
 def write_tiny_lock(root: Path, table: dict) -> None:
-    """The lock the pipeline would reuse: SIX_LOCK with the fingerprint of the pipeline's inputs."""
+    """The lock the pipeline would reuse: SIX_LOCK and the stand-in TensorFlow (stand_ins.py; with the
+    CUDA runtime's and cuDNN's for a CUDA target), with the fingerprint of the pipeline's inputs."""
     settings = tiny_settings(root, table)
+    project = tiny_project_info(root)
     platform = settings.platforms[0]
     target = settings.target_for(platform)
-    inputs = LockInputs(
-        requirements=image_requirements(("six",), settings.dependencies, target.tf_requirement),
-        python_version=settings.python,
-        platform=platform,
-        indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
-    )
-    document = {**SIX_LOCK, "tool": {"hatch-aicontainer": {"inputs": inputs.fingerprint()}}}
+    inputs = lock_inputs(settings, project, target)
+    stand_ins = [lock_package(stand_in_wheel(root / "stand-in", target.tf_distribution), root, target.tf_distribution)]
+    if settings.accelerator == "cuda":  # the CUDA runtime and cuDNN wheels a CUDA image must hold (their versions only)
+        for name, version in (("nvidia-cuda-runtime-cu12", "12.3.101"), ("nvidia-cudnn-cu12", "8.9.7.29")):
+            stand_ins.append(lock_package(metadata_wheel(root / "stand-in", name, version), root, name, version))
+    document = {**SIX_LOCK, "packages": [*SIX_LOCK["packages"], *stand_ins],
+                "tool": lock_tool_table(inputs.fingerprint(), target.tf_distribution)}
     lock_path(root, platform, settings.accelerator, settings.python).write_text(tomli_w.dumps(document))
 
 

@@ -95,15 +95,12 @@ def parse_base_image(sources: Sources, python: str) -> tuple[str, bool]:
     return text, False
 
 
-def parse_entrypoint(sources: Sources) -> tuple[str, ...]:
-    """Default: the project's only script, else ``python -m <import name>``."""
+def parse_entrypoint(sources: Sources) -> tuple[str, ...] | None:
+    """None when unset: the build chooses from the wheel (``entrypoint.choose_entrypoint``)."""
     allowed = 'a non-empty array of non-empty strings such as entrypoint = ["example-project"]'
     got = sources.get("entrypoint")
     if got is None:
-        scripts = list(sources.project.scripts)
-        if len(scripts) == 1:
-            return (scripts[0],)
-        return ("python", "-m", sources.project.import_name)
+        return None
     items = string_list(got[0], got[1], allowed)
     if not items:
         raise config_error(got[1], got[0], "must not be empty", allowed)

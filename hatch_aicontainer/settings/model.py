@@ -140,7 +140,7 @@ class Settings:
     platforms: tuple[Platform, ...]  #: default (linux/amd64,)
     base_image: str  #: default "python:{python}-slim-bookworm"
     base_image_from_env: bool  #: True when AICONTAINER_BASE_IMAGE set it
-    entrypoint: tuple[str, ...]  #: default: the only [project.scripts] entry, else python -m <import name>
+    entrypoint: tuple[str, ...] | None  #: None (unset): chosen from the wheel at build time (entrypoint.py)
     cmd: tuple[str, ...]  #: default ()
     env: Mapping[str, str]  #: user env (+ NVIDIA_* defaults for cuda)
     workdir: str  #: default "/app"

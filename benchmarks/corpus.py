@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Real public TensorFlow projects built with this checkout's plugin: which build, and what breaks.
+
+    sudo .venv/bin/python benchmarks/corpus.py [--base SPEC] [--bytecode] [--only NAME ...] [--workdir DIR]
+
+Every folder under benchmarks/corpus/ is a real project's pyproject.toml and
+package sources (each with an ORIGIN.md: repository, commit, license, changes).
+For each one, in name order: copy it to a temporary directory, add
+``hatch-aicontainer==<this checkout's version>`` to the copy's
+``[build-system].requires`` (what a user adopting the plugin writes), and run
+``hatch build -t container`` there as a user would, with this checkout's
+plugin as a fresh wheel (tests/e2e_helpers.py: the same way the end-to-end
+tests run hatch). Then one line per project: result, wall time, archive size,
+the TensorFlow distribution and version from the image's labels and the image's
+entrypoint (or the build's ``error:`` line), the build's warnings below it, and a
+summary table at the end.
+
+The base image is ``--base`` (an ``oci:/path:tag`` spec or any other
+``AICONTAINER_BASE_IMAGE`` value), by default the offline Debian bookworm
+Python 3.11 layout that tests/base_images.py makes (root and debootstrap, cached
+under /var/tmp). Bytecode is off unless ``--bytecode``. The projects share one
+plugin cache (created here, removed at the end) and the user's uv package cache,
+as builds on one machine do; TensorFlow and the other wheels come from PyPI.
+
+A report: the exit status is 0 whether projects build or not, non-zero only when
+the script itself fails. Needs: Linux, skopeo; root for the default base.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = Path(__file__).resolve().parent / "corpus"
+sys.path.insert(0, str(REPO / "tests"))
+
+from e2e_helpers import build_plugin_wheelhouse, copy_project, hatch_build, hatch_env, skopeo_inspect  # noqa: E402
+
+LABEL = "io.hatch-aicontainer."
+# a report of builds only: nothing is pushed or loaded, whatever the caller's environment says
+DROPPED_ENV = ("AICONTAINER_PUSH", "AICONTAINER_PUSH_TO", "AICONTAINER_LOAD", "AICONTAINER_CACHE_MAX_SIZE", "AICONTAINER_BASE_IMAGE")
+BUILD_TIMEOUT = 1200  # seconds, e2e_helpers.hatch_build's own limit
+
+
+def log(message: str) -> None:
+    print(f"[corpus {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+@dataclass
+class Result:
+    name: str
+    built: bool
+    seconds: float
+    archive_bytes: int | None = None
+    tensorflow: str = ""  # "tensorflow-cpu 2.16.1", from the image's labels
+    error: str = ""
+    entrypoint: str = ""  # the image config's Entrypoint
+    warnings: tuple[str, ...] = ()  # the build's "warning:" lines
+
+    def line(self) -> str:
+        size = f"{self.archive_bytes / 1e6:.1f} MB" if self.archive_bytes is not None else "-"
+        what = f"{self.tensorflow}, entrypoint {self.entrypoint}" if self.built else self.error
+        shown = "".join(f"\n    {w}" for w in self.warnings)
+        return f"{self.name}: {'built' if self.built else 'failed'} in {self.seconds:.1f} s, image {size}, {what}{shown}"
+
+
+def default_base() -> str:
+    if os.geteuid() != 0:
+        raise SystemExit("corpus.py: the default base image is made with debootstrap, which needs root; pass --base SPEC")
+    import base_images
+
+    log("the offline Python base (debootstrap and umoci, once; cached under /var/tmp)")
+    return base_images.ensure_python_base_layout().spec
+
+
+def plugin_requirement(wheelhouse: Path) -> str:
+    """``hatch-aicontainer==<version>`` of the wheel just built, so no index can offer another one."""
+    (wheel,) = wheelhouse.glob("hatch_aicontainer-*.whl")
+    return f"hatch-aicontainer=={wheel.name.split('-')[1]}"
+
+
+def add_build_requirement(pyproject: Path, requirement: str) -> None:
+    """Append *requirement* to ``[build-system].requires``, editing the text (the rest stays byte for byte)."""
+    text = pyproject.read_text()
+    requires = tomllib.loads(text).get("build-system", {}).get("requires")
+    table = re.search(r"(?m)^\[build-system\][ \t]*$", text)
+    if requires is None or table is None:
+        raise RuntimeError(f"{pyproject}: no [build-system].requires to add the plugin to")
+    key = re.compile(r"(?m)^requires[ \t]*=[ \t]*\[[^\]]*\]").search(text, table.end())
+    if key is None:
+        raise RuntimeError(f"{pyproject}: [build-system].requires is not a one-array literal")
+    new = "requires = [" + ", ".join(f'"{r}"' for r in [*requires, requirement]) + "]"
+    pyproject.write_text(text[: key.start()] + new + text[key.end() :])
+    assert tomllib.loads(pyproject.read_text())["build-system"]["requires"] == [*requires, requirement]
+
+
+def error_line(output: str) -> str:
+    """The build's ``error:`` line (the plugin's own first), else the last line it printed."""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("error:")]
+    return errors[0] if errors else (lines[-1] if lines else "(no output)")
+
+
+def image_facts(archive: Path) -> tuple[str, str]:
+    """The TensorFlow distribution and version from the image's labels, and its entrypoint."""
+    try:
+        config = skopeo_inspect(archive, config=True).get("config") or {}
+    except subprocess.CalledProcessError as exc:  # the archive is there but unreadable: report it, go on
+        return f"(skopeo inspect --config failed: {exc.stderr.strip().splitlines()[-1:]})", "?"
+    labels = config.get("Labels") or {}
+    package, version = labels.get(LABEL + "tensorflow.package"), labels.get(LABEL + "tensorflow")
+    return f"{package or '?'} {version or '?'}", json.dumps(config.get("Entrypoint"))
+
+
+def build_project(source: Path, work: Path, env: dict[str, str], requirement: str) -> Result:
+    project = copy_project(source, work / source.name)
+    add_build_requirement(project / "pyproject.toml", requirement)
+    start = time.perf_counter()
+    try:
+        run = hatch_build(project, env)
+    except subprocess.TimeoutExpired:
+        return Result(source.name, False, time.perf_counter() - start, error=f"error: (corpus.py) no result after {BUILD_TIMEOUT} s")
+    seconds = time.perf_counter() - start
+    output = run.stdout + "\n" + run.stderr
+    (work / f"{source.name}.log").write_text(output)
+    archives = run.archives
+    if run.returncode != 0 or len(archives) != 1:
+        log(f"{source.name}: hatch exited {run.returncode}, {len(archives)} archive(s); its output ends:\n" + "\n".join(output.strip().splitlines()[-25:]))
+        return Result(source.name, False, seconds, error=error_line(output) if run.returncode else f"error: (corpus.py) {len(archives)} archives in dist/")
+    tensorflow, entrypoint = image_facts(archives[0])
+    warnings = tuple(line.strip() for line in output.splitlines() if line.strip().startswith("warning:"))
+    result = Result(source.name, True, seconds, archives[0].stat().st_size, tensorflow, entrypoint=entrypoint, warnings=warnings)
+    shutil.rmtree(project)  # about 1 GB per TensorFlow image: the next project needs the room
+    return result
+
+
+def table(results: list[Result]) -> str:
+    rows = [("project", "result", "time", "image", "TensorFlow / error")]
+    for r in results:
+        size = f"{r.archive_bytes / 1e6:.1f} MB" if r.archive_bytes is not None else "-"
+        rows.append((r.name, "built" if r.built else "failed", f"{r.seconds:.1f} s", size, r.tensorflow if r.built else r.error))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4] for row in rows]
+    lines.insert(1, "-" * max(len(line) for line in lines))
+    built = sum(r.built for r in results)
+    return "\n".join([*lines, f"{built} of {len(results)} built"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base", help="base image spec, e.g. oci:/path/layout:tag (default: the offline bookworm layout of tests/base_images.py)")
+    parser.add_argument("--bytecode", action="store_true", help="keep the plugin's bytecode step (default: AICONTAINER_BYTECODE=off)")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="these corpus folders only")
+    parser.add_argument("--workdir", type=Path, help="where the temporary directory goes (default: $TMPDIR)")
+    args = parser.parse_args(argv)
+
+    projects = sorted(p for p in CORPUS.iterdir() if (p / "pyproject.toml").is_file())
+    if args.only:
+        unknown = set(args.only) - {p.name for p in projects}
+        if unknown:
+            parser.error(f"not in {CORPUS}: {', '.join(sorted(unknown))}")
+        projects = [p for p in projects if p.name in args.only]
+    base = args.base or default_base()
+
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory(prefix="aicontainer-corpus-", dir=args.workdir) as tmp:
+        work = Path(tmp)
+        log("this checkout's plugin as a wheel")
+        wheelhouse = build_plugin_wheelhouse(work / "plugin")
+        requirement = plugin_requirement(wheelhouse)
+        env = hatch_env(wheelhouse, work / "hatch", work / "plugin-cache")
+        for name in DROPPED_ENV:
+            env.pop(name, None)
+        env["AICONTAINER_BASE_IMAGE"] = base
+        if args.bytecode:
+            env.pop("AICONTAINER_BYTECODE", None)
+        else:
+            env["AICONTAINER_BYTECODE"] = "off"
+        print(f"base {base}; {requirement}; bytecode {'on' if args.bytecode else 'off'}", flush=True)
+        for source in projects:
+            log(f"{source.name}: hatch build -t container")
+            result = build_project(source, work, env, requirement)
+            print(result.line(), flush=True)
+            results.append(result)
+    print()
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,2 @@
+from . import laue
+from . import mono

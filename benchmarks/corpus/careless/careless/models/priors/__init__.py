@@ -1,0 +1,2 @@
+from . import empirical
+from . import wilson

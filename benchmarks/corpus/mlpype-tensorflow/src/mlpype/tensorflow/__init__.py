@@ -1,0 +1,2 @@
+"""Provides an integration for Tensorflow and Keras with MLpype."""
+from . import data, model, pipeline

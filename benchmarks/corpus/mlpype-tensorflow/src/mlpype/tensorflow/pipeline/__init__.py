@@ -1,0 +1,2 @@
+"""Provides pipeline functions for mlpype and Tensorflow."""
+from .tensor_checker import TensorflowTypeChecker
