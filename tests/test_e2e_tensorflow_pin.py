@@ -149,11 +149,10 @@ def test_labels_report_what_the_image_holds(built):
     assert f"tensorflow {PIN}, " in built.output and "tensorflow, not tensorflow-cpu: " in built.output
 
 
+@pytest.mark.parametrize("built", ["tf-lib"], indirect=True)
 def test_a_library_runs_the_interpreter_and_the_run_hint_works(built, docker_engine):
     """No console script, no __main__: the image's command is the interpreter (with a warning), and the
     build's own "run:" hint, run as printed on a real Docker engine, succeeds."""
-    if built.name != "tf-lib":
-        pytest.skip("the library project's entrypoint")
     config = skopeo_inspect(built.archive, config=True)["config"]
     assert config["Entrypoint"] == ["python"]
     assert "warning: tool.aicontainer.entrypoint is not set" in built.output
