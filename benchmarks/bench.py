@@ -161,7 +161,7 @@ def machine() -> dict:
 
     uv_version = "unknown"
     try:
-        from hatch_aicontainer.uv import find_uv
+        from hatch_aicontainer.build.deps.uv import find_uv
 
         uv_version = sh([find_uv(), "--version"]).strip()
     except Exception:  # noqa: BLE001 - informational only
@@ -267,10 +267,10 @@ def floor(work: Path, base_spec: str) -> dict:
     for comparison this host's own), tar, compress; and write_layer."""
     from isal import igzip_threaded
 
-    from hatch_aicontainer import bytecode
+    from hatch_aicontainer.build.deps.uv import MANYLINUX, find_uv
+    from hatch_aicontainer.build.layers import bytecode
     from hatch_aicontainer.oci.cache import BlobStore
     from hatch_aicontainer.oci.layer import GZIP_BLOCK, GZIP_LEVEL, default_threads, tree_entries, write_layer
-    from hatch_aicontainer.uv import MANYLINUX, find_uv
 
     lock = EXAMPLE / "pylock.aicontainer-py311-amd64-cpu.toml"
     tree = work / "floor-tree"
@@ -280,9 +280,9 @@ def floor(work: Path, base_spec: str) -> dict:
         "--python-version", "3.11", "--python-platform", f"x86_64-{MANYLINUX}", "-r", str(lock)],
        env={**os.environ, **WARM_PACKAGE_CACHE})
     result["uv_install_s"] = time.perf_counter() - t
-    from hatch_aicontainer.base_image import resolve_base_image
+    from hatch_aicontainer.build.base.python import probe_python
+    from hatch_aicontainer.build.base.resolve import resolve_base_image
     from hatch_aicontainer.oci.descriptor import Platform
-    from hatch_aicontainer.python_probe import probe_python
 
     site = "/opt/venv/lib/python3.11/site-packages"
     with BlobStore(work / "floor-cache") as store:

@@ -65,13 +65,13 @@ def build(work: Path, wheelhouse: Path, python: str, base: str, name: str) -> fl
 
 
 def bytecode_step(work: Path, base_spec: str) -> tuple[float, float, int]:
-    from hatch_aicontainer import bytecode
-    from hatch_aicontainer.base_image import resolve_base_image
-    from hatch_aicontainer.installer import install_lock
-    from hatch_aicontainer.lock import LockInputs, ensure_lock
+    from hatch_aicontainer.build.base.python import probe_python
+    from hatch_aicontainer.build.base.resolve import resolve_base_image
+    from hatch_aicontainer.build.deps.installer import install_lock
+    from hatch_aicontainer.build.deps.lock import LockInputs, ensure_lock
+    from hatch_aicontainer.build.layers import bytecode
     from hatch_aicontainer.oci.cache import BlobStore
     from hatch_aicontainer.oci.descriptor import Platform
-    from hatch_aicontainer.python_probe import probe_python
 
     amd64 = Platform("linux", "amd64")
     work.mkdir(parents=True, exist_ok=True)

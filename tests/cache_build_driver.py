@@ -77,8 +77,8 @@ def _settings_and_project(project_dir: Path, base_spec: str):
     from hatchling.metadata.core import ProjectMetadata
     from hatchling.plugin.manager import PluginManager
 
-    from hatch_aicontainer.project import project_info, tool_table
-    from hatch_aicontainer.settings import load_settings
+    from hatch_aicontainer.config.settings import load_settings
+    from hatch_aicontainer.plugin.project import project_info, tool_table
 
     metadata = ProjectMetadata(str(project_dir), PluginManager())
     project = project_info(metadata, project_dir)
@@ -92,7 +92,7 @@ def make_project(directory: Path, base_spec: str) -> Path:
     from hatchling.builders.wheel import WheelBuilder
     from stand_ins import lock_package, lock_tool_table, stand_in_wheel
 
-    from hatch_aicontainer.lock import lock_inputs, lock_path
+    from hatch_aicontainer.build.deps.lock import lock_inputs, lock_path
 
     (directory / "src" / "cache_probe").mkdir(parents=True)
     (directory / "pyproject.toml").write_text(PYPROJECT)
@@ -111,8 +111,8 @@ def make_project(directory: Path, base_spec: str) -> Path:
 
 
 def build(project_dir: Path, cache: Path, out: Path, base_spec: str) -> dict:
+    from hatch_aicontainer.build.image import build_image
     from hatch_aicontainer.oci.cache import BlobStore
-    from hatch_aicontainer.pipeline import build_image
 
     settings, project = _settings_and_project(project_dir, base_spec)
     wheel = next((project_dir / "wheels").glob("*.whl"))
@@ -134,7 +134,8 @@ def build(project_dir: Path, cache: Path, out: Path, base_spec: str) -> dict:
 def _hang_in_dependency_layer(marker: Path, seconds: float | None) -> None:
     """Make the first layer the build writes stop mid-blob: the dependency layer, or the project's
     when the dependency layer comes from the cache."""
-    from hatch_aicontainer import dependency_layer, pipeline
+    from hatch_aicontainer.build import image as pipeline
+    from hatch_aicontainer.build.layers import dependencies as dependency_layer
     from hatch_aicontainer.oci import cache
 
     original_write_layer = dependency_layer.write_layer

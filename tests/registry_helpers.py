@@ -239,11 +239,12 @@ class TokenServer:
     issuer = "test-issuer"
 
     def __init__(self, directory: Path, username: str, password: str, public_repositories=()) -> None:
+        import datetime
+
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
         from cryptography.hazmat.primitives.asymmetric import rsa
         from cryptography.x509.oid import NameOID
-        import datetime
 
         directory.mkdir(parents=True, exist_ok=True)
         self.username, self.password = username, password

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.registry.credentials import CredentialHelperError, Credentials, find_credentials, normalize_host
-from hatch_aicontainer.errors import ConfigError
 
 SECRET = "s3cr3t-Pa55"
 

@@ -12,8 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
 
-from hatch_aicontainer.base_image import BaseImage, resolve_base_image  # noqa: E402
-from hatch_aicontainer.errors import BaseImageError  # noqa: E402
+from hatch_aicontainer.build.base.resolve import BaseImage, resolve_base_image  # noqa: E402
+from hatch_aicontainer.core.errors import BaseImageError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402

@@ -31,15 +31,15 @@ from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer import bytecode
-from hatch_aicontainer.base_image import BaseImage, resolve_base_image
-from hatch_aicontainer.base_rootfs import open_interpreter
-from hatch_aicontainer.errors import BaseImageError, ConfigError
+from hatch_aicontainer.build.base.filesystem import SKIP_HARD_LINK, SKIP_SETID, SKIP_SPECIAL
+from hatch_aicontainer.build.base.interpreter import open_interpreter
+from hatch_aicontainer.build.base.python import probe_python
+from hatch_aicontainer.build.base.resolve import BaseImage, resolve_base_image
+from hatch_aicontainer.build.layers import bytecode
+from hatch_aicontainer.core.errors import BaseImageError, ConfigError
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor, Layer, Platform
-from hatch_aicontainer.python_probe import probe_python
-from hatch_aicontainer.rootfs_tree import SKIP_HARD_LINK, SKIP_SETID, SKIP_SPECIAL
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import base_images  # noqa: E402
@@ -122,11 +122,11 @@ def test_it_unpacks_and_runs_as_a_non_root_user(trixie, nobody_dir):
     subprocess.run(["chown", "-R", "65534:65534", str(work)], check=True)
     code = (
         "import sys; from pathlib import Path\n"
-        "from hatch_aicontainer.base_image import resolve_base_image\n"
-        "from hatch_aicontainer.bytecode import image_compiler\n"
+        "from hatch_aicontainer.build.base.resolve import resolve_base_image\n"
+        "from hatch_aicontainer.build.layers.bytecode import image_compiler\n"
         "from hatch_aicontainer.oci.cache import BlobStore\n"
         "from hatch_aicontainer.oci.descriptor import Platform\n"
-        "from hatch_aicontainer.python_probe import probe_python\n"
+        "from hatch_aicontainer.build.base.python import probe_python\n"
         "store = BlobStore(Path(sys.argv[1]) / 'cache')\n"
         f"base = resolve_base_image('oci:' + sys.argv[1] + '/layout:{trixie.tag}', Platform('linux', 'amd64'), store)\n"
         "compiler, line = image_compiler(base, probe_python(base, store), store, {'AICONTAINER_BYTECODE': 'on'})\n"

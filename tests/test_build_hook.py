@@ -1,4 +1,4 @@
-"""The ``aicontainer`` wheel build hook (hatch_aicontainer.build_hook).
+"""The ``aicontainer`` wheel build hook (hatch_aicontainer.plugin.build_hook).
 
 In-process tests drive hatchling's own Wheel/Sdist builders with the plugin
 found through its entry point, recording what the hook hands to
@@ -17,15 +17,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
+from e2e_helpers import EXAMPLE, copy_project, hatch_build, hatch_env
 from hatchling.bridge.app import Application
 from hatchling.builders.sdist import SdistBuilder
 from hatchling.builders.wheel import WheelBuilder
 from hatchling.plugin.manager import PluginManager
 
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
-from e2e_helpers import EXAMPLE, copy_project, hatch_build, hatch_env
-
-from hatch_aicontainer.build_hook import AIContainerBuildHook, image_hook_suppressed
+from hatch_aicontainer.plugin.build_hook import AIContainerBuildHook, image_hook_suppressed
 
 PYPROJECT = """\
 [build-system]
@@ -74,7 +73,7 @@ def calls(monkeypatch):
         recorded.append({"root": root, "settings": settings, "wheel": Path(wheel), "directory": Path(directory),
                          "wheel_exists": Path(wheel).is_file()})
 
-    monkeypatch.setattr("hatch_aicontainer.build.make_image", fake_make_image)
+    monkeypatch.setattr("hatch_aicontainer.plugin.run.make_image", fake_make_image)
     return recorded
 
 
@@ -130,7 +129,7 @@ def test_hook_and_builder_do_not_import_each_other():
     import ast
     import inspect
 
-    import hatch_aicontainer.build_hook as hook
+    import hatch_aicontainer.plugin.build_hook as hook
 
     names = {n.module for n in ast.walk(ast.parse(inspect.getsource(hook))) if isinstance(n, ast.ImportFrom)}
     assert not any(name and name.endswith("builder") for name in names), names

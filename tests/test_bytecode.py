@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer import bytecode
-from hatch_aicontainer.errors import ConfigError
+from hatch_aicontainer.build.layers import bytecode
+from hatch_aicontainer.core.errors import ConfigError
 
 MINOR = f"{sys.version_info.major}.{sys.version_info.minor}"
 PREFIX = f"/opt/venv/lib/python{MINOR}/site-packages"

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer import cache_admin
-from hatch_aicontainer.cache_admin import CacheBusyError, clean_cache, format_size, parse_size, prune_cache
-from hatch_aicontainer.errors import ConfigError
+from hatch_aicontainer.cache import admin as cache_admin
+from hatch_aicontainer.cache.admin import CacheBusyError, clean_cache, format_size, parse_size, prune_cache
+from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.cache import INTERPRETERS, LOCK_NAME, BlobStore
 
 DAY = 86400

@@ -22,8 +22,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cache_build_driver  # noqa: E402
 
-from hatch_aicontainer import cache_admin  # noqa: E402
-from hatch_aicontainer.cache_admin import CacheBusyError  # noqa: E402
+from hatch_aicontainer.cache import admin as cache_admin  # noqa: E402
+from hatch_aicontainer.cache.admin import CacheBusyError  # noqa: E402
 
 DRIVER = Path(cache_build_driver.__file__)
 TIMEOUT = 180

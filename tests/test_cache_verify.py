@@ -23,7 +23,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cache_build_driver  # noqa: E402
 
-from hatch_aicontainer.cache_admin import verify_cache  # noqa: E402
+from hatch_aicontainer.cache.admin import verify_cache  # noqa: E402
 from hatch_aicontainer.oci.cache import IDENTITIES, BlobStore  # noqa: E402
 
 DRIVER = Path(cache_build_driver.__file__)
@@ -139,7 +139,7 @@ def test_cache_verify_finds_bit_rot_and_removes_it(probe, warm, tmp_path):
     rot(cache, digest)
 
     proc = subprocess.run(
-        [sys.executable, "-m", "hatch_aicontainer.cli", "cache", "verify", "--dir", str(cache)],
+        [sys.executable, "-m", "hatch_aicontainer.cli.main", "cache", "verify", "--dir", str(cache)],
         capture_output=True, text=True, timeout=120,
     )
     assert proc.returncode == 1, proc.stdout + proc.stderr

@@ -12,12 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
-from release_helpers import (  # noqa: E402
-    free_port,
-    registry_fixtures,
-    skopeo_digest,
-    small_archive,
-)
+from release_helpers import free_port, registry_fixtures, skopeo_digest, small_archive  # noqa: E402
 
 PASSWORD = "cli-Secret-41Zz"
 PYPROJECT = """\
@@ -50,7 +45,7 @@ def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def aicontainer(*args: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "hatch_aicontainer.cli", *args], env=env, cwd=cwd,
+    return subprocess.run([sys.executable, "-m", "hatch_aicontainer.cli.main", *args], env=env, cwd=cwd,
                           capture_output=True, text=True, timeout=600)
 
 

@@ -11,7 +11,7 @@ from hatch_aicontainer.oci.cache import BlobStore
 
 
 def _aicontainer(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "hatch_aicontainer.cli", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "hatch_aicontainer.cli.main", *args], capture_output=True, text=True)
 
 
 def test_info_prune_clean(tmp_path):

@@ -27,20 +27,20 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import tomli_w
+import tomllib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import base_images  # noqa: E402
 from e2e_helpers import BIN, REPO, skopeo_inspect  # noqa: E402
 from trust_fixtures import make_tiny_project, write_tiny_lock  # noqa: E402
 
-from hatch_aicontainer.hooks import builders_by_target  # noqa: E402
-from hatch_aicontainer.settings.keys import ENVIRONMENT  # noqa: E402
+from hatch_aicontainer.config.settings.keys import ENVIRONMENT  # noqa: E402
+from hatch_aicontainer.plugin.hooks import builders_by_target  # noqa: E402
 
 TOOL = {"include": [], "kubernetes": {}}
 
@@ -90,7 +90,7 @@ def aicontainer(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Comple
 def check(monkeypatch, capsys):
     """``aicontainer check`` in this process (the command's own main, as the console script calls it),
     with exactly the given AICONTAINER_* variables: cheap enough for a long table."""
-    from hatch_aicontainer.cli import main
+    from hatch_aicontainer.cli.main import main
 
     def run(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
         for name in [n for n in os.environ if n.startswith(("AICONTAINER_", "DOCKER_"))]:
@@ -305,10 +305,10 @@ def builder_view(project: Path, target: str, environ: dict[str, str], monkeypatc
     from hatchling.metadata.core import ProjectMetadata
     from hatchling.plugin.manager import PluginManager
 
-    from hatch_aicontainer.lock import lock_path
-    from hatch_aicontainer.naming import archive_name, render_tags
+    from hatch_aicontainer.build.deps.lock import lock_path
+    from hatch_aicontainer.config.naming import archive_name, render_tags
     from hatch_aicontainer.outputs import load_tags, push_references
-    from hatch_aicontainer.project import project_info
+    from hatch_aicontainer.plugin.project import project_info
 
     for name in [n for n in os.environ if n.startswith("AICONTAINER_")]:
         monkeypatch.delenv(name)

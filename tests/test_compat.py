@@ -1,4 +1,4 @@
-"""The TensorFlow compatibility data and the checks on it (hatch_aicontainer.compat)."""
+"""The TensorFlow compatibility data and the checks on it (hatch_aicontainer.config.compat)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ try:
 except ImportError:  # running from a checkout without the package installed
     sys.path.insert(0, str(REPO))
 
-from hatch_aicontainer import compat  # noqa: E402
-from hatch_aicontainer.compat import check_target, release_for, supported_table  # noqa: E402
-from hatch_aicontainer.errors import ConfigError  # noqa: E402
+from hatch_aicontainer.config import compat  # noqa: E402
+from hatch_aicontainer.config.compat import check_target, release_for, supported_table  # noqa: E402
+from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
 
 # CI keeps a copy of shared/ beside the clone: <parent>/main (this repo) and <parent>/shared.
@@ -113,8 +113,8 @@ def test_table_is_newest_first_and_contiguous():
 def test_data_file_is_inside_the_package():
     from importlib import resources
 
-    assert resources.files("hatch_aicontainer").joinpath("data", "tensorflow.toml").is_file()
-    assert (REPO / "hatch_aicontainer" / "data" / "tensorflow.toml").is_file()
+    assert resources.files("hatch_aicontainer.config").joinpath("data", "tensorflow.toml").is_file()
+    assert (REPO / "hatch_aicontainer" / "config" / "data" / "tensorflow.toml").is_file()
 
 
 def test_the_wheel_carries_the_data_file(tmp_path):
@@ -136,7 +136,7 @@ def test_the_wheel_carries_the_data_file(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     (wheel,) = (tmp_path / "dist").glob("*.whl")
-    assert "hatch_aicontainer/data/tensorflow.toml" in zipfile.ZipFile(wheel).namelist()
+    assert "hatch_aicontainer/config/data/tensorflow.toml" in zipfile.ZipFile(wheel).namelist()
 
 
 # --- release_for --------------------------------------------------------------------------------

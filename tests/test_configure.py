@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer.configure import project_settings, tensorflow_distribution
-from hatch_aicontainer.errors import ConfigError
-from hatch_aicontainer.lock import LockInputs, ensure_lock, lock_path
+from hatch_aicontainer.build.deps.lock import LockInputs, ensure_lock, lock_path
+from hatch_aicontainer.config.settings import ProjectInfo
+from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.descriptor import Platform
-from hatch_aicontainer.settings import ProjectInfo
+from hatch_aicontainer.plugin.configure import project_settings, tensorflow_distribution
 
 AMD64 = Platform("linux", "amd64")
 

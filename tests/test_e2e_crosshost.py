@@ -34,7 +34,7 @@ from e2e_helpers import EXAMPLE, copy_project  # noqa: E402
 from release_helpers import registry_fixtures  # noqa: E402
 
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.publish import push_archive  # noqa: E402
+from hatch_aicontainer.outputs.push.publish import push_archive  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-
 from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import hatch_build, hatch_env
 

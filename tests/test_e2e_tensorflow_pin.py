@@ -27,9 +27,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 import image_facts
+import pytest
 from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import HatchRun, hatch_build, hatch_env, skopeo_inspect
 from runc_bundle import make_bundle

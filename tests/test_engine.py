@@ -1,11 +1,11 @@
-"""Loading archives into a real Docker engine (hatch_aicontainer.engine), and the one-line failures."""
+"""Loading archives into a real Docker engine (hatch_aicontainer.outputs.load), and the one-line failures."""
 
 from __future__ import annotations
 
 import io
 import json
-import tarfile
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -13,9 +13,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from release_helpers import free_port, runnable_image, small_archive, write_archive  # noqa: E402
 
-from hatch_aicontainer.engine import DEFAULT_HOST, engine_host, load_archive  # noqa: E402
-from hatch_aicontainer.errors import OutputError  # noqa: E402
+from hatch_aicontainer.core.errors import OutputError  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
+from hatch_aicontainer.outputs.load import DEFAULT_HOST, engine_host, load_archive  # noqa: E402
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer.entrypoint import PYTHON, choose_entrypoint, describe_default, wheel_packages
-from hatch_aicontainer.errors import ResolveError
-from hatch_aicontainer.settings import ProjectInfo
+from hatch_aicontainer.build.entrypoint import PYTHON, choose_entrypoint, describe_default, wheel_packages
+from hatch_aicontainer.config.settings import ProjectInfo
+from hatch_aicontainer.core.errors import ResolveError
 
 PROJECT = ProjectInfo(name="Example-Project", version="1.0", scripts={})
 KEY = "tool.aicontainer.entrypoint"

@@ -229,7 +229,7 @@ def test_a_cache_dir_that_is_a_file_is_one_line(folders, clean_digest):
     folders.cache = blocker
     run = _build(folders)
     _assert_one_line(run, 1, "cache", str(blocker), "not a directory", "AICONTAINER_CACHE_DIR")
-    info = subprocess.run([sys.executable, "-m", "hatch_aicontainer.cli", "cache", "info", "--dir", str(blocker)],
+    info = subprocess.run([sys.executable, "-m", "hatch_aicontainer.cli.main", "cache", "info", "--dir", str(blocker)],
                           capture_output=True, text=True)
     assert info.returncode == 1 and "Traceback" not in info.stderr, info.stderr
     assert info.stderr.startswith("error: ") and "not a directory" in info.stderr and len(info.stderr.splitlines()) == 1
@@ -299,7 +299,7 @@ def test_a_signal_to_hatch_build_removes_the_builds_files(signum, folders, clean
 
 
 def _token_of(pid: int) -> str:
-    from hatch_aicontainer import faults
+    from hatch_aicontainer.core import faults
 
     start = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
     return f"p{pid}-{start}-{faults.owner_token().rpartition('-')[2]}"
@@ -378,7 +378,7 @@ def test_a_signal_to_the_cli_is_one_line(signum, tmp_path):
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
     fcntl.flock(fd, fcntl.LOCK_SH)
     try:
-        process = subprocess.Popen([sys.executable, "-m", "hatch_aicontainer.cli", "cache", "clean", "--dir", str(cache)],
+        process = subprocess.Popen([sys.executable, "-m", "hatch_aicontainer.cli.main", "cache", "clean", "--dir", str(cache)],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
         def waiting() -> bool:

@@ -32,16 +32,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 import base_images
 import gpu_loader
 import image_facts
-from runc_bundle import make_bundle, run_in_bundle
+import pytest
 from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import BIN, hatch_build, hatch_env, skopeo_inspect
-from hatch_aicontainer.compat import release_for
-from hatch_aicontainer.summary import gpu_check_command
+from runc_bundle import make_bundle, run_in_bundle
+
+from hatch_aicontainer.config.compat import release_for
+from hatch_aicontainer.outputs.summary import gpu_check_command
 
 pytestmark = pytest.mark.e2e
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from hatch_aicontainer.compat import check_target, release_for, supported_table
-from hatch_aicontainer.cuda_libraries import CudaPaths, find_cuda_paths, loader_environment, search_path
-from hatch_aicontainer.errors import ConfigError
-from hatch_aicontainer.lock import LockInputs, ensure_lock
+from hatch_aicontainer.build.deps.cuda import CudaPaths, find_cuda_paths, loader_environment, search_path
+from hatch_aicontainer.build.deps.lock import LockInputs, ensure_lock
+from hatch_aicontainer.config.compat import check_target, release_for, supported_table
+from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.descriptor import Platform
 
 AMD64 = Platform("linux", "amd64")
@@ -94,7 +94,7 @@ def test_214_cuda_needs_python_310_or_older():
 @pytest.mark.parametrize(("python", "resolves"), [("3.10", True), ("3.11", False)])
 def test_214_cuda_pythons_match_what_pypi_resolves(tmp_path, python, resolves):
     """The cuda-python row checked against the package index (tensorrt 8.5.3.1 has cp36-cp310 wheels only)."""
-    from hatch_aicontainer.errors import ResolveError
+    from hatch_aicontainer.core.errors import ResolveError
 
     inputs = LockInputs(("tensorflow[and-cuda]==2.14.1",), python, AMD64)
     if resolves:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 import sys
 import time
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from trust_fixtures import (  # noqa: E402
@@ -27,13 +27,13 @@ from trust_fixtures import (  # noqa: E402
     tiny_settings,
 )
 
-from hatch_aicontainer.errors import ConfigError  # noqa: E402
-from hatch_aicontainer.include_layers import LARGE_ENTRY_BYTES, include_entries, include_layers  # noqa: E402
-from hatch_aicontainer.include_record import SETTLE_NS, fingerprint  # noqa: E402
+from hatch_aicontainer.build.image import build_image  # noqa: E402
+from hatch_aicontainer.build.layers.include import LARGE_ENTRY_BYTES, include_entries, include_layers  # noqa: E402
+from hatch_aicontainer.build.layers.include_record import SETTLE_NS, fingerprint  # noqa: E402
+from hatch_aicontainer.config.settings import IncludeSpec  # noqa: E402
+from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
 from hatch_aicontainer.oci.layer import LayerEntry  # noqa: E402
-from hatch_aicontainer.pipeline import build_image  # noqa: E402
-from hatch_aicontainer.settings import IncludeSpec  # noqa: E402
 
 _WATCHED: list[str] = []  # folders whose files' opens are counted (empty: the hook does nothing)
 _OPENED: list[str] = []

@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import hostile  # noqa: E402
 from trust_fixtures import tiny_settings  # noqa: E402
 
-from hatch_aicontainer.errors import ConfigError  # noqa: E402
-from hatch_aicontainer.include_layers import include_entries  # noqa: E402
+from hatch_aicontainer.build.layers.include import include_entries  # noqa: E402
+from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
 
 
 def _project(tmp_path: Path) -> tuple[Path, hostile.Markers]:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer.errors import ResolveError
-from hatch_aicontainer.installed import Distribution, check_matches_lock, installed_facts, read_distributions
+from hatch_aicontainer.build.deps.installed import Distribution, check_matches_lock, installed_facts, read_distributions
+from hatch_aicontainer.build.deps.requirements_check import Root, check_requirements, find_conflicts
+from hatch_aicontainer.config.settings.probes import marker_env
+from hatch_aicontainer.core.errors import ResolveError
 from hatch_aicontainer.oci.descriptor import Platform
-from hatch_aicontainer.requirements_check import Root, check_requirements, find_conflicts
-from hatch_aicontainer.settings.probes import marker_env
 
 ENV_311_AMD64 = marker_env("3.11.2", Platform("linux", "amd64"))
 ENV_312_ARM64 = marker_env("3.12.1", Platform("linux", "arm64", "v8"))

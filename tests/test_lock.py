@@ -12,9 +12,10 @@ try:
 except ImportError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-from hatch_aicontainer.errors import ResolveError
-from hatch_aicontainer.installer import install_lock, install_wheel
-from hatch_aicontainer.lock import (
+from stand_ins import lock_package, lock_tool_table, metadata_wheel, stand_in_wheel
+
+from hatch_aicontainer.build.deps.installer import install_lock, install_wheel
+from hatch_aicontainer.build.deps.lock import (
     LockInputs,
     TensorFlowRequest,
     ensure_lock,
@@ -23,16 +24,16 @@ from hatch_aicontainer.lock import (
     lock_inputs,
     lock_path,
 )
+from hatch_aicontainer.build.deps.uv import Indexes, summarize_uv_error
+from hatch_aicontainer.core.errors import ResolveError
 from hatch_aicontainer.oci.descriptor import Platform
-from hatch_aicontainer.uv import Indexes, summarize_uv_error
-from stand_ins import lock_package, lock_tool_table, metadata_wheel, stand_in_wheel
 
 AMD64 = Platform("linux", "amd64")
 ARM64 = Platform("linux", "arm64", "v8")
 
 
 def test_lock_inputs_keep_the_project_requirements_and_hold_tensorflow_apart():
-    from hatch_aicontainer.settings import ProjectInfo, load_settings
+    from hatch_aicontainer.config.settings import ProjectInfo, load_settings
 
     project = ProjectInfo(name="app", version="1", dependencies=("tensorflow>=2.15,<2.18", "numpy<3"))
     settings = load_settings({"tensorflow": "2.16.1", "python": "3.11", "dependencies": ["pillow"]}, project, {})
@@ -44,7 +45,7 @@ def test_lock_inputs_keep_the_project_requirements_and_hold_tensorflow_apart():
 
 
 def test_invalid_requirement_is_a_resolve_error():
-    from hatch_aicontainer.settings import ProjectInfo, load_settings
+    from hatch_aicontainer.config.settings import ProjectInfo, load_settings
 
     project = ProjectInfo(name="app", version="1", dependencies=("numpy >>> 1",))
     settings = load_settings({"tensorflow": "2.16.1", "python": "3.11"}, project, {})
@@ -201,7 +202,7 @@ def test_install_wheel_drops_direct_url(tmp_path: Path):
 @pytest.mark.parametrize("tensorflow", ["2.16.1", "2.18.0"])
 def test_cuda_lock_brings_the_cuda_and_cudnn_the_data_states(tmp_path, tensorflow):
     """The compatibility data checked against what PyPI's tensorflow[and-cuda] really resolves to."""
-    from hatch_aicontainer.compat import check_target
+    from hatch_aicontainer.config.compat import check_target
 
     target = check_target("3.11", tensorflow, "cuda", AMD64)
     assert target.tf_requirement == f"tensorflow[and-cuda]=={tensorflow}"

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer.errors import ConfigError
-from hatch_aicontainer import naming, sbom
-from hatch_aicontainer.naming import archive_name, render_tags
+from hatch_aicontainer.build.layers import sbom
+from hatch_aicontainer.config import naming
+from hatch_aicontainer.config.naming import archive_name, render_tags
+from hatch_aicontainer.config.settings import ProjectInfo, load_settings
+from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.descriptor import Platform
-from hatch_aicontainer.settings import ProjectInfo, load_settings
 
 PROJECT = ProjectInfo(name="Example.Project", version="1.2.0+local.1", requires_python=">=3.10", root=Path("."))
 
@@ -51,7 +52,7 @@ def test_a_tag_that_renders_invalid_is_a_one_line_error_before_any_work():
 def test_git_revision_found_from_a_subdirectory(tmp_path):
     import subprocess
 
-    from hatch_aicontainer.project import git_revision
+    from hatch_aicontainer.plugin.project import git_revision
 
     repo = tmp_path / "repo"
     (repo / "sub").mkdir(parents=True)
@@ -79,7 +80,7 @@ def _commit_repo(repo) -> str:
 
 def test_git_revision_does_not_need_git_on_the_build_host(tmp_path, monkeypatch):
     """Slim CI images have no git: the revision label (part of the digest) must not vanish there."""
-    from hatch_aicontainer.project import git_revision
+    from hatch_aicontainer.plugin.project import git_revision
 
     head = _commit_repo(tmp_path / "repo")
     monkeypatch.setenv("PATH", str(tmp_path / "no-tools-here"))
@@ -91,7 +92,7 @@ def test_git_revision_of_a_checkout_owned_by_another_user(tmp_path):
     import os
     import subprocess
 
-    from hatch_aicontainer.project import git_revision
+    from hatch_aicontainer.plugin.project import git_revision
 
     if os.geteuid() != 0:
         pytest.skip("needs root to hand the checkout to another user")
@@ -103,7 +104,7 @@ def test_git_revision_of_a_checkout_owned_by_another_user(tmp_path):
 def test_git_revision_from_packed_refs_worktrees_and_a_detached_head(tmp_path):
     import subprocess
 
-    from hatch_aicontainer.project import git_revision
+    from hatch_aicontainer.plugin.project import git_revision
 
     repo = tmp_path / "repo"
     head = _commit_repo(repo)

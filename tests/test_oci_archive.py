@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from release_helpers import Built, assemble_image, built_from, write_archive  # noqa: E402
 
-from hatch_aicontainer.errors import OutputError  # noqa: E402
+from hatch_aicontainer.core.errors import OutputError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes  # noqa: E402
 from hatch_aicontainer.oci.archive import ArchiveImage, read_archive_index, write_oci_archive  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402

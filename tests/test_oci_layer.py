@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer.errors import ConfigError
+from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.layer import LayerEntry, tree_entries, write_layer

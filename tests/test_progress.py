@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from hatch_aicontainer import progress as p
-from hatch_aicontainer.progress import Progress, human_bytes, human_seconds, render
-from hatch_aicontainer.uv import progress_line
+from hatch_aicontainer.build.deps.uv import progress_line
+from hatch_aicontainer.core import progress as p
+from hatch_aicontainer.core.progress import Progress, human_bytes, human_seconds, render
 
 MB = 1_000_000
 

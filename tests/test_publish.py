@@ -1,4 +1,4 @@
-"""Pushing images (hatch_aicontainer.publish) to a real docker-registry, judged by skopeo and Docker.
+"""Pushing images (hatch_aicontainer.outputs.push.publish) to a real docker-registry, judged by skopeo and Docker.
 
 A recording proxy (release_helpers.RegistryProxy) sits in front of the
 registry to count what a push sends and to inject faults (5xx, a registry
@@ -29,11 +29,11 @@ from release_helpers import (  # noqa: E402
     write_archive,
 )
 
-from hatch_aicontainer.errors import ConfigError  # noqa: E402
+from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes  # noqa: E402
 from hatch_aicontainer.oci.archive import read_archive_index  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.publish import PushError, push_archive, push_image  # noqa: E402
+from hatch_aicontainer.outputs.push.publish import PushError, push_archive, push_image  # noqa: E402
 
 PASSWORD = "s3cret-Pushing-9Qx"
 WRONG = "not-the-Password-4Kd"

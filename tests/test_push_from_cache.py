@@ -13,20 +13,20 @@ import os
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from release_helpers import skopeo_inspect  # noqa: E402
 from trust_fixtures import VERSION, build_wheel, make_tiny_project, tiny_project_info  # noqa: E402
 
+from hatch_aicontainer.build.image import build_image  # noqa: E402
+from hatch_aicontainer.config.settings import load_settings  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
 from hatch_aicontainer.outputs import apply  # noqa: E402
-from hatch_aicontainer.pipeline import build_image  # noqa: E402
-from hatch_aicontainer.publish import PushError  # noqa: E402
-from hatch_aicontainer.settings import load_settings  # noqa: E402
+from hatch_aicontainer.outputs.push.publish import PushError  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

@@ -20,14 +20,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
 from release_helpers import (  # noqa: E402
-    MTIME,
     LABELS,
+    MTIME,
+    built_from,
     isolate_registry_env,
     registry_fixtures,
     skopeo_digest,
     small_archive,
     write_archive,
-    built_from,
 )
 from test_cli import aicontainer, assert_one_line_error, cli_env  # noqa: E402
 
@@ -37,8 +37,8 @@ from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
 from hatch_aicontainer.oci.image import ConfigChanges, image_config, image_manifest, rfc3339, store_json  # noqa: E402
 from hatch_aicontainer.oci.layer import LayerEntry, write_layer  # noqa: E402
-from hatch_aicontainer.mount_sources import MountSources  # noqa: E402
-from hatch_aicontainer.publish import PushError, push_archive, push_image  # noqa: E402
+from hatch_aicontainer.outputs.push.mounts import MountSources  # noqa: E402
+from hatch_aicontainer.outputs.push.publish import PushError, push_archive, push_image  # noqa: E402
 
 open_registry, proxy = registry_fixtures("push-trust")
 PASSWORD = "trust-Secret-73Qp"

@@ -12,12 +12,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
 from registry_helpers import OPAQUE, WHITEOUT, Symlink  # noqa: E402
 
-from hatch_aicontainer.base_image import resolve_base_image  # noqa: E402
-from hatch_aicontainer.errors import BaseImageError  # noqa: E402
+from hatch_aicontainer.build.base.python import PythonInfo, dpkg_version, probe_python, upstream_version  # noqa: E402
+from hatch_aicontainer.build.base.resolve import resolve_base_image  # noqa: E402
+from hatch_aicontainer.core.errors import BaseImageError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.python_probe import PythonInfo, dpkg_version, upstream_version, probe_python  # noqa: E402
 
 AMD64 = Platform("linux", "amd64")
 
@@ -230,7 +230,7 @@ def _tar(entries, *, trailer: bool = True) -> bytes:
 def _image(store: BlobStore, layers: list[bytes], compress=None):
     import gzip
 
-    from hatch_aicontainer.base_image import BaseImage
+    from hatch_aicontainer.build.base.resolve import BaseImage
     from hatch_aicontainer.oci.descriptor import Descriptor, Layer
 
     built = []

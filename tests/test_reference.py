@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hatch_aicontainer.reference import ImageReference, is_loopback_host
+from hatch_aicontainer.registry.reference import ImageReference, is_loopback_host
 
 D = "sha256:" + "ab" * 32
 

@@ -14,18 +14,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
 
-from hatch_aicontainer.registry.credentials import Credentials  # noqa: E402
-from hatch_aicontainer.errors import RegistryError  # noqa: E402
+from hatch_aicontainer.core.errors import RegistryError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.registry import (  # noqa: E402
-    RegistryAuthError,
-    RegistryClient,
-    RegistryNotFound,
-    RegistryUnreachable,
-    allows_plain_http,
-    parse_challenge,
-)
+from hatch_aicontainer.registry.auth import parse_challenge
+from hatch_aicontainer.registry.client import RegistryClient
+from hatch_aicontainer.registry.credentials import Credentials  # noqa: E402
+from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryNotFound, RegistryUnreachable
+from hatch_aicontainer.registry.transport import allows_plain_http
 
 PASSWORD = "correct-horse-7Yq"
 WRONG = "wrong-battery-3Xz"

@@ -14,20 +14,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
-from release_helpers import (  # noqa: E402
-    LABELS,
-    free_port,
-    isolate_registry_env,
-    registry_fixtures,
-    skopeo_digest,
-    small_archive,
-)
+from release_helpers import LABELS, free_port, isolate_registry_env, registry_fixtures, skopeo_digest, small_archive  # noqa: E402
 
-from hatch_aicontainer.errors import OutputError  # noqa: E402
+from hatch_aicontainer.config.settings import ProjectInfo, load_settings  # noqa: E402
+from hatch_aicontainer.core.errors import OutputError  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
 from hatch_aicontainer.outputs import apply, layout_path, push_references  # noqa: E402
-from hatch_aicontainer.publish import PushError  # noqa: E402
-from hatch_aicontainer.outputs.results import (  # noqa: E402
+from hatch_aicontainer.outputs.push.publish import PushError  # noqa: E402
+from hatch_aicontainer.outputs.results import (
     add_pushed,
     digest_path,
     read_results,
@@ -35,7 +29,6 @@ from hatch_aicontainer.outputs.results import (  # noqa: E402
     results_path,
     write_results,
 )
-from hatch_aicontainer.settings import ProjectInfo, load_settings  # noqa: E402
 
 PASSWORD = "results-Secret-77Hq"
 PROJECT = ProjectInfo(name="hello-app", version="1.0.0", requires_python=">=3.10", root=Path("/nonexistent"))
@@ -248,7 +241,7 @@ def test_base_image_repository_is_a_mount_source(proxy, tmp_path):
 def test_hatch_clean_removes_the_results_and_the_layout(tmp_path):
     from hatchling.plugin.manager import PluginManager
 
-    from hatch_aicontainer.builder import ContainerBuilder
+    from hatch_aicontainer.plugin.builder import ContainerBuilder
 
     root = tmp_path / "project"
     root.mkdir()
@@ -266,7 +259,7 @@ def test_hatch_clean_removes_the_results_and_the_layout(tmp_path):
 def _clean(tmp_path, project_name: str, dist: Path) -> None:
     from hatchling.plugin.manager import PluginManager
 
-    from hatch_aicontainer.builder import ContainerBuilder
+    from hatch_aicontainer.plugin.builder import ContainerBuilder
 
     root = tmp_path / "project"
     root.mkdir(exist_ok=True)

@@ -12,12 +12,12 @@ import hashlib
 import json
 import subprocess
 import sys
-import tomllib
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+import tomllib
 from cyclonedx.model.bom import Bom
 from cyclonedx.model.component import ComponentType
 from cyclonedx.schema import SchemaVersion
@@ -27,11 +27,11 @@ from packaging.utils import canonicalize_name
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from trust_fixtures import NAME, VERSION, sha256_file, tiny_build, tiny_project_info, umoci_rootfs  # noqa: E402,F401
 
-from hatch_aicontainer.base_image import BaseImage  # noqa: E402
-from hatch_aicontainer.lock import read_lock  # noqa: E402
+from hatch_aicontainer.build.base.resolve import BaseImage  # noqa: E402
+from hatch_aicontainer.build.deps.lock import read_lock  # noqa: E402
+from hatch_aicontainer.build.layers.sbom import archive_sbom_path, image_path, make_sbom  # noqa: E402
+from hatch_aicontainer.config.settings import ProjectInfo  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.sbom import archive_sbom_path, image_path, make_sbom  # noqa: E402
-from hatch_aicontainer.settings import ProjectInfo  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_LOCK = REPO / "example_project" / "pylock.aicontainer-py311-amd64-cpu.toml"
@@ -198,7 +198,7 @@ def test_image_path(name):
 
 
 def test_several_platforms_get_one_file_each(tmp_path):
-    from hatch_aicontainer.sbom import side_outputs
+    from hatch_aicontainer.build.layers.sbom import side_outputs
     from hatch_aicontainer.outputs.clean import clean_side_outputs
 
     archive = tmp_path / "app-1.0-py311-tf2.16.1-cpu-amd64-arm64.oci.tar"

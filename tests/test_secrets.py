@@ -40,9 +40,9 @@ from trust_fixtures import (  # noqa: E402
     umoci_rootfs,
 )
 
-from hatch_aicontainer.errors import ConfigError  # noqa: E402
-from hatch_aicontainer.include_layers import include_entries  # noqa: E402
-from hatch_aicontainer.secrets_filter import secret_reason, wheel_secrets  # noqa: E402
+from hatch_aicontainer.build.layers.include import include_entries  # noqa: E402
+from hatch_aicontainer.build.layers.secrets_filter import secret_reason, wheel_secrets  # noqa: E402
+from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
 
 UNUSED_BASE = "oci:unused-layout:tag"  # settings only: nothing is pulled
 PLANTED_NAMES = {Path(p).name for p in SECRET_FILES + IGNORED_FILES} | {Path(p).name for p in SYMLINKS} | {
@@ -211,8 +211,8 @@ def test_global_git_excludes_do_not_change_the_image(tmp_path):
 _INCLUDE_MODES_SCRIPT = """
 import json, sys
 from pathlib import Path
-from hatch_aicontainer.include_layers import include_entries
-from hatch_aicontainer.settings.model import IncludeSpec
+from hatch_aicontainer.build.layers.include import include_entries
+from hatch_aicontainer.config.settings.model import IncludeSpec
 entries = include_entries([IncludeSpec("bin/run.sh", "/app/run.sh")], Path(sys.argv[1]))
 print(json.dumps({e.path: oct(e.mode) for e in entries}))
 """

@@ -1,4 +1,4 @@
-"""[tool.aicontainer] → Settings (hatch_aicontainer.settings): defaults, overrides, and one-line errors."""
+"""[tool.aicontainer] → Settings (hatch_aicontainer.config.settings): defaults, overrides, and one-line errors."""
 
 from __future__ import annotations
 
@@ -15,10 +15,8 @@ try:
 except ImportError:  # running from a checkout without the package installed
     sys.path.insert(0, str(REPO))
 
-from hatch_aicontainer.errors import ConfigError  # noqa: E402
-from hatch_aicontainer.naming import render_tags  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.settings import (  # noqa: E402
+from hatch_aicontainer.config.naming import render_tags  # noqa: E402
+from hatch_aicontainer.config.settings import (
     HATCHLING_TARGET_OPTIONS,
     Healthcheck,
     IncludeSpec,
@@ -27,6 +25,8 @@ from hatch_aicontainer.settings import (  # noqa: E402
     base_image_problem,
     load_settings,
 )
+from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
+from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
 
 T = "tool.aicontainer"
 TGT = "tool.hatch.build.targets.container"
@@ -543,15 +543,15 @@ def test_archive_switch(table, environ, archive):
 
 
 def test_the_settings_package_re_exports_no_private_names():
-    import hatch_aicontainer.settings as package
+    import hatch_aicontainer.config.settings as package
 
     assert [n for n in vars(package) if n.startswith("_") and not n.startswith("__")] == []
     assert all(hasattr(package, n) for n in package.__all__)
 
 
 def test_one_error_format_for_settings_and_compat():
-    from hatch_aicontainer import compat
-    from hatch_aicontainer.settings import values
+    from hatch_aicontainer.config import compat
+    from hatch_aicontainer.config.settings import values
 
     assert values.config_error is compat.config_error
     assert str(values.config_error("k", "v", "bad", "good")) == 'k = "v": bad; allowed: good'

@@ -27,7 +27,7 @@ from e2e_fixtures import plugin_wheelhouse  # noqa: E402,F401 - fixture
 from e2e_helpers import BIN, hatch_env, skopeo_inspect  # noqa: E402
 from trust_fixtures import HEALTHCHECK, NAME, VERSION, make_tiny_project  # noqa: E402
 
-from hatch_aicontainer.progress import human_bytes  # noqa: E402
+from hatch_aicontainer.core.progress import human_bytes  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 

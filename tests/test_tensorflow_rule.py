@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from hatch_aicontainer.lock import LockedPackage, TensorFlowRequest
-from hatch_aicontainer.oci.descriptor import Platform
-from hatch_aicontainer.tensorflow_rule import (
+from hatch_aicontainer.build.deps.lock import LockedPackage, TensorFlowRequest
+from hatch_aicontainer.build.deps.tensorflow_rule import (
     TOP_LEVEL,
     TensorFlowChoice,
     cuda_library_builds,
@@ -15,6 +14,7 @@ from hatch_aicontainer.tensorflow_rule import (
     pin_constraints,
     switched_choice,
 )
+from hatch_aicontainer.oci.descriptor import Platform
 
 AMD64 = Platform("linux", "amd64")
 CPU = TensorFlowRequest("2.16.1", "tensorflow-cpu")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from hatch_aicontainer.python_probe import PythonInfo
-from hatch_aicontainer.venv import installed_tree_entries, skeleton_entries, venv_environment
+from hatch_aicontainer.build.base.python import PythonInfo
+from hatch_aicontainer.build.deps.venv import installed_tree_entries, skeleton_entries, venv_environment
 
 DEBIAN = PythonInfo(version="3.11.2", minor="3.11", executable="/usr/bin/python3.11")
 

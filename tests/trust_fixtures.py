@@ -33,13 +33,12 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-
 from stand_ins import lock_package, lock_tool_table, metadata_wheel, stand_in_wheel
 
-from hatch_aicontainer.lock import lock_inputs, lock_path
+from hatch_aicontainer.build.deps.lock import lock_inputs, lock_path
+from hatch_aicontainer.build.image import BuildResult, build_image
+from hatch_aicontainer.config.settings import ProjectInfo, Settings, load_settings
 from hatch_aicontainer.oci.cache import BlobStore
-from hatch_aicontainer.pipeline import BuildResult, build_image
-from hatch_aicontainer.settings import ProjectInfo, Settings, load_settings
 
 MTIME = 1_700_000_000
 NAME = "tiny-app"

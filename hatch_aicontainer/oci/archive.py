@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from hatch_aicontainer.atomic import temporary_file
-from hatch_aicontainer.errors import OutputError
-from hatch_aicontainer.faults import step
+from hatch_aicontainer.core.atomic import temporary_file
+from hatch_aicontainer.core.errors import OutputError
+from hatch_aicontainer.core.faults import step
 from hatch_aicontainer.oci.archive_reuse import (
     KeptPrefix,
     MemberKey,

@@ -43,8 +43,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from hatch_aicontainer.atomic import temporary_file
-from hatch_aicontainer.faults import located
+from hatch_aicontainer.core.atomic import temporary_file
+from hatch_aicontainer.core.faults import located
 
 CHUNK = 1 << 20
 LOCK_NAME = ".lock"  # shared: a build uses the store; exclusive: cache_admin prunes it

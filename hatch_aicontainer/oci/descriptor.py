@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+
 def short_digest(digest: str) -> str:
     """``sha256:`` and the first 12 hex digits: how a digest is named in messages."""
     return digest[:19]

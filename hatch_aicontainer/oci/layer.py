@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal, Protocol
 
-from hatch_aicontainer.errors import missing_extra
+from hatch_aicontainer.core.errors import missing_extra
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor, Layer
 from hatch_aicontainer.oci.mediatypes import OCI_LAYER_GZIP, OCI_LAYER_TAR, OCI_LAYER_ZSTD

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from hatch_aicontainer.errors import OutputError
+from hatch_aicontainer.core.errors import OutputError
 from hatch_aicontainer.oci.cache import CHUNK, BlobStore, DigestMismatch, split_digest
 from hatch_aicontainer.oci.descriptor import Descriptor, Platform, short_digest
 from hatch_aicontainer.oci.layout import (
@@ -40,8 +40,12 @@ from hatch_aicontainer.oci.layout import (
     norm_name,
     read_document,
 )
-from hatch_aicontainer.oci.mediatypes import ANNOTATION_CONTAINERD_NAME, ANNOTATION_REF_NAME, INDEX_TYPES, MANIFEST_TYPES
-
+from hatch_aicontainer.oci.mediatypes import (
+    ANNOTATION_CONTAINERD_NAME,
+    ANNOTATION_REF_NAME,
+    INDEX_TYPES,
+    MANIFEST_TYPES,
+)
 
 #: re-exported: the limits an archive is read with (``oci.layout``'s, the same for base images)
 __all__ = [

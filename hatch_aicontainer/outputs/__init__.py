@@ -8,10 +8,10 @@ results files' format, ``references.py`` the push references and load tags,
 
 from __future__ import annotations
 
-from .apply import Outputs, apply
-from .clean import clean
-from .layout import layout_path, write_oci_layout
-from .references import load_tags, push_references
-from .steps import SideOutputs
+from hatch_aicontainer.outputs.apply import Outputs, apply
+from hatch_aicontainer.outputs.clean import clean
+from hatch_aicontainer.outputs.layout import layout_path, write_oci_layout
+from hatch_aicontainer.outputs.references import load_tags, push_references
+from hatch_aicontainer.outputs.steps import SideOutputs
 
 __all__ = ["Outputs", "SideOutputs", "apply", "clean", "layout_path", "load_tags", "push_references", "write_oci_layout"]

@@ -29,15 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from ..faults import step
-from ..oci.cache import BlobStore
-from ..oci.reader import open_image, open_store_image
-from ..pipeline import BuildResult
-from ..progress import Progress
-from ..settings import Settings
-from .references import load_tags, push_references
-from .results import image_record
-from .steps import Layout, Load, Log, Push, Record, Results, SideFiles, SideOutputs
+from hatch_aicontainer.build.image import BuildResult
+from hatch_aicontainer.config.settings import Settings
+from hatch_aicontainer.core.faults import step
+from hatch_aicontainer.core.progress import Progress
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.reader import open_image, open_store_image
+from hatch_aicontainer.outputs.references import load_tags, push_references
+from hatch_aicontainer.outputs.results import image_record
+from hatch_aicontainer.outputs.steps import Layout, Load, Log, Push, Record, Results, SideFiles, SideOutputs
 
 __all__ = ["Outputs", "apply"]
 

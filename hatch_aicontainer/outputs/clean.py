@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .. import kubernetes
-from ..naming import ARCHIVE_SUFFIX, archive_files, archive_prefix
+from hatch_aicontainer.config.naming import ARCHIVE_SUFFIX, archive_files, archive_prefix
+from hatch_aicontainer.outputs import kubernetes
 
 __all__ = ["clean", "clean_side_outputs"]
 

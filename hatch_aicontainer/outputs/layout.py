@@ -7,13 +7,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..errors import OutputError
-from ..faults import owner_token, signals_deferred
-from ..naming import archive_files
-from ..oci.cache import CHUNK
-from ..oci.image import canonical_json
-from ..oci.mediatypes import OCI_LAYOUT_VERSION
-from ..oci.reader import OCIImage
+from hatch_aicontainer.config.naming import archive_files
+from hatch_aicontainer.core.errors import OutputError
+from hatch_aicontainer.core.faults import owner_token, signals_deferred
+from hatch_aicontainer.oci.cache import CHUNK
+from hatch_aicontainer.oci.image import canonical_json
+from hatch_aicontainer.oci.mediatypes import OCI_LAYOUT_VERSION
+from hatch_aicontainer.oci.reader import OCIImage
 
 __all__ = ["layout_path", "write_oci_layout"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..naming import render_reference, settings_values
-from ..settings import Settings
+from hatch_aicontainer.config.naming import render_reference, settings_values
+from hatch_aicontainer.config.settings import Settings
 
 __all__ = ["load_tags", "push_references"]
 

@@ -36,10 +36,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_atomically
-from ..errors import OutputError
-from ..naming import LABEL_PREFIX, archive_files
-from ..oci.reader import OCIImage, open_image
+from hatch_aicontainer.config.naming import LABEL_PREFIX, archive_files
+from hatch_aicontainer.core.atomic import write_atomically
+from hatch_aicontainer.core.errors import OutputError
+from hatch_aicontainer.oci.reader import OCIImage, open_image
 
 SCHEMA = 1
 

@@ -14,17 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import kubernetes, sbom
-from ..engine import load_archive
-from ..oci.cache import BlobStore
-from ..oci.descriptor import Descriptor
-from ..oci.reader import OCIImage
-from ..pipeline import BuildResult
-from ..progress import Progress
-from ..publish import PushError, push_image
-from ..settings import Settings
-from .layout import layout_path, write_oci_layout
-from .results import add_loaded, add_pushed, write_results
+from hatch_aicontainer.build.image import BuildResult
+from hatch_aicontainer.build.layers import sbom
+from hatch_aicontainer.config.settings import Settings
+from hatch_aicontainer.core.progress import Progress
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.descriptor import Descriptor
+from hatch_aicontainer.oci.reader import OCIImage
+from hatch_aicontainer.outputs import kubernetes
+from hatch_aicontainer.outputs.layout import layout_path, write_oci_layout
+from hatch_aicontainer.outputs.load import load_archive
+from hatch_aicontainer.outputs.push.publish import PushError, push_image
+from hatch_aicontainer.outputs.results import add_loaded, add_pushed, write_results
 
 Log = Callable[[str], None]
 #: what ``<archive>.json`` holds (outputs.results)

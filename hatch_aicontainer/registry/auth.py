@@ -16,9 +16,16 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .credentials import CredentialHelperError, Credentials, find_credentials
-from .errors import RegistryAuthError, RegistryUnreachable
-from .transport import CONNECT_TIMEOUT, TOKEN_READ_TIMEOUT, Transport, allows_plain_http, describe_exception, no_proxy_for
+from hatch_aicontainer.registry.credentials import CredentialHelperError, Credentials, find_credentials
+from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryUnreachable
+from hatch_aicontainer.registry.transport import (
+    CONNECT_TIMEOUT,
+    TOKEN_READ_TIMEOUT,
+    Transport,
+    allows_plain_http,
+    describe_exception,
+    no_proxy_for,
+)
 
 
 class CredentialLookup:

@@ -20,14 +20,14 @@ from urllib.parse import quote
 
 import requests
 
-from ..blob_source import BlobSource, Count, StoreBlobs, open_verified
-from ..errors import RegistryError
-from ..oci import mediatypes as mt
-from ..oci.cache import CHUNK, BlobStore, DigestMismatch
-from ..oci.descriptor import short_digest
-from .auth import LOOKUP, Authenticator, CredentialsArg, CredentialLookup
-from .errors import RegistryAuthError, RegistryNotFound, RegistryUnreachable
-from .transport import RETRY_STATUS, STREAM_ERRORS, Body, Transport, describe_exception
+from hatch_aicontainer.core.errors import RegistryError
+from hatch_aicontainer.oci import mediatypes as mt
+from hatch_aicontainer.oci.cache import CHUNK, BlobStore, DigestMismatch
+from hatch_aicontainer.oci.descriptor import short_digest
+from hatch_aicontainer.registry.auth import LOOKUP, Authenticator, CredentialLookup, CredentialsArg
+from hatch_aicontainer.registry.blob_sources import BlobSource, Count, StoreBlobs, open_verified
+from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryNotFound, RegistryUnreachable
+from hatch_aicontainer.registry.transport import RETRY_STATUS, STREAM_ERRORS, Body, Transport, describe_exception
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError, RegistryError
+from hatch_aicontainer.core.errors import ConfigError, RegistryError
 
 ENV_USERNAME = "AICONTAINER_REGISTRY_USERNAME"
 ENV_PASSWORD = "AICONTAINER_REGISTRY_PASSWORD"

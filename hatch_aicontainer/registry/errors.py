@@ -1,8 +1,8 @@
-"""The registry's failures, each a one-line :class:`~hatch_aicontainer.errors.RegistryError`."""
+"""The registry's failures, each a one-line :class:`~hatch_aicontainer.core.errors.RegistryError`."""
 
 from __future__ import annotations
 
-from ..errors import RegistryError
+from hatch_aicontainer.core.errors import RegistryError
 
 __all__ = ["RegistryAuthError", "RegistryError", "RegistryNotFound", "RegistryUnreachable"]
 

@@ -26,9 +26,9 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from .. import __version__
-from ..reference import is_loopback_host, split_host_port
-from .errors import RegistryUnreachable
+from hatch_aicontainer import __version__
+from hatch_aicontainer.registry.errors import RegistryUnreachable
+from hatch_aicontainer.registry.reference import is_loopback_host, split_host_port
 
 log = logging.getLogger(__name__)
 

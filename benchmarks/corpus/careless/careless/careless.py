@@ -10,15 +10,16 @@ def main():
 
 def run_careless(parser):
     # We defer all inputs to make sure the parser has priority in modifying tf parameters
-    import tensorflow as tf
     import numpy as np
     import reciprocalspaceship as rs
+    import tensorflow as tf
+
+    from careless.io.formatter import LaueFormatter, MonoFormatter
     from careless.io.manager import DataManager
-    from careless.io.formatter import MonoFormatter,LaueFormatter
     from careless.models.base import BaseModel
     from careless.models.merging.surrogate_posteriors import TruncatedNormal
     from careless.models.merging.variational import VariationalMergingModel
-    from careless.models.scaling.image import HybridImageScaler,ImageScaler
+    from careless.models.scaling.image import HybridImageScaler, ImageScaler
     from careless.models.scaling.nn import MLPScaler
 
     if parser.type == 'poly':

@@ -1,6 +1,8 @@
 import argparse
-import numpy as np 
 from os.path import exists
+
+import numpy as np
+
 
 class EnvironmentSettingsMixin(argparse.ArgumentParser):
     """
@@ -65,6 +67,8 @@ class CustomParser(EnvironmentSettingsMixin):
 
 import re
 import textwrap
+
+
 class CustomFormatter(argparse.HelpFormatter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,13 +86,14 @@ parser = CustomParser(description=description, formatter_class=CustomFormatter)
 
 # Add --version argument
 import careless
+
 parser.add_argument("--version", action="version", version=f"careless {careless.__version__}")
 
 subs = parser.add_subparsers(title="Experiment Type", required=True, dest="type")
 mono_sub = subs.add_parser("mono", help="Process monochromatic diffraction data.", formatter_class=CustomFormatter)
 poly_sub = subs.add_parser("poly", help="Process polychromatic, 'Laue', diffraction data.", formatter_class=CustomFormatter)
 
-from careless.args import required,poly,groups
+from careless.args import groups, poly, required
 
 for args,kwargs in required.args_and_kwargs:
     mono_sub.add_argument(*args, **kwargs)

@@ -35,22 +35,24 @@ probably will return errors if used on structured arrays. They all take exactly
 two arrays as input, and will perform identical transformations on both arrays.
 """
 from __future__ import absolute_import, division, print_function
+
 import json
-import numpy as np
 from itertools import permutations, repeat
-from scipy.ndimage import map_coordinates, gaussian_filter, shift
-from scipy.ndimage import find_objects
-from scipy.ndimage.morphology import binary_fill_holes
+
+import elasticdeform
+import numpy as np
 from scipy import interpolate
+from scipy.ndimage import find_objects, gaussian_filter, map_coordinates, shift
+from scipy.ndimage.morphology import binary_fill_holes
 from skimage import transform
+from skimage.draw import rectangle_perimeter
 from skimage.feature import canny
 from skimage.filters import gaussian
-from skimage.draw import rectangle_perimeter
-import elasticdeform
-# import cv2
 
-from .preprocessing import segoutline_flattening, connect_pixel_gaps
-from .errors import BadParam, BadFile
+from .errors import BadFile, BadParam
+
+# import cv2
+from .preprocessing import connect_pixel_gaps, segoutline_flattening
 
 AUGMENTATION_ORDER = ('substacks', 'vshift', 'hshift', 'cellshift',
                       'rough_crop', 'downscale', 'shadows', 'blur',

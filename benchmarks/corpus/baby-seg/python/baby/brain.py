@@ -27,18 +27,17 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
-from __future__ import (absolute_import, division, print_function,
-                        unicode_literals)
-from pathlib import Path
+from __future__ import absolute_import, division, print_function, unicode_literals
+
 import json
-from itertools import repeat, chain
+import pickle
+from itertools import chain, repeat
+from pathlib import Path
 
 import numpy as np
-import pickle
-
 import tensorflow as tf
-from tensorflow.keras import models, layers
 from tensorflow.keras import backend as K
+from tensorflow.keras import layers, models
 
 try:
     from tensorflow.keras.optimizers import AdamW
@@ -54,15 +53,22 @@ except ImportError:
 from skimage import transform
 
 from . import modelsets
-from .losses import bce_dice_loss, dice_loss, dice_coeff
-from .preprocessing import SegmentationFlattening
-from .morph_thresh_seg import MorphSegGrouped, SegmentationParameters
-from .tracker.core import MasterTracker, MMTracker
-from .utils import batch_iterator, split_batch_pred, as_python_object
-from .brain_util import (_segment, _track, _segment_and_track_parallel,
-                         _apply_preprocessing, _rescale_output,
-                         _tile_generator, _stitch_tiles, _batch_generator)
+from .brain_util import (
+    _apply_preprocessing,
+    _batch_generator,
+    _rescale_output,
+    _segment,
+    _segment_and_track_parallel,
+    _stitch_tiles,
+    _tile_generator,
+    _track,
+)
 from .errors import BadFile, BadParam
+from .losses import bce_dice_loss, dice_coeff, dice_loss
+from .morph_thresh_seg import MorphSegGrouped, SegmentationParameters
+from .preprocessing import SegmentationFlattening
+from .tracker.core import MasterTracker, MMTracker
+from .utils import as_python_object, batch_iterator, split_batch_pred
 
 tf_version = [int(v) for v in tf.__version__.split('.')]
 

@@ -27,24 +27,25 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
-from __future__ import (absolute_import, division, print_function,
-                        unicode_literals)
-from os.path import join, isdir
+from __future__ import absolute_import, division, print_function, unicode_literals
+
+import logging
+import pickle
+from itertools import islice
+from os.path import isdir, join
 from time import strftime
 from uuid import uuid1
-import logging
-from itertools import islice
+
 import numpy as np
-import pickle
 from scipy.ndimage import binary_dilation, binary_fill_holes
 from skimage import transform
 from skimage.morphology import diamond
 
-from .morph_thresh_seg import SegmentationOutput
-from .segmentation import draw_radial
+from .errors import BadParam, Clogging
 from .io import save_tiled_image
-from .errors import Clogging, BadParam
+from .morph_thresh_seg import SegmentationOutput
 from .preprocessing import robust_norm, robust_norm_dw
+from .segmentation import draw_radial
 
 _logger = None
 

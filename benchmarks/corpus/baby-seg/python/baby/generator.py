@@ -28,25 +28,25 @@
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
 import json
-from pathlib import Path
 from contextlib import contextmanager
-import numpy as np
 from functools import namedtuple
 from itertools import repeat
-from tensorflow.keras.utils import Sequence
-from tqdm import tqdm
+from pathlib import Path
+
+import numpy as np
 from matplotlib import pyplot as plt
 from PIL import Image
+from tensorflow.keras.utils import Sequence
+from tqdm import tqdm
 
-from .io import load_tiled_image
 from .augmentation import Augmenter
-from .preprocessing import standard_norm
-from .visualise import colour_segstack
+from .io import load_tiled_image
 
 # Following are used by ImgLblInMem and should be deprecated
 from .preprocessing import robust_norm as preprocess_brightfield
 from .preprocessing import segoutline_flattening as preprocess_segim
-
+from .preprocessing import standard_norm
+from .visualise import colour_segstack
 
 ImageLabelShapes = namedtuple('ImageLabelShapes', ('input', 'output'))
 

@@ -28,20 +28,20 @@
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
 import json
-import re
-
-from pathlib import Path
-from typing import Union, Tuple
-from fnmatch import translate as glob_to_re
-from os import walk
-from itertools import groupby, chain, repeat
-from collections import namedtuple, Counter
-import numpy as np
 import random
+import re
+from collections import Counter, namedtuple
+from fnmatch import translate as glob_to_re
+from itertools import chain, groupby, repeat
+from os import walk
+from pathlib import Path
+from typing import Tuple, Union
+
+import numpy as np
 import pandas as pd
+from PIL.PngImagePlugin import PngInfo
 from sklearn.model_selection import train_test_split
 
-from PIL.PngImagePlugin import PngInfo
 LEGACY_IIO = False
 try:
     from imageio import v3 as iio

@@ -27,15 +27,22 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
-import numpy as np
 from itertools import repeat
 from string import ascii_lowercase as alphabet
-from tensorflow.keras.layers import (
-    Conv2D, BatchNormalization, Activation, MaxPooling2D,
-    Conv2DTranspose, concatenate, Dropout, LayerNormalization,
-    add, DepthwiseConv2D
-)
 
+import numpy as np
+from tensorflow.keras.layers import (
+    Activation,
+    BatchNormalization,
+    Conv2D,
+    Conv2DTranspose,
+    DepthwiseConv2D,
+    Dropout,
+    LayerNormalization,
+    MaxPooling2D,
+    add,
+    concatenate,
+)
 
 ### U-NET layers ###
 

@@ -30,7 +30,6 @@
 import tensorflow as tf
 from tensorflow.keras.losses import binary_crossentropy
 
-
 ### LOSS FUNCTIONS ###
 
 

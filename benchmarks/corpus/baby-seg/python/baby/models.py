@@ -27,10 +27,10 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
+from tensorflow.keras.initializers import VarianceScaling
+from tensorflow.keras.layers import Input
 from tensorflow.keras.models import Model
 from tensorflow.keras.optimizers import Adam
-from tensorflow.keras.layers import Input
-from tensorflow.keras.initializers import VarianceScaling
 
 try:
     from tensorflow.keras.optimizers import AdamW
@@ -43,9 +43,9 @@ except ImportError:
         except ImportError:
             raise ImportError('You need to pip install tensorflow-addons with this version of tensorflow')
 
-from .utils import named_obj
-from .layers import msd_block, unet_block, conv_block, res_block, make_outputs
+from .layers import conv_block, make_outputs, msd_block, res_block, unet_block
 from .losses import bce_dice_loss, dice_coeff
+from .utils import named_obj
 
 
 def named_model_fn(name):

@@ -28,15 +28,16 @@
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
 # SOFTWARE.
+import json
 import os
 from pathlib import Path
-import requests
-from urllib.parse import urljoin, quote
-import json
+from urllib.parse import quote, urljoin
 
-from .errors import BadParam, BadModel, BadFile
-from .utils import jsonify, as_python_object
+import requests
+
+from .errors import BadFile, BadModel, BadParam
 from .morph_thresh_seg import SegmentationParameters
+from .utils import as_python_object, jsonify
 
 MODELSETS_FILENAME = 'modelsets.json'
 MODELSET_FILENAME = 'modelset.json'

@@ -27,23 +27,28 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
-import numpy as np
 import itertools
+from typing import Any, List, Literal, NamedTuple, Optional, Sequence, Tuple, Union
 
+import numpy as np
 from scipy import ndimage
 
-from typing import (Union, Sequence, Any, Optional, List, NamedTuple, Literal,
-                    Tuple)
+from baby import segmentation
 
 from .errors import BadParam
-from baby import segmentation
 from .segmentation import (
-    iterative_erosion, threshold_segmentation, binary_edge,
-    single_region_prop, mask_to_knots, get_edge_scores, refine_radial_grouped,
-    iterative_dilation, draw_radial)
+    binary_edge,
+    draw_radial,
+    get_edge_scores,
+    iterative_dilation,
+    iterative_erosion,
+    mask_to_knots,
+    refine_radial_grouped,
+    single_region_prop,
+    threshold_segmentation,
+)
 from .utils import EncodableNamedTuple
 from .volume import volume
-
 
 BROADCASTABLE_PARAMS = {'edge_sub_dilations', 'interior_threshold',
                         'nclosing', 'nopening', 'connectivity',

@@ -30,6 +30,7 @@
 import numpy as np
 from scipy.ndimage import binary_fill_holes
 
+
 def calc_IoUs(true_segs, pred_segs, fill_holes=True):
     true_segs = [tseg > 0 for tseg in true_segs]
     pred_segs = [pseg > 0 for pseg in pred_segs]

@@ -28,15 +28,20 @@
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
 from warnings import warn
+
 import numpy as np
+
 try:
     import gaussianprocessderivatives as gp
 except ImportError:
     gp = None
-import h5py
-from tqdm import trange, tqdm
 from collections import namedtuple
+
+import h5py
+from tqdm import tqdm, trange
+
 from .errors import MissingDependency
+
 
 def by_thresh(diff, gr, start, thresh, max_thresh, d_idx=None, debug=False):
     """Recursively define a crossing point based on a threshold range. 

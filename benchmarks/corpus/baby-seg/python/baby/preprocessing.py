@@ -30,18 +30,24 @@
 import json
 from itertools import chain
 from typing import NamedTuple, Union
+
 import numpy as np
-from skimage import img_as_float
 from scipy.ndimage import (
-    convolve, minimum_filter, maximum_filter,
-    binary_fill_holes, binary_dilation, binary_erosion, binary_closing
+    binary_closing,
+    binary_dilation,
+    binary_erosion,
+    binary_fill_holes,
+    convolve,
+    maximum_filter,
+    minimum_filter,
 )
-from skimage.measure import regionprops
+from skimage import img_as_float
 from skimage.draw import polygon
+from skimage.measure import regionprops
 from skimage.morphology import diamond
 
 from .segmentation import binary_edge
-from .utils import EncodableNamedTuple, jsonify, as_python_object
+from .utils import EncodableNamedTuple, as_python_object, jsonify
 
 # Depth-wise structuring elements for square or full connectivity
 dwsquareconn = diamond(1)[..., None]

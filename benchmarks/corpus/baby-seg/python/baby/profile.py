@@ -27,16 +27,17 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
-from cProfile import Profile
 import functools
 import logging
-from pstats import Stats
-from pathlib import Path
 import sys
-import timeit
 import time
+import timeit
+from cProfile import Profile
+from pathlib import Path
+from pstats import Stats
 
 import click
+
 
 def dummy(s):
     time.sleep(1)

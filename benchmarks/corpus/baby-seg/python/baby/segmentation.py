@@ -28,20 +28,26 @@
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
 
-import numpy as np
+import inspect
 from itertools import chain
 from typing import NamedTuple, Tuple
-import inspect
+
+import numpy as np
 from scipy import interpolate
+from scipy.ndimage import (
+    binary_closing,
+    binary_dilation,
+    binary_erosion,
+    binary_fill_holes,
+    binary_opening,
+    minimum_filter,
+)
 from scipy.optimize import least_squares
-from scipy.ndimage import (minimum_filter, binary_dilation, binary_erosion,
-                           binary_closing, binary_opening, binary_fill_holes)
 from skimage import filters
 from skimage.measure import label, regionprops
-from skimage.morphology import diamond, erosion, dilation
+from skimage.morphology import diamond, dilation, erosion
 
 from .errors import BadParam
-
 
 ############################
 ###  UTILITY FUNCTIONS   ###

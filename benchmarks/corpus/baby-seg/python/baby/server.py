@@ -30,29 +30,28 @@
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
 
-from __future__ import absolute_import, division, print_function, \
-    unicode_literals
-import asyncio
-import threading
-from aiohttp import web
-from concurrent.futures import ThreadPoolExecutor
+from __future__ import absolute_import, division, print_function, unicode_literals
 
+import asyncio
 import gc
-import time
 import json
-from os.path import dirname, join, isfile
-from uuid import uuid4
 import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from functools import reduce
 from operator import mul
-import numpy as np
+from os.path import dirname, isfile, join
+from uuid import uuid4
 
-from baby import modelsets
-from baby import __version__
+import numpy as np
+from aiohttp import web
+
+from baby import __version__, modelsets
 from baby.brain import BabyBrain
 from baby.crawler import BabyCrawler
-from baby.utils import jsonify
 from baby.io import save_tiled_image
+from baby.utils import jsonify
 
 routes = web.RouteTableDef()
 

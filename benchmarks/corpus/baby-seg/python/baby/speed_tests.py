@@ -39,6 +39,7 @@ import numpy as np
 
 import baby
 
+
 class Tee(object):
     def __init__(self, file=None):
         self._file = file
@@ -120,6 +121,7 @@ def get_traps_timepoint(img, trap_locs, tile_size=81):
 
 def load_brain(timing, model='evolve_brightfield_60x_5z'):
     import tensorflow as tf
+
     from baby.brain import BabyBrain
 
     # Compensate for bug in tensorflow + RTX series NVidia GPUs
@@ -227,7 +229,7 @@ def subtask_timings(timing, seg_expt, bb, ntps=5, refine_outlines=True,
     :param ntps: maximum number of time points to crawl through if available
     """
     from baby.preprocessing import robust_norm
-    from baby.utils import split_batch_pred, batch_iterator
+    from baby.utils import batch_iterator, split_batch_pred
 
     expt = seg_expt.raw_expt
     ntps = min(ntps, expt.shape[1])

@@ -27,19 +27,21 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
-import time
 import json
-from functools import partial
+import time
 import warnings
-from pathlib import Path
-from typing import NamedTuple, Any
+from functools import partial
 from importlib import import_module
-from packaging.version import Version
+from pathlib import Path
+from typing import Any, NamedTuple
+
 import numpy as np
 import sklearn
+from packaging.version import Version
 from sklearn.base import BaseEstimator
 from sklearn.tree._tree import Tree
-from baby.errors import BadParam, BadFile, BadModel
+
+from baby.errors import BadFile, BadModel, BadParam
 
 
 class Timer(object):

@@ -28,8 +28,8 @@
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
 import numpy as np
-from matplotlib.colors import Normalize
 from matplotlib import pyplot as plt
+from matplotlib.colors import Normalize
 
 
 def colour_seg(seg, rgb=(0.5, 0, 0.5), alpha=1):

@@ -52,8 +52,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 from scipy import ndimage
-from skimage.morphology import erosion, ball
-from skimage import measure, draw
+from skimage import draw, measure
+from skimage.morphology import ball, erosion
 
 try:
     from scipy.ndimage import distance_transform_edt

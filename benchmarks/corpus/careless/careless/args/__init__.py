@@ -1,7 +1,4 @@
 # Special groups
-from . import required
-from . import poly
-
 # Groups
 from . import (
     common,
@@ -10,8 +7,10 @@ from . import (
     interpretation,
     likelihood,
     optimizer,
+    poly,
     positional_encoding,
     prior,
+    required,
     scaling,
     tf_options,
 )

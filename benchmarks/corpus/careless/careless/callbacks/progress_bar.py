@@ -1,5 +1,6 @@
-from tqdm.keras import TqdmCallback
 from tqdm.auto import tqdm
+from tqdm.keras import TqdmCallback
+
 
 class auto_tqdm(tqdm):
     def __init__(self, *args, numeric_format='{0:.3e}', **kwargs):

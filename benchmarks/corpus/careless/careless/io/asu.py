@@ -1,6 +1,7 @@
-import reciprocalspaceship as rs
-import pandas as pd
 import numpy as np
+import pandas as pd
+import reciprocalspaceship as rs
+
 
 class ReciprocalASU():
     def __init__(self, cell, spacegroup, dmin, anomalous):

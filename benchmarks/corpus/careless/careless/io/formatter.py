@@ -1,11 +1,15 @@
-import numpy as np
-import tensorflow as tf
-import reciprocalspaceship as rs
+from typing import Optional
+
 import gemmi
-from .asu import ReciprocalASU,ReciprocalASUCollection
+import numpy as np
+import reciprocalspaceship as rs
+import tensorflow as tf
+
 from careless.models.base import BaseModel
 from careless.utils.positional_encoding import positional_encoding
-from typing import Optional
+
+from .asu import ReciprocalASU, ReciprocalASUCollection
+
 
 def get_first_key_of_dtype(ds, dtype):
     matches = ds.dtypes[ds.dtypes == dtype].keys()

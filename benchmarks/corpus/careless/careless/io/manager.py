@@ -1,9 +1,12 @@
 import numpy as np
-import tensorflow as tf
 import reciprocalspaceship as rs
-from .asu import ReciprocalASU,ReciprocalASUCollection
+import tensorflow as tf
+
 from careless.models.base import BaseModel
-from careless.models.priors.wilson import WilsonPrior,DoubleWilsonPrior
+from careless.models.priors.wilson import DoubleWilsonPrior, WilsonPrior
+
+from .asu import ReciprocalASU, ReciprocalASUCollection
+
 
 class DataManager():
     """
@@ -381,7 +384,7 @@ class DataManager():
         """
         from careless.models.merging.surrogate_posteriors import TruncatedNormal
         from careless.models.merging.variational import VariationalMergingModel
-        from careless.models.scaling.image import HybridImageScaler,ImageScaler
+        from careless.models.scaling.image import HybridImageScaler, ImageScaler
         from careless.models.scaling.nn import MLPScaler
         if parser is None:
             parser = self.parser
@@ -390,16 +393,30 @@ class DataManager():
 
         if parser.type == 'poly':
             if parser.refine_uncertainties:
-                from careless.models.likelihoods.laue import NormalEv11Likelihood as NormalLikelihood
-                from careless.models.likelihoods.laue import StudentTEv11Likelihood as StudentTLikelihood
+                from careless.models.likelihoods.laue import (
+                    NormalEv11Likelihood as NormalLikelihood,
+                )
+                from careless.models.likelihoods.laue import (
+                    StudentTEv11Likelihood as StudentTLikelihood,
+                )
             else:
-                from careless.models.likelihoods.laue import NormalLikelihood,StudentTLikelihood
+                from careless.models.likelihoods.laue import (
+                    NormalLikelihood,
+                    StudentTLikelihood,
+                )
         elif parser.type == 'mono':
             if parser.refine_uncertainties:
-                from careless.models.likelihoods.mono import NormalEv11Likelihood as NormalLikelihood
-                from careless.models.likelihoods.mono import StudentTEv11Likelihood as StudentTLikelihood
+                from careless.models.likelihoods.mono import (
+                    NormalEv11Likelihood as NormalLikelihood,
+                )
+                from careless.models.likelihoods.mono import (
+                    StudentTEv11Likelihood as StudentTLikelihood,
+                )
             else:
-                from careless.models.likelihoods.mono import NormalLikelihood,StudentTLikelihood
+                from careless.models.likelihoods.mono import (
+                    NormalLikelihood,
+                    StudentTLikelihood,
+                )
 
         parents = parser.parents
         r_values = parser.dwr

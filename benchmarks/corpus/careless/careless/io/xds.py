@@ -3,9 +3,10 @@ Convert XDS hkl files to mtzs for careless.
 """
 
 import argparse
+
+import gemmi
 import numpy as np
 import reciprocalspaceship as rs
-import gemmi
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -1,7 +1,6 @@
+import numpy as np
 import tensorflow as tf
 from tensorflow import keras as tfk
-import numpy as np
-
 
 
 class BaseModel(tfk.layers.Layer):

@@ -2,13 +2,15 @@
 Compute CChalf from careless output.
 """
 import argparse
-import numpy as np
+
 import matplotlib.pyplot as plt
+import numpy as np
 import reciprocalspaceship as rs
 import seaborn as sns
 
-
 from careless.stats.parser import BaseParser
+
+
 class ArgumentParser(BaseParser):
     def __init__(self):
         super().__init__(

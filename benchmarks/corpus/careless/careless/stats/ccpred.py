@@ -3,15 +3,16 @@ Compute CCpred from careless output.
 
 """
 import argparse
+
+import gemmi
+import matplotlib.pyplot as plt
 import numpy as np
 import reciprocalspaceship as rs
-import gemmi
-
-import matplotlib.pyplot as plt
 import seaborn as sns
 
-
 from careless.stats.parser import BaseParser
+
+
 class ArgumentParser(BaseParser):
     def __init__(self):
         super().__init__(

@@ -2,12 +2,15 @@
 Compute completeness from careless output.
 """
 import argparse
+
 import matplotlib.pyplot as plt
+import numpy as np
 import reciprocalspaceship as rs
 import seaborn as sns
-import numpy as np
 
 from careless.stats.parser import BaseParser
+
+
 class ArgumentParser(BaseParser):
     def __init__(self):
         super().__init__(

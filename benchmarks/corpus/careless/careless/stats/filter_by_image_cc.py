@@ -1,16 +1,17 @@
 """
 Filter reflections by image based on CCpred.
 """
-import re
 import argparse
+import re
+
+import gemmi
+import matplotlib.pyplot as plt
 import numpy as np
 import reciprocalspaceship as rs
-import gemmi
-
-import matplotlib.pyplot as plt
 import seaborn as sns
 
 from careless.io.formatter import get_first_key_of_dtype
+
 
 class ArgumentParser(argparse.ArgumentParser):
     def __init__(self):

@@ -2,11 +2,12 @@
 Plot training history from careless output.
 """
 
-import seaborn as sns
+from argparse import ArgumentParser, RawTextHelpFormatter
+
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib import pyplot as plt
-from argparse import ArgumentParser,RawTextHelpFormatter
 
 
 class ArgumentParser(ArgumentParser):

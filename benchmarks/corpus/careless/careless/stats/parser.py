@@ -3,11 +3,11 @@ Compute CCpred from careless output.
 
 """
 import argparse
+
+import gemmi
+import matplotlib.pyplot as plt
 import numpy as np
 import reciprocalspaceship as rs
-import gemmi
-
-import matplotlib.pyplot as plt
 import seaborn as sns
 
 

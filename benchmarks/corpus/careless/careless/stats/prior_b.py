@@ -3,9 +3,10 @@ Estimate the Wilson b-factor from unmerged data.
 
 """
 import argparse
+
 import numpy as np
+import pandas as pd
 import reciprocalspaceship as rs
-import pandas as  pd
 from scipy.stats import linregress
 
 

@@ -2,12 +2,15 @@
 Rescale careless output to match a given Wilson b-factor. 
 """
 import argparse
+
+import matplotlib.pyplot as plt
 import numpy as np
 import reciprocalspaceship as rs
-import matplotlib.pyplot as plt
 import seaborn as sns
 from scipy.stats import linregress
+
 from careless.stats.prior_b import estimate_b
+
 
 class ArgumentParser(argparse.ArgumentParser):
     def __init__(self):

@@ -1,5 +1,6 @@
 import tensorflow as tf
 
+
 def disable_gpu():
     # Disable all GPUS
     tf.config.set_visible_devices([], 'GPU')

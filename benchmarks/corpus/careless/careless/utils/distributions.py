@@ -1,10 +1,9 @@
+import numpy as np
 import tensorflow as tf
-from tensorflow_probability.python.internal import special_math
-from tensorflow_probability import distributions as tfd
 import tensorflow_probability as tfp
 from tensorflow_probability import bijectors as tfb
-from tensorflow_probability.python.internal import tensor_util
-import numpy as np
+from tensorflow_probability import distributions as tfd
+from tensorflow_probability.python.internal import special_math, tensor_util
 
 
 class Amoroso(tfd.TransformedDistribution):
@@ -348,7 +347,7 @@ class FoldedNormal(tfd.TransformedDistribution):
         return tf.math.sqrt(self.variance())
 
 if __name__=="__main__":
-    from careless.models.priors.wilson import Centric,Acentric
+    from careless.models.priors.wilson import Acentric, Centric
     F = np.linspace(1e-10, 10, 1000)
     #Test centrics
     epsilon = np.random.choice([1., 2., 3., 4., 6.], 100).astype(np.float32)

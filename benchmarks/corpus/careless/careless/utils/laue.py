@@ -1,6 +1,7 @@
 import numpy as np
 import reciprocalspaceship as rs
 
+
 def expand_harmonics(ds, dmin=None,  wavelength_key='Wavelength'):
     """
     Expand reflection observations to include all contributing harmonics. All 

@@ -1,5 +1,6 @@
 import numpy as np
 
+
 def positional_encoding(X, L):
     """
     The positional encoding as defined in the NeRF paper https://arxiv.org/pdf/2003.08934.pdf

@@ -27,17 +27,17 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
-import numpy as np
 import pickle
-import pandas as pd
 from pathlib import Path, PosixPath
 
+import numpy as np
+import pandas as pd
 from baby.io import load_tiled_image
 from baby.tracker.core import CellTracker
-from baby.tracker.utils import lol_to_adj, compare_pred_truth_lols
-
+from baby.tracker.utils import compare_pred_truth_lols, lol_to_adj
 from scipy.ndimage import binary_fill_holes
 from skimage.measure import regionprops_table
+
 
 class CellBenchmarker: #TODO Simplify this by inheritance
     '''
@@ -316,8 +316,8 @@ class CellBenchmarker: #TODO Simplify this by inheritance
         nerrs_df = pd.DataFrame(self.nerrs).melt()
         frac_df = pd.DataFrame(self.frac_errs).melt()
 
-        from matplotlib import pyplot as plt
         import seaborn as sns
+        from matplotlib import pyplot as plt
 
         # ax = sns.barplot(x='variable_0', y='value', data=frac_df)
         ax = sns.barplot(x='variable_1', y='value', hue='variable_0', data=frac_df);

@@ -33,22 +33,23 @@
 '''
 TrackerCoordinator class to coordinate cell tracking and bud assignment.
 '''
-import warnings
-from os.path import join, dirname
-from collections import Counter
 import pickle
-import numpy as np
+import warnings
+from collections import Counter
+from os.path import dirname, join
 from pathlib import Path, PosixPath
-from skimage.measure import regionprops_table
-from skimage.draw import polygon
-from scipy.optimize import linear_sum_assignment
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.svm import SVC
+
+import numpy as np
+from baby import modelsets
 from baby.errors import BadOutput
 from baby.tracker.utils import calc_barycentre, pick_baryfun
-from baby import modelsets
-from ..utils import load_sklearn_model
+from scipy.optimize import linear_sum_assignment
+from skimage.draw import polygon
+from skimage.measure import regionprops_table
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.svm import SVC
 
+from ..utils import load_sklearn_model
 
 DEFAULT_MODELSET = 'yeast-alcatras-brightfield-EMCCD-60x-5z'
 

@@ -30,36 +30,42 @@
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
 
-from pathlib import Path
-from itertools import repeat, chain
 import datetime
-from warnings import warn
 import pickle
+from itertools import chain, repeat
+from pathlib import Path
+from typing import NamedTuple
+from warnings import warn
+
 import numpy as np
 import pandas as pd
-from tqdm import trange
-from typing import NamedTuple
-
+import sklearn
+from baby.errors import BadParam, BadProcess
 from baby.io import load_tiled_image
-from baby.tracker.utils import pick_baryfun, calc_barycentre
+from baby.tracker.utils import calc_barycentre, pick_baryfun
 from baby.training.utils import TrainValProperty, TrainValTestProperty
-from baby.errors import BadProcess, BadParam
-from .core import CellTracker
-
-from .benchmark import CellBenchmarker
-
 from scipy.ndimage import binary_fill_holes
 from skimage.measure import regionprops_table
 from skimage.transform import resize
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.svm import SVC#, LinearSVC
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    f1_score,
+    fbeta_score,
+    make_scorer,
+    precision_score,
+    recall_score,
+)
+
 # from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import GridSearchCV
-from sklearn.metrics import (
-    make_scorer, fbeta_score, accuracy_score, balanced_accuracy_score,
-    precision_score, recall_score, f1_score
-)
-import sklearn
+from sklearn.svm import SVC  #, LinearSVC
+from tqdm import trange
+
+from .benchmark import CellBenchmarker
+from .core import CellTracker
+
 if int(sklearn.__version__[0]) > 0:
     from sklearn.metrics import PrecisionRecallDisplay
     plot_precision_recall_curve = PrecisionRecallDisplay.from_estimator

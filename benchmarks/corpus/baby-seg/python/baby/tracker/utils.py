@@ -29,6 +29,7 @@
 # IN THE SOFTWARE.
 import numpy as np
 
+
 # Calculate barycentre
 def calc_barycentre(centres, weights=None):
     '''

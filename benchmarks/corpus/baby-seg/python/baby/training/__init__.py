@@ -45,15 +45,17 @@ This is useful for fine-tuning or re-training parts separately.
 For training the entire framework at once, it is recommended to use the
 `BabyTrainer` class, which is also aliased as `Nursery`.
 """
-from .utils import fix_tf_rtx_gpu_bug
-from .smoothing_model_trainer import SmoothingModelTrainer
+import tensorflow as tf
+
 from .flattener_trainer import FlattenerTrainer
 from .segmentation_trainer import SegmentationTrainer
-import tensorflow as tf
+from .smoothing_model_trainer import SmoothingModelTrainer
+from .utils import fix_tf_rtx_gpu_bug
+
 if tf.__version__.startswith('1'):
-    from .v1_hyper_parameter_trainer import HyperParamV1 \
-        as HyperParameterTrainer
+    from .v1_hyper_parameter_trainer import HyperParamV1 as HyperParameterTrainer
 else:
     from .hyper_parameter_trainer import HyperParameterTrainer
-from .cnn_trainer import CNNTrainer
 from baby.training.training import BabyTrainer, Nursery
+
+from .cnn_trainer import CNNTrainer

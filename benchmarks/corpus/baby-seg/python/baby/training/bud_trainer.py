@@ -28,35 +28,44 @@
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
 
-from pathlib import Path
-from itertools import repeat, chain
-from warnings import warn
 import pickle
+from itertools import chain, repeat
+from pathlib import Path
+from typing import NamedTuple
+from warnings import warn
+
 import numpy as np
 import pandas as pd
-from typing import NamedTuple
-
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.model_selection import GridSearchCV
-from sklearn.metrics import (
-    make_scorer, fbeta_score, accuracy_score, balanced_accuracy_score,
-    precision_score, recall_score, f1_score
-)
 import sklearn
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    f1_score,
+    fbeta_score,
+    make_scorer,
+    precision_score,
+    recall_score,
+)
+from sklearn.model_selection import GridSearchCV
+
 if int(sklearn.__version__[0]) > 0:
     from sklearn.metrics import PrecisionRecallDisplay
     plot_precision_recall_curve = PrecisionRecallDisplay.from_estimator
 else:
     from sklearn.metrics import plot_precision_recall_curve
 
-from baby.errors import BadProcess, BadParam
+from baby.errors import BadParam, BadProcess
 from baby.tracker.core import BudTracker
 
-from .utils import (SharedParameterContainer, SharedDataContainer,
-                    TrainValTestProperty, TrainValProperty,
-                    standard_augmenter)
 from .segmentation_trainer import SegmentationTrainer
-
+from .utils import (
+    SharedDataContainer,
+    SharedParameterContainer,
+    TrainValProperty,
+    TrainValTestProperty,
+    standard_augmenter,
+)
 
 SCORING_METRICS = {
     'accuracy': make_scorer(accuracy_score),

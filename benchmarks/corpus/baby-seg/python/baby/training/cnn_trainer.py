@@ -27,29 +27,35 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
-from typing import List, Tuple, Union
-from types import MappingProxyType
 import json
 import pathlib
 import pickle
-import numpy as np
+from types import MappingProxyType
+from typing import List, Tuple, Union
+
 import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
 from matplotlib.colors import to_rgba
 from scipy.signal import savgol_filter
-import tensorflow as tf
-from tensorflow.keras.callbacks import (ModelCheckpoint, TensorBoard,
-                                        LearningRateScheduler, CSVLogger)
+from tensorflow.keras.callbacks import (
+    CSVLogger,
+    LearningRateScheduler,
+    ModelCheckpoint,
+    TensorBoard,
+)
 from tensorflow.keras.models import load_model
 
-from baby.augmentation import Augmenter
-from baby.generator import ImageLabel
-from baby.preprocessing import SegmentationFlattening
 from baby import models
-from baby.errors import BadType, BadProcess
+from baby.augmentation import Augmenter
+from baby.errors import BadProcess, BadType
+from baby.generator import ImageLabel
 from baby.losses import bce_dice_loss, dice_coeff
+from baby.preprocessing import SegmentationFlattening
 from baby.utils import get_name, schedule_steps
-from .utils import SharedParameterContainer
+
 from .flattener_trainer import FlattenerTrainer
+from .utils import SharedParameterContainer
 
 custom_objects = {'bce_dice_loss': bce_dice_loss, 'dice_coeff': dice_coeff}
 

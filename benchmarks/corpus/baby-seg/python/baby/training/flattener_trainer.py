@@ -37,14 +37,14 @@ import numpy as np
 from scipy.ndimage import binary_erosion
 
 from baby.augmentation import Augmenter
-from baby.errors import BadProcess, BadType, BadParam
+from baby.errors import BadParam, BadProcess, BadType
 from baby.generator import ImageLabel
-from baby.preprocessing import dwsquareconn, SegmentationFlattening
+from baby.preprocessing import SegmentationFlattening, dwsquareconn
 from baby.utils import find_file
 from baby.visualise import colour_segstack
 
-from .utils import TrainValProperty, standard_augmenter
 from .smoothing_model_trainer import SmoothingModelTrainer
+from .utils import TrainValProperty, standard_augmenter
 
 
 def _generate_flattener_stats_inner(segs, nerode, keep_zero):

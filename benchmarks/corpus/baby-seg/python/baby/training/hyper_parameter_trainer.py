@@ -31,10 +31,10 @@ import json
 from pathlib import Path
 from typing import Union
 
+from kerastuner import BayesianOptimization, Hyperband, HyperModel, RandomSearch, Tuner
+
 from baby.generator import augmented_generator
 from baby.training.hypermodels import get_hypermodel
-from kerastuner import RandomSearch, Hyperband, BayesianOptimization, Tuner, \
-    HyperModel
 
 
 def instantiate_tuner(model, method='random', **kwargs):

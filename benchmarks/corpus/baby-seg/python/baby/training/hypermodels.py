@@ -27,12 +27,13 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
-from baby.layers import msd_block, make_outputs, unet_block, res_block, conv_block
-from baby.losses import dice_coeff, bce_dice_loss
 from keras_tuner import HyperModel
 from tensorflow.keras import Input, Model
 from tensorflow.keras.initializers import VarianceScaling
 from tensorflow.keras.optimizers import Adam
+
+from baby.layers import conv_block, make_outputs, msd_block, res_block, unet_block
+from baby.losses import bce_dice_loss, dice_coeff
 
 try:
     from tensorflow.keras.optimizers import AdamW

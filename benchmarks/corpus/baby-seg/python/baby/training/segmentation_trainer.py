@@ -27,28 +27,36 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
+from itertools import chain, combinations, islice, product, repeat
 from math import floor, log10
-from itertools import combinations, product, chain, repeat, islice
-from typing import NamedTuple, Union, Tuple, Any
+from typing import Any, NamedTuple, Tuple, Union
+
 import numpy as np
 import pandas as pd
 from matplotlib import pyplot as plt
 from tqdm import tqdm
+
 # from numba import njit
-
 from baby import segmentation
-from baby.morph_thresh_seg import (MorphSegGrouped, Group,
-                                   SegmentationParameters,
-                                   BROADCASTABLE_PARAMS)
-from baby.utils import batch_iterator, split_batch_pred
 from baby.augmentation import ScalingAugmenter
-from baby.performance import calc_IoUs, best_IoU, calc_AP
-from baby.errors import BadProcess, BadParam, BadType
-from .utils import (SharedParameterContainer, SharedDataContainer,
-                    TrainValTestProperty, standard_augmenter)
-from .smoothing_model_trainer import SmoothingModelTrainer
-from .cnn_trainer import CNNTrainer
+from baby.errors import BadParam, BadProcess, BadType
+from baby.morph_thresh_seg import (
+    BROADCASTABLE_PARAMS,
+    Group,
+    MorphSegGrouped,
+    SegmentationParameters,
+)
+from baby.performance import best_IoU, calc_AP, calc_IoUs
+from baby.utils import batch_iterator, split_batch_pred
 
+from .cnn_trainer import CNNTrainer
+from .smoothing_model_trainer import SmoothingModelTrainer
+from .utils import (
+    SharedDataContainer,
+    SharedParameterContainer,
+    TrainValTestProperty,
+    standard_augmenter,
+)
 
 # Todo add default parameters to SegTrainer
 #       Search space !

@@ -30,20 +30,26 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from baby.augmentation import _filled_canny, _apply_crop, SmoothingSigmaModel
-from baby.errors import BadProcess, BadType
-from baby.preprocessing import dwsquareconn
-from baby.generator import augmented_generator
-from baby.segmentation import (binary_edge, squareconn, mask_to_knots,
-                               draw_radial, mask_iou)
-from baby.morph_thresh_seg import SegmentationParameters
-from baby.utils import find_file
 from numpy.polynomial import Polynomial
 from scipy.ndimage import binary_fill_holes
 from scipy.optimize import curve_fit
 from skimage import filters, transform
 from skimage.measure import regionprops
 from tqdm import trange
+
+from baby.augmentation import SmoothingSigmaModel, _apply_crop, _filled_canny
+from baby.errors import BadProcess, BadType
+from baby.generator import augmented_generator
+from baby.morph_thresh_seg import SegmentationParameters
+from baby.preprocessing import dwsquareconn
+from baby.segmentation import (
+    binary_edge,
+    draw_radial,
+    mask_iou,
+    mask_to_knots,
+    squareconn,
+)
+from baby.utils import find_file
 
 from .utils import TrainValProperty
 

@@ -31,7 +31,7 @@ import inspect
 import json
 import pickle
 import warnings
-from itertools import product, chain
+from itertools import chain, product
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,24 +40,27 @@ import pandas as pd
 import tensorflow as tf
 from matplotlib import pyplot as plt
 
+from baby.errors import BadFile, BadParam, BadProcess, BadType
 from baby.tracker.training import CellTrainer
 from baby.training import CNNTrainer
-from baby.errors import BadParam, BadFile, BadType, BadProcess
 
 if tf.__version__.startswith('2'):
     # tf.compat.v1.disable_eager_execution()
     from .hyper_parameter_trainer import HyperParameterTrainer
 else:
-    from .v1_hyper_parameter_trainer import HyperParamV1 as \
-            HyperParameterTrainer
+    from .v1_hyper_parameter_trainer import HyperParamV1 as HyperParameterTrainer
 
-from .utils import (BabyTrainerParameters, TrainValTestProperty,
-                    standard_augmenter, SharedParameterContainer,
-                    SharedDataContainer)
-from .smoothing_model_trainer import SmoothingModelTrainer
-from .flattener_trainer import FlattenerTrainer
-from .segmentation_trainer import SegmentationTrainer, SegExample
 from .bud_trainer import BudTrainer
+from .flattener_trainer import FlattenerTrainer
+from .segmentation_trainer import SegExample, SegmentationTrainer
+from .smoothing_model_trainer import SmoothingModelTrainer
+from .utils import (
+    BabyTrainerParameters,
+    SharedDataContainer,
+    SharedParameterContainer,
+    TrainValTestProperty,
+    standard_augmenter,
+)
 
 
 class BabyTrainer(object):

@@ -27,24 +27,27 @@
 # LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
 # FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
 # IN THE SOFTWARE.
-from typing import NamedTuple, Any, Tuple, Union
-from itertools import repeat
-import shutil
 import json
+import shutil
+from itertools import repeat
 from pathlib import Path
+from typing import Any, NamedTuple, Tuple, Union
 
 import tensorflow as tf
 from tensorflow.keras.optimizers.schedules import CosineDecay
 
-from baby.errors import BadFile, BadParam, BadProcess, BadType
-from baby.io import TrainValTestPairs
-from baby.preprocessing import (robust_norm, robust_norm_dw, seg_norm,
-                                SegmentationFlattening)
 from baby.augmentation import Augmenter, ScalingAugmenter, SmoothingSigmaModel
-from baby.generator import ImageLabel, AugmentedGenerator
-from baby.utils import (find_file, EncodableNamedTuple,
-                        jsonify, as_python_object)
+from baby.errors import BadFile, BadParam, BadProcess, BadType
+from baby.generator import AugmentedGenerator, ImageLabel
+from baby.io import TrainValTestPairs
 from baby.morph_thresh_seg import SegmentationParameters
+from baby.preprocessing import (
+    SegmentationFlattening,
+    robust_norm,
+    robust_norm_dw,
+    seg_norm,
+)
+from baby.utils import EncodableNamedTuple, as_python_object, find_file, jsonify
 
 
 def fix_tf_rtx_gpu_bug():

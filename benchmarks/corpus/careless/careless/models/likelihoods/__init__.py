@@ -1,2 +1,1 @@
-from . import laue
-from . import mono
+from . import laue, mono

@@ -1,9 +1,11 @@
-from careless.models.likelihoods.mono import Likelihood
-from tensorflow_probability import distributions as tfd
-from tensorflow_probability import bijectors as tfb
-import tensorflow_probability as tfp
-import tensorflow as tf
 import numpy as np
+import tensorflow as tf
+import tensorflow_probability as tfp
+from tensorflow_probability import bijectors as tfb
+from tensorflow_probability import distributions as tfd
+
+from careless.models.likelihoods.mono import Likelihood
+
 
 class ConvolvedLikelihood():
     """
@@ -45,7 +47,11 @@ class LaueBase(Likelihood):
 
         return ConvolvedLikelihood(likelihood, harmonic_id)
 
-from careless.models.likelihoods.mono import NormalEv11Likelihood as MonoNormalEv11Likelihood
+from careless.models.likelihoods.mono import (
+    NormalEv11Likelihood as MonoNormalEv11Likelihood,
+)
+
+
 class NormalEv11Likelihood(LaueBase):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +60,11 @@ class NormalEv11Likelihood(LaueBase):
     def dist(self, inputs):
         return self.mono(inputs)
 
-from careless.models.likelihoods.mono import StudentTEv11Likelihood as MonoStudentTEv11Likelihood
+from careless.models.likelihoods.mono import (
+    StudentTEv11Likelihood as MonoStudentTEv11Likelihood,
+)
+
+
 class StudentTEv11Likelihood(LaueBase):
     def __init__(self, dof, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,9 +1,11 @@
-from careless.models.likelihoods.base import Likelihood
+import numpy as np
 import tensorflow as tf
+from tensorflow_probability import bijectors as tfb
 from tensorflow_probability import distributions as tfd
 from tensorflow_probability import util as tfu
-from tensorflow_probability import bijectors as tfb
-import numpy as np
+
+from careless.models.likelihoods.base import Likelihood
+
 
 class LocationScaleLikelihood(Likelihood):
     def get_loc_and_scale(self, inputs):

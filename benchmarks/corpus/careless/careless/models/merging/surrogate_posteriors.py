@@ -1,11 +1,13 @@
-from careless.utils.distributions import Rice,FoldedNormal
-from tensorflow_probability.python.internal.special_math import ndtr
-import tensorflow_probability as tfp
-from tensorflow_probability import distributions as tfd
-from tensorflow_probability import bijectors as tfb
-from tensorflow_probability.python.internal import tensor_util
-import tensorflow as tf
 import numpy as np
+import tensorflow as tf
+import tensorflow_probability as tfp
+from tensorflow_probability import bijectors as tfb
+from tensorflow_probability import distributions as tfd
+from tensorflow_probability.python.internal import tensor_util
+from tensorflow_probability.python.internal.special_math import ndtr
+
+from careless.utils.distributions import FoldedNormal, Rice
+
 
 class SurrogatePosterior(tf.keras.models.Model):
     """ The base class for learnable variational distributions over structure factor amplitudes. """

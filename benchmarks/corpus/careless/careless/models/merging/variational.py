@@ -1,12 +1,13 @@
-from careless.models.base import BaseModel
-from careless.utils.shame import sanitize_tensor
-from careless.models.merging.surrogate_posteriors import TruncatedNormal
+import numpy as np
+import tensorflow as tf
+import tensorflow_probability as tfp
+from tensorflow import keras as tfk
 from tensorflow.python.keras.engine import data_adapter
 from tqdm.autonotebook import tqdm
-import tensorflow_probability as tfp
-import tensorflow as tf
-from tensorflow import keras as tfk
-import numpy as np
+
+from careless.models.base import BaseModel
+from careless.models.merging.surrogate_posteriors import TruncatedNormal
+from careless.utils.shame import sanitize_tensor
 
 
 class VariationalMergingModel(tfk.Model, BaseModel):

@@ -1,2 +1,1 @@
-from . import empirical
-from . import wilson
+from . import empirical, wilson

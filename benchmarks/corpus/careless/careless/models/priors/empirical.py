@@ -1,8 +1,9 @@
+import numpy as np
 import tensorflow as tf
 from tensorflow_probability import distributions as tfd
-import numpy as np
-from careless.models.priors.base import Prior
+
 from careless.models.merging.surrogate_posteriors import RiceWoolfson
+from careless.models.priors.base import Prior
 
 
 class ReferencePrior():

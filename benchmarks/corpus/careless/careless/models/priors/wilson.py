@@ -1,11 +1,12 @@
-import reciprocalspaceship as rs
-from careless.models.merging.surrogate_posteriors import RiceWoolfson
-from careless.utils.distributions import Stacy
-from careless.models.priors.base import Prior
-from tensorflow_probability import distributions as tfd
-from tensorflow_probability import bijectors as tfb
-import tensorflow as tf
 import numpy as np
+import reciprocalspaceship as rs
+import tensorflow as tf
+from tensorflow_probability import bijectors as tfb
+from tensorflow_probability import distributions as tfd
+
+from careless.models.merging.surrogate_posteriors import RiceWoolfson
+from careless.models.priors.base import Prior
+from careless.utils.distributions import Stacy
 
 
 class Centric(tfd.HalfNormal, Prior):

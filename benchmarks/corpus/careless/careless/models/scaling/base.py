@@ -1,5 +1,6 @@
-from careless.models.base import BaseModel
 from tensorflow import keras as tfk
+
+from careless.models.base import BaseModel
 
 
 class Scaler(tfk.models.Model, BaseModel):

@@ -1,8 +1,9 @@
+import numpy as np
 import tensorflow as tf
+import tensorflow_probability as tfp
+
 from careless.models.base import BaseModel
 from careless.models.scaling.base import Scaler
-import tensorflow_probability as tfp
-import numpy as np
 
 
 class ImageScaler(Scaler):

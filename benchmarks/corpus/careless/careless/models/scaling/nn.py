@@ -1,9 +1,10 @@
-import tensorflow as tf
-from tensorflow_probability import distributions as tfd
-from tensorflow_probability import bijectors as tfb
-import tensorflow_probability as tfp
-from careless.models.scaling.base import Scaler
 import numpy as np
+import tensorflow as tf
+import tensorflow_probability as tfp
+from tensorflow_probability import bijectors as tfb
+from tensorflow_probability import distributions as tfd
+
+from careless.models.scaling.base import Scaler
 
 
 class NormalLayer(tf.keras.layers.Layer):

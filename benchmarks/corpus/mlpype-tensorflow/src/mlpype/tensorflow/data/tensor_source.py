@@ -1,7 +1,7 @@
 """A DataSource based around a created tensorflow Tensor."""
-from tensorflow import Tensor  # type: ignore
-
 from mlpype.base.data.data_source import DataSource
+
+from tensorflow import Tensor  # type: ignore
 
 
 class TensorSource(DataSource[Tensor]):

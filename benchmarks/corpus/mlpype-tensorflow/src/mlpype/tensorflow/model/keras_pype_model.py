@@ -3,20 +3,31 @@ import typing
 from abc import ABC, abstractmethod
 from argparse import ArgumentParser
 from pathlib import Path
-from typing import Any, Callable, Dict, Generic, Iterable, List, Optional, Type, TypeVar, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Generic,
+    Iterable,
+    List,
+    Optional,
+    Type,
+    TypeVar,
+    Union,
+)
 
 from keras import Model as KerasBaseModel
 from keras.losses import Loss
 from keras.metrics import Metric
 from keras.models import load_model as keras_load_model
 from keras.optimizers import Optimizer
-from tensorflow import Tensor  # type: ignore
-from tensorflow.data import Dataset  # type: ignore
-from tensorflow.random import set_seed  # type: ignore
-
 from mlpype.base.experiment.argument_parsing import add_args_to_parser_for_class
 from mlpype.base.model import Model
 from mlpype.base.serialiser.joblib_serialiser import JoblibSerialiser
+
+from tensorflow import Tensor  # type: ignore
+from tensorflow.data import Dataset  # type: ignore
+from tensorflow.random import set_seed  # type: ignore
 
 T = TypeVar("T", bound=KerasBaseModel)
 

@@ -3,6 +3,7 @@ from typing import Any
 
 from keras import Model
 from keras.layers import Dense
+
 from tensorflow import Tensor  # type: ignore
 
 

@@ -1,11 +1,11 @@
 """Classes for type checking Tensorflow tensors and serialising/deserialising them."""
 from typing import Any, List, Tuple, Type, Union
 
-import tensorflow as tf
-from pydantic import create_model
-from tensorflow import DType, Tensor  # type: ignore
-
 from mlpype.base.pipeline.type_checker import DataModel, TypeChecker
+from pydantic import create_model
+
+import tensorflow as tf
+from tensorflow import DType, Tensor  # type: ignore
 
 
 class TensorflowData(DataModel):

@@ -1,0 +1,116 @@
+"""The dependency layer: ``/opt/venv`` with the locked packages, cached by what determines it.
+
+Its key is the lock's hash, the base image's interpreter (version, path), the platform, the
+layer options and the bytecode compiler's key: the same key gives the same bytes, so a
+code-only rebuild takes the layer from the cache. The cache record (``<cache>/layers/<key>.json``)
+keeps what a layer taken from the cache can no longer show, having no installed tree: the
+NVIDIA library folders (cuda_libraries) and the installed distributions' metadata (installed.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from hatch_aicontainer import __version__
+from hatch_aicontainer.build.layers import bytecode
+from hatch_aicontainer.core.atomic import write_atomically
+from hatch_aicontainer.build.deps.cuda import CudaPaths, find_cuda_paths
+from hatch_aicontainer.build.deps.installed import Distribution, read_distributions
+from hatch_aicontainer.build.deps.installer import install_lock
+from hatch_aicontainer.build.deps.lock import Lock, LockInputs
+from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore
+from hatch_aicontainer.oci.descriptor import Descriptor, Layer, Platform
+from hatch_aicontainer.oci.layer import LayerEntry, tar_size_estimate, write_layer
+from hatch_aicontainer.core.progress import Progress, Task
+from hatch_aicontainer.build.base.python import PythonInfo
+from hatch_aicontainer.build.deps.venv import installed_tree_entries, site_packages, skeleton_entries
+
+# Bump when the layout of what we write changes, to invalidate cached layers.
+LAYER_FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class DependencyLayer:
+    layer: Layer
+    cached: bool  #: taken from the cache
+    cuda: CudaPaths  #: the NVIDIA library folders in it
+    installed: tuple[Distribution, ...]  #: what it installed, from the distributions' metadata
+
+
+def dependency_layer(
+    lock: Lock,
+    inputs: LockInputs,
+    python: PythonInfo,
+    compiler: bytecode.Compiler | None,
+    store: BlobStore,
+    scratch: Path,
+    platform: Platform,
+    layer_options: dict,
+    progress: Progress,
+) -> DependencyLayer:
+    """The venv skeleton plus the locked packages, cached by what determines it (the
+    compiler's key: the base image's interpreter, when it wrote bytecode), with the
+    NVIDIA library folders found in it (see cuda_libraries) and what it installed
+    (its distributions' metadata: installed.py)."""
+    key_document = {
+        "format": LAYER_FORMAT,
+        "plugin": __version__,
+        "lock": lock.sha256,
+        "python": [python.version, python.minor, python.executable],
+        "platform": str(platform),
+        "options": layer_options,
+        "bytecode": compiler.key() if compiler is not None else None,
+    }
+    key = hashlib.sha256(json.dumps(key_document, sort_keys=True).encode()).hexdigest()
+    cached = _cached_layer(store, key)
+    if cached is not None:
+        return cached
+    tree = scratch / "dependencies"
+    install_lock(lock, inputs, tree, progress=progress.lines(f"[{platform}] uv: "))
+    installed = read_distributions(tree)
+    cuda = find_cuda_paths(tree, site_packages(python.minor))
+    if compiler is not None:
+        bytecode.compile_tree(tree, site_packages(python.minor), compiler)
+    entries = skeleton_entries(python) + installed_tree_entries(tree, python.minor)
+    layer = write_layer_shown(entries, store, layer_options, progress.task(f"[{platform}] dependency layer"))
+    built = DependencyLayer(layer, False, cuda, installed)
+    _remember_layer(store, key, built)
+    return built
+
+
+def _layer_index_path(store: BlobStore, key: str) -> Path:
+    return store.root / "layers" / f"{key}.json"
+
+
+def _cached_layer(store: BlobStore, key: str) -> DependencyLayer | None:
+    """A record without ``cuda`` or ``installed`` (written before they were kept) counts as a miss."""
+    path = _layer_index_path(store, key)
+    try:
+        record = json.loads(path.read_text())
+        layer = Layer(descriptor=Descriptor.from_json(record["descriptor"]), diff_id=record["diff_id"])
+        cuda = CudaPaths.from_json(record["cuda"])
+        installed = tuple(Distribution.from_json(item) for item in record["installed"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return DependencyLayer(layer, True, cuda, installed) if store.verify(layer.descriptor.digest) else None
+
+
+def _remember_layer(store: BlobStore, key: str, built: DependencyLayer) -> None:
+    path = _layer_index_path(store, key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "descriptor": built.layer.descriptor.to_json(), "diff_id": built.layer.diff_id, "cuda": built.cuda.to_json(),
+        "installed": [d.to_json() for d in built.installed],
+    }
+    write_atomically(path, json.dumps(record).encode(), prefix=TEMP_PREFIX)
+
+
+def write_layer_shown(entries: list[LayerEntry], store: BlobStore, layer_options: dict, task: Task | None) -> Layer:
+    """``write_layer`` with its progress shown by ``task`` (against the tar's estimated size)."""
+    if task is None:
+        return write_layer(entries, store, **layer_options)
+    with task.begin(tar_size_estimate(entries)):
+        return write_layer(entries, store, **layer_options, progress=task)

@@ -1,0 +1,1 @@
+"""The ``aicontainer`` command: project commands (``main``) and commands on built archives (``archive``)."""

@@ -1,0 +1,1 @@
+"""Configuration: ``[tool.aicontainer]`` as frozen settings, the compatibility data, and the names derived from them."""

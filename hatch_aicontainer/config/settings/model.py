@@ -1,0 +1,188 @@
+"""The frozen value types: :class:`ProjectInfo`, :class:`IncludeSpec`,
+:class:`Healthcheck`, :class:`OutputSettings` and :class:`Settings`."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hatch_aicontainer.config.compat import Target
+from hatch_aicontainer.config.settings.keys import TABLE, TARGET_KEY_NAMES
+from hatch_aicontainer.config.settings.kubernetes import KubernetesSettings
+from hatch_aicontainer.config.settings.syntax import GLOB_CHARS
+from hatch_aicontainer.config.settings.values import base_image_transport
+from hatch_aicontainer.oci.descriptor import Platform
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """What the settings need to know about the project (from its metadata)."""
+
+    name: str
+    version: str
+    requires_python: str | None = None
+    dependencies: tuple[str, ...] = ()
+    scripts: Mapping[str, str] = field(default_factory=dict)  #: [project.scripts]: name -> "module:func"
+    root: Path = Path(".")
+    source_url: str | None = None  #: [project.urls] Source/Repository/Homepage, for the OCI source label
+
+    @property
+    def import_name(self) -> str:
+        """The module name the project is expected to use ("example-project" -> "example_project")."""
+        return re.sub(r"[-.]+", "_", self.name).lower()
+
+
+@dataclass(frozen=True)
+class IncludeSpec:
+    """Extra files for the image's last layer.
+
+    ``source`` is a project-relative POSIX path or glob (normalized; never
+    absolute, never ``..``). ``destination`` is an absolute path in the image:
+
+    * plain path: the file lands at ``destination``; a directory's files land
+      under ``destination`` with their paths relative to the directory;
+    * glob: ``destination`` is a directory and each match keeps its path
+      relative to the glob's leading non-glob directories (:attr:`base`), so
+      ``models/**/*.keras`` → ``/app/models/<sub>/<file>.keras`` by default.
+    """
+
+    source: str
+    destination: str
+
+    @property
+    def is_glob(self) -> bool:
+        return any(c in GLOB_CHARS for c in self.source)
+
+    @property
+    def base(self) -> str:
+        """The leading directories without glob characters ("" for ``*.h5``); the source itself if not a glob."""
+        if not self.is_glob:
+            return self.source
+        parts = []
+        for part in self.source.split("/"):
+            if any(c in GLOB_CHARS for c in part):
+                break
+            parts.append(part)
+        return "/".join(parts)
+
+    def destination_for(self, relpath: str) -> str:
+        """Where the project file ``relpath`` (a match of this spec) goes in the image."""
+        base = self.base
+        if relpath == base:
+            return self.destination
+        rest = relpath[len(base) + 1 :] if base and relpath.startswith(base + "/") else relpath
+        return posixpath.join(self.destination, rest)
+
+
+@dataclass(frozen=True)
+class Healthcheck(Mapping):
+    """A Docker HEALTHCHECK (image config ``Healthcheck``; durations in nanoseconds).
+
+    Also a read-only mapping in Docker's JSON form (``Test``, ``Interval``,
+    ``Timeout``, ``StartPeriod``, ``Retries``), so ``dict(healthcheck)`` is the
+    config object.
+    """
+
+    test: tuple[str, ...]  #: ("CMD", arg, ...) for a list, ("CMD-SHELL", command) for a string
+    interval: int | None = None
+    timeout: int | None = None
+    start_period: int | None = None
+    retries: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"Test": list(self.test)}
+        for name, value in (
+            ("Interval", self.interval),
+            ("Timeout", self.timeout),
+            ("StartPeriod", self.start_period),
+            ("Retries", self.retries),
+        ):
+            if value is not None:
+                out[name] = value
+        return out
+
+    def __getitem__(self, key: str) -> Any:
+        return self.to_json()[key]
+
+    def __iter__(self):
+        return iter(self.to_json())
+
+    def __len__(self) -> int:
+        return len(self.to_json())
+
+
+@dataclass(frozen=True)
+class OutputSettings:
+    """What happens after the build besides the ``.oci.tar`` (see docs/settings.md, "Release outputs")."""
+
+    push: tuple[str, ...] = ()  #: reference templates; one without a tag means every configured tag
+    push_enabled: bool = False  #: push after the build (default: whenever ``push`` names references)
+    load: bool = False  #: load into the Docker engine (DOCKER_HOST)
+    oci_layout: bool = False  #: also write an OCI layout directory beside the archive
+    latest: bool = False  #: also tag ``latest`` (loaded image, pushed repositories)
+    archive: bool = True  #: write the ``.oci.tar`` (False: push straight from the cache)
+    origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where it came from (TOML key or env var)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated settings of one build target. See docs/settings.md."""
+
+    python: str  #: "3.11" or "3.11.9"; default: newest Python both requires-python and TensorFlow support
+    tensorflow: str | None  #: exact version; None while a range awaits the lock step
+    tensorflow_spec: str  #: PEP 440 specifier as written, "==2.16.1" for a pin
+    accelerator: str  #: "cpu" (default) | "cuda"
+    platforms: tuple[Platform, ...]  #: default (linux/amd64,)
+    base_image: str  #: default "python:{python}-slim-bookworm"
+    base_image_from_env: bool  #: True when AICONTAINER_BASE_IMAGE set it
+    entrypoint: tuple[str, ...] | None  #: None (unset): chosen from the wheel at build time (entrypoint.py)
+    cmd: tuple[str, ...]  #: default ()
+    env: Mapping[str, str]  #: user env (+ NVIDIA_* defaults for cuda)
+    workdir: str  #: default "/app"
+    user: str  #: default "10001:10001"
+    labels: Mapping[str, str]  #: default {}
+    ports: tuple[str, ...]  #: normalized "8080/tcp"; default ()
+    include: tuple[IncludeSpec, ...]  #: default ()
+    dependencies: tuple[str, ...]  #: extra image-only requirements; default ()
+    index_url: str | None  #: default None (uv's default, PyPI)
+    extra_index_urls: tuple[str, ...]  #: default ()
+    find_links: tuple[str, ...]  #: default ()
+    compression: str  #: "gzip" (default) | "zstd"
+    compression_level: int | None  #: None: the layer writer's default
+    name: str  #: image name; default: the normalized project name
+    tags: tuple[str, ...]  #: tag templates; default ("{version}",)
+    healthcheck: Healthcheck | None  #: default None
+    targets: tuple[Target, ...]  #: one per platform once tensorflow is exact, else ()
+    warnings: tuple[str, ...] = ()  #: one-line warnings for the user (unknown newer TF, ...)
+    kubernetes: KubernetesSettings | None = None  #: [tool.aicontainer.kubernetes]; None: no manifest
+    outputs: OutputSettings = field(default_factory=OutputSettings)  #: push / load / oci-layout / latest
+    origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where its value came from
+    target_name: str = "container"
+    project: ProjectInfo | None = field(default=None, repr=False)
+
+    @property
+    def base_image_transport(self) -> str:
+        """"docker" (a registry reference) or one of ``oci``, ``oci-archive``, ``docker-archive``."""
+        return base_image_transport(self.base_image)[0]
+
+    def key(self, name: str) -> str:
+        """The display name of setting ``name`` for messages, e.g. ``key("python")`` ->
+        ``"tool.aicontainer.python"``, ``key("base-image")`` -> ``"AICONTAINER_BASE_IMAGE"`` when
+        the environment set it, ``"tool.hatch.build.targets.container.accelerator"`` when the target did."""
+        origin = self.origins.get(name, "default")
+        if origin.startswith("env:"):
+            return origin[4:]
+        prefix = TABLE if origin == "default" else origin
+        if prefix != TABLE:
+            name = TARGET_KEY_NAMES.get(name, name)
+        return f"{prefix}.{name}"
+
+    def target_for(self, platform: Platform) -> Target:
+        for target in self.targets:
+            if target.platform == platform:
+                return target
+        raise KeyError(str(platform))

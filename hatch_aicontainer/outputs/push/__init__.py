@@ -1,0 +1,1 @@
+"""Pushing an image or archive to a registry."""

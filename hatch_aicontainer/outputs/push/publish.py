@@ -1,0 +1,437 @@
+"""Long because: the push of one image to every repository, its record of mount sources and its one-line errors.
+
+Push a built image to one or more registry references, with the bytes it was built with.
+
+The image comes from a :class:`~hatch_aicontainer.oci.cache.BlobStore` and
+its root descriptor (right after a build) or from an ``.oci.tar`` / OCI
+layout (``push_archive``, a later pipeline stage): either way the manifest or
+index bytes are pushed unchanged, so the digest a registry reports is the one
+the build recorded. An archive is pushed from its own bytes only: every blob
+is read from it and checked against its digest (``blob_source``), also the
+blobs the registry already has or mounts, and a mismatch stops the push
+before any manifest is put, however good the copies in the cache are.
+
+For every repository (references are grouped by registry and repository):
+
+1. each layer and config blob: HEAD first (already there: nothing sent);
+   else a cross-repository mount is asked for from the repositories of the
+   same registry known to hold it: one pushed earlier in this run, those
+   recorded by earlier pushes (``mount_sources``, in the cache), and the base
+   image's (named by the image's ``org.opencontainers.image.base.name``);
+   when the registry refuses, the blob is uploaded;
+2. for an index, each platform's manifest, by digest (skipped when present);
+3. the root manifest or index under each tag (skipped when the tag already
+   points at it).
+
+A second push of the same image therefore sends no blob and no manifest, and
+a push that failed half-way completes when run again (what arrived stays).
+A failure raises :class:`PushError` (one line: which reference, which step,
+which host; never a secret) that carries the references pushed before it.
+
+A reference to push to needs a tag or a digest: ``latest`` is never implied
+(:func:`parse_reference`, the one place that decides it).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hatch_aicontainer.core.errors import AIContainerError, ConfigError, RegistryError
+from hatch_aicontainer.core.progress import Progress
+from hatch_aicontainer.oci.cache import BlobStore, default_cache_dir
+from hatch_aicontainer.oci.descriptor import Descriptor
+from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, MANIFEST_TYPES
+from hatch_aicontainer.oci.reader import open_image
+from hatch_aicontainer.outputs.push.mounts import MountSources
+from hatch_aicontainer.registry.blob_sources import BlobSource, StoreBlobs, check_blob
+from hatch_aicontainer.registry.client import RegistryClient
+from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryUnreachable
+from hatch_aicontainer.registry.reference import ImageReference
+from hatch_aicontainer.registry.transport import one_line
+
+Log = Callable[[str], None]
+ClientFactory = Callable[[str], RegistryClient]
+
+BASE_NAME = "org.opencontainers.image.base.name"
+#: mount sources tried per blob before uploading it (each refusal costs a request)
+MAX_MOUNT_TRIES = 3
+
+__all__ = [
+    "PushError",
+    "Pushed",
+    "base_mount_hint",
+    "parse_reference",
+    "parse_references",
+    "push_archive",
+    "push_image",
+]
+
+
+@dataclass(frozen=True)
+class Pushed:
+    """One reference that now points at the image."""
+
+    reference: str  #: normalised ``host/repository:tag`` (or ``host/repository@digest``)
+    digest: str  #: the root digest the registry holds under it
+    uploaded: int = 0  #: blobs sent
+    mounted: int = 0  #: blobs mounted from another repository of the registry
+    existing: int = 0  #: blobs the registry already had
+
+    @property
+    def pinned(self) -> str:
+        """``host/repository:tag@sha256:…`` (a reference by digest as it is)"""
+        if self.reference.endswith(f"@{self.digest}"):
+            return self.reference
+        return f"{self.reference}@{self.digest}"
+
+
+class PushError(RegistryError):
+    """A push failed; ``pushed`` holds the references completed before the failure."""
+
+    def __init__(self, message: str, pushed: Sequence[Pushed] = ()) -> None:
+        super().__init__(message)
+        self.pushed: tuple[Pushed, ...] = tuple(pushed)
+
+
+@dataclass
+class _Image:
+    """What to push: the root and, per manifest, its bytes and blobs."""
+
+    root: Descriptor
+    root_bytes: bytes
+    manifests: list[tuple[Descriptor, bytes]] = field(default_factory=list)  # index children
+    blobs: list[tuple[str, str]] = field(default_factory=list)  # (digest, what) layers then configs
+    base_names: list[str] = field(default_factory=list)  # org.opencontainers.image.base.name values
+
+
+@dataclass
+class _Source:
+    """Where the blobs are read from, and whether blobs not sent are read (checked) too."""
+
+    blobs: BlobSource
+    where: str
+    check_unsent: bool
+
+
+_USERINFO = re.compile(r"^[^/@]*:[^/@]*@")
+_ALLOWED = "[registry[:port]/]repository:tag or repository@sha256:<digest>, such as 127.0.0.1:5000/team/app:1.0"
+
+
+def _redact(text: str) -> str:
+    """Hide a ``user:password@`` someone wrote into a reference."""
+    return _USERINFO.sub("***@", text)
+
+
+def parse_reference(text: str, *, what: str = "push reference") -> ImageReference:
+    """``host/repository:tag`` or ``host/repository[:tag]@digest`` -> ImageReference.
+
+    ConfigError (one line) when it does not parse or names neither a tag nor
+    a digest: ``latest`` is never implied, it is written out (``repo:latest``).
+    """
+    try:
+        ref = ImageReference.parse(text, default_tag=None)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{what} {_redact(str(text))!r} is not an image reference ({exc}); allowed: {_ALLOWED}"
+        ) from None
+    if ref.tag is None and ref.digest is None:
+        raise ConfigError(
+            f"{what} {_redact(text)!r} names no tag (latest is never implied; write {_redact(text)}:latest "
+            f"to push latest); allowed: {_ALLOWED}"
+        )
+    return ref
+
+
+def parse_references(texts: Iterable[str], *, what: str = "push reference") -> list[ImageReference]:
+    """Parse every reference first, so a typo in the last one pushes nothing."""
+    out = [parse_reference(text, what=what) for text in texts]
+    if not out:
+        raise ConfigError(f"no {what} given")
+    return out
+
+
+def base_mount_hint(base_name: str) -> dict[str, str]:
+    """``{api host: repository}`` of a base image spec (``org.opencontainers.image.base.name``):
+    the registry repository a push can mount the base layers from (none for local files)."""
+    text = base_name[len("docker://") :] if base_name.startswith("docker://") else base_name
+    try:  # a local path (oci:DIR, …) is not a reference
+        ref = ImageReference.parse(text)
+    except ValueError:
+        return {}
+    return {ref.api_host: ref.repository}
+
+
+def _load(root: Descriptor, read_document: Callable[[str], bytes], blobs: BlobSource) -> _Image:
+    def document(data: bytes, digest: str) -> dict:
+        try:
+            value = json.loads(data)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise AIContainerError(f"cannot push: document {digest[:19]} is not JSON")
+        return value
+
+    def base_name(value: dict) -> None:
+        name = (value.get("annotations") or {}).get(BASE_NAME)
+        if isinstance(name, str) and name not in image.base_names:
+            image.base_names.append(name)
+
+    image = _Image(root=root, root_bytes=read_document(root.digest))
+    if root.media_type in INDEX_TYPES:
+        index = document(image.root_bytes, root.digest)
+        base_name(index)
+        children = [Descriptor.from_json(d) for d in index.get("manifests") or []]
+        manifests = [(child, read_document(child.digest)) for child in children if child.media_type in MANIFEST_TYPES]
+        image.manifests = manifests
+    elif root.media_type in MANIFEST_TYPES:
+        manifests = [(root, image.root_bytes)]
+    else:
+        raise AIContainerError(f"cannot push: unsupported media type {root.media_type}")
+    seen: set[str] = set()
+    configs: list[tuple[str, str]] = []
+    for descriptor, data in manifests:
+        manifest = document(data, descriptor.digest)
+        base_name(manifest)
+        platform = f" ({descriptor.platform})" if descriptor.platform else ""
+        layers = [Descriptor.from_json(layer) for layer in manifest.get("layers") or []]
+        for number, layer in enumerate(layers, 1):
+            if layer.digest not in seen:
+                seen.add(layer.digest)
+                image.blobs.append((layer.digest, f"layer {number}/{len(layers)}{platform}"))
+        config = Descriptor.from_json(manifest["config"])
+        if config.digest not in seen:
+            seen.add(config.digest)
+            configs.append((config.digest, f"config{platform}"))
+    image.blobs += configs  # a manifest's config last, as Docker does
+    for digest, what in image.blobs:
+        try:
+            blobs.blob_size(digest)
+        except AIContainerError as exc:
+            raise AIContainerError(f"cannot push: {what} {digest[:19]} is missing ({exc})") from None
+    return image
+
+
+def push_image(
+    store: BlobStore,
+    root: Descriptor,
+    references: Sequence[str | ImageReference],
+    *,
+    log: Log | None = None,
+    client_factory: ClientFactory | None = None,
+    mount_from: Mapping[str, str] | None = None,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> list[Pushed]:
+    """Push the image ``root`` (and everything it reaches, from ``store``) to every reference.
+
+    ``mount_from`` maps a registry host to a repository that may hold some
+    of the blobs, to mount them from instead of uploading (the base image's
+    repository is found in the image itself). ``cache_dir`` holds the record
+    of where blobs were seen (default: the store's own directory, the build
+    cache). Returns one :class:`Pushed` per reference, in order. Raises
+    ConfigError for a reference that does not parse (before anything is
+    sent) and PushError when a push fails (with the references completed
+    before it).
+    """
+    refs = _refs(references)
+    blobs = StoreBlobs(store)
+
+    def read_document(digest: str) -> bytes:
+        try:
+            return store.read_bytes(digest)
+        except (OSError, ValueError) as exc:
+            raise AIContainerError(f"cannot push: document {digest[:19]} is not in the blob store ({exc})") from None
+
+    _check_digests(refs, root)
+    image = _load(root, read_document, blobs)
+    # the store's blobs were checked when they were written: those not sent are not read again
+    source = _Source(blobs, str(store.root), check_unsent=False)
+    return _push(image, source, refs, MountSources(cache_dir or store.root), log, client_factory, mount_from, progress)
+
+
+def push_archive(
+    archive: str | Path,
+    references: Sequence[str | ImageReference],
+    *,
+    store: BlobStore | None = None,
+    log: Log | None = None,
+    client_factory: ClientFactory | None = None,
+    progress: Progress | None = None,
+) -> list[Pushed]:
+    """Push an ``.oci.tar`` (or OCI layout directory) built earlier; its digest does not change.
+
+    The references are checked before the archive is read. Every blob is
+    read from the archive and checked against its digest (nothing is taken
+    from the cache); ``store`` names the cache that keeps the record of
+    where blobs were seen (default: the build cache).
+    """
+    refs = _refs(references)
+    cache_dir = store.root if store is not None else default_cache_dir()
+    with open_image(archive) as opened:
+        root = Descriptor(opened.root.media_type, opened.root.digest, opened.root.size)
+        _check_digests(refs, root)
+        image = _load(root, opened.read_blob, opened)
+        source = _Source(opened, str(archive), check_unsent=True)
+        return _push(image, source, refs, MountSources(cache_dir), log, client_factory, None, progress)
+
+
+def _refs(references: Sequence[str | ImageReference]) -> list[ImageReference]:
+    refs = [r if isinstance(r, ImageReference) else parse_reference(r) for r in references]
+    if not refs:
+        raise ConfigError("no push reference given")
+    for ref in refs:
+        if ref.tag is None and ref.digest is None:  # an ImageReference made by the caller
+            raise ConfigError(f"push reference {ref} names no tag (latest is never implied); allowed: {_ALLOWED}")
+    return refs
+
+
+def _check_digests(refs: Sequence[ImageReference], root: Descriptor) -> None:
+    for ref in refs:
+        if ref.digest and ref.digest != root.digest:
+            raise ConfigError(
+                f"push reference {ref} names digest {ref.digest[:19]} but the image is {root.digest[:19]}"
+            )
+
+
+def _push(
+    image: _Image,
+    source: _Source,
+    refs: list[ImageReference],
+    memory: MountSources,
+    log: Log | None,
+    client_factory: ClientFactory | None,
+    mount_from: Mapping[str, str] | None,
+    progress: Progress | None = None,
+) -> list[Pushed]:
+    say = log or (lambda _message: None)
+    root = image.root
+    factory = client_factory or (lambda host: RegistryClient(host))
+
+    # (host, repository) -> its references, in first-seen order
+    groups: dict[tuple[str, str], list[ImageReference]] = {}
+    for ref in refs:
+        groups.setdefault((ref.api_host, ref.repository), [])
+        if ref not in groups[(ref.api_host, ref.repository)]:
+            groups[(ref.api_host, ref.repository)].append(ref)
+
+    hints: dict[str, list[str]] = {}  # host -> repositories that may hold the base layers
+    for name in image.base_names:
+        for host, repository in base_mount_hint(name).items():
+            hints.setdefault(host, []).append(repository)
+    for host, repository in (mount_from or {}).items():
+        hints.setdefault(host, []).append(repository)
+
+    # what an upload of every blob to every repository would send (mounted or present blobs are not)
+    size = sum(source.blobs.blob_size(digest) for digest, _what in image.blobs)
+    where = ", ".join(f"{host}/{repository}" for host, repository in groups)
+    task = (progress or Progress.silent()).task(f"push to {where}", size * len(groups))
+
+    done: dict[ImageReference, Pushed] = {}
+    clients: dict[str, RegistryClient] = {}
+    holder: dict[str, str] = {}  # host -> a repository pushed in this run: it has every blob
+    checked: set[str] = set()  # blobs read from the source and found to match their digest
+    present: dict[tuple[str, str], list[str]] = {}  # (host, repository) -> blobs now there
+    current = refs[0]
+    step = "connecting"
+    try:
+        for (host, repository), group in groups.items():
+            current = group[0]
+            client = clients.get(host)
+            if client is None:
+                client = clients[host] = factory(host)
+            counts = {"uploaded": 0, "mounted": 0, "exists": 0}
+            arrived = present.setdefault((host, repository), [])
+            for digest, what in image.blobs:
+                step = f"uploading {what} {digest[:19]}"
+                candidates = [holder[host]] if host in holder else []
+                candidates += memory.repositories(host, digest) + hints.get(host, [])
+                candidates = [r for r in dict.fromkeys(candidates) if r != repository][:MAX_MOUNT_TRIES]
+                status = client.upload_blob(repository, digest, source.blobs, mount_from=candidates, progress=task)
+                if status == "uploaded" or not source.check_unsent:
+                    checked.add(digest)  # read through blob_source.VerifiedReader while sent
+                elif digest not in checked:
+                    step = f"checking {what} {digest[:19]} (the registry had it: not sent)"
+                    check_blob(source.blobs, digest, source.where, count=task)
+                    checked.add(digest)
+                counts[status] += 1
+                arrived.append(digest)
+            for descriptor, data in image.manifests:
+                step = f"uploading the {descriptor.platform or ''} manifest {descriptor.digest[:19]}".replace("  ", " ")
+                if not _has_manifest(client, repository, descriptor.digest):
+                    client.put_manifest(repository, descriptor.digest, data, descriptor.media_type)
+            holder.setdefault(host, repository)
+            for ref in group:
+                current = ref
+                tag = ref.tag or ref.digest or root.digest
+                kind = "index" if root.media_type in INDEX_TYPES else "manifest"
+                step = f"uploading the {kind} {root.digest[:19]} as {tag}"
+                if _manifest_digest(client, repository, tag) != root.digest:
+                    client.put_manifest(repository, tag, image.root_bytes, root.media_type)
+                pushed = Pushed(
+                    reference=_display(ref),
+                    digest=root.digest,
+                    uploaded=counts["uploaded"],
+                    mounted=counts["mounted"],
+                    existing=counts["exists"],
+                )
+                done[ref] = pushed
+                say(
+                    f"pushed {pushed.pinned} ({counts['uploaded']} blobs uploaded, {counts['mounted']} mounted, "
+                    f"{counts['exists']} already there)"
+                )
+                counts = {"uploaded": 0, "mounted": 0, "exists": len(image.blobs)}
+    except AIContainerError as exc:
+        raise PushError(
+            f"push to {_display(current)} failed while {step}: {one_line(str(exc))}",
+            pushed=[done[r] for r in refs if r in done],
+        ) from None
+    except OSError as exc:  # reading a blob from the store
+        raise PushError(
+            f"push to {_display(current)} failed while {step}: {exc.strerror or exc}",
+            pushed=[done[r] for r in refs if r in done],
+        ) from None
+    finally:
+        for client in clients.values():
+            client.close()
+        _remember(memory, present, checked, say)
+    task.finish()
+    return [done[r] for r in refs]
+
+
+def _remember(memory: MountSources, present: Mapping[tuple[str, str], list[str]], checked: set[str], say: Log) -> None:
+    """Record where the blobs now are (only those known to be the right bytes), for later pushes."""
+    for (host, repository), digests in present.items():
+        try:
+            memory.record(host, repository, [d for d in digests if d in checked])
+        except OSError as exc:
+            say(
+                f"note: cannot record in {memory.folder} which blobs {host}/{repository} holds "
+                f"({exc.strerror or exc}); later pushes elsewhere upload them instead of mounting"
+            )
+            return
+
+
+def _has_manifest(client: RegistryClient, repository: str, digest: str) -> bool:
+    return _manifest_digest(client, repository, digest) == digest
+
+
+def _manifest_digest(client: RegistryClient, repository: str, reference: str) -> str | None:
+    """What ``repository:reference`` points at now (None: nothing, or something we cannot read)."""
+    try:
+        return client.get_manifest(repository, reference)[2]
+    except (RegistryAuthError, RegistryUnreachable):
+        raise
+    except RegistryError:  # 404, or an artifact of another kind: it gets replaced
+        return None
+
+
+def _display(ref: ImageReference) -> str:
+    """``host/repository:tag`` (the digest is reported separately)."""
+    if ref.tag:
+        return f"{ref.registry}/{ref.repository}:{ref.tag}"
+    return str(ref)
+

@@ -1,0 +1,85 @@
+"""One image build, as both entry points run it: ``hatch build -t container`` (builder.py)
+and the wheel hook (build_hook.py) hand their wheel to :func:`make_image`.
+
+It prepares the output folder and the cache (probed writable, leftovers of
+builds proven dead swept), runs ``pipeline.build_image``, then
+``outputs.apply`` (side files, the summary printed once they exist, the
+configured outputs), then releases the cache (and keeps its size limit).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.utils import get_reproducible_timestamp
+
+from hatch_aicontainer import outputs
+from hatch_aicontainer.build.image import BuildResult, build_image
+from hatch_aicontainer.cache.admin import after_build, checked_cache_dir
+from hatch_aicontainer.config.settings import Settings
+from hatch_aicontainer.core.faults import PROBE_PREFIX, check_temp_folder, check_writable, step, sweep
+from hatch_aicontainer.core.progress import Progress
+from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore, cache_temp_folders
+from hatch_aicontainer.outputs import SideOutputs
+from hatch_aicontainer.outputs.summary import summary_lines, wheel_warnings
+from hatch_aicontainer.plugin.project import git_revision, project_info
+
+__all__ = ["make_image", "sweep_dead_leftovers"]
+
+
+def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, directory: Path, app: Any) -> BuildResult:
+    """Build from ``wheel`` into ``directory``, then report the digest and how to run it.
+
+    ``metadata`` is hatchling's ``ProjectMetadata`` and ``app`` its ``Application``
+    (the display both entry points print through).
+    """
+    started = time.monotonic()
+    project = project_info(metadata, root)
+    check_temp_folder(os.environ)
+    store = BlobStore(checked_cache_dir())
+    with step("creating the output folder", directory):
+        directory.mkdir(parents=True, exist_ok=True)
+    check_writable(directory, "output folder")
+    with step("cache", store.root):
+        store.root.mkdir(parents=True, exist_ok=True)
+    check_writable(store.root, "cache")
+    sweep_dead_leftovers(directory, store.root)
+    progress = Progress.for_app(app)
+    try:
+        result = build_image(
+            settings,
+            project,
+            wheel,
+            directory,
+            store,
+            mtime=get_reproducible_timestamp(),
+            revision=git_revision(Path(root)),
+            log=progress.say,
+            progress=progress,
+        )
+
+        def announce(side: SideOutputs) -> None:  # the side files are written; nothing is loaded or pushed yet
+            for warning in (*wheel_warnings(wheel), *result.warnings):
+                app.display_warning(warning)
+            for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
+                app.display_info(line)
+
+        outputs.apply(result, settings, store, log=progress.say, progress=progress, announce=announce)
+    except BaseException:
+        store.close()
+        raise
+    after_build(store, app.display_info)  # releases the cache, then keeps AICONTAINER_CACHE_MAX_SIZE
+    return result
+
+
+def sweep_dead_leftovers(directory: Path, cache: Path) -> None:
+    """Remove what builds proven dead (killed, SIGKILL, OOM) left in dist/, the cache and the temp folder."""
+    sweep(directory, (".",))
+    sweep(Path(tempfile.gettempdir()), ("aicontainer-", PROBE_PREFIX))
+    sweep(cache, (PROBE_PREFIX,))
+    for folder in cache_temp_folders(cache):
+        sweep(folder, (TEMP_PREFIX,))
