@@ -134,7 +134,7 @@ def build(project_dir: Path, cache: Path, out: Path, base_spec: str) -> dict:
 def _hang_in_dependency_layer(marker: Path, seconds: float | None) -> None:
     """Make the first layer the build writes stop mid-blob: the dependency layer, or the project's
     when the dependency layer comes from the cache."""
-    from hatch_aicontainer.build import image as pipeline
+    from hatch_aicontainer.build.layers import app as app_layer
     from hatch_aicontainer.build.layers import dependencies as dependency_layer
     from hatch_aicontainer.oci import cache
 
@@ -161,7 +161,7 @@ def _hang_in_dependency_layer(marker: Path, seconds: float | None) -> None:
 
     cache.HashingWriter.write = write
     dependency_layer.write_layer = write_layer
-    pipeline.write_layer = write_layer
+    app_layer.write_layer = write_layer
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -16,7 +15,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
 from release_helpers import LABELS, free_port, isolate_registry_env, registry_fixtures, skopeo_digest, small_archive  # noqa: E402
 
+from hatch_aicontainer.build.base.python import PythonInfo  # noqa: E402
+from hatch_aicontainer.build.base.resolve import BaseImage  # noqa: E402
+from hatch_aicontainer.build.deps.installed import InstalledFacts  # noqa: E402
+from hatch_aicontainer.build.deps.lock import Lock  # noqa: E402
+from hatch_aicontainer.build.deps.tensorflow_rule import TensorFlowChoice  # noqa: E402
+from hatch_aicontainer.build.entrypoint import Entrypoint  # noqa: E402
+from hatch_aicontainer.build.image import BuiltImage, PlatformImage  # noqa: E402
+from hatch_aicontainer.config.compat import check_target  # noqa: E402
 from hatch_aicontainer.config.settings import ProjectInfo, load_settings  # noqa: E402
+from hatch_aicontainer.oci.archive import ArchiveImage, layout_documents  # noqa: E402
 from hatch_aicontainer.core.errors import OutputError  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
 from hatch_aicontainer.outputs import apply, layout_path, push_references  # noqa: E402
@@ -47,15 +55,40 @@ def settings_for(table: dict, environ: dict | None = None):
     return load_settings({"tensorflow": "2.16.1", "python": "3.11", **table}, PROJECT, environ or {})
 
 
-def build_result(archive: Path, built, tags=("hello-app:1.0.0",)):
-    """What outputs.apply reads of a BuildResult."""
-    images = [
-        SimpleNamespace(platform=Platform.parse(str(i.manifest.platform)), sbom=b"", lock=SimpleNamespace(
-            path=Path(f"/project/pylock.aicontainer-py311-{i.manifest.platform.architecture}-cpu.toml")))
-        for i in built.images
-    ]
-    return SimpleNamespace(archive=archive, digest=built.root.digest, media_type=built.root.media_type,
-                           repo_tags=tuple(tags), images=tuple(images), archived=True, documents={})
+def build_result(archive: Path, built, tags=("hello-app:1.0.0",)) -> BuiltImage:
+    """The image value a build returns, for the small image ``built`` written to ``archive``: its real
+    descriptors and config documents; the facts the labels of release_helpers.LABELS state."""
+    images = []
+    for item in built.images:
+        platform = Platform.parse(str(item.manifest.platform))
+        config = json.loads(built.store.read_bytes(item.config.digest))
+        labels = (config.get("config") or {}).get("Labels") or {}
+        lock = Lock(Path(f"/project/pylock.aicontainer-py311-{platform.architecture}-cpu.toml"),
+                    labels["io.hatch-aicontainer.lock.sha256"], (), True, TensorFlowChoice("tensorflow-cpu"))
+        images.append(PlatformImage(
+            platform=platform, target=check_target("3.11", "2.16.1", "cpu", platform),
+            base=BaseImage("oci:/base:1", "oci:/base:1@" + item.config.digest, item.config.digest, None, {}, ()),
+            python=PythonInfo("3.11", "3.11", "/usr/bin/python3.11"), lock=lock, manifest=item.manifest, config=item.config,
+            config_document=config, layers=tuple(item.layers), dependency_layer_cached=True,
+            installed=InstalledFacts(python=labels["io.hatch-aicontainer.python"], tensorflow=labels["io.hatch-aicontainer.tensorflow"],
+                                     tensorflow_distribution=labels["io.hatch-aicontainer.tensorflow.package"]),
+            entrypoint=Entrypoint(("python",)), labels=labels,
+        ))
+    return BuiltImage(archive=archive, root=built.root, repo_tags=tuple(tags), images=tuple(images), project=PROJECT,
+                      documents=layout_documents(built.root, [ArchiveImage(i.manifest, i.config, i.layers) for i in images],
+                                                 tags[0].rpartition(":")[2], tuple(tags)))
+
+
+def test_the_build_and_an_archive_read_back_give_one_record(tmp_path):
+    """The build writes the record from its own value; ``aicontainer inspect``/``push`` of the archive read it
+    back from the archive's labels and descriptors: the two must be the same record."""
+    for platforms in (("linux/amd64",), ("linux/amd64", "linux/arm64")):
+        archive, built = small_archive(tmp_path / "-".join(p.replace("/", "_") for p in platforms), platforms=platforms, salt="one-record")
+        from_build = apply(build_result(archive, built), settings_for({}), built.store).record
+        from_archive = record_for_archive(archive, keep_history=False)
+        lock_files = [entry.pop("lock_file") for entry in from_build["platforms"]]
+        assert lock_files and all(name.startswith("pylock.aicontainer-py311-") for name in lock_files)
+        assert from_archive == from_build
 
 
 def dist_files(directory: Path) -> list[str]:

@@ -156,7 +156,7 @@ def test_deterministic_and_content_derived(tmp_path):
 def test_image_carries_the_same_sbom_as_the_archive(tiny_build, tmp_path):
     from hatch_aicontainer.outputs.steps import SideFiles
 
-    side = SideFiles(tiny_build.result, tiny_build.settings, tiny_project_info(tiny_build.project).version).run()
+    side = SideFiles(tiny_build.result, tiny_build.settings).run()
     beside = archive_sbom_path(tiny_build.archive)
     assert side.sboms == (beside,)
     assert beside.name == tiny_build.archive.name.removesuffix(".oci.tar") + ".cdx.json"

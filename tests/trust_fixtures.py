@@ -36,7 +36,7 @@ import tomli_w
 from stand_ins import lock_package, lock_tool_table, metadata_wheel, stand_in_wheel
 
 from hatch_aicontainer.build.deps.lock import lock_inputs, lock_path
-from hatch_aicontainer.build.image import BuildResult, build_image
+from hatch_aicontainer.build.image import BuiltImage, build_image
 from hatch_aicontainer.config.settings import ProjectInfo, Settings, load_settings
 from hatch_aicontainer.oci.cache import BlobStore
 
@@ -218,7 +218,7 @@ class TinyBuild:
     project: Path
     settings: Settings
     wheel: Path
-    result: BuildResult
+    result: BuiltImage
     store: BlobStore
     log: tuple[str, ...]
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hatch_aicontainer.core.errors import ResolveError
 from hatch_aicontainer.config.settings import ProjectInfo
+from hatch_aicontainer.core.errors import ResolveError
 
 PYTHON = "python"  #: /opt/venv/bin/python through the image's PATH
 

@@ -156,10 +156,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
-    from hatch_aicontainer.build.deps.lock import lock_inputs, lock_path, read_lock
-    from hatch_aicontainer.build.image import (
-        resolve_lock,  # the build's own lock step (names the setting when TF has no wheel)
-    )
+    from hatch_aicontainer.build.deps.lock import lock_inputs, lock_path, read_lock, resolve_lock
 
     _, project, settings = _load_project(args.project, args.target)
     for target in settings.targets:
@@ -171,13 +168,13 @@ def cmd_lock(args: argparse.Namespace) -> int:
             scratch = path.with_name(f".{path.name}.refresh")
             scratch.unlink(missing_ok=True)
             try:
-                resolve_lock(settings, inputs, target, scratch)
+                resolve_lock(inputs, scratch, pin_key=settings.key("tensorflow"))
                 os.replace(scratch, path)
             finally:
                 scratch.unlink(missing_ok=True)
             lock = read_lock(path, reused=False)
         else:
-            lock = resolve_lock(settings, inputs, target, path)
+            lock = resolve_lock(inputs, path, pin_key=settings.key("tensorflow"))
         state = "unchanged" if lock.reused else "written"
         print(f"{path} ({state}, {len(lock.packages)} packages, {lock.sha256})")
     return 0

@@ -1,9 +1,9 @@
 """Names derived from the settings: template values, image tags and push references,
-the archive file name and every file beside it, the SBOM's place in the image, labels.
+the archive file name and every file beside it, the SBOM's place in the image, the labels' prefix.
 
 Pure: the build and the settings check both call these functions, so what ``aicontainer
-check`` accepts is what the build renders. Only annotations name the settings, base image
-and lock types (under TYPE_CHECKING), so the settings loader may import this module.
+check`` accepts is what the build renders. Only annotations name the settings types (under
+TYPE_CHECKING), so the settings loader may import this module.
 """
 
 from __future__ import annotations
@@ -17,15 +17,10 @@ from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
-from hatch_aicontainer import __version__
 from hatch_aicontainer.core.errors import ConfigError
-from hatch_aicontainer.oci.image import rfc3339
 from hatch_aicontainer.registry.reference import TAG_RE
 
 if TYPE_CHECKING:
-    from hatch_aicontainer.build.base.resolve import BaseImage
-    from hatch_aicontainer.build.deps.installed import InstalledFacts
-    from hatch_aicontainer.build.deps.lock import Lock
     from hatch_aicontainer.config.compat import Target
     from hatch_aicontainer.config.settings import ProjectInfo, Settings
     from hatch_aicontainer.oci.descriptor import Platform
@@ -207,43 +202,3 @@ def archive_files(archive: Path) -> ArchiveFiles:
 def sbom_image_path(project_name: str) -> str:
     """``/opt/venv/share/sbom/<normalized project name>.cdx.json``: where the SBOM is in the image."""
     return f"/{SBOM_IMAGE_DIR}/{canonicalize_name(project_name)}{SBOM_SUFFIX}"
-
-
-def image_labels(
-    settings: Settings,
-    project: ProjectInfo,
-    target: Target,
-    installed: InstalledFacts,
-    base: BaseImage,
-    lock: Lock,
-    *,
-    mtime: int,
-    revision: str | None,
-) -> dict[str, str]:
-    """OCI annotations plus our own labels stating the pins, as installed (``installed``: read from
-    the image's own metadata and interpreter, never from the settings)."""
-    labels = {
-        "org.opencontainers.image.title": project.name,
-        "org.opencontainers.image.version": project.version,
-        "org.opencontainers.image.created": rfc3339(mtime),
-        "org.opencontainers.image.base.digest": base.index_digest or base.manifest_digest,
-        LABEL_PREFIX + "python": installed.python,
-        LABEL_PREFIX + "tensorflow": installed.tensorflow,
-        LABEL_PREFIX + "tensorflow.package": installed.tensorflow_distribution,
-        LABEL_PREFIX + "accelerator": target.accelerator,
-        LABEL_PREFIX + "lock.sha256": lock.sha256,
-        LABEL_PREFIX + "plugin.version": __version__,
-        LABEL_PREFIX + "sbom": sbom_image_path(project.name),  # CycloneDX JSON in the image (sbom.py)
-    }
-    if not base.spec.startswith(LOCAL_TRANSPORTS):
-        # A local path would make the digest depend on where the base lies.
-        labels["org.opencontainers.image.base.name"] = base.spec
-    if project.source_url:
-        labels["org.opencontainers.image.source"] = project.source_url
-    if revision:
-        labels["org.opencontainers.image.revision"] = revision
-    if installed.cuda:
-        labels[LABEL_PREFIX + "cuda"] = installed.cuda
-    if installed.cudnn:
-        labels[LABEL_PREFIX + "cudnn"] = installed.cudnn
-    return labels

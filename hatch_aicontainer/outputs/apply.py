@@ -29,14 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from hatch_aicontainer.build.image import BuildResult
+from hatch_aicontainer.build.image import BuiltImage
 from hatch_aicontainer.config.settings import Settings
 from hatch_aicontainer.core.faults import step
 from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci.cache import BlobStore
-from hatch_aicontainer.oci.reader import open_image, open_store_image
+from hatch_aicontainer.oci.reader import open_store_image
 from hatch_aicontainer.outputs.references import load_tags, push_references
-from hatch_aicontainer.outputs.results import image_record
+from hatch_aicontainer.outputs.results import record_of
 from hatch_aicontainer.outputs.steps import Layout, Load, Log, Push, Record, Results, SideFiles, SideOutputs
 
 __all__ = ["Outputs", "apply"]
@@ -76,7 +76,7 @@ class _Recorder:
 
 
 def apply(
-    result: BuildResult,
+    result: BuiltImage,
     settings: Settings,
     store: BlobStore,
     *,
@@ -93,10 +93,8 @@ def apply(
     """
     say = log or (lambda _message: None)
     archive = result.archive
-    if settings.project is None:
-        raise ValueError("apply needs the settings' project (load_settings sets it)")
     with step("writing the side outputs", archive.parent):
-        side = SideFiles(result, settings, settings.project.version).run()
+        side = SideFiles(result, settings).run()
     if announce is not None:
         announce(side)
     with step("writing the outputs", archive.parent):
@@ -104,7 +102,7 @@ def apply(
 
 
 def _apply_outputs(
-    result: BuildResult,
+    result: BuiltImage,
     settings: Settings,
     store: BlobStore,
     side: SideOutputs,
@@ -114,20 +112,16 @@ def _apply_outputs(
 ) -> Outputs:
     archive = result.archive
     outputs = settings.outputs
-    with open_image(archive) if result.archived else open_store_image(store.root, result.documents) as image:
-        record = image_record(image, archive)
-        if not result.archived:
-            record["archive"] = None  # pushed straight from the cache (archive = false)
-        for entry, built in zip(record["platforms"], result.images):
-            if str(built.platform) == entry["platform"]:
-                entry["lock_file"] = built.lock.path.name
-        recorder = _Recorder(Results(archive), record)
-        layout = recorder.run(Layout(image, archive, say).run) if outputs.oci_layout else None
-        root = image.root
+    recorder = _Recorder(Results(archive), record_of(result))
+    layout = None
+    if outputs.oci_layout:
+        with open_store_image(store.root, result.documents) as image:  # the blobs the build put in the store
+            layout = recorder.run(Layout(image, archive, say).run)
     if outputs.load:
         recorder.run(Load(archive, load_tags(settings, result.repo_tags), environ, say).run)
     if outputs.push_enabled:
-        recorder.run(Push(store, root, push_references(settings, result.repo_tags), say, progress).run)
+        recorder.run(Push(store, result.root, push_references(settings, result.repo_tags), say, progress).run)
+    record = recorder.record
     results, digest_file = recorder.paths
     say(f"results {results.name}, {digest_file.name}")
     return Outputs(record=record, results=results, digest_file=digest_file, side=side, layout=layout)

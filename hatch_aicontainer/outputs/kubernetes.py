@@ -81,7 +81,7 @@ def image_repository(settings: Settings, kube: KubernetesSettings) -> str:
         return kube.image
     values = template_values(
         settings.name,
-        settings.project.version if settings.project else "0",
+        settings.project.version,
         settings.python,
         settings.tensorflow or "",
         settings.accelerator,

@@ -25,8 +25,6 @@ def push_references(settings: Settings, repo_tags: Sequence[str]) -> list[str]:
     configured tag (``repo_tags`` are the build's ``name:tag``); ``latest`` added per repository when asked."""
     outputs = settings.outputs
     tags = list(dict.fromkeys(tag.rpartition(":")[2] for tag in repo_tags))
-    if settings.project is None:
-        raise ValueError("push references need the settings' project (load_settings sets it)")
     values = settings_values(settings, settings.project, settings.targets[0])
     out: list[str] = []
     repositories: list[str] = []

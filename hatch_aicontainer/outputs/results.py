@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from hatch_aicontainer.build.image import BuiltImage
 from hatch_aicontainer.config.naming import LABEL_PREFIX, archive_files
 from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import OutputError
@@ -45,6 +46,7 @@ SCHEMA = 1
 
 __all__ = [
     "SCHEMA",
+    "record_of",
     "add_loaded",
     "add_pushed",
     "digest_path",
@@ -66,8 +68,60 @@ def digest_path(archive: str | Path) -> Path:
     return archive_files(Path(archive)).digest
 
 
+def record_of(built: BuiltImage) -> dict[str, Any]:
+    """The record of the image a build made, from the build's own value (no ``pushed``/``loaded`` yet).
+
+    :func:`image_record` gives the same record from an archive read back (tests compare them).
+    """
+    first = built.images[0]
+    installed = first.installed
+    platforms = [
+        {
+            "platform": str(image.platform),
+            "digest": image.manifest.digest,
+            "config": image.config.digest,
+            "size": image.manifest.size + image.config.size + sum(layer.size for layer in image.layers),
+            "layers": [{"digest": d.digest, "size": d.size, "media_type": d.media_type} for d in image.layers],
+            "lock_sha256": image.lock.sha256,
+            "lock_file": image.lock.path.name,
+        }
+        for image in built.images
+    ]
+    tags = list(built.repo_tags)
+    return {
+        "schema": SCHEMA,
+        "archive": built.archive.name if built.archived else None,
+        "archive_size": _size(built.archive) if built.archived else None,
+        "name": tags[0].rpartition(":")[0] if tags else None,
+        "tags": tags,
+        "digest": built.digest,
+        "media_type": built.media_type,
+        "size": sum(built.blob_sizes().values()),
+        "platforms": platforms,
+        "pinned": {
+            "python": installed.python,
+            "tensorflow": installed.tensorflow,
+            "tensorflow_package": installed.tensorflow_distribution,
+            "accelerator": first.target.accelerator,
+            "cuda": installed.cuda,
+            "cudnn": installed.cudnn,
+        },
+        "lock_sha256": first.lock.sha256,
+        "pushed": [],
+        "loaded": [],
+    }
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
 def image_record(image: OCIImage, archive: str | Path) -> dict[str, Any]:
-    """The record of an opened image (no ``pushed``/``loaded`` yet)."""
+    """The record of an image read back from an archive or layout (``aicontainer inspect``/``push``
+    of an archive built earlier; no ``pushed``/``loaded`` yet)."""
     archive = Path(archive)
     tags = list(image.repo_tags)
     name = tags[0].rpartition(":")[0] if tags else None
@@ -88,10 +142,7 @@ def image_record(image: OCIImage, archive: str | Path) -> dict[str, Any]:
         blob_sizes[item.config_descriptor.digest] = item.config_descriptor.size
         blob_sizes.update((layer.digest, layer.size) for layer in item.layers)
     labels = image.images[0].labels
-    try:
-        archive_size: int | None = archive.stat().st_size
-    except OSError:
-        archive_size = None
+    archive_size = _size(archive)
     return {
         "schema": SCHEMA,
         "archive": archive.name,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hatch_aicontainer.build.image import BuildResult
+from hatch_aicontainer.build.image import BuiltImage
 from hatch_aicontainer.build.layers import sbom
 from hatch_aicontainer.config.settings import Settings
 from hatch_aicontainer.core.progress import Progress
@@ -44,16 +44,15 @@ class SideOutputs:
 class SideFiles:
     """The SBOM(s) beside the archive (sbom.side_outputs) and the Kubernetes manifest (when configured)."""
 
-    result: BuildResult
+    result: BuiltImage
     settings: Settings
-    version: str  #: the project's version, named in the manifest
 
     def run(self) -> SideOutputs:
         result = self.result
         documents = [(image.platform, image.sbom) for image in result.images if image.sbom]
         sboms = tuple(sbom.side_outputs(result.archive, documents)) if documents else ()
         manifest = kubernetes.write_manifest(
-            self.settings, self.version, result.digest, result.archive.parent, source=result.archive.name
+            self.settings, result.project.version, result.digest, result.archive.parent, source=result.archive.name
         )
         return SideOutputs(sboms=sboms, kubernetes=manifest)
 

@@ -19,18 +19,15 @@ hatch's display (so ``hatch build -q`` silences it with the phase lines)::
 
 from __future__ import annotations
 
-import json
 import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
 from hatch_aicontainer.build.deps.venv import VENV_PYTHON
-from hatch_aicontainer.build.image import BuildResult, PlatformImage
+from hatch_aicontainer.build.image import BuiltImage, PlatformImage
 from hatch_aicontainer.build.layers import sbom
 from hatch_aicontainer.build.layers.secrets_filter import wheel_secrets
-from hatch_aicontainer.config.settings import ProjectInfo
 from hatch_aicontainer.core.progress import human_bytes
-from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.outputs.steps import SideOutputs
 
 
@@ -46,14 +43,10 @@ def wheel_warnings(wheel: Path) -> list[str]:
     ]
 
 
-def layer_descriptions(store: BlobStore, image: PlatformImage) -> list[str]:
+def layer_descriptions(image: PlatformImage) -> list[str]:
     """One description per layer of a platform image: from the config's history where it pairs up."""
     base_count = len(image.base.layers)
-    try:
-        config = json.loads(store.read_bytes(image.config.digest))
-        history = [h for h in config.get("history") or [] if not h.get("empty_layer")]
-    except (OSError, ValueError):
-        history = []
+    history = [h for h in image.config_document.get("history") or [] if not h.get("empty_layer")]
     out = []
     for index in range(len(image.layers)):
         if index < base_count:
@@ -66,11 +59,9 @@ def layer_descriptions(store: BlobStore, image: PlatformImage) -> list[str]:
 
 
 def summary_lines(
-    result: BuildResult,
-    store: BlobStore,
+    result: BuiltImage,
     side: SideOutputs | None = None,
     *,
-    project: ProjectInfo | None = None,
     elapsed: float | None = None,
     cwd: Path | None = None,
 ) -> list[str]:
@@ -92,7 +83,7 @@ def summary_lines(
             )
         if image.bytecode:
             lines.append(f"[{image.platform}] {image.bytecode}")
-        descriptions = layer_descriptions(store, image)
+        descriptions = layer_descriptions(image)
         width = max(len(d) for d in descriptions)
         for index, (layer, description) in enumerate(zip(image.layers, descriptions)):
             lines.append(
@@ -100,10 +91,8 @@ def summary_lines(
                 f"{layer.digest[:19]}  {human_bytes(layer.size):>9}"
             )
     if side is not None:
-        project_path = sbom.image_path(project) if project is not None else None
         for path in side.sboms:
-            inside = f" (also in the image at {project_path})" if project_path else ""
-            lines.append(f"sbom {_shown(path, cwd)}{inside}")
+            lines.append(f"sbom {_shown(path, cwd)} (also in the image at {sbom.image_path(result.project)})")
         if side.kubernetes is not None:
             lines.append(f"kubernetes {_shown(side.kubernetes, cwd)}")
     if result.archived:
@@ -113,7 +102,7 @@ def summary_lines(
     return lines
 
 
-def run_command(result: BuildResult) -> list[str]:
+def run_command(result: BuiltImage) -> list[str]:
     """``docker run`` of the built image: a command that works with its entrypoint (entrypoint.py)."""
     return ["docker", "run", "--rm", result.repo_tags[0], *result.images[0].entrypoint.run_args]
 

@@ -18,7 +18,7 @@ from typing import Any
 from hatchling.builders.utils import get_reproducible_timestamp
 
 from hatch_aicontainer import outputs
-from hatch_aicontainer.build.image import BuildResult, build_image
+from hatch_aicontainer.build.image import BuiltImage, build_image
 from hatch_aicontainer.cache.admin import after_build, checked_cache_dir
 from hatch_aicontainer.config.settings import Settings
 from hatch_aicontainer.core.faults import PROBE_PREFIX, check_temp_folder, check_writable, step, sweep
@@ -31,7 +31,7 @@ from hatch_aicontainer.plugin.project import git_revision, project_info
 __all__ = ["make_image", "sweep_dead_leftovers"]
 
 
-def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, directory: Path, app: Any) -> BuildResult:
+def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, directory: Path, app: Any) -> BuiltImage:
     """Build from ``wheel`` into ``directory``, then report the digest and how to run it.
 
     ``metadata`` is hatchling's ``ProjectMetadata`` and ``app`` its ``Application``
@@ -65,7 +65,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
         def announce(side: SideOutputs) -> None:  # the side files are written; nothing is loaded or pushed yet
             for warning in (*wheel_warnings(wheel), *result.warnings):
                 app.display_warning(warning)
-            for line in summary_lines(result, store, side, project=project, elapsed=time.monotonic() - started, cwd=Path.cwd()):
+            for line in summary_lines(result, side, elapsed=time.monotonic() - started, cwd=Path.cwd()):
                 app.display_info(line)
 
         outputs.apply(result, settings, store, log=progress.say, progress=progress, announce=announce)

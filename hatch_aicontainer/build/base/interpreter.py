@@ -56,13 +56,13 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from hatch_aicontainer.build.base.filesystem import MAX_NAME, SKIP_LINK, Counts, Node, Tree, needed, replay
+from hatch_aicontainer.build.base.python import PythonInfo
 from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.core.errors import BaseImageError
 from hatch_aicontainer.core.faults import owner_token
 from hatch_aicontainer.oci.cache import INTERPRETERS, TEMP_PREFIX, BlobStore
 from hatch_aicontainer.oci.layer_reader import open_layer_tar
-from hatch_aicontainer.build.base.python import PythonInfo
-from hatch_aicontainer.build.base.filesystem import MAX_NAME, SKIP_LINK, Counts, Node, Tree, needed, replay
 
 UNPACK_FORMAT = 2
 MAX_LAYER_BYTES = 16 << 30  # decompressed tar stream per layer

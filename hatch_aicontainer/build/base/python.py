@@ -23,8 +23,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
-from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.build.base.resolve import BaseImage
+from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import BaseImageError
 from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore, split_digest
 from hatch_aicontainer.oci.layer_reader import open_layer_tar

@@ -54,8 +54,8 @@ from hatch_aicontainer.oci.layout import (
     platform_of,
     read_document,
 )
-from hatch_aicontainer.registry.reference import ImageReference
 from hatch_aicontainer.registry.client import RegistryClient
+from hatch_aicontainer.registry.reference import ImageReference
 
 _CONFIG_TYPES = frozenset({mt.OCI_CONFIG, mt.DOCKER_CONFIG})
 _GZIP_MAGIC = b"\x1f\x8b"

@@ -22,9 +22,9 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
+from hatch_aicontainer.build.deps.tensorflow_rule import same_version
 from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS
 from hatch_aicontainer.core.errors import ResolveError
-from hatch_aicontainer.build.deps.tensorflow_rule import same_version
 
 #: The module every TensorFlow distribution installs.
 TENSORFLOW_MODULE = "tensorflow"

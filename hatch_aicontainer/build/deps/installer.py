@@ -14,10 +14,10 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from hatch_aicontainer.core.errors import ResolveError
-from hatch_aicontainer.core.faults import owner_token, temporary_directory
 from hatch_aicontainer.build.deps.lock import Lock, LockInputs, installable_copy
 from hatch_aicontainer.build.deps.uv import run_uv, target_args
+from hatch_aicontainer.core.errors import ResolveError
+from hatch_aicontainer.core.faults import owner_token, temporary_directory
 
 
 def install_lock(lock: Lock, inputs: LockInputs, target: Path, *, progress: Callable[[str], None] | None = None) -> None:

@@ -27,12 +27,6 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from hatch_aicontainer.core.atomic import write_atomically
-from hatch_aicontainer.config.compat import Target
-from hatch_aicontainer.core.errors import ResolveError
-from hatch_aicontainer.core.faults import owner_token, temporary_directory
-from hatch_aicontainer.oci.descriptor import Platform
-from hatch_aicontainer.config.settings import ProjectInfo, Settings
 from hatch_aicontainer.build.deps.tensorflow_rule import (
     Requirers,
     TensorFlowChoice,
@@ -44,6 +38,12 @@ from hatch_aicontainer.build.deps.tensorflow_rule import (
     switched_choice,
 )
 from hatch_aicontainer.build.deps.uv import Indexes, run_uv, target_args
+from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS, Target
+from hatch_aicontainer.config.settings import ProjectInfo, Settings
+from hatch_aicontainer.core.atomic import write_atomically
+from hatch_aicontainer.core.errors import ResolveError
+from hatch_aicontainer.core.faults import owner_token, temporary_directory
+from hatch_aicontainer.oci.descriptor import Platform
 
 try:
     import tomllib
@@ -292,3 +292,28 @@ def _packages(document: dict) -> tuple[LockedPackage, ...]:
 def _requirers(inputs: LockInputs, requirements: Sequence[str], constraints: Sequence[str], scratch: Path) -> Requirers:
     """Who asked for each package: the same resolution, annotated (asked only when a lock breaks a rule)."""
     return parse_requirers(_compile(inputs, requirements, constraints, scratch, annotated=True))
+
+
+def resolve_lock(inputs: LockInputs, path: Path, *, pin_key: str) -> Lock:
+    """``ensure_lock``, with resolution errors about the pinned TensorFlow told against its setting,
+    ``pin_key`` (the build's lock step, and ``aicontainer lock``'s)."""
+    try:
+        return ensure_lock(inputs, path)
+    except ResolveError as exc:
+        if inputs.tensorflow is None:
+            raise
+        pin = inputs.tensorflow.version
+        for name in sorted(TENSORFLOW_DISTRIBUTIONS):
+            pinned = f"{name}=={pin}"
+            if f"no version of {pinned}" in str(exc) or f"no versions of {pinned}" in str(exc):
+                raise ResolveError(
+                    f'{pin_key} = "{pin}": {name} {pin} has no wheel for Python {inputs.python_version} '
+                    f"on {inputs.platform} on the package index"
+                ) from None
+        if f"tensorflow=={pin}" in str(exc) and "depends on" in str(exc):
+            # a package that wants another TensorFlow than the pin: say why the resolver could not move it
+            raise ResolveError(
+                f'{exc} (every TensorFlow requirement is held at {pin_key} = "{pin}": '
+                "pin a release of that package made for it, or change the pin)"
+            ) from None
+        raise

@@ -23,8 +23,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion
 
-from hatch_aicontainer.core.errors import ResolveError
 from hatch_aicontainer.build.deps.installed import Distribution
+from hatch_aicontainer.core.errors import ResolveError
 
 
 @dataclass(frozen=True)

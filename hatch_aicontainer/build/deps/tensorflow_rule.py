@@ -35,8 +35,8 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS
-from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.config.settings.probes import marker_env
+from hatch_aicontainer.oci.descriptor import Platform
 
 if TYPE_CHECKING:
     from hatch_aicontainer.build.deps.lock import LockedPackage, TensorFlowRequest

@@ -22,9 +22,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from hatch_aicontainer.config.settings.keys import UV_ENV
 from hatch_aicontainer.core.errors import ResolveError
 from hatch_aicontainer.oci.descriptor import Platform
-from hatch_aicontainer.config.settings.keys import UV_ENV
 
 # glibc floor for the wheels we accept. TF 2.21 ships manylinux_2_27 wheels and
 # Debian bookworm (the default base) has glibc 2.36, so 2.28 takes both.

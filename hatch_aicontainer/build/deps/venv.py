@@ -13,8 +13,8 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from hatch_aicontainer.oci.layer import LayerEntry, tree_entries
 from hatch_aicontainer.build.base.python import PythonInfo
+from hatch_aicontainer.oci.layer import LayerEntry, tree_entries
 
 VENV = "/opt/venv"
 VENV_PYTHON = f"{VENV}/bin/python"

@@ -40,12 +40,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.build.base.interpreter import CannotRun, open_interpreter
-from hatch_aicontainer.core.errors import ConfigError
-from hatch_aicontainer.config.settings.keys import BYTECODE_ENV
-from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.build.base.python import PythonInfo
+from hatch_aicontainer.build.base.resolve import BaseImage
+from hatch_aicontainer.config.settings.keys import BYTECODE_ENV
+from hatch_aicontainer.core.errors import ConfigError
+from hatch_aicontainer.oci.cache import BlobStore
 
 ENV_MODE = BYTECODE_ENV
 _ON = {"1", "on", "true", "yes"}

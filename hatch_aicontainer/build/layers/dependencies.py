@@ -15,18 +15,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hatch_aicontainer import __version__
-from hatch_aicontainer.build.layers import bytecode
-from hatch_aicontainer.core.atomic import write_atomically
+from hatch_aicontainer.build.base.python import PythonInfo
 from hatch_aicontainer.build.deps.cuda import CudaPaths, find_cuda_paths
 from hatch_aicontainer.build.deps.installed import Distribution, read_distributions
 from hatch_aicontainer.build.deps.installer import install_lock
 from hatch_aicontainer.build.deps.lock import Lock, LockInputs
+from hatch_aicontainer.build.deps.venv import installed_tree_entries, site_packages, skeleton_entries
+from hatch_aicontainer.build.layers import bytecode
+from hatch_aicontainer.core.atomic import write_atomically
+from hatch_aicontainer.core.progress import Progress, Task
 from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor, Layer, Platform
 from hatch_aicontainer.oci.layer import LayerEntry, tar_size_estimate, write_layer
-from hatch_aicontainer.core.progress import Progress, Task
-from hatch_aicontainer.build.base.python import PythonInfo
-from hatch_aicontainer.build.deps.venv import installed_tree_entries, site_packages, skeleton_entries
 
 # Bump when the layout of what we write changes, to invalidate cached layers.
 LAYER_FORMAT = "1"

@@ -22,7 +22,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.build.layers.include_record import (
     IncludeRecord,
     fingerprint,
@@ -30,11 +29,12 @@ from hatch_aicontainer.build.layers.include_record import (
     record_key,
     save_record,
 )
+from hatch_aicontainer.build.layers.secrets_filter import IncludeFilter
+from hatch_aicontainer.config.settings import IncludeSpec
+from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Layer
 from hatch_aicontainer.oci.layer import LayerEntry, file_mode, write_layer, write_tar
-from hatch_aicontainer.build.layers.secrets_filter import IncludeFilter
-from hatch_aicontainer.config.settings import IncludeSpec
 
 #: an ``include`` entry this large (all its files) gets a layer of its own: recompressing it takes
 #: a noticeable fraction of a second (ISA-L gzip: about 0.1 s per 64 MiB), the shared layer's

@@ -48,18 +48,18 @@ from cyclonedx.schema import OutputFormat, SchemaVersion
 from packageurl import PackageURL
 from packaging.utils import canonicalize_name
 
-from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer import __version__
 from hatch_aicontainer.build.base.resolve import BaseImage
-from hatch_aicontainer.core.errors import AIContainerError
 from hatch_aicontainer.build.deps.lock import Lock
+from hatch_aicontainer.config.naming import LOCAL_TRANSPORTS, archive_files, sbom_image_path
 from hatch_aicontainer.config.naming import SBOM_IMAGE_DIR as IMAGE_DIR
 from hatch_aicontainer.config.naming import SBOM_SUFFIX as SUFFIX
-from hatch_aicontainer.config.naming import LOCAL_TRANSPORTS, archive_files, sbom_image_path
+from hatch_aicontainer.config.settings import ProjectInfo
+from hatch_aicontainer.core.atomic import write_atomically
+from hatch_aicontainer.core.errors import AIContainerError
 from hatch_aicontainer.oci.cache import file_sha256
 from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.oci.layer import LayerEntry
-from hatch_aicontainer.config.settings import ProjectInfo
 
 try:
     import tomllib

@@ -60,9 +60,9 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from hatch_aicontainer.config.settings import IncludeSpec
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.layer import LayerEntry, tree_entries
-from hatch_aicontainer.config.settings import IncludeSpec
 
 #: Directories whose whole content is secret (or VCS metadata).
 SECRET_DIRECTORIES = frozenset(

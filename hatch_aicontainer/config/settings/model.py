@@ -157,12 +157,12 @@ class Settings:
     tags: tuple[str, ...]  #: tag templates; default ("{version}",)
     healthcheck: Healthcheck | None  #: default None
     targets: tuple[Target, ...]  #: one per platform once tensorflow is exact, else ()
+    project: ProjectInfo = field(repr=False)  #: the project these settings are for
     warnings: tuple[str, ...] = ()  #: one-line warnings for the user (unknown newer TF, ...)
     kubernetes: KubernetesSettings | None = None  #: [tool.aicontainer.kubernetes]; None: no manifest
     outputs: OutputSettings = field(default_factory=OutputSettings)  #: push / load / oci-layout / latest
     origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where its value came from
     target_name: str = "container"
-    project: ProjectInfo | None = field(default=None, repr=False)
 
     @property
     def base_image_transport(self) -> str:
