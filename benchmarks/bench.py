@@ -282,11 +282,12 @@ def floor(work: Path, base_spec: str) -> dict:
     result["uv_install_s"] = time.perf_counter() - t
     from hatch_aicontainer.build.base.python import probe_python
     from hatch_aicontainer.build.base.resolve import resolve_base_image
+    from hatch_aicontainer.registry.reference import BaseImageSpec
     from hatch_aicontainer.oci.descriptor import Platform
 
     site = "/opt/venv/lib/python3.11/site-packages"
     with BlobStore(work / "floor-cache") as store:
-        base = resolve_base_image(base_spec, Platform("linux", "amd64"), store, root=EXAMPLE)
+        base = resolve_base_image(BaseImageSpec.parse(base_spec), Platform("linux", "amd64"), store, root=EXAMPLE)
         t = time.perf_counter()
         compiler, _ = bytecode.image_compiler(base, probe_python(base, store), store, {})
         result["base_interpreter_unpack_s"] = time.perf_counter() - t

@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -67,6 +66,7 @@ def build(work: Path, wheelhouse: Path, python: str, base: str, name: str) -> fl
 def bytecode_step(work: Path, base_spec: str) -> tuple[float, float, int]:
     from hatch_aicontainer.build.base.python import probe_python
     from hatch_aicontainer.build.base.resolve import resolve_base_image
+    from hatch_aicontainer.registry.reference import BaseImageSpec
     from hatch_aicontainer.build.deps.installer import install_lock
     from hatch_aicontainer.build.deps.lock import LockInputs, ensure_lock
     from hatch_aicontainer.build.layers import bytecode
@@ -81,7 +81,7 @@ def bytecode_step(work: Path, base_spec: str) -> tuple[float, float, int]:
     install_lock(lock, inputs, tree)
     site = "/opt/venv/lib/python3.11/site-packages"
     with BlobStore(work / "store") as store:
-        base = resolve_base_image(base_spec, amd64, store)
+        base = resolve_base_image(BaseImageSpec.parse(base_spec), amd64, store)
         image, _ = bytecode.image_compiler(base, probe_python(base, store), store, {})
     host = bytecode.probe_compiler([sys.executable], {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")})
     assert image is not None and host.cache_tag == image.cache_tag

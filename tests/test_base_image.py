@@ -17,6 +17,12 @@ from hatch_aicontainer.core.errors import BaseImageError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
+from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
+
+
+def resolve(spec: str, *args, **kwargs):
+    """``resolve_base_image`` of a spec written as text (parsed as the settings parse it)."""
+    return resolve_base_image(BaseImageSpec.parse(spec), *args, **kwargs)
 
 AMD64 = Platform("linux", "amd64")
 ARM64 = Platform("linux", "arm64")
@@ -86,9 +92,9 @@ def assert_complete(image: BaseImage, store: BlobStore) -> None:
 def test_registry_index_picks_the_platform(open_registry, layout, tmp_path, platform, arch):
     store = BlobStore(tmp_path / "store")
     spec = f"{open_registry.host}/library/python:multi"
-    image = resolve_base_image(spec, platform, store)
+    image = resolve(spec, platform, store)
     index_digest = _index_digest(layout, "multi")
-    assert image.spec == spec
+    assert str(image.spec) == spec
     assert image.index_digest == index_digest
     assert image.manifest_digest == rh.manifest_digest(layout, arch)
     assert image.canonical == f"{open_registry.host}/library/python:multi@{index_digest}"
@@ -100,26 +106,26 @@ def test_registry_index_picks_the_platform(open_registry, layout, tmp_path, plat
 def test_registry_index_without_the_platform(open_registry, tmp_path):
     spec = f"{open_registry.host}/library/python:multi"
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(spec, Platform("linux", "s390x"), BlobStore(tmp_path / "store"))
+        resolve(spec, Platform("linux", "s390x"), BlobStore(tmp_path / "store"))
     assert str(info.value) == f'base-image "{spec}" has no linux/s390x image (it has linux/amd64, linux/arm64/v8)'
 
 
 def test_registry_single_manifest_checks_config_platform(open_registry, layout, tmp_path):
     store = BlobStore(tmp_path / "store")
     spec = f"docker://{open_registry.host}/library/python:single"
-    image = resolve_base_image(spec, AMD64, store)
+    image = resolve(spec, AMD64, store)
     assert image.index_digest is None
     assert image.manifest_digest == rh.manifest_digest(layout, "amd64")
     assert image.canonical == f"{open_registry.host}/library/python:single@{image.manifest_digest}"
     assert_complete(image, store)
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(spec, ARM64, store)
+        resolve(spec, ARM64, store)
     assert str(info.value) == f'base-image "{spec}" is linux/amd64, not linux/arm64'
 
 
 def test_registry_docker_media_types_are_relabelled(open_registry, layout, tmp_path):
     store = BlobStore(tmp_path / "store")
-    image = resolve_base_image(f"{open_registry.host}/library/dockerish:single", AMD64, store)
+    image = resolve(f"{open_registry.host}/library/dockerish:single", AMD64, store)
     manifest = json.loads(store.read_bytes(image.manifest_digest))
     assert manifest["mediaType"] == mt.DOCKER_MANIFEST
     assert {layer["mediaType"] for layer in manifest["layers"]} == {mt.DOCKER_LAYER_GZIP}
@@ -133,23 +139,23 @@ def test_registry_docker_media_types_are_relabelled(open_registry, layout, tmp_p
 def test_registry_missing_tag(open_registry, tmp_path):
     spec = f"{open_registry.host}/library/python:absent"
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(spec, AMD64, BlobStore(tmp_path / "store"))
+        resolve(spec, AMD64, BlobStore(tmp_path / "store"))
     assert str(info.value) == (
         f'base-image "{spec}" cannot be fetched: registry {open_registry.host} has no manifest library/python:absent (404)'
     )
 
 
 def test_invalid_reference():
-    with pytest.raises(BaseImageError) as info:
-        resolve_base_image("nope:://x", AMD64, BlobStore(Path("/nonexistent-store")))
-    assert str(info.value).startswith('base-image = "nope:://x" is not a valid image reference (')
+    """An invalid reference never reaches the resolver: the spec it takes is parsed (settings refuse it)."""
+    with pytest.raises(ValueError, match="not an image reference"):
+        BaseImageSpec.parse("nope:://x")
 
 
 def test_unreachable_registry(tmp_path):
     port = rh.free_port()
     spec = f"127.0.0.1:{port}/library/python:3.11"
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(spec, AMD64, BlobStore(tmp_path / "store"))
+        resolve(spec, AMD64, BlobStore(tmp_path / "store"))
     assert str(info.value) == (
         f'base-image "{spec}" cannot be fetched: cannot reach registry 127.0.0.1:{port} (connection refused)'
     )
@@ -164,7 +170,7 @@ def test_registry_with_htpasswd(tmp_path, layout, monkeypatch):
         store = BlobStore(tmp_path / "store")
 
         with pytest.raises(BaseImageError) as info:
-            resolve_base_image(spec, AMD64, store)
+            resolve(spec, AMD64, store)
         assert str(info.value).startswith(
             f'base-image "{spec}" cannot be fetched: registry {reg.host} denied anonymous access to library/python (401'
         )
@@ -172,14 +178,14 @@ def test_registry_with_htpasswd(tmp_path, layout, monkeypatch):
         monkeypatch.setenv("AICONTAINER_REGISTRY_USERNAME", "alice")
         monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", "not-" + PASSWORD)
         with pytest.raises(BaseImageError) as info:
-            resolve_base_image(spec, AMD64, store)
+            resolve(spec, AMD64, store)
         assert str(info.value) == (
             f'base-image "{spec}" cannot be fetched: registry {reg.host} refused the credentials for library/python (401)'
         )
         assert PASSWORD not in str(info.value)
 
         monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", PASSWORD)
-        image = resolve_base_image(spec, ARM64, store)
+        image = resolve(spec, ARM64, store)
         assert image.manifest_digest == rh.manifest_digest(layout, "arm64")
         assert_complete(image, store)
     finally:
@@ -192,13 +198,13 @@ def test_cache_reuse_and_offline_rebuild_by_digest(tmp_path, layout):
     try:
         rh.skopeo_copy(f"oci:{layout}:multi", f"docker://{reg.host}/library/python:3.11", "--all")
         spec = f"{reg.host}/library/python:3.11"
-        first = resolve_base_image(spec, AMD64, store)
+        first = resolve(spec, AMD64, store)
         blobs = reg.requests_served("GET", "/v2/library/python/blobs/")
         by_tag = reg.requests_served("GET", "/v2/library/python/manifests/3.11")
         by_digest = reg.requests_served("GET", "/v2/library/python/manifests/sha256:")
         assert blobs == 3 and by_tag == 1 and by_digest == 1  # config + 2 layers; index; amd64 manifest
 
-        second = resolve_base_image(spec, AMD64, store)
+        second = resolve(spec, AMD64, store)
         assert second == first
         # the tag is asked for again (tags move); nothing else is downloaded
         assert reg.requests_served("GET", "/v2/library/python/manifests/3.11") == by_tag + 1
@@ -208,7 +214,7 @@ def test_cache_reuse_and_offline_rebuild_by_digest(tmp_path, layout):
         # a pinned digest needs no registry at all once cached
         pinned = f"{reg.host}/library/python:3.11@{first.index_digest}"
         served = len(reg.log_text())
-        offline = resolve_base_image(pinned, AMD64, store)
+        offline = resolve(pinned, AMD64, store)
         assert len(reg.log_text()) == served
     finally:
         reg.stop()
@@ -216,21 +222,21 @@ def test_cache_reuse_and_offline_rebuild_by_digest(tmp_path, layout):
     assert offline.canonical == first.canonical
     # registry gone: the pinned digest still resolves from the cache; a tag, or a platform
     # whose blobs were never fetched, cannot
-    again = resolve_base_image(f"{reg.host}/library/python@{first.index_digest}", AMD64, store)
+    again = resolve(f"{reg.host}/library/python@{first.index_digest}", AMD64, store)
     assert again.manifest_digest == first.manifest_digest
     with pytest.raises(BaseImageError, match="cannot reach registry .* \\(connection refused\\)"):
-        resolve_base_image(spec, AMD64, store)
+        resolve(spec, AMD64, store)
     with pytest.raises(BaseImageError, match="cannot reach registry"):
-        resolve_base_image(pinned, ARM64, store)  # arm64 blobs were never fetched
+        resolve(pinned, ARM64, store)  # arm64 blobs were never fetched
 
 
 def test_corrupt_cached_layer_is_fetched_again(tmp_path, open_registry):
     store = BlobStore(tmp_path / "store")
     spec = f"{open_registry.host}/library/python:multi"
-    image = resolve_base_image(spec, AMD64, store)
+    image = resolve(spec, AMD64, store)
     digest = image.layers[-1].descriptor.digest
     store.path(digest).write_bytes(b"bit rot")
-    again = resolve_base_image(spec, AMD64, store)
+    again = resolve(spec, AMD64, store)
     assert again == image
     assert store.verify(digest)
 
@@ -240,45 +246,45 @@ def test_corrupt_cached_layer_is_fetched_again(tmp_path, open_registry):
 
 def test_oci_layout_with_tag(layout, tmp_path):
     store = BlobStore(tmp_path / "store")
-    image = resolve_base_image(f"oci:{layout}:multi", ARM64, store)
+    image = resolve(f"oci:{layout}:multi", ARM64, store)
     index_digest = _index_digest(layout, "multi")
     assert image.index_digest == index_digest
     assert image.manifest_digest == rh.manifest_digest(layout, "arm64")
     assert image.canonical == f"oci:{layout}:multi@{index_digest}"
     assert_complete(image, store)
 
-    single = resolve_base_image(f"oci:{layout}:amd64", AMD64, store)
+    single = resolve(f"oci:{layout}:amd64", AMD64, store)
     assert single.index_digest is None
     assert single.canonical == f"oci:{layout}:amd64@{single.manifest_digest}"
 
 
 def test_oci_layout_relative_to_root(layout, tmp_path):
-    image = resolve_base_image(f"oci:{layout.name}:amd64", AMD64, BlobStore(tmp_path / "store"), root=layout.parent)
+    image = resolve(f"oci:{layout.name}:amd64", AMD64, BlobStore(tmp_path / "store"), root=layout.parent)
     assert image.manifest_digest == rh.manifest_digest(layout, "amd64")
 
 
 def test_oci_layout_needs_a_tag_when_it_holds_several(layout, tmp_path):
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(f"oci:{layout}", AMD64, BlobStore(tmp_path / "store"))
+        resolve(f"oci:{layout}", AMD64, BlobStore(tmp_path / "store"))
     assert "holds 3 images" in str(info.value) and "amd64, arm64, multi" in str(info.value)
 
 
 def test_oci_layout_unknown_tag(layout, tmp_path):
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(f"oci:{layout}:nope", AMD64, BlobStore(tmp_path / "store"))
+        resolve(f"oci:{layout}:nope", AMD64, BlobStore(tmp_path / "store"))
     assert str(info.value) == f'base-image "oci:{layout}:nope": no image tagged "nope" in {layout} (tags: amd64, arm64, multi)'
 
 
 def test_oci_layout_single_image_without_tag(tmp_path):
     path = tmp_path / "one"
     digest = rh.build_image(path, "only", [{"usr/local/bin/python3.12": b""}])
-    image = resolve_base_image(f"oci:{path}", AMD64, BlobStore(tmp_path / "store"))
+    image = resolve(f"oci:{path}", AMD64, BlobStore(tmp_path / "store"))
     assert image.manifest_digest == digest
 
 
 def test_no_such_oci_layout(tmp_path):
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(f"oci:{tmp_path}/x", AMD64, BlobStore(tmp_path / "store"))
+        resolve(f"oci:{tmp_path}/x", AMD64, BlobStore(tmp_path / "store"))
     assert str(info.value).startswith(f'base-image "oci:{tmp_path}/x": no such OCI layout')
 
 
@@ -291,7 +297,7 @@ def test_oci_layout_with_missing_blob(tmp_path, layout):
     missing = manifest["layers"][0]["digest"]
     (copy / "blobs" / "sha256" / missing.split(":")[1]).unlink()
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(f"oci:{copy}:amd64", AMD64, BlobStore(tmp_path / "store"))
+        resolve(f"oci:{copy}:amd64", AMD64, BlobStore(tmp_path / "store"))
     assert f"blob {missing[:19]} is missing from {copy}" in str(info.value)
 
 
@@ -308,7 +314,7 @@ def test_oci_layout_with_corrupt_blob(tmp_path, layout):
     path.write_bytes(bytes(data))
     store = BlobStore(tmp_path / "store")
     with pytest.raises(BaseImageError, match="does not match its digest"):
-        resolve_base_image(f"oci:{copy}:amd64", AMD64, store)
+        resolve(f"oci:{copy}:amd64", AMD64, store)
     assert not store.has(bad)
 
 
@@ -319,21 +325,21 @@ def test_oci_archive(layout, tmp_path):
     archive = tmp_path / "image.tar"
     rh.skopeo_copy(f"oci:{layout}:multi", f"oci-archive:{archive}:py", "--all")
     store = BlobStore(tmp_path / "store")
-    image = resolve_base_image(f"oci-archive:{archive}:py", ARM64, store)
+    image = resolve(f"oci-archive:{archive}:py", ARM64, store)
     assert image.manifest_digest == rh.manifest_digest(layout, "arm64")
     assert image.index_digest == _index_digest(layout, "multi")
     assert_complete(image, store)
     # one image in the archive: the tag may be left out
-    assert resolve_base_image(f"oci-archive:{archive}", AMD64, store).manifest_digest == rh.manifest_digest(layout, "amd64")
+    assert resolve(f"oci-archive:{archive}", AMD64, store).manifest_digest == rh.manifest_digest(layout, "amd64")
     with pytest.raises(BaseImageError, match="no such file"):
-        resolve_base_image(f"oci-archive:{tmp_path}/absent.tar", AMD64, store)
+        resolve(f"oci-archive:{tmp_path}/absent.tar", AMD64, store)
 
 
 def test_docker_archive(layout, tmp_path):
     archive = tmp_path / "saved.tar"
     rh.skopeo_copy(f"oci:{layout}:amd64", f"docker-archive:{archive}:library/python:3.11")
     store = BlobStore(tmp_path / "store")
-    image = resolve_base_image(f"docker-archive:{archive}", AMD64, store)
+    image = resolve(f"docker-archive:{archive}", AMD64, store)
     original = _blob(layout, rh.manifest_digest(layout, "amd64"))
     original_config = _blob(layout, original["config"]["digest"])
     assert image.config["rootfs"] == original_config["rootfs"]
@@ -350,12 +356,12 @@ def test_docker_archive(layout, tmp_path):
 
     # the same archive chosen by name, by number, twice: same manifest digest (deterministic)
     for selector in ("library/python:3.11", "python:3.11", "@0"):
-        again = resolve_base_image(f"docker-archive:{archive}:{selector}", AMD64, store)
+        again = resolve(f"docker-archive:{archive}:{selector}", AMD64, store)
         assert again.manifest_digest == image.manifest_digest
     with pytest.raises(BaseImageError, match='no image "python:3.12"'):
-        resolve_base_image(f"docker-archive:{archive}:python:3.12", AMD64, store)
+        resolve(f"docker-archive:{archive}:python:3.12", AMD64, store)
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(f"docker-archive:{archive}", ARM64, store)
+        resolve(f"docker-archive:{archive}", ARM64, store)
     assert str(info.value) == f'base-image "docker-archive:{archive}" is linux/amd64, not linux/arm64'
 
 
@@ -363,7 +369,7 @@ def test_docker_archive_that_is_not_one(tmp_path):
     bogus = tmp_path / "bogus.tar"
     bogus.write_bytes(os.urandom(100))
     with pytest.raises(BaseImageError, match="not a readable tar file"):
-        resolve_base_image(f"docker-archive:{bogus}", AMD64, BlobStore(tmp_path / "store"))
+        resolve(f"docker-archive:{bogus}", AMD64, BlobStore(tmp_path / "store"))
 
 
 # -- one reader for base images and for archives to push or load ----------------------------
@@ -392,7 +398,7 @@ def test_base_images_and_push_read_layouts_with_one_reader(layout, tmp_path):
 
     archive = tmp_path / "image.tar"
     rh.skopeo_copy(f"oci:{layout}:amd64", f"oci-archive:{archive}:py")
-    image = resolve_base_image(f"oci-archive:{archive}", AMD64, BlobStore(tmp_path / "store"))
+    image = resolve(f"oci-archive:{archive}", AMD64, BlobStore(tmp_path / "store"))
     with open_image(archive) as opened:
         assert [m.descriptor.digest for m in opened.images] == [image.manifest_digest]
 
@@ -404,7 +410,7 @@ def test_base_images_and_push_read_layouts_with_one_reader(layout, tmp_path):
         fillers.append((member, b""))
     _copy_tar(archive, bomb, fillers)
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(f"oci-archive:{bomb}", AMD64, BlobStore(tmp_path / "store2"))
+        resolve(f"oci-archive:{bomb}", AMD64, BlobStore(tmp_path / "store2"))
     assert str(info.value) == (
         f'base-image "oci-archive:{bomb}": {bomb}: more than {MAX_ARCHIVE_ENTRIES} entries; not an image archive'
     )
@@ -420,7 +426,7 @@ def test_docker_archive_layers_linked_inside_the_archive_are_read(layout, tmp_pa
     archive = tmp_path / "saved.tar"
     rh.skopeo_copy(f"oci:{layout}:amd64", f"docker-archive:{archive}:library/python:3.11")
     store = BlobStore(tmp_path / "store")
-    plain = resolve_base_image(f"docker-archive:{archive}", AMD64, store)
+    plain = resolve(f"docker-archive:{archive}", AMD64, store)
     with tarfile.open(archive) as tar:
         entries = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
     first = entries[0]["Layers"][0]
@@ -429,7 +435,7 @@ def test_docker_archive_layers_linked_inside_the_archive_are_read(layout, tmp_pa
     link.type, link.linkname = tarfile.SYMTYPE, f"../{first}"
     linked = tmp_path / "linked.tar"
     _copy_tar(archive, linked, [(link, None)], rename={"manifest.json": json.dumps(entries).encode()})
-    again = resolve_base_image(f"docker-archive:{linked}", AMD64, store)
+    again = resolve(f"docker-archive:{linked}", AMD64, store)
     assert again.layers == plain.layers
 
     # a link to something that is not a regular file of the archive is refused, with the archive named
@@ -437,5 +443,5 @@ def test_docker_archive_layers_linked_inside_the_archive_are_read(layout, tmp_pa
     escaping = tmp_path / "escaping.tar"
     _copy_tar(archive, escaping, [(link, None)], rename={"manifest.json": json.dumps(entries).encode()})
     with pytest.raises(BaseImageError) as info:
-        resolve_base_image(f"docker-archive:{escaping}", AMD64, store)
+        resolve(f"docker-archive:{escaping}", AMD64, store)
     assert str(info.value).startswith(f'base-image "docker-archive:{escaping}": {escaping} lacks layer linked/layer.tar')

@@ -35,6 +35,7 @@ from hatch_aicontainer.build.base.filesystem import SKIP_HARD_LINK, SKIP_SETID, 
 from hatch_aicontainer.build.base.interpreter import open_interpreter
 from hatch_aicontainer.build.base.python import probe_python
 from hatch_aicontainer.build.base.resolve import BaseImage, resolve_base_image
+from hatch_aicontainer.registry.reference import BaseImageSpec
 from hatch_aicontainer.build.layers import bytecode
 from hatch_aicontainer.core.errors import BaseImageError, ConfigError
 from hatch_aicontainer.oci import mediatypes
@@ -79,7 +80,7 @@ def bookworm() -> base_images.BaseLayout:
 
 def test_debian_python_in_usr_runs_from_its_layers(trixie, tmp_path):
     store = BlobStore(tmp_path / "cache")
-    base = resolve_base_image(trixie.spec, AMD64, store)
+    base = resolve_base_image(BaseImageSpec.parse(trixie.spec), AMD64, store)
     python = probe_python(base, store)
     assert python.executable == "/usr/bin/python3.13"
     interpreter = open_interpreter(base, python, store)
@@ -123,12 +124,13 @@ def test_it_unpacks_and_runs_as_a_non_root_user(trixie, nobody_dir):
     code = (
         "import sys; from pathlib import Path\n"
         "from hatch_aicontainer.build.base.resolve import resolve_base_image\n"
+        "from hatch_aicontainer.registry.reference import BaseImageSpec\n"
         "from hatch_aicontainer.build.layers.bytecode import image_compiler\n"
         "from hatch_aicontainer.oci.cache import BlobStore\n"
         "from hatch_aicontainer.oci.descriptor import Platform\n"
         "from hatch_aicontainer.build.base.python import probe_python\n"
         "store = BlobStore(Path(sys.argv[1]) / 'cache')\n"
-        f"base = resolve_base_image('oci:' + sys.argv[1] + '/layout:{trixie.tag}', Platform('linux', 'amd64'), store)\n"
+        f"base = resolve_base_image(BaseImageSpec.parse('oci:' + sys.argv[1] + '/layout:{trixie.tag}'), Platform('linux', 'amd64'), store)\n"
         "compiler, line = image_compiler(base, probe_python(base, store), store, {'AICONTAINER_BYTECODE': 'on'})\n"
         "print(compiler.version, compiler.cache_tag)\n"
     )
@@ -174,7 +176,7 @@ def _member(name: str, kind: bytes = tarfile.REGTYPE, *, mode: int = 0o644, data
 def test_python_in_usr_local_like_the_docker_hub_images(bookworm, tmp_path):
     rootfs = base_images.ensure_debian_rootfs("bookworm")
     store = BlobStore(tmp_path / "cache")
-    base = resolve_base_image(bookworm.spec, AMD64, store)
+    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store)
     multiarch = rootfs / "usr/lib/x86_64-linux-gnu"
     expat_real = (multiarch / "libexpat.so.1").resolve().name
 
@@ -203,7 +205,7 @@ def test_python_in_usr_local_like_the_docker_hub_images(bookworm, tmp_path):
 
 def test_hostile_entries_stay_inside_and_lose_their_privileges(bookworm, tmp_path):
     store = BlobStore(tmp_path / "cache")
-    base = resolve_base_image(bookworm.spec, AMD64, store)
+    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store)
     outside = tmp_path / "outside"
     outside.mkdir()
 
@@ -242,7 +244,7 @@ def test_hostile_entries_stay_inside_and_lose_their_privileges(bookworm, tmp_pat
 
 def test_an_entry_leading_out_of_the_root_is_one_fatal_line(bookworm, tmp_path):
     store = BlobStore(tmp_path / "cache")
-    base = resolve_base_image(bookworm.spec, AMD64, store)
+    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store)
     layer = _tar_layer(store, lambda tar: tar.addfile(*_member("usr/../../escaped", data=b"x")))
     bad = _with_layer(base, layer)
     with pytest.raises(BaseImageError) as info:
@@ -259,7 +261,7 @@ def test_another_architecture_without_qemu_builds_without_bytecode_and_says_so(b
     if Path("/proc/sys/fs/binfmt_misc/qemu-aarch64").exists():
         pytest.skip("binfmt_misc runs aarch64 here")
     store = BlobStore(tmp_path / "cache")
-    base = resolve_base_image(bookworm.spec, AMD64, store)
+    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store)
     header = bytearray(64)
     header[:6] = b"\x7fELF\x02\x01"
     header[18:20] = (183).to_bytes(2, "little")  # EM_AARCH64

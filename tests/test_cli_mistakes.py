@@ -322,7 +322,7 @@ def builder_view(project: Path, target: str, environ: dict[str, str], monkeypatc
     tags = list(render_tags(settings, info, settings.targets[0]))
     return {
         "accelerator": settings.accelerator,
-        "base_image": settings.base_image,
+        "base_image": str(settings.base_image),
         "base_image_from": settings.key("base-image"),
         "lock_file": lock_path(project, settings.platforms[0], settings.accelerator, settings.python).name,
         "requirement": settings.targets[0].tf_requirement,

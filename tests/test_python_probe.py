@@ -14,6 +14,7 @@ from registry_helpers import OPAQUE, WHITEOUT, Symlink  # noqa: E402
 
 from hatch_aicontainer.build.base.python import PythonInfo, dpkg_version, probe_python, upstream_version  # noqa: E402
 from hatch_aicontainer.build.base.resolve import resolve_base_image  # noqa: E402
+from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
 from hatch_aicontainer.core.errors import BaseImageError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
@@ -52,7 +53,7 @@ def make(tmp_path):
     def build(layers, env=(), **kw):
         tag = f"t{next(counter)}"
         rh.build_image(layout, tag, layers, env=env, **kw)
-        return resolve_base_image(f"oci:{layout}:{tag}", AMD64, store)
+        return resolve_base_image(BaseImageSpec.parse(f"oci:{layout}:{tag}"), AMD64, store)
 
     def probe(layers, env=()):
         return probe_python(build(layers, env), store)
@@ -158,7 +159,7 @@ def test_zstd_and_plain_tar_layers(make, tmp_path):
     zstd_layout = tmp_path / "zstd"
     rh.skopeo_copy(f"oci:{make.layout}:t0", f"oci:{zstd_layout}:z", "--dest-compress-format", "zstd")
     store = BlobStore(tmp_path / "zstd-store")
-    zimage = resolve_base_image(f"oci:{zstd_layout}:z", AMD64, store)
+    zimage = resolve_base_image(BaseImageSpec.parse(f"oci:{zstd_layout}:z"), AMD64, store)
     assert {layer.descriptor.media_type for layer in zimage.layers} == {mt.OCI_LAYER_ZSTD}
     assert probe_python(zimage, store) == PythonInfo("3.12.3", "3.12", "/usr/local/bin/python3.12")
 
@@ -241,7 +242,7 @@ def _image(store: BlobStore, layers: list[bytes], compress=None):
         media_type = mt.OCI_LAYER_GZIP if compress == "gzip" else mt.OCI_LAYER_TAR
         built.append(Layer(Descriptor(media_type, digest, size), diff_id))
     manifest_digest, _ = store.put_bytes(json.dumps([layer.descriptor.digest for layer in built]).encode())
-    return BaseImage("hand-made", "hand-made", manifest_digest, None, {"config": {}}, tuple(built))
+    return BaseImage(BaseImageSpec.parse("oci:hand-made"), "hand-made", manifest_digest, None, {"config": {}}, tuple(built))
 
 
 def test_layer_without_tar_trailer(tmp_path):

@@ -25,6 +25,7 @@ from hatch_aicontainer.build.image import BuiltImage, PlatformImage  # noqa: E40
 from hatch_aicontainer.config.compat import check_target  # noqa: E402
 from hatch_aicontainer.config.settings import ProjectInfo, load_settings  # noqa: E402
 from hatch_aicontainer.oci.archive import ArchiveImage, layout_documents  # noqa: E402
+from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
 from hatch_aicontainer.core.errors import OutputError  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
 from hatch_aicontainer.outputs import apply, layout_path, push_references  # noqa: E402
@@ -67,7 +68,7 @@ def build_result(archive: Path, built, tags=("hello-app:1.0.0",)) -> BuiltImage:
                     labels["io.hatch-aicontainer.lock.sha256"], (), True, TensorFlowChoice("tensorflow-cpu"))
         images.append(PlatformImage(
             platform=platform, target=check_target("3.11", "2.16.1", "cpu", platform),
-            base=BaseImage("oci:/base:1", "oci:/base:1@" + item.config.digest, item.config.digest, None, {}, ()),
+            base=BaseImage(BaseImageSpec.parse("oci:/base:1"), "oci:/base:1@" + item.config.digest, item.config.digest, None, {}, ()),
             python=PythonInfo("3.11", "3.11", "/usr/bin/python3.11"), lock=lock, manifest=item.manifest, config=item.config,
             config_document=config, layers=tuple(item.layers), dependency_layer_cached=True,
             installed=InstalledFacts(python=labels["io.hatch-aicontainer.python"], tensorflow=labels["io.hatch-aicontainer.tensorflow"],

@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from trust_fixtures import NAME, VERSION, sha256_file, tiny_build, tiny_project_info, umoci_rootfs  # noqa: E402,F401
 
 from hatch_aicontainer.build.base.resolve import BaseImage  # noqa: E402
+from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
 from hatch_aicontainer.build.deps.lock import read_lock  # noqa: E402
 from hatch_aicontainer.build.layers.sbom import archive_sbom_path, image_path, make_sbom  # noqa: E402
 from hatch_aicontainer.config.settings import ProjectInfo  # noqa: E402
@@ -41,7 +42,7 @@ MANIFEST_DIGEST = "sha256:" + "a" * 64
 
 
 def registry_base(spec: str = "127.0.0.1:5000/library/python:3.11-slim-bookworm") -> BaseImage:
-    return BaseImage(spec=spec, canonical=spec, manifest_digest=MANIFEST_DIGEST, index_digest=INDEX_DIGEST, config={}, layers=())
+    return BaseImage(spec=BaseImageSpec.parse(spec), canonical=spec, manifest_digest=MANIFEST_DIGEST, index_digest=INDEX_DIGEST, config={}, layers=())
 
 
 def example_sbom(tmp_path: Path, *, lock_path: Path = EXAMPLE_LOCK, mtime: int = MTIME, base: BaseImage | None = None) -> tuple[bytes, Path]:

@@ -58,8 +58,8 @@ def test_defaults_derived_from_the_project():
     assert s.tensorflow == "2.16.1" and s.tensorflow_spec == "==2.16.1"
     assert s.accelerator == "cpu"
     assert s.platforms == (Platform("linux", "amd64"),)
-    assert s.base_image == "python:3.12-slim-bookworm" and not s.base_image_from_env
-    assert s.base_image_transport == "docker"
+    assert str(s.base_image) == "python:3.12-slim-bookworm" and not s.base_image_from_env
+    assert s.base_image.transport == "docker" and str(s.base_image.reference) == "docker.io/library/python:3.12-slim-bookworm"
     assert s.entrypoint is None  # chosen from the wheel at build time (tests/test_entrypoint.py)
     assert s.cmd == ()
     assert dict(s.env) == {} and dict(s.labels) == {}
@@ -88,7 +88,7 @@ def test_python_default_respects_requires_python():
 def test_exact_python_pin_carries_into_the_base_tag():
     s = load(tf(python="3.11.9"))
     assert s.python == "3.11.9"
-    assert s.base_image == "python:3.11.9-slim-bookworm"
+    assert str(s.base_image) == "python:3.11.9-slim-bookworm"
     assert s.targets[0].python == "3.11.9" and s.targets[0].python_minor == "3.11"
 
 
@@ -110,12 +110,12 @@ def test_unknown_newer_tensorflow_is_cpu_with_a_warning():
 
 def test_environment_overrides_base_image():
     s = load(tf(**{"base-image": "python:3.12-slim"}), environ={"AICONTAINER_BASE_IMAGE": "127.0.0.1:5000/library/python:3.12-slim-bookworm"})
-    assert s.base_image == "127.0.0.1:5000/library/python:3.12-slim-bookworm"
+    assert str(s.base_image) == "127.0.0.1:5000/library/python:3.12-slim-bookworm"
     assert s.base_image_from_env
     assert s.key("base-image") == "AICONTAINER_BASE_IMAGE"
     # an empty variable does not count
     s = load(tf(), environ={"AICONTAINER_BASE_IMAGE": ""})
-    assert s.base_image == "python:3.12-slim-bookworm" and not s.base_image_from_env
+    assert str(s.base_image) == "python:3.12-slim-bookworm" and not s.base_image_from_env
 
 
 @pytest.mark.parametrize(
@@ -134,8 +134,17 @@ def test_environment_overrides_base_image():
 )
 def test_base_image_forms(spec, transport):
     s = load(tf(**{"base-image": spec}))
-    assert s.base_image == spec and s.base_image_transport == transport
+    assert str(s.base_image) == spec and s.base_image.transport == transport
+    assert s.base_image.is_local == (transport != "docker")
     assert base_image_problem(spec) is None
+
+
+@pytest.mark.parametrize("spec", ["python@sha512:" + "a" * 128, "python@md5:" + "a" * 32])
+def test_the_check_takes_only_the_references_the_build_resolves(spec):
+    """One grammar: the settings check used its own pattern, which let any digest algorithm through
+    that the build's reference parser (sha256 only) then refused."""
+    with pytest.raises(ConfigError, match="not an image reference.*sha256"):
+        load(tf(**{"base-image": spec}))
 
 
 def test_target_overrides():
@@ -343,7 +352,7 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, str | None, str]] 
     ("user-trailing-colon", tf(user="1000:"), {}, f"{T}.user", '"1000:"', "not a user name or uid[:gid]"),
     ("user-huge-uid", tf(user="99999999999"), {}, f"{T}.user", '"99999999999"', "out of range"),
     ("user-int", tf(user=1000), {}, f"{T}.user", "1000", "must be a string"),
-    ("base-image-uppercase", tf(**{"base-image": "Python:3.11"}), {}, f"{T}.base-image", '"Python:3.11"', "repository names are lowercase"),
+    ("base-image-uppercase", tf(**{"base-image": "Python:3.11"}), {}, f"{T}.base-image", '"Python:3.11"', "repository name must be lowercase"),
     ("base-image-space", tf(**{"base-image": "python:3.11 slim"}), {}, f"{T}.base-image", '"python:3.11 slim"', "not an image reference"),
     ("base-image-url", tf(**{"base-image": "https://ghcr.io/python:3.11"}), {}, f"{T}.base-image", '"https://ghcr.io/python:3.11"', "no URL scheme"),
     ("base-image-oci-no-path", tf(**{"base-image": "oci:"}), {}, f"{T}.base-image", '"oci:"', "needs a path"),

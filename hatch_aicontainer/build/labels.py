@@ -13,7 +13,7 @@ from hatch_aicontainer import __version__
 from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.build.deps.installed import InstalledFacts
 from hatch_aicontainer.build.deps.lock import Lock
-from hatch_aicontainer.config.naming import LABEL_PREFIX, LOCAL_TRANSPORTS, sbom_image_path
+from hatch_aicontainer.config.naming import LABEL_PREFIX, sbom_image_path
 from hatch_aicontainer.config.settings import ProjectInfo
 from hatch_aicontainer.oci.image import rfc3339
 
@@ -44,9 +44,9 @@ def image_labels(
         LABEL_PREFIX + "plugin.version": __version__,
         LABEL_PREFIX + "sbom": sbom_image_path(project.name),  # CycloneDX JSON in the image (sbom.py)
     }
-    if not base.spec.startswith(LOCAL_TRANSPORTS):
+    if not base.spec.is_local:
         # A local path would make the digest depend on where the base lies.
-        labels[OCI_PREFIX + "base.name"] = base.spec
+        labels[OCI_PREFIX + "base.name"] = base.spec.text
     if project.source_url:
         labels[OCI_PREFIX + "source"] = project.source_url
     if revision:

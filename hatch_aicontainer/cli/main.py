@@ -107,7 +107,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             }
             for t in settings.targets
         ],
-        "base_image": settings.base_image,
+        "base_image": str(settings.base_image),
         "base_image_from": settings.key("base-image"),
         "entrypoint": list(settings.entrypoint) if settings.entrypoint is not None else None,
         "default_entrypoint": None if settings.entrypoint is not None else describe_default(project),
@@ -133,7 +133,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         ("python", settings.python),
         ("tensorflow", settings.tensorflow),
         ("accelerator", settings.accelerator + (f" (CUDA {first.cuda}, cuDNN {first.cudnn})" if first.cuda else "")),
-        ("base image", settings.base_image + ("" if settings.key("base-image").startswith("tool.") else f" (from {settings.key('base-image')})")),
+        ("base image", str(settings.base_image) + ("" if settings.key("base-image").startswith("tool.") else f" (from {settings.key('base-image')})")),
         ("platforms", ", ".join(str(p) for p in settings.platforms)),
         ("entrypoint", json.dumps(report["entrypoint"]) if report["entrypoint"] is not None else f"(default) {report['default_entrypoint']}"),
         ("cmd", json.dumps(report["cmd"])),

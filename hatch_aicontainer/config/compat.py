@@ -44,10 +44,11 @@ from hatch_aicontainer.config.tf_releases import (
     oldest_release,
     parse_python,
     python_minor,
+    python_tag,
     release_for,
     supported_table,
 )
-from hatch_aicontainer.core.errors import ConfigError
+from hatch_aicontainer.core.errors import ConfigError, one_line
 from hatch_aicontainer.oci.descriptor import Platform
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "known_lines_text",
     "newest_release",
     "parse_python",
+    "python_tag",
     "platform_key",
     "release_for",
     "supported_table",
@@ -113,7 +115,7 @@ class Target:
     @property
     def python_tag(self) -> str:
         """The wheel/file-name tag of the Python ("py311")."""
-        return "py" + self.python_minor.replace(".", "")
+        return python_tag(self.python)
 
 
 # ---------------------------------------------------------------------------
@@ -153,11 +155,6 @@ def format_key(key: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9_-]+", key):
         return key
     return _format(key)
-
-
-def one_line(message: str) -> str:
-    """Make sure a message is one line whatever the user's values contain."""
-    return " ".join(message.splitlines())
 
 
 def config_error(key: str, value: Any, problem: str, allowed: str | None = None) -> ConfigError:

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from hatch_aicontainer.oci.descriptor import Platform
 
 LABEL_PREFIX = "io.hatch-aicontainer."
-LOCAL_TRANSPORTS = ("oci:", "oci-archive:", "docker-archive:")
 #: The placeholders of tag and push-reference templates.
 TAG_FIELDS = ("name", "version", "python", "tensorflow", "accelerator", "platform")
 ARCHIVE_SUFFIX = ".oci.tar"
@@ -132,12 +131,9 @@ def archive_prefix(project_name: str) -> str:
 
 def archive_name(settings: Settings, project: ProjectInfo, targets: Sequence[Target]) -> str:
     """``<dist>-<version>-py311-tf2.16.1-cpu-amd64.oci.tar`` (``-amd64-arm64`` for several)."""
-    python = "py" + "".join(settings.python.split(".")[:2])
-    arches = "-".join(
-        "-".join(p for p in (t.platform.architecture, t.platform.variant) if p) for t in targets
-    )
+    arches = "-".join(t.platform.file_tag for t in targets)
     return (
-        f"{archive_prefix(project.name)}{project.version}-{python}-tf{targets[0].tensorflow}"
+        f"{archive_prefix(project.name)}{project.version}-{targets[0].python_tag}-tf{targets[0].tensorflow}"
         f"-{settings.accelerator}-{arches}{ARCHIVE_SUFFIX}"
     )
 
@@ -177,7 +173,7 @@ class ArchiveFiles:
 
     def platform_sbom(self, platform: Platform) -> Path:
         """``<stem>.<os>-<arch>[-<variant>].cdx.json``: one SBOM of a multi-platform image."""
-        suffix = "-".join(p for p in (platform.os, platform.architecture, platform.variant) if p)
+        suffix = f"{platform.os}-{platform.file_tag}"
         return self.archive.with_name(f"{self.stem}.{suffix}{SBOM_SUFFIX}")
 
     def all_sibling_globs(self) -> tuple[str, ...]:

@@ -91,6 +91,12 @@ def python_minor(python: str) -> str:
     return f"3.{minor}"
 
 
+def python_tag(python: str) -> str:
+    """The Python as wheel and file names carry it: ``py311`` of ``"3.11"`` and ``"3.11.9"``."""
+    _, minor, _ = parse_python(python)
+    return f"py3{minor}"
+
+
 @lru_cache(maxsize=1)
 def _load() -> tuple[DataInfo, tuple[TensorFlowRelease, ...]]:
     text = resources.files("hatch_aicontainer.config").joinpath("data", "tensorflow.toml").read_text(encoding="utf-8")

@@ -10,6 +10,12 @@ escapes is a bug in this plugin.
 from __future__ import annotations
 
 
+def one_line(text: str) -> str:
+    """``text`` as one line: its lines, stripped, joined by one space (spaces inside a line are kept,
+    so a value quoted in a message is shown as it is)."""
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
 class AIContainerError(Exception):
     """Base class: an error the user can act on, reported as one line."""
 

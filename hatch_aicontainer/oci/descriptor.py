@@ -34,6 +34,11 @@ class Platform:
         return "/".join(p for p in (self.os, self.architecture, self.variant) if p)
 
     @property
+    def file_tag(self) -> str:
+        """The architecture and variant as file names carry them: ``amd64``, ``arm64-v8``."""
+        return "-".join(p for p in (self.architecture, self.variant) if p)
+
+    @property
     def machine(self) -> str:
         """The ``uname -m`` / wheel-tag name of the architecture (``x86_64``, ``aarch64``)."""
         return _UV_ARCH.get(self.architecture, self.architecture)

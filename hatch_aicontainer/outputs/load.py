@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hatch_aicontainer.core.errors import OutputError
+from hatch_aicontainer.core.errors import OutputError, one_line
 from hatch_aicontainer.oci.reader import open_image
 from hatch_aicontainer.registry.reference import ImageReference
-from hatch_aicontainer.registry.transport import describe_exception, one_line
+from hatch_aicontainer.registry.transport import describe_exception
 
 DEFAULT_HOST = "unix:///var/run/docker.sock"
 _LOADED = re.compile(r"^Loaded image(?: ID)?: (\S+)\s*$")

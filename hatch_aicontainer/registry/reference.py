@@ -172,3 +172,61 @@ def _split_docker_domain(name: str) -> tuple[str, str]:
     if registry == DOCKER_HUB and "/" not in repository:
         repository = _OFFICIAL_PREFIX + repository
     return registry, repository
+
+
+def name_problem(text: str) -> str | None:
+    """Why ``text`` is not an image name (``[registry/]repository``, no tag or digest), or None.
+
+    The same grammar as :class:`ImageReference` (one grammar for every name and reference)."""
+    try:
+        ref = ImageReference.parse(text, default_tag=None)
+    except ValueError as exc:
+        return str(exc)
+    if ref.tag is not None or ref.digest is not None:
+        return "a name has no tag or digest"
+    return None
+
+
+#: The local transports of a base image (``oci:DIR[:REF]``, ``oci-archive:FILE[:REF]``,
+#: ``docker-archive:FILE[:REF]``), as skopeo spells them; anything else is a registry reference.
+LOCAL_TRANSPORTS = ("oci", "oci-archive", "docker-archive")
+REGISTRY_TRANSPORT = "docker"
+
+
+@dataclass(frozen=True)
+class BaseImageSpec:
+    """A base image as the user names it: a registry reference (``python:3.11-slim``, an optional
+    ``docker://`` prefix as skopeo writes it) or a local image (``oci:``, ``oci-archive:``,
+    ``docker-archive:``, a path relative to the project root, an optional ``:REF``)."""
+
+    text: str  #: as written
+    transport: str  #: ``docker`` (a registry) or one of :data:`LOCAL_TRANSPORTS`
+    location: str  #: the reference (``docker://`` dropped), or ``PATH[:REF]`` of a local image
+    reference: ImageReference | None = None  #: a registry reference, parsed (``latest`` when it names no tag)
+
+    @classmethod
+    def parse(cls, text: str) -> BaseImageSpec:
+        """ValueError with what is wrong (a few words) when ``text`` is no base image spec."""
+        if text != text.strip():
+            raise ValueError("must not have leading or trailing spaces")
+        for transport in LOCAL_TRANSPORTS:
+            if text.startswith(transport + ":"):
+                location = text[len(transport) + 1 :]
+                if not location or location.startswith(":"):
+                    raise ValueError(f"{transport}: needs a path")
+                return cls(text, transport, location)
+        location = text[len("docker://") :] if text.startswith("docker://") else text
+        if _SCHEME_RE.match(location):
+            raise ValueError("not an image reference (no URL scheme: write registry/repository:tag)")
+        try:
+            reference = ImageReference.parse(location)
+        except ValueError as exc:
+            raise ValueError(f"not an image reference ({exc})") from None
+        return cls(text, REGISTRY_TRANSPORT, location, reference)
+
+    @property
+    def is_local(self) -> bool:
+        return self.transport != REGISTRY_TRANSPORT
+
+    def __str__(self) -> str:
+        return self.text

@@ -57,7 +57,6 @@ __all__ = [
     "describe_exception",
     "insecure_hosts",
     "no_proxy_for",
-    "one_line",
 ]
 
 #: words for a failure found in the text of an exception or its causes, first match wins
@@ -100,11 +99,6 @@ def ca_bundle() -> str | bool:
 def no_proxy_for(host: str) -> dict[str, str] | None:
     """``proxies`` that keep ``host`` off any proxy when it is a loopback host (else None: the environment's)."""
     return {"no_proxy": split_host_port(host)[0]} if is_loopback_host(host) else None
-
-
-def one_line(text: str) -> str:
-    """``text`` with every run of white space (newlines included) made one space."""
-    return " ".join(text.split())
 
 
 def describe_exception(exc: BaseException, extra: Iterable[tuple[str, str]] = ()) -> str:

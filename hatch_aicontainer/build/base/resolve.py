@@ -55,7 +55,7 @@ from hatch_aicontainer.oci.layout import (
     read_document,
 )
 from hatch_aicontainer.registry.client import RegistryClient
-from hatch_aicontainer.registry.reference import ImageReference
+from hatch_aicontainer.registry.reference import BaseImageSpec, ImageReference
 
 _CONFIG_TYPES = frozenset({mt.OCI_CONFIG, mt.DOCKER_CONFIG})
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -64,7 +64,7 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 @dataclass(frozen=True)
 class BaseImage:
-    spec: str  # as the user wrote it
+    spec: BaseImageSpec  # as the user wrote it
     canonical: str  # "127.0.0.1:5000/library/python:3.11-slim@sha256:…", "oci:/abs/path:tag@sha256:…"
     manifest_digest: str  # the chosen platform manifest
     index_digest: str | None  # the index it was chosen from, if any
@@ -80,7 +80,7 @@ class BaseImage:
 
 
 def resolve_base_image(
-    spec: str, platform: Platform, store: BlobStore, *, root: Path | None = None, from_env: str | None = None
+    spec: BaseImageSpec, platform: Platform, store: BlobStore, *, root: Path | None = None, from_env: str | None = None
 ) -> BaseImage:
     """Resolve ``spec`` for ``platform`` with every blob in ``store``.
 
@@ -98,23 +98,12 @@ def resolve_base_image(
         raise BaseImageError(f"{exc} (the value comes from the environment variable {from_env})") from None
 
 
-def _resolve(spec: str, platform: Platform, store: BlobStore, root: Path | None) -> BaseImage:
-    for prefix, handler in (
-        ("oci:", _resolve_oci_layout),
-        ("oci-archive:", _resolve_oci_archive),
-        ("docker-archive:", _resolve_docker_archive),
-    ):
-        if spec.startswith(prefix):
-            rest = spec[len(prefix) :]
-            if not rest:
-                raise BaseImageError(f'base-image "{spec}" names no path (write {prefix}PATH)')
-            return handler(spec, rest, platform, store, Path(root) if root is not None else Path.cwd())
-    text = spec[len("docker://") :] if spec.startswith("docker://") else spec
-    try:
-        ref = ImageReference.parse(text)
-    except ValueError as exc:
-        raise BaseImageError(f'base-image = "{spec}" is not a valid image reference ({exc})') from None
-    return _resolve_registry(spec, ref, platform, store)
+def _resolve(spec: BaseImageSpec, platform: Platform, store: BlobStore, root: Path | None) -> BaseImage:
+    handlers = {"oci": _resolve_oci_layout, "oci-archive": _resolve_oci_archive, "docker-archive": _resolve_docker_archive}
+    if spec.is_local:
+        return handlers[spec.transport](spec, spec.location, platform, store, Path(root) if root is not None else Path.cwd())
+    assert spec.reference is not None  # BaseImageSpec.parse gives a registry spec its reference
+    return _resolve_registry(spec, spec.reference, platform, store)
 
 
 # -- sources of documents and blobs ----------------------------------------
@@ -184,7 +173,7 @@ class _RegistrySource:
 class _LayoutSource:
     """Blobs of an OCI layout (directory or tar), copied into the store."""
 
-    def __init__(self, files: LayoutFiles, where: Path, store: BlobStore, spec: str) -> None:
+    def __init__(self, files: LayoutFiles, where: Path, store: BlobStore, spec: BaseImageSpec) -> None:
         self.files = files
         self.where = str(where)
         self.store = store
@@ -217,7 +206,7 @@ class _LayoutSource:
 # -- registry --------------------------------------------------------------
 
 
-def _resolve_registry(spec: str, ref: ImageReference, platform: Platform, store: BlobStore) -> BaseImage:
+def _resolve_registry(spec: BaseImageSpec, ref: ImageReference, platform: Platform, store: BlobStore) -> BaseImage:
     name = f"{ref.registry}/{ref.repository}" + (f":{ref.tag}" if ref.tag else "")
     if ref.digest:
         try:
@@ -240,7 +229,7 @@ def _resolve_registry(spec: str, ref: ImageReference, platform: Platform, store:
 
 
 def _from_top(
-    spec: str, name: str, top_digest: str, top: bytes | None, platform: Platform, source: _Source, store: BlobStore
+    spec: BaseImageSpec, name: str, top_digest: str, top: bytes | None, platform: Platform, source: _Source, store: BlobStore
 ) -> BaseImage:
     """Walk from the document ``top_digest`` (an index or a manifest) to one platform's image."""
     if top is None:
@@ -252,7 +241,7 @@ def _from_top(
 
 
 def _walk(
-    spec: str, digest: str, data: bytes, platform: Platform, source: _Source
+    spec: BaseImageSpec, digest: str, data: bytes, platform: Platform, source: _Source
 ) -> tuple[str, str | None, Mapping[str, Any]]:
     document = _parse_json(spec, data, "manifest")
     index_digest: str | None = None
@@ -274,14 +263,14 @@ def _is_index(document: Mapping[str, Any]) -> bool:
     return media_type is None and isinstance(document.get("manifests"), list) and "layers" not in document
 
 
-def _choose_platform(spec: str, entries: Sequence[Any], platform: Platform) -> Mapping[str, Any]:
+def _choose_platform(spec: BaseImageSpec, entries: Sequence[Any], platform: Platform) -> Mapping[str, Any]:
     try:
         return choose_platform(entries, platform)
     except LayoutError as exc:
         raise BaseImageError(f'base-image "{spec}" {exc}') from None
 
 
-def _descriptor_digest(spec: str, entry: Mapping[str, Any]) -> str:
+def _descriptor_digest(spec: BaseImageSpec, entry: Mapping[str, Any]) -> str:
     digest = entry.get("digest")
     try:
         split_digest(str(digest))
@@ -291,7 +280,7 @@ def _descriptor_digest(spec: str, entry: Mapping[str, Any]) -> str:
 
 
 def _assemble(
-    spec: str,
+    spec: BaseImageSpec,
     canonical: str,
     manifest_digest: str,
     index_digest: str | None,
@@ -332,7 +321,7 @@ def _assemble(
     )
 
 
-def _relabel(spec: str, raw: Mapping[str, Any], diff_id: str) -> Layer:
+def _relabel(spec: BaseImageSpec, raw: Mapping[str, Any], diff_id: str) -> Layer:
     media_type = str(raw.get("mediaType"))
     try:
         oci_type = mt.layer_to_oci(media_type)
@@ -351,13 +340,13 @@ def _relabel(spec: str, raw: Mapping[str, Any], diff_id: str) -> Layer:
     return Layer(descriptor=descriptor, diff_id=str(diff_id))
 
 
-def _check_config_platform(spec: str, config: Mapping[str, Any], platform: Platform) -> None:
+def _check_config_platform(spec: BaseImageSpec, config: Mapping[str, Any], platform: Platform) -> None:
     theirs = {"os": config.get("os"), "architecture": config.get("architecture"), "variant": config.get("variant")}
     if not platform.matches(theirs):
         raise BaseImageError(f'base-image "{spec}" is {platform_of(theirs)}, not {platform}')
 
 
-def _parse_json(spec: str, data: bytes, what: str) -> Mapping[str, Any]:
+def _parse_json(spec: BaseImageSpec, data: bytes, what: str) -> Mapping[str, Any]:
     try:
         document = json.loads(data)
     except ValueError:
@@ -390,20 +379,20 @@ def _absolute(text: str, root: Path) -> Path:
     return path if path.is_absolute() else root / path
 
 
-def _resolve_oci_layout(spec: str, rest: str, platform: Platform, store: BlobStore, root: Path) -> BaseImage:
+def _resolve_oci_layout(spec: BaseImageSpec, rest: str, platform: Platform, store: BlobStore, root: Path) -> BaseImage:
     path, tag = _split_local(rest, root, want_dir=True)
     if not path.is_dir() or not (path / "index.json").is_file():
         raise BaseImageError(f'base-image "{spec}": no such OCI layout ({path} has no index.json)')
     return _from_layout(spec, "oci", path, tag, DirFiles(path), platform, store)
 
 
-def _resolve_oci_archive(spec: str, rest: str, platform: Platform, store: BlobStore, root: Path) -> BaseImage:
+def _resolve_oci_archive(spec: BaseImageSpec, rest: str, platform: Platform, store: BlobStore, root: Path) -> BaseImage:
     with _archive(spec, rest, root, "an OCI archive", "index.json") as (path, tag, files):
         return _from_layout(spec, "oci-archive", path, tag, files, platform, store)
 
 
 @contextmanager
-def _archive(spec: str, rest: str, root: Path, kind: str, needs: str) -> Iterator[tuple[Path, str | None, TarFiles]]:
+def _archive(spec: BaseImageSpec, rest: str, root: Path, kind: str, needs: str) -> Iterator[tuple[Path, str | None, TarFiles]]:
     """``PATH[:SUFFIX]`` opened as a tar that holds ``needs``; links inside it are followed to its
     regular members, as ``docker save`` writes them."""
     path, suffix = _split_local(rest, root, want_dir=False)
@@ -423,7 +412,7 @@ def _archive(spec: str, rest: str, root: Path, kind: str, needs: str) -> Iterato
         files.close()
 
 
-def _read_document(spec: str, path: Path, files: LayoutFiles, name: str) -> bytes:
+def _read_document(spec: BaseImageSpec, path: Path, files: LayoutFiles, name: str) -> bytes:
     """A document of the layout or archive at ``path`` whole (FileNotFoundError when it has none)."""
     try:
         return read_document(files, name)
@@ -434,7 +423,7 @@ def _read_document(spec: str, path: Path, files: LayoutFiles, name: str) -> byte
 
 
 def _from_layout(
-    spec: str, transport: str, path: Path, tag: str | None, files: LayoutFiles, platform: Platform, store: BlobStore
+    spec: BaseImageSpec, transport: str, path: Path, tag: str | None, files: LayoutFiles, platform: Platform, store: BlobStore
 ) -> BaseImage:
     index = _parse_json(spec, _read_document(spec, path, files, "index.json"), "index.json")
     entries = [e for e in index.get("manifests") or [] if isinstance(e, Mapping)]
@@ -469,7 +458,7 @@ def _from_layout(
 # -- docker save archives -----------------------------------------------------
 
 
-def _resolve_docker_archive(spec: str, rest: str, platform: Platform, store: BlobStore, root: Path) -> BaseImage:
+def _resolve_docker_archive(spec: BaseImageSpec, rest: str, platform: Platform, store: BlobStore, root: Path) -> BaseImage:
     with _archive(spec, rest, root, "a docker-archive", "manifest.json") as (path, selector, files):
         try:
             entries = json.loads(_read_document(spec, path, files, "manifest.json"))
@@ -482,7 +471,7 @@ def _resolve_docker_archive(spec: str, rest: str, platform: Platform, store: Blo
 
 
 def _choose_docker_entry(
-    spec: str, path: Path, entries: list[Mapping[str, Any]], selector: str | None
+    spec: BaseImageSpec, path: Path, entries: list[Mapping[str, Any]], selector: str | None
 ) -> Mapping[str, Any]:
     if not entries:
         raise BaseImageError(f'base-image "{spec}": {path} holds no image')
@@ -514,7 +503,7 @@ def _choose_docker_entry(
 
 
 def _from_docker_entry(
-    spec: str,
+    spec: BaseImageSpec,
     path: Path,
     selector: str | None,
     entry: Mapping[str, Any],

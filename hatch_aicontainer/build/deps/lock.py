@@ -38,7 +38,7 @@ from hatch_aicontainer.build.deps.tensorflow_rule import (
     switched_choice,
 )
 from hatch_aicontainer.build.deps.uv import Indexes, run_uv, target_args
-from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS, Target
+from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS, Target, python_tag
 from hatch_aicontainer.config.settings import ProjectInfo, Settings
 from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import ResolveError
@@ -143,9 +143,7 @@ def lock_path(project_root: Path, platform: Platform, accelerator: str, python_v
     Python of a matrix has its own lock; a patch pin change re-resolves that
     one file (its fingerprint holds the exact pin).
     """
-    arch = "-".join(p for p in (platform.architecture, platform.variant) if p)
-    major, minor = python_version.split(".")[:2]
-    return project_root / f"pylock.aicontainer-py{major}{minor}-{arch}-{accelerator}.toml"
+    return project_root / f"pylock.aicontainer-{python_tag(python_version)}-{platform.file_tag}-{accelerator}.toml"
 
 
 def read_lock(path: Path, *, reused: bool) -> Lock:

@@ -51,9 +51,9 @@ from packaging.utils import canonicalize_name
 from hatch_aicontainer import __version__
 from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.build.deps.lock import Lock
-from hatch_aicontainer.config.naming import LOCAL_TRANSPORTS, archive_files, sbom_image_path
 from hatch_aicontainer.config.naming import SBOM_IMAGE_DIR as IMAGE_DIR
 from hatch_aicontainer.config.naming import SBOM_SUFFIX as SUFFIX
+from hatch_aicontainer.config.naming import archive_files, sbom_image_path
 from hatch_aicontainer.config.settings import ProjectInfo
 from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import AIContainerError
@@ -250,8 +250,8 @@ def _base_component(base: BaseImage, platform: Platform) -> Component:
     properties = {"manifest-digest": base.manifest_digest}
     if base.index_digest:
         properties["index-digest"] = base.index_digest
-    if base.spec.startswith(LOCAL_TRANSPORTS):
-        properties["transport"] = base.spec.split(":", 1)[0]
+    if base.spec.is_local:
+        properties["transport"] = base.spec.transport
         return Component(
             type=ComponentType.CONTAINER,
             name="base-image",
@@ -260,14 +260,13 @@ def _base_component(base: BaseImage, platform: Platform) -> Component:
             hashes=[HashType(alg=HashAlgorithm.SHA_256, content=hexdigest)] if algorithm == "sha256" else [],
             properties=_properties(properties),
         )
-    from hatch_aicontainer.registry.reference import ImageReference
-
-    ref = ImageReference.parse(base.spec[len("docker://") :] if base.spec.startswith("docker://") else base.spec)
+    ref = base.spec.reference
+    assert ref is not None  # a registry base has its reference
     qualifiers = {"repository_url": f"{ref.registry}/{ref.repository}", "arch": platform.architecture}
     if ref.tag:
         qualifiers["tag"] = ref.tag
     purl = PackageURL(type="oci", name=ref.repository.rsplit("/", 1)[-1], version=digest, qualifiers=qualifiers)
-    properties["reference"] = base.spec
+    properties["reference"] = base.spec.text
     return Component(
         type=ComponentType.CONTAINER,
         name=f"{ref.registry}/{ref.repository}",

@@ -54,7 +54,7 @@ Not checked here (they need the network, the filesystem or the base image):
 whether an exact version exists on the index (``2.16.9``), what a base image
 reference points to (deep parsing belongs to the reference/registry code:
 here only the syntax, see :func:`base_image_problem` and
-``Settings.base_image_transport``), whether ``include`` sources exist or
+``Settings.base_image``, a ``BaseImageSpec``), whether ``include`` sources exist or
 resolve through symlinks outside the project, and the base image's Python.
 
 The package, one job per module (``__all__`` is the public face: the names other
@@ -93,7 +93,7 @@ from hatch_aicontainer.config.settings.keys import (
 )
 from hatch_aicontainer.config.settings.loader import load_settings
 from hatch_aicontainer.config.settings.model import Healthcheck, IncludeSpec, OutputSettings, ProjectInfo, Settings
-from hatch_aicontainer.config.settings.values import base_image_problem, base_image_transport
+from hatch_aicontainer.config.settings.values import base_image_problem
 
 __all__ = [
     "BASE_IMAGE_ENV",
@@ -109,7 +109,6 @@ __all__ = [
     "ProjectInfo",
     "Settings",
     "base_image_problem",
-    "base_image_transport",
     "load_settings",
     "render_reference",
 ]

@@ -37,7 +37,6 @@ from hatch_aicontainer.config.settings.syntax import MAX_ID, USER_RE
 from hatch_aicontainer.config.settings.values import (
     absolute_path,
     array_items,
-    base_image_problem,
     config_error,
     parse_duration,
     string_list,
@@ -47,6 +46,7 @@ from hatch_aicontainer.config.settings.values import (
 from hatch_aicontainer.config.settings.values import parse_ports as parse_port_list
 from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.oci.layer import GZIP_LEVELS
+from hatch_aicontainer.registry.reference import BaseImageSpec
 
 
 def parse_platforms(sources: Sources) -> tuple[Platform, ...]:
@@ -73,26 +73,27 @@ def parse_platforms(sources: Sources) -> tuple[Platform, ...]:
     return tuple(out)
 
 
-def parse_base_image(sources: Sources, python: str) -> tuple[str, bool]:
-    """The base image spec and whether the environment (``AICONTAINER_BASE_IMAGE``) set it."""
+def parse_base_image(sources: Sources, python: str) -> tuple[BaseImageSpec, bool]:
+    """The base image and whether the environment (``AICONTAINER_BASE_IMAGE``) set it."""
     allowed = (
         '[registry[:port]/]repository[:tag][@digest] such as "python:3.11-slim-bookworm", '
         'or "oci:<dir>[:<ref>]", "oci-archive:<file>[:<ref>]", "docker-archive:<file>[:<ref>]"'
     )
     env_value = sources.environ.get(BASE_IMAGE_ENV)
     if env_value:
-        problem = base_image_problem(env_value)
-        if problem:
-            raise config_error(f"{BASE_IMAGE_ENV} (environment; overrides {sources.key_of('base-image')})", env_value, problem, allowed)
-        return env_value, True
+        try:
+            return BaseImageSpec.parse(env_value), True
+        except ValueError as exc:
+            key = f"{BASE_IMAGE_ENV} (environment; overrides {sources.key_of('base-image')})"
+            raise config_error(key, env_value, str(exc), allowed) from None
     got = sources.get("base-image")
     if got is None:
-        return DEFAULT_BASE_IMAGE.format(python=python), False
+        return BaseImageSpec.parse(DEFAULT_BASE_IMAGE.format(python=python)), False
     text = string_value(got[0], got[1], allowed)
-    problem = base_image_problem(text)
-    if problem:
-        raise config_error(got[1], got[0], problem, allowed)
-    return text, False
+    try:
+        return BaseImageSpec.parse(text), False
+    except ValueError as exc:
+        raise config_error(got[1], got[0], str(exc), allowed) from None
 
 
 def parse_entrypoint(sources: Sources) -> tuple[str, ...] | None:

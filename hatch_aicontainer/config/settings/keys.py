@@ -34,7 +34,6 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 #: name -> allowed compression-level range (None: no level allowed); gzip's: oci.layer.GZIP_LEVELS
 COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": GZIP_LEVELS, "zstd": (1, 22), "none": None}
-TRANSPORTS = ("oci", "oci-archive", "docker-archive")
 CACHE_MAX_SIZE_ENV = "AICONTAINER_CACHE_MAX_SIZE"
 BYTECODE_ENV = "AICONTAINER_BYTECODE"
 UV_ENV = "AICONTAINER_UV"

@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from hatch_aicontainer.config.compat import format_key, format_value
-from hatch_aicontainer.config.settings.syntax import ENV_NAME_RE, NAME_RE
+from hatch_aicontainer.config.settings.syntax import ENV_NAME_RE
 from hatch_aicontainer.config.settings.values import (
     config_error,
     parse_duration,
@@ -28,6 +28,7 @@ from hatch_aicontainer.config.settings.values import (
     type_name,
 )
 from hatch_aicontainer.core.errors import ConfigError
+from hatch_aicontainer.registry.reference import name_problem
 
 GPU_RESOURCE = "nvidia.com/gpu"
 SERVICE_TYPES = ("ClusterIP", "NodePort", "LoadBalancer")
@@ -127,7 +128,7 @@ def parse_kubernetes(
     if "image" in value:
         allowed = 'an image repository without tag or digest, such as "registry.example.com/team/example-project"'
         image = string_value(value["image"], f"{key}.image", allowed)
-        if "@" in image or not NAME_RE.match(image) or len(image) > 255:
+        if name_problem(image) is not None:
             raise config_error(f"{key}.image", image, "not an image repository (no tag or digest; lowercase)", allowed)
     replicas = 1
     if "replicas" in value:

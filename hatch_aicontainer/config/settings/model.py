@@ -14,8 +14,8 @@ from hatch_aicontainer.config.compat import Target
 from hatch_aicontainer.config.settings.keys import TABLE, TARGET_KEY_NAMES
 from hatch_aicontainer.config.settings.kubernetes import KubernetesSettings
 from hatch_aicontainer.config.settings.syntax import GLOB_CHARS
-from hatch_aicontainer.config.settings.values import base_image_transport
 from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.registry.reference import BaseImageSpec
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class Settings:
     tensorflow_spec: str  #: PEP 440 specifier as written, "==2.16.1" for a pin
     accelerator: str  #: "cpu" (default) | "cuda"
     platforms: tuple[Platform, ...]  #: default (linux/amd64,)
-    base_image: str  #: default "python:{python}-slim-bookworm"
+    base_image: BaseImageSpec  #: default "python:{python}-slim-bookworm"
     base_image_from_env: bool  #: True when AICONTAINER_BASE_IMAGE set it
     entrypoint: tuple[str, ...] | None  #: None (unset): chosen from the wheel at build time (entrypoint.py)
     cmd: tuple[str, ...]  #: default ()
@@ -163,11 +163,6 @@ class Settings:
     outputs: OutputSettings = field(default_factory=OutputSettings)  #: push / load / oci-layout / latest
     origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where its value came from
     target_name: str = "container"
-
-    @property
-    def base_image_transport(self) -> str:
-        """"docker" (a registry reference) or one of ``oci``, ``oci-archive``, ``docker-archive``."""
-        return base_image_transport(self.base_image)[0]
 
     def key(self, name: str) -> str:
         """The display name of setting ``name`` for messages, e.g. ``key("python")`` ->

@@ -29,7 +29,6 @@ from hatch_aicontainer.config.settings.keys import (
 )
 from hatch_aicontainer.config.settings.model import OutputSettings
 from hatch_aicontainer.config.settings.sources import Sources
-from hatch_aicontainer.config.settings.syntax import NAME_RE
 from hatch_aicontainer.config.settings.values import (
     config_error,
     reference_problem,
@@ -37,6 +36,7 @@ from hatch_aicontainer.config.settings.values import (
     string_value,
     type_name,
 )
+from hatch_aicontainer.registry.reference import name_problem
 
 
 def parse_name(sources: Sources) -> str:
@@ -45,11 +45,11 @@ def parse_name(sources: Sources) -> str:
     got = sources.get("name")
     if got is None:
         name = canonicalize_name(sources.project.name)
-        if not NAME_RE.match(name):
+        if name_problem(name) is not None:
             raise config_error(f"{TABLE}.name", name, "the project name is not a valid image name; set name", allowed)
         return name
     text = string_value(got[0], got[1], allowed)
-    if not NAME_RE.match(text) or len(text) > 255:
+    if name_problem(text) is not None:
         raise config_error(got[1], got[0], "not an image name (no tag or digest; lowercase)", allowed)
     return text
 

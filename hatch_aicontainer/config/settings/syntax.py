@@ -1,21 +1,13 @@
-"""Regular expressions for the syntax of names, references, tags, users, ports and durations."""
+"""Regular expressions for the syntax of users, ports, durations and environment names.
+
+Image names, references and tags have one grammar, registry.reference's (``ImageReference``,
+``name_problem``, ``TAG_RE``), for the settings and the build alike."""
 
 from __future__ import annotations
 
 import re
 
-from hatch_aicontainer.registry.reference import TAG_PATTERN, TAG_RE  # noqa: F401  (the tag rule lives in reference; re-exported)
 
-_ALNUM = r"[a-z0-9]+"
-_SEPARATOR = r"(?:[._]|__|-+)"
-_PATH_COMPONENT = rf"{_ALNUM}(?:{_SEPARATOR}{_ALNUM})*"
-_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
-_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9A-Fa-f:]+\])(?::[0-9]+)?"
-_NAME = rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*"
-_TAG = TAG_PATTERN
-_DIGEST = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}"
-REFERENCE_RE = re.compile(rf"^(?P<name>{_NAME})(?::(?P<tag>{_TAG}))?(?:@(?P<digest>{_DIGEST}))?$")
-NAME_RE = re.compile(rf"^{_NAME}$")
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _USER_PART = r"(?:[0-9]+|[A-Za-z_][A-Za-z0-9_.-]{0,31})"
 USER_RE = re.compile(rf"^({_USER_PART})(?::({_USER_PART}))?$")

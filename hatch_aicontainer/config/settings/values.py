@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hatch_aicontainer.config.compat import config_error, format_key, format_value  # noqa: F401  (config_error: part of the kit)
-from hatch_aicontainer.config.settings.keys import TRANSPORTS
-from hatch_aicontainer.config.settings.syntax import DURATION_NS, DURATION_PART_RE, DURATION_RE, PORT_RE, REFERENCE_RE
+from hatch_aicontainer.config.settings.syntax import DURATION_NS, DURATION_PART_RE, DURATION_RE, PORT_RE
+from hatch_aicontainer.registry.reference import BaseImageSpec
 
 
 def type_name(value: Any) -> str:
@@ -117,42 +117,13 @@ def parse_ports(value: Any, key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def base_image_transport(text: str) -> tuple[str, str]:
-    """Split a base image spec: ``("docker", reference)`` (a ``docker://`` prefix
-    dropped, as skopeo writes it) or ``(transport, "path[:ref]")``."""
-    for transport in TRANSPORTS:
-        if text.startswith(transport + ":"):
-            return transport, text[len(transport) + 1 :]
-    if text.startswith("docker://"):
-        return "docker", text[len("docker://") :]
-    return "docker", text
-
-
 def base_image_problem(text: str) -> str | None:
-    """A syntax check of a base image spec: None when fine, else what is wrong.
-
-    Accepts a registry reference (``[registry[:port]/]repository[:tag][@digest]``,
-    as Docker parses it) or ``oci:<dir>[:<ref>]``, ``oci-archive:<file>[:<ref>]``,
-    ``docker-archive:<file>[:<ref>]`` (paths relative to the project root); a
-    ``docker://`` prefix before a reference is allowed. The
-    deep check (what it points to) is the builder's.
-    """
-    if text != text.strip():
-        return "must not have leading or trailing spaces"
-    transport, rest = base_image_transport(text)
-    if transport != "docker":
-        if not rest or rest.startswith(":"):
-            return f"{transport}: needs a path"
-        return None
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", rest):
-        return "not an image reference (no URL scheme: write registry/repository:tag)"
-    match = REFERENCE_RE.match(rest)
-    if not match:
-        if rest.lower() != rest and REFERENCE_RE.match(rest.lower()):
-            return "not an image reference (repository names are lowercase)"
-        return "not an image reference"
-    if len(match.group("name")) > 255:
-        return "not an image reference (name longer than 255 characters)"
+    """A syntax check of a base image spec (:class:`BaseImageSpec`): None when fine, else what is
+    wrong. The deep check (what it points to) is the builder's."""
+    try:
+        BaseImageSpec.parse(text)
+    except ValueError as exc:
+        return str(exc)
     return None
 
 

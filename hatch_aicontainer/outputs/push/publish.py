@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hatch_aicontainer.core.errors import AIContainerError, ConfigError, RegistryError
+from hatch_aicontainer.core.errors import AIContainerError, ConfigError, RegistryError, one_line
 from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci.cache import BlobStore, default_cache_dir
 from hatch_aicontainer.oci.descriptor import Descriptor
@@ -50,8 +50,7 @@ from hatch_aicontainer.outputs.push.mounts import MountSources
 from hatch_aicontainer.registry.blob_sources import BlobSource, StoreBlobs, check_blob
 from hatch_aicontainer.registry.client import RegistryClient
 from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryUnreachable
-from hatch_aicontainer.registry.reference import ImageReference
-from hatch_aicontainer.registry.transport import one_line
+from hatch_aicontainer.registry.reference import BaseImageSpec, ImageReference
 
 Log = Callable[[str], None]
 ClientFactory = Callable[[str], RegistryClient]
@@ -157,12 +156,13 @@ def parse_references(texts: Iterable[str], *, what: str = "push reference") -> l
 def base_mount_hint(base_name: str) -> dict[str, str]:
     """``{api host: repository}`` of a base image spec (``org.opencontainers.image.base.name``):
     the registry repository a push can mount the base layers from (none for local files)."""
-    text = base_name[len("docker://") :] if base_name.startswith("docker://") else base_name
-    try:  # a local path (oci:DIR, …) is not a reference
-        ref = ImageReference.parse(text)
+    try:
+        spec = BaseImageSpec.parse(base_name)
     except ValueError:
         return {}
-    return {ref.api_host: ref.repository}
+    if spec.reference is None:  # a local image (oci:DIR, …)
+        return {}
+    return {spec.reference.api_host: spec.reference.repository}
 
 
 def _load(root: Descriptor, read_document: Callable[[str], bytes], blobs: BlobSource) -> _Image:
