@@ -166,7 +166,7 @@ def test_zstd_and_plain_tar_layers(make, tmp_path):
     archive = tmp_path / "saved.tar"
     rh.skopeo_copy(f"oci:{make.layout}:t0", f"docker-archive:{archive}:x/y:z")
     store = BlobStore(tmp_path / "tar-store")
-    timage = resolve_base_image(f"docker-archive:{archive}", AMD64, store)
+    timage = resolve_base_image(BaseImageSpec.parse(f"docker-archive:{archive}"), AMD64, store)
     assert {layer.descriptor.media_type for layer in timage.layers} == {mt.OCI_LAYER_TAR}
     assert probe_python(timage, store) == probe_python(image, make.store)
 
@@ -192,7 +192,7 @@ def test_dpkg_status_parsing():
 def test_real_debian_base_image(python_base_layout, tmp_path):
     """The debootstrap-made bookworm base (tests/base_images.py): Debian's own Python 3.11."""
     store = BlobStore(tmp_path / "store")
-    image = resolve_base_image(python_base_layout.spec, AMD64, store)
+    image = resolve_base_image(BaseImageSpec.parse(python_base_layout.spec), AMD64, store)
     info = probe_python(image, store)
     assert info.minor == "3.11"
     assert info.executable == "/usr/bin/python3.11"
