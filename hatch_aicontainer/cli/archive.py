@@ -3,9 +3,8 @@
 ``inspect``, ``push`` and ``load`` work on an archive (or OCI layout) built
 earlier; ``push`` and ``load`` update its ``<archive>.json``/``.digest``
 (``outputs.results``) with what really happened. ``cache`` administers the
-build cache (``cache_admin``). cli.py registers these commands with
-:func:`add_commands` and reports their errors; this module imports nothing
-of cli.py (``err`` and ``EXIT_ERROR`` are shared from here). Each command
+build cache (``cache.admin``). main.py registers these commands with
+:func:`add_commands` and reports their errors. Each command
 imports what it uses when it runs, so ``aicontainer cache`` does not load the
 registry client and ``--help`` stays quick.
 """
@@ -18,17 +17,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hatch_aicontainer.cli.common import EXIT_ERROR, err
 from hatch_aicontainer.core.errors import AIContainerError, ConfigError
 from hatch_aicontainer.core.progress import Progress, human_bytes
 
-EXIT_ERROR = 1
-
-__all__ = ["EXIT_ERROR", "add_commands", "cmd_cache", "cmd_inspect", "cmd_load", "cmd_push", "err"]
-
-
-def err(message: str) -> None:
-    """A line on standard error (progress, warnings, errors): standard output keeps the results."""
-    print(message, file=sys.stderr, flush=True)
+__all__ = ["add_commands", "cmd_cache", "cmd_inspect", "cmd_load", "cmd_push"]
 
 
 def _size(n: int | None) -> str:
