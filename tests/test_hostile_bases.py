@@ -13,8 +13,8 @@ image, the layer and the entry (never a traceback); the markers planted
 outside every work folder are unchanged; no device node, FIFO or setuid file
 exists in the project, the cache, ``dist/`` or ``TMPDIR``; and the image's
 base layers are the hostile base's layers, byte for byte (digests).
-Bytecode is required (``AICONTAINER_BYTECODE=on``), so the build reads the
-base's layers both to find its Python and to compile with it.
+Bytecode is required (``AICONTAINER_BYTECODE=on``), so the one replay of the
+base's layers both finds its Python and unpacks the interpreter to compile with.
 """
 
 from __future__ import annotations
