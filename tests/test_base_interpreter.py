@@ -1,4 +1,4 @@
-"""base_rootfs: the base image's own Python, run on the build host from its layers (real Debian bases).
+"""build/base/interpreter.py: the base image's own Python, run on the build host from its layers (real Debian bases).
 
 * /usr: Debian trixie's Python 3.13 (debootstrap), a Python the host does not
   have, run as-is and as a non-root user with a store of its own.

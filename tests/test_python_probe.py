@@ -236,11 +236,11 @@ def _image(store: BlobStore, layers: list[bytes], compress=None):
     from hatch_aicontainer.oci.descriptor import Descriptor, Layer
 
     built = []
-    for raw, compress in zip(layers, compress if isinstance(compress, list) else [compress] * len(layers)):
-        blob = gzip.compress(raw, mtime=0) if compress == "gzip" else raw
+    for raw, kind in zip(layers, compress if isinstance(compress, list) else [compress] * len(layers)):
+        blob = gzip.compress(raw, mtime=0) if kind == "gzip" else raw
         digest, size = store.put_bytes(blob)
         diff_id, _ = store.put_bytes(raw)
-        media_type = mt.OCI_LAYER_GZIP if compress == "gzip" else mt.OCI_LAYER_TAR
+        media_type = mt.OCI_LAYER_GZIP if kind == "gzip" else mt.OCI_LAYER_TAR
         built.append(Layer(Descriptor(media_type, digest, size), diff_id))
     manifest_digest, _ = store.put_bytes(json.dumps([layer.descriptor.digest for layer in built]).encode())
     return BaseImage("hand-made", "hand-made", manifest_digest, None, {"config": {}}, tuple(built))

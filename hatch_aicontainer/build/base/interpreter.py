@@ -270,7 +270,10 @@ class Unpack:
         """Drop the staged bytes of sources not in ``live`` (replaced, whited out or not needed)."""
         for dead in [source for source in self._sizes if source not in live]:
             self._total -= self._sizes.pop(dead)
-            self._staged(dead).unlink()
+            try:
+                self._staged(dead).unlink()
+            except OSError as exc:
+                raise self._write_error(exc) from None
 
     def finish(self, counts: Counts, executable: str) -> None:
         """Write what the interpreter at ``executable`` needs into ``<cache>/interpreters/<key>``."""
