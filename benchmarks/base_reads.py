@@ -12,8 +12,16 @@ from the store and the decompressed bytes read from the tar streams.
 
 Counting: a ``BlobStore`` whose ``open`` returns a counting reader, and
 ``layer_reader.decompressed`` wrapped so its stream counts too (the readers
-call it through the module). Runs on older checkouts as well, so the same
-command gives the figures before and after a change.
+call it through the module). It imports the checkout it sits in, and runs on
+older ones too: for the figures before a change, copy it into an export of
+the older commit and run it there, e.g.
+
+    git archive d1bc9b0 | tar -x -C /tmp/old && cp benchmarks/base_reads.py /tmp/old/benchmarks/
+    sudo .venv/bin/python /tmp/old/benchmarks/base_reads.py
+
+At d1bc9b0 a cold build read the bookworm base's one layer 3 times (the probe,
+the interpreter's model, its file bytes): 139,971,303 bytes compressed,
+370,156,032 decompressed; with one replay, once: 46,657,101 and 123,385,344.
 """
 
 from __future__ import annotations
