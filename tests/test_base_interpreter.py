@@ -1,4 +1,4 @@
-"""base_rootfs: the base image's own Python, run on the build host from its layers (real Debian bases).
+"""build/base/interpreter.py: the base image's own Python, run on the build host from its layers (real Debian bases).
 
 * /usr: Debian trixie's Python 3.13 (debootstrap), a Python the host does not
   have, run as-is and as a non-root user with a store of its own.
@@ -35,12 +35,12 @@ from hatch_aicontainer.build.base.filesystem import SKIP_HARD_LINK, SKIP_SETID, 
 from hatch_aicontainer.build.base.interpreter import open_interpreter
 from hatch_aicontainer.build.base.python import probe_python
 from hatch_aicontainer.build.base.resolve import BaseImage, resolve_base_image
-from hatch_aicontainer.registry.reference import BaseImageSpec
 from hatch_aicontainer.build.layers import bytecode
 from hatch_aicontainer.core.errors import BaseImageError, ConfigError
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor, Layer, Platform
+from hatch_aicontainer.registry.reference import BaseImageSpec
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import base_images  # noqa: E402

@@ -12,7 +12,6 @@ import filecmp
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture

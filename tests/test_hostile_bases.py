@@ -13,8 +13,8 @@ image, the layer and the entry (never a traceback); the markers planted
 outside every work folder are unchanged; no device node, FIFO or setuid file
 exists in the project, the cache, ``dist/`` or ``TMPDIR``; and the image's
 base layers are the hostile base's layers, byte for byte (digests).
-Bytecode is required (``AICONTAINER_BYTECODE=on``), so the build reads the
-base's layers both to find its Python and to compile with it.
+Bytecode is required (``AICONTAINER_BYTECODE=on``), so the one replay of the
+base's layers both finds its Python and unpacks the interpreter to compile with.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def test_hostile_layer_in_an_oci_layout(case, tmp_path, shared_cache):
         assert str(layout) in line and layers[-1][:19] in line and "entry" in line, line
     if case in CONTAINED_WITH_A_COUNT:  # defused: the build says what it left out
         assert run.returncode == 0, run.stderr[-3000:]
-        assert f"base layer entries contained: " in run.stdout + run.stderr
+        assert "base layer entries contained: " in run.stdout + run.stderr
         assert CONTAINED_WITH_A_COUNT[case] in run.stdout + run.stderr
 
 

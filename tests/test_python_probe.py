@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -14,11 +15,11 @@ from registry_helpers import OPAQUE, WHITEOUT, Symlink  # noqa: E402
 
 from hatch_aicontainer.build.base.python import PythonInfo, dpkg_version, probe_python, upstream_version  # noqa: E402
 from hatch_aicontainer.build.base.resolve import resolve_base_image  # noqa: E402
-from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
 from hatch_aicontainer.core.errors import BaseImageError  # noqa: E402
 from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
 from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
+from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
 
 AMD64 = Platform("linux", "amd64")
 
@@ -229,17 +230,18 @@ def _tar(entries, *, trailer: bool = True) -> bytes:
 
 
 def _image(store: BlobStore, layers: list[bytes], compress=None):
+    """``compress``: None or "gzip" for every layer, or a list with one of those per layer."""
     import gzip
 
     from hatch_aicontainer.build.base.resolve import BaseImage
     from hatch_aicontainer.oci.descriptor import Descriptor, Layer
 
     built = []
-    for raw in layers:
-        blob = gzip.compress(raw, mtime=0) if compress == "gzip" else raw
+    for raw, kind in zip(layers, compress if isinstance(compress, list) else [compress] * len(layers)):
+        blob = gzip.compress(raw, mtime=0) if kind == "gzip" else raw
         digest, size = store.put_bytes(blob)
         diff_id, _ = store.put_bytes(raw)
-        media_type = mt.OCI_LAYER_GZIP if compress == "gzip" else mt.OCI_LAYER_TAR
+        media_type = mt.OCI_LAYER_GZIP if kind == "gzip" else mt.OCI_LAYER_TAR
         built.append(Layer(Descriptor(media_type, digest, size), diff_id))
     manifest_digest, _ = store.put_bytes(json.dumps([layer.descriptor.digest for layer in built]).encode())
     return BaseImage(BaseImageSpec.parse("oci:hand-made"), "hand-made", manifest_digest, None, {"config": {}}, tuple(built))
@@ -290,3 +292,156 @@ def test_unreadable_layers_of_each_compression(tmp_path, blob):
     store = BlobStore(tmp_path / "store")
     with pytest.raises(BaseImageError, match="is not a readable tar"):
         probe_python(_image(store, [blob]), store)
+
+
+# -- one hardened tree: the replay's rules are the probe's ---------------------------------------
+
+
+def test_a_name_leading_out_of_the_root_is_refused_not_clamped(tmp_path):
+    """The probe once clamped ``..`` at the root; the tree it now reads refuses the layer, in one line."""
+    store = BlobStore(tmp_path / "store")
+    name = "../usr/bin/python3.11"
+    image = _image(store, [_tar([(name, "file", b""), ("var/lib/dpkg/status", "file", DEBIAN["var/lib/dpkg/status"])])])
+    with pytest.raises(BaseImageError) as info:
+        probe_python(image, store)
+    digest = image.layers[0].descriptor.digest
+    assert str(info.value) == (
+        f"base-image \"oci:hand-made\": layer {digest[:19]} entry '{name}' leads outside the root file system; refusing the layer"
+    )
+    assert not (store.root / "probes").exists()  # nothing cached for a refused base
+
+
+def test_symlink_chains_follow_the_trees_limit_of_40_hops(tmp_path):
+    """Links are followed as the tree follows them (40 hops, not 16); one more is a loop."""
+
+    def chain(hops: int) -> bytes:
+        links = [(f"usr/local/bin/python3.12{'-' * i}", "symlink", f"python3.12{'-' * (i + 1)}") for i in range(hops)]
+        return _tar([*links, (f"usr/local/bin/python3.12{'-' * hops}", "file", b""), ("usr/bin/python3.9", "file", b"")])
+
+    store = BlobStore(tmp_path / "store")
+    assert probe_python(_image(store, [chain(20)]), store) == PythonInfo("3.12", "3.12", f"/usr/local/bin/python3.12{'-' * 20}")
+    store = BlobStore(tmp_path / "store41")
+    assert probe_python(_image(store, [chain(41)]), store).executable == "/usr/bin/python3.9"
+
+
+# -- each base layer read once per build -------------------------------------------------------------
+
+
+class CountingStore(BlobStore):
+    """Counts each blob's opens and the bytes read through them."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.opens: dict[str, int] = {}
+        self.bytes: dict[str, int] = {}
+
+    def open(self, digest: str):
+        self.opens[digest] = self.opens.get(digest, 0) + 1
+        handle = super().open(digest)
+        read = handle.read
+
+        def counted(size: int = -1) -> bytes:
+            data = read(size)
+            self.bytes[digest] = self.bytes.get(digest, 0) + len(data)
+            return data
+
+        handle.read = counted  # type: ignore[method-assign]
+        return handle
+
+    def reads(self, image) -> list[int]:
+        """Opens of each of ``image``'s layers since the last call."""
+        counts = [self.opens.get(layer.descriptor.digest, 0) for layer in image.layers]
+        self.opens.clear()
+        self.bytes.clear()
+        return counts
+
+
+def _base_steps(image, store: BlobStore, mode: str) -> tuple[PythonInfo, str]:
+    """The base image's part of one platform's build, called as build/image.py calls it."""
+    from hatch_aicontainer.build.layers import bytecode
+
+    environ = {"AICONTAINER_BYTECODE": mode}
+    python = probe_python(image, store, unpack_interpreter=bytecode.mode(environ) != "off")
+    return python, bytecode.image_compiler(image, python, store, environ)[1]
+
+
+def _three_layers(store: BlobStore):
+    """Three layers (gzip and plain) spreading the interpreter, its libraries and ld.so.conf, with a whiteout and a hard link."""
+    lower = _tar([("usr/lib/libc.so.6", "file", b"libc"), ("usr/lib/old.so", "file", b"old"), ("etc/ld.so.conf", "file", b"/usr/lib\n")])
+    middle = _tar([("usr/bin/python3.11", "file", b"not ELF"), ("usr/lib/.wh.old.so", "file", b""),
+                   ("var/lib/dpkg/status", "file", DEBIAN["var/lib/dpkg/status"])])
+    upper = _tar([("usr/lib/libc.so.6", "file", b"libc, again"), ("usr/lib/libc-link.so", "hardlink", "usr/lib/libc.so.6")])
+    return _image(store, [lower, middle, upper], compress=["gzip", None, "gzip"])
+
+
+def test_a_cold_build_reads_each_base_layer_once_and_a_warm_build_none(tmp_path):
+    store = CountingStore(tmp_path / "store")
+    image = _three_layers(store)
+    python, note = _base_steps(image, store, "auto")
+    assert python == PythonInfo("3.11.2", "3.11", "/usr/bin/python3.11")
+    assert "not an ELF executable" in note  # unpacked, then found not to run here
+    assert store.reads(image) == [1, 1, 1]
+    (unpacked,) = (store.root / "interpreters").iterdir()
+    root = unpacked / "root"
+    assert (root / "usr/lib/libc.so.6").read_bytes() == b"libc, again"  # the upper layer's bytes
+    assert os.path.samefile(root / "usr/lib/libc.so.6", root / "usr/lib/libc-link.so")
+    assert not (root / "usr/lib/old.so").exists() and (root / "etc/ld.so.conf").exists()
+    assert [p.name for p in (store.root / "interpreters").iterdir()] == [unpacked.name]  # no staging left behind
+
+    assert _base_steps(image, store, "auto") == (python, note)
+    assert store.reads(image) == [0, 0, 0]
+
+
+def test_bytecode_off_reads_each_layer_once_and_unpacks_nothing(tmp_path):
+    store = CountingStore(tmp_path / "store")
+    image = _three_layers(store)
+    _base_steps(image, store, "off")
+    assert store.reads(image) == [1, 1, 1]
+    assert not (store.root / "interpreters").exists() or not any((store.root / "interpreters").iterdir())
+    _base_steps(image, store, "auto")  # the probe is cached: the interpreter's own replay, once
+    assert store.reads(image) == [1, 1, 1]
+    _base_steps(image, store, "auto")
+    assert store.reads(image) == [0, 0, 0]
+
+
+def test_a_needed_file_outside_the_staged_folders_is_read_again_from_its_layer_only(tmp_path):
+    """A library linked from /usr/lib to /opt: the one case a second read of (only) that layer fetches."""
+    store = CountingStore(tmp_path / "store")
+    layers = [
+        _tar([("opt/vendor/libx.so", "file", b"x"), ("usr/bin/python3.11", "file", b"")]),
+        _tar([("usr/lib/libx.so", "symlink", "/opt/vendor/libx.so")]),
+    ]
+    image = _image(store, layers)
+    _base_steps(image, store, "auto")
+    assert store.reads(image) == [2, 1]
+    (unpacked,) = (store.root / "interpreters").iterdir()
+    assert (unpacked / "root/usr/lib/libx.so").read_bytes() == b"x"
+
+
+def test_a_base_too_large_to_unpack_is_not_read_again_to_learn_it(tmp_path, monkeypatch):
+    from hatch_aicontainer.build.base import interpreter
+
+    monkeypatch.setattr(interpreter, "MAX_WRITTEN_BYTES", 8)
+    store = CountingStore(tmp_path / "store")
+    image = _three_layers(store)
+    _, note = _base_steps(image, store, "auto")
+    assert note == (
+        'no bytecode: the library directories of base-image "oci:hand-made" hold 0 MiB, more than the 0 MiB unpacked '
+        "to run its Python; containers compile what they import at start-up"
+    )
+    assert store.reads(image) == [1, 1, 1]
+    assert _base_steps(image, store, "auto")[1] == note
+    assert store.reads(image) == [0, 0, 0]
+
+
+@pytest.mark.e2e
+def test_a_cold_build_reads_the_real_base_once(python_base_layout, tmp_path):
+    """The debootstrap-made base: one read of its layer, and its interpreter runs (bytecode); warm: none."""
+    store = CountingStore(tmp_path / "store")
+    image = resolve_base_image(BaseImageSpec.parse(python_base_layout.spec), AMD64, store)
+    store.reads(image)
+    python, note = _base_steps(image, store, "on")
+    assert note.startswith(f"bytecode by the base image's Python {python.version} (/usr/bin/python3.11)")
+    assert store.reads(image) == [1]
+    assert _base_steps(image, store, "on") == (python, note)
+    assert store.reads(image) == [0]

@@ -24,9 +24,8 @@ from hatch_aicontainer.build.entrypoint import Entrypoint  # noqa: E402
 from hatch_aicontainer.build.image import BuiltImage, PlatformImage  # noqa: E402
 from hatch_aicontainer.config.compat import check_target  # noqa: E402
 from hatch_aicontainer.config.settings import ProjectInfo, load_settings  # noqa: E402
-from hatch_aicontainer.oci.archive import ArchiveImage, layout_documents  # noqa: E402
-from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
 from hatch_aicontainer.core.errors import OutputError  # noqa: E402
+from hatch_aicontainer.oci.archive import ArchiveImage, layout_documents  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
 from hatch_aicontainer.outputs import apply, layout_path, push_references  # noqa: E402
 from hatch_aicontainer.outputs.push.publish import PushError  # noqa: E402
@@ -38,6 +37,7 @@ from hatch_aicontainer.outputs.results import (
     results_path,
     write_results,
 )
+from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
 
 PASSWORD = "results-Secret-77Hq"
 PROJECT = ProjectInfo(name="hello-app", version="1.0.0", requires_python=">=3.10", root=Path("/nonexistent"))

@@ -28,11 +28,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from trust_fixtures import NAME, VERSION, sha256_file, tiny_build, tiny_project_info, umoci_rootfs  # noqa: E402,F401
 
 from hatch_aicontainer.build.base.resolve import BaseImage  # noqa: E402
-from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
 from hatch_aicontainer.build.deps.lock import read_lock  # noqa: E402
 from hatch_aicontainer.build.layers.sbom import archive_sbom_path, image_path, make_sbom  # noqa: E402
 from hatch_aicontainer.config.settings import ProjectInfo  # noqa: E402
 from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
+from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE_LOCK = REPO / "example_project" / "pylock.aicontainer-py311-amd64-cpu.toml"

@@ -84,7 +84,7 @@ def build_platform(
     from_env = settings.key("base-image") if settings.base_image_from_env else None
     with step(f"[{platform}] base image"):
         base = resolve_base_image(settings.base_image, platform, store, root=project.root, from_env=from_env)
-        python = probe_python(base, store)
+        python = probe_python(base, store, unpack_interpreter=bytecode.mode() != "off")  # one read of the base
     check_python_pin(settings, python, base)
     log(f"[{platform}] base Python {python.version} at {python.executable}")
 

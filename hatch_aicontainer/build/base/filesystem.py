@@ -8,19 +8,32 @@ component is never followed: an entry replaces a symlink, it never writes
 through one. Whiteouts (``.wh.NAME``, ``.wh..wh..opq``) only remove model
 entries of lower layers under their own (resolved) directory. Hard links
 must name a regular file already in the model and just share its bytes.
-Device nodes, FIFOs and sockets are skipped and counted. Nothing is written
-here: ``base_rootfs`` writes what :func:`needed` picks.
+Device nodes, FIFOs and sockets are skipped and counted.
+
+:func:`read_layers` is the one reader of a base's layers: each blob is opened
+and decompressed once per replay (limits: decompressed bytes per layer,
+entries per image, name length, symlink hops), and a ``capture`` callback
+sees every regular file while its bytes stream past, for the callers that
+need bytes (dpkg's status for the Python probe, the interpreter's files).
+Nothing is written here.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+import tarfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import IO
 
+from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.core.errors import BaseImageError
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.layer_reader import open_layer_tar
 
 MAX_ENTRIES = 1_000_000  # all layers together
+MAX_LAYER_BYTES = 16 << 30  # decompressed tar stream per layer
 MAX_NAME = 4096
 MAX_HOPS = 40
 _WHITEOUT = ".wh."
@@ -34,6 +47,7 @@ NEEDED = (
 __all__ = [
     "MAX_ENTRIES",
     "MAX_HOPS",
+    "MAX_LAYER_BYTES",
     "MAX_NAME",
     "NEEDED",
     "SKIP_HARD_LINK",
@@ -41,11 +55,14 @@ __all__ = [
     "SKIP_SETID",
     "SKIP_SPECIAL",
     "SKIP_UNDER_NON_DIRECTORY",
+    "Capture",
     "Counts",
     "Node",
     "Tree",
     "entry_path",
+    "layer_tar",
     "needed",
+    "read_layers",
     "replay",
 ]
 
@@ -179,8 +196,49 @@ class Counts:
         return [[reason, count] for reason, count in sorted(self.skipped.items())]
 
 
-def replay(tree: Tree, layer_number: int, members: Iterator, where: str, counts: Counts) -> None:
-    """Apply one layer's members (in order) to ``tree``."""
+#: called for each regular file entry: (its source, its real path now, the member, a reader of its bytes)
+Capture = Callable[[tuple[int, int], str, tarfile.TarInfo, Callable[[], "IO[bytes] | None"]], None]
+
+
+def read_layers(base: BaseImage, store: BlobStore, tree: Tree, counts: Counts, capture: Capture | None = None) -> None:
+    """Replay every layer of ``base`` onto ``tree``: each blob opened and read once."""
+    for number, layer in enumerate(base.layers):
+        with layer_tar(base, store, layer.descriptor.digest) as (tar, where):
+            replay(tree, number, iter(tar), where, counts, None if capture is None else _bound(capture, tar))
+
+
+def _bound(capture: Capture, tar: tarfile.TarFile) -> Callable[[tuple[int, int], str, tarfile.TarInfo], None]:
+    def bound(source: tuple[int, int], real: str, member: tarfile.TarInfo) -> None:
+        capture(source, real, member, lambda: tar.extractfile(member))
+
+    return bound
+
+
+@contextmanager
+def layer_tar(base: BaseImage, store: BlobStore, digest: str) -> Iterator[tuple[tarfile.TarFile, str]]:
+    """A base layer from the store as a tar stream; a broken one is one line naming it.
+
+    Only reading errors are reported so: a ``BaseImageError`` raised by the
+    body (a refused entry, or a cache write that failed) passes through.
+    """
+    where = f'base-image "{base.spec}": layer {digest[:19]}'
+    if not store.has(digest):
+        raise BaseImageError(f"{where} is not in the cache")
+    try:
+        with store.open(digest) as raw, open_layer_tar(raw, base.spec, digest, limit=MAX_LAYER_BYTES) as tar:
+            yield tar, where
+    except BaseImageError:
+        raise
+    except Exception as exc:  # tarfile, gzip/isal, zstd and read errors alike
+        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise BaseImageError(f"{where} is not a readable tar ({reason})") from None
+
+
+def replay(
+    tree: Tree, layer_number: int, members: Iterator, where: str, counts: Counts,
+    capture: Callable[[tuple[int, int], str, tarfile.TarInfo], None] | None = None,
+) -> None:
+    """Apply one layer's members (in order) to ``tree``; ``capture`` sees each regular file as it is put."""
     for index, member in enumerate(members):
         counts.entries += 1
         if counts.entries > MAX_ENTRIES:
@@ -215,6 +273,8 @@ def replay(tree: Tree, layer_number: int, members: Iterator, where: str, counts:
             tree.put(real, Node("dir", mode, layer_number))
         elif member.isreg():
             tree.put(real, Node("file", mode, layer_number, source=(layer_number, index), size=member.size))
+            if capture is not None:
+                capture((layer_number, index), real, member)
         elif member.issym():
             tree.put(real, Node("link", 0o777, layer_number, target=member.linkname))
         elif member.islnk():

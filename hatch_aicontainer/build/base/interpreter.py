@@ -1,4 +1,7 @@
-"""The base image's own Python, run on the build host from its unpacked layers: no daemon, no root.
+"""Long because: unpacking the interpreter (staged during the one replay of the layers) and starting it
+on this host (its ELF loader, qemu-user) share one cache record, written by the first, read by the second.
+
+The base image's own Python, run on the build host from its unpacked layers: no daemon, no root.
 
 Why: bytecode is only the image's own when the image's interpreter writes it
 (a CPython of the same minor on the host differs in patch release, and the
@@ -16,28 +19,27 @@ qemu-user: ``qemu-<arch>-static``/``qemu-<arch>`` on PATH, or a binfmt_misc
 registration. Otherwise ``open_interpreter`` says why it cannot, in one line.
 
 Unpacking treats the layers as hostile input (a registry is not trusted with
-the CI runner). It is done in two passes and never asks ``tarfile`` to extract:
-
-1. a model (``rootfs_tree``): every layer's entries are replayed onto an
-   in-memory tree with chroot semantics, never writing through a symlink;
-   names leading out of the root are fatal, device nodes and the like are
-   skipped and counted.
-2. writing: only what the interpreter needs (the library directories, the
-   interpreter, ``ld.so.conf``) into a fresh directory. Directories first (no
-   symlink exists on disk yet), then file bytes with
-   ``O_CREAT|O_EXCL|O_NOFOLLOW`` (mode without setuid/setgid/sticky, no
-   owner), hard links between those files, and last the symlinks, each
-   rewritten to a relative link straight to its fully resolved target inside
-   the root (its ``..`` count is bounded by its own real depth), dropped when
-   that target was not written.
-
-Limits against decompression bombs: entries per image, decompressed bytes per
-layer, bytes written, name length and symlink hops. A fatal problem is one
-line naming the image, the layer digest and the entry.
+the CI runner) and never asks ``tarfile`` to extract. It rides on the one
+replay of the layers (``filesystem.read_layers``, the same pass that finds the
+Python when the probe is not cached): while the layers stream past,
+:class:`Unpack` keeps the bytes of every regular file that may be needed (real
+path under the library directories or ``etc``, or named ``python*``) in a
+staging folder, by source (layer, member). Once the tree is whole, only
+what the interpreter needs (``filesystem.needed``) is written into a fresh
+directory: directories first (no symlink exists on disk yet), then the staged
+files, linked into place without ever replacing a name (mode without
+setuid/setgid/sticky, no owner), hard links between those files, and last the
+symlinks, each rewritten to a relative link straight to its fully resolved
+target inside the root (its ``..`` count is bounded by its own real depth),
+dropped when that target was not written. A needed file the staging did not
+keep (a hard link's or symlink's target elsewhere, or staging past
+``MAX_WRITTEN_BYTES`` of live files) is read from its layer once more.
 
 The unpacked tree is cached in ``<cache>/interpreters/<key>`` by the base's
 layer digests and the interpreter path, built under a temporary name and
-renamed when whole.
+renamed when whole; a base whose needed files exceed ``MAX_WRITTEN_BYTES``
+is cached as such (``too-large.json``), so no build reads its layers again
+to find that out.
 """
 
 from __future__ import annotations
@@ -50,27 +52,40 @@ import shutil
 import struct
 import tarfile
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
-from hatch_aicontainer.build.base.filesystem import MAX_NAME, SKIP_LINK, Counts, Node, Tree, needed, replay
-from hatch_aicontainer.build.base.python import PythonInfo
+from hatch_aicontainer.build.base.filesystem import (
+    MAX_NAME,
+    NEEDED,
+    SKIP_LINK,
+    Counts,
+    Node,
+    Tree,
+    layer_tar,
+    needed,
+    read_layers,
+)
 from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.core.errors import BaseImageError
 from hatch_aicontainer.core.faults import owner_token
 from hatch_aicontainer.oci.cache import INTERPRETERS, TEMP_PREFIX, BlobStore
-from hatch_aicontainer.oci.layer_reader import open_layer_tar
+
+if TYPE_CHECKING:
+    from hatch_aicontainer.build.base.python import PythonInfo
 
 UNPACK_FORMAT = 2
-MAX_LAYER_BYTES = 16 << 30  # decompressed tar stream per layer
-MAX_WRITTEN_BYTES = 4 << 30  # the library directories of a Debian base: about 80 MB
+MAX_WRITTEN_BYTES = 4 << 30  # the library directories of a Debian base: about 80 MB; also the staging's bound
 _DEFAULT_LIBRARY_DIRS = ("lib", "usr/lib", "lib64", "usr/lib64", "usr/local/lib")
 # ELF e_machine -> qemu-user's name for it
 _QEMU_NAMES = {3: "i386", 8: "mips", 20: "ppc", 21: "ppc64", 22: "s390x", 40: "arm", 62: "x86_64", 183: "aarch64", 243: "riscv64"}
 _RECORD = "interpreter.json"
+_TOO_LARGE = "too-large.json"  # not interpreter.json: a reader of that file finds no interpreter and looks again
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+_DIR = Node("dir", 0, 0)
 
 
 @dataclass(frozen=True)
@@ -114,40 +129,54 @@ class CannotRun(Exception):
 def open_interpreter(base: BaseImage, python: PythonInfo, store: BlobStore) -> BaseInterpreter:
     """The base image's interpreter, unpacked (or taken from the cache) and ready to run.
 
-    Raises ``CannotRun`` when this host cannot run it (another architecture
-    without qemu-user), ``BaseImageError`` for a layer that must be refused.
+    Not cached: one replay of the layers (the probe may have done it already,
+    see ``probe_python``'s ``unpack_interpreter``). Raises ``CannotRun`` when
+    this host cannot run it (another architecture without qemu-user, too much
+    to unpack), ``BaseImageError`` for a layer that must be refused.
     """
-    identity = _identity(base, python)
-    key = hashlib.sha256(f"{UNPACK_FORMAT}\n{identity}".encode()).hexdigest()  # an older format: another folder
-    final = store.root / INTERPRETERS / key
+    identity = _identity(base, python.executable)
+    final = _folder(store, identity)
+    if _read_record(final) is None and _read_record(final, _TOO_LARGE) is None:
+        tree = Tree()
+        with Unpack(base, store, tree) as unpack:
+            counts = Counts()
+            read_layers(base, store, tree, counts, unpack.capture)
+            unpack.finish(counts, python.executable)
+    _touch(final)
     record = _read_record(final)
-    if record is not None:
-        _touch(final)
     if record is None:
-        _unpack(base, python, store, final, identity)
-        record = _read_record(final)
-        if record is None:  # pragma: no cover - just written
+        too_large = _read_record(final, _TOO_LARGE)
+        if too_large is None:  # pragma: no cover - just written
             raise BaseImageError(f'base-image "{base.spec}": the unpacked interpreter in {final} is unreadable')
-    emulator = _emulator(final / "root" / record["python"], base.spec)
+        raise CannotRun(
+            f'the library directories of base-image "{base.spec}" hold {int(too_large["bytes"]) >> 20} MiB, '
+            f"more than the {MAX_WRITTEN_BYTES >> 20} MiB unpacked to run its Python"
+        )
+    command = _emulator(final / "root" / record["python"], base.spec)
     return BaseInterpreter(
         root=final / "root",
         python=str(final / "root" / record["python"]),
         loader=str(final / "root" / record["loader"]) if record["loader"] else None,
         library_path=tuple(str(final / "root" / d) for d in record["library_path"]),
         home=str(final / "root" / record["home"]),
-        emulator=emulator,
+        emulator=command,
         skipped=tuple((str(reason), int(count)) for reason, count in record["skipped"]),
         identity=identity,
     )
 
 
-def _identity(base: BaseImage, python: PythonInfo) -> str:
+def _identity(base: BaseImage, executable: str) -> str:
     document = {
         "format": UNPACK_FORMAT,
         "layers": [layer.descriptor.digest for layer in base.layers],
-        "python": python.executable,
+        "python": executable,
     }
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+def _folder(store: BlobStore, identity: str) -> Path:
+    key = hashlib.sha256(f"{UNPACK_FORMAT}\n{identity}".encode()).hexdigest()  # an older format: another folder
+    return store.root / INTERPRETERS / key
 
 
 def _touch(folder: Path) -> None:
@@ -158,130 +187,182 @@ def _touch(folder: Path) -> None:
         pass  # a read-only cache still works; it only prunes less well
 
 
-def _read_record(final: Path) -> dict | None:
+def _read_record(final: Path, name: str = _RECORD) -> dict | None:
+    """``interpreter.json`` (or ``too-large.json``: the bytes it would need) of a finished unpack."""
     try:
-        record = json.loads((final / _RECORD).read_text())
+        record = json.loads((final / name).read_text())
         return record if record.get("format") == UNPACK_FORMAT else None
     except (OSError, ValueError, AttributeError):
         return None
 
 
-# -- the model -------------------------------------------------------------------------
+# -- unpacking, during the one replay -----------------------------------------------------
 
 
-def _unpack(base: BaseImage, python: PythonInfo, store: BlobStore, final: Path, identity: str) -> None:
-    tree = Tree()
-    counts = Counts()
-    for number, layer in enumerate(base.layers):
-        with _layer_tar(base, store, layer.descriptor.digest) as (tar, where):
-            replay(tree, number, iter(tar), where, counts)
+class Unpack:
+    """The interpreter's files, kept while the layers are replayed onto ``tree``, then written to the cache.
 
-    python_real = tree.resolve(python.executable, follow_last=True)
-    if python_real is None or tree.nodes.get(python_real, Node("dir", 0, 0)).kind != "file":
-        raise BaseImageError(f'base-image "{base.spec}": {python.executable} is not a file in its layers')
-    dirs, files, links = needed(tree, python_real)
-    size = sum(tree.nodes[path].size for path in files)
-    if size > MAX_WRITTEN_BYTES:  # a large CUDA base, say: not hostile, just not worth unpacking
-        raise CannotRun(
-            f'the library directories of base-image "{base.spec}" hold {size >> 20} MiB, '
-            f"more than the {MAX_WRITTEN_BYTES >> 20} MiB unpacked to run its Python"
-        )
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=final.parent))
-    except OSError as exc:
-        raise _CacheWriteError(f"cannot unpack the base image's interpreter into {final.parent} ({exc.strerror})") from None
-    try:
+    Use as a context manager (its staging folder goes at the end): pass
+    :meth:`capture` to ``read_layers``, then call :meth:`finish`.
+    """
+
+    def __init__(self, base: BaseImage, store: BlobStore, tree: Tree) -> None:
+        self._base, self._store, self._tree = base, store, tree
+        self._folder = store.root / INTERPRETERS
+        self._scratch: Path | None = None
+        self._sizes: dict[tuple[int, int], int] = {}  # staged sources and their sizes
+        self._total = 0
+        self._full = False
+
+    def __enter__(self) -> Unpack:
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            self._scratch = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{owner_token()}-", dir=self._folder))
+            (self._scratch / "staged").mkdir()
+        except OSError as exc:
+            raise _CacheWriteError(f"cannot unpack the base image's interpreter into {self._folder} ({exc.strerror})") from None
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._scratch is not None and self._scratch.exists():
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def wants(self, real: str) -> bool:
+        """May the file at real path ``real`` be needed to run the interpreter?
+
+        Under the library directories, or named ``python*`` (the interpreter),
+        or in ``etc`` (where Debian's libraries and stdlib link their settings).
+        """
+        return not self._full and (posixpath.basename(real).startswith("python") or any(
+            real == top or real.startswith(top + "/") for top in (*NEEDED, "etc")))
+
+    def capture(self, source: tuple[int, int], real: str, member: tarfile.TarInfo,
+                open_member: Callable[[], IO[bytes] | None]) -> None:
+        """``read_layers``' capture: stage the file's bytes when they may be needed."""
+        if self.wants(real):
+            self.put(source, member, open_member())
+
+    def put(self, source: tuple[int, int], member: tarfile.TarInfo, data: IO[bytes] | None) -> None:
+        """Stage one member's bytes. Reading errors are the layer's; writing errors the cache's."""
+        if self._total + member.size > MAX_WRITTEN_BYTES:
+            self._keep_only({node.source for node in self._tree.nodes.values() if node.kind == "file"})
+            if self._total + member.size > MAX_WRITTEN_BYTES:
+                self._full = True  # what is still needed is read again in finish()
+                return
+        mode = (member.mode & 0o755) | 0o600
+        try:
+            descriptor = os.open(self._staged(source), _FLAGS, mode)
+        except OSError as exc:
+            raise self._write_error(exc) from None
+        try:
+            while data is not None and (chunk := data.read(1 << 20)):
+                try:
+                    while chunk:
+                        chunk = chunk[os.write(descriptor, chunk):]
+                except OSError as exc:
+                    raise self._write_error(exc) from None
+        finally:
+            os.close(descriptor)
+        self._sizes[source] = member.size
+        self._total += member.size
+
+    def _keep_only(self, live: set[tuple[int, int] | None]) -> None:
+        """Drop the staged bytes of sources not in ``live`` (replaced, whited out or not needed)."""
+        for dead in [source for source in self._sizes if source not in live]:
+            self._total -= self._sizes.pop(dead)
+            try:
+                self._staged(dead).unlink()
+            except OSError as exc:
+                raise self._write_error(exc) from None
+
+    def finish(self, counts: Counts, executable: str) -> None:
+        """Write what the interpreter at ``executable`` needs into ``<cache>/interpreters/<key>``."""
+        base, tree, scratch = self._base, self._tree, self._scratch
+        assert scratch is not None, "finish() inside the with block"
+        identity = _identity(base, executable)
+        final = _folder(self._store, identity)
+        if _read_record(final) is not None or _read_record(final, _TOO_LARGE) is not None:
+            return  # another build (or this one's probe) unpacked it
+        python_real = tree.resolve(executable, follow_last=True)
+        if python_real is None or tree.nodes.get(python_real, _DIR).kind != "file":
+            raise BaseImageError(f'base-image "{base.spec}": {executable} is not a file in its layers')
+        dirs, files, links = needed(tree, python_real)
+        size = sum(tree.nodes[path].size for path in files)
+        if size > MAX_WRITTEN_BYTES:  # a large CUDA base, say: not hostile, just not worth unpacking
+            self._commit(final, _TOO_LARGE, {"format": UNPACK_FORMAT, "identity": identity, "bytes": size})
+            return
         root = scratch / "root"
         try:
             root.mkdir()
             for directory in sorted(dirs):
                 (root / directory).mkdir(mode=0o755)
         except OSError as exc:
-            raise _CacheWriteError(f"cannot unpack the base image's interpreter into {root} ({exc.strerror})") from None
-        _write_files(base, store, tree, files, root)
+            raise self._write_error(exc) from None
+        by_source: dict[tuple[int, int], list[str]] = {}
+        for path in sorted(files):
+            source = tree.nodes[path].source
+            if source is not None:  # always set for a file
+                by_source.setdefault(source, []).append(path)
+        self._read_missing(set(by_source))
+        for source, paths in by_source.items():
+            try:
+                for path in paths:
+                    os.link(self._staged(source) if path == paths[0] else root / paths[0], root / path, follow_symlinks=False)
+            except OSError as exc:
+                raise self._write_error(exc) from None
         for path in sorted(links):
             target = tree.resolve(path, follow_last=True)
             if target is None or not (target in files or target in dirs):
                 counts.skip(SKIP_LINK)
                 continue
-            relative = posixpath.relpath("/" + target, "/" + posixpath.dirname(path))
             try:
-                os.symlink(relative, root / path)
+                os.symlink(posixpath.relpath("/" + target, "/" + posixpath.dirname(path)), root / path)
             except OSError as exc:
-                raise _CacheWriteError(f"cannot unpack the base image's interpreter into {root} ({exc.strerror})") from None
-        loader = _loader_of(root / python_real, tree)
+                raise self._write_error(exc) from None
+        named = _program_interpreter(root / python_real)
+        loader = None if named is None else tree.resolve(named, follow_last=True)
         if loader is not None and loader not in files:
-            raise BaseImageError(f'base-image "{base.spec}": the dynamic loader of {python.executable} is not in its layers')
-        record = {
+            raise BaseImageError(f'base-image "{base.spec}": the dynamic loader of {executable} is not in its layers')
+        self._commit(final, _RECORD, {
             "format": UNPACK_FORMAT,
             "identity": identity,
             "python": python_real,
             "loader": loader,
             "library_path": _library_dirs(tree, root, dirs),
-            "home": tree.resolve(posixpath.dirname(posixpath.dirname(python.executable)), follow_last=True) or "",
+            "home": tree.resolve(posixpath.dirname(posixpath.dirname(executable)), follow_last=True) or "",
             "skipped": counts.record(),
-        }
-        (scratch / _RECORD).write_text(json.dumps(record, sort_keys=True))
+        })
+
+    def _read_missing(self, sources: set[tuple[int, int]]) -> None:
+        """Stage the needed files the replay did not keep: a second read of the layers holding them only."""
+        missing = sources - set(self._sizes)
+        if not missing:
+            return
+        self._keep_only(set(sources))  # within MAX_WRITTEN_BYTES now: what is needed is no more
+        self._full = False
+        for number in sorted({layer for layer, _ in missing}):
+            with layer_tar(self._base, self._store, self._base.layers[number].descriptor.digest) as (tar, _):
+                for index, member in enumerate(tar):
+                    if (number, index) in missing:
+                        self.put((number, index), member, tar.extractfile(member))
+
+    def _commit(self, final: Path, name: str, record: dict) -> None:
+        """The scratch folder, without its staging, becomes ``final``: renamed when whole."""
+        assert self._scratch is not None
+        shutil.rmtree(self._scratch / "staged", ignore_errors=True)
+        (self._scratch / name).write_text(json.dumps(record, sort_keys=True))
         try:
-            scratch.rename(final)
+            self._scratch.rename(final)
         except OSError:
-            if _read_record(final) is None:  # not a finished twin from a concurrent build
+            if _read_record(final) is None and _read_record(final, _TOO_LARGE) is None:  # not a finished twin from a concurrent build
                 raise
-    finally:
-        if scratch.exists():
-            shutil.rmtree(scratch, ignore_errors=True)
 
+    def _staged(self, source: tuple[int, int]) -> Path:
+        assert self._scratch is not None
+        return self._scratch / "staged" / f"{source[0]}-{source[1]}"
 
-@contextmanager
-def _layer_tar(base: BaseImage, store: BlobStore, digest: str) -> Iterator[tuple[tarfile.TarFile, str]]:
-    """A base layer from the store as a tar stream; a broken one is one line naming it.
-
-    Only reading errors are reported so (the body writes to disk through
-    ``_writing``, whose errors are about the cache, not the layer).
-    """
-    where = f'base-image "{base.spec}": layer {digest[:19]}'
-    if not store.has(digest):
-        raise BaseImageError(f"{where} is not in the cache")
-    try:
-        with store.open(digest) as raw, open_layer_tar(raw, base.spec, digest, limit=MAX_LAYER_BYTES) as tar:
-            yield tar, where
-    except (BaseImageError, _CacheWriteError):
-        raise
-    except Exception as exc:  # tarfile, gzip/isal, zstd and read errors alike
-        reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-        raise BaseImageError(f"{where} is not a readable tar ({reason})") from None
-
-
-def _write_files(base: BaseImage, store: BlobStore, tree: Tree, files: set[str], root: Path) -> None:
-    """Write the chosen files' bytes (a second pass over the layers holding them); hard links share them."""
-    wanted: dict[tuple[int, int], list[str]] = {}
-    for path in sorted(files):
-        source = tree.nodes[path].source
-        if source is not None:
-            wanted.setdefault(source, []).append(path)
-    layers_needed = {source[0] for source in wanted}
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    for number, layer in enumerate(base.layers):
-        if number not in layers_needed:
-            continue
-        with _layer_tar(base, store, layer.descriptor.digest) as (tar, where):
-            for index, member in enumerate(tar):
-                paths = wanted.get((number, index))
-                if not paths:
-                    continue
-                first = root / paths[0]
-                mode = (tree.nodes[paths[0]].mode & 0o755) | 0o600
-                handle = tar.extractfile(member)
-                try:
-                    descriptor = os.open(first, flags, mode)
-                    with os.fdopen(descriptor, "wb") as out:
-                        if handle is not None:
-                            shutil.copyfileobj(handle, out, 1 << 20)
-                    for other in paths[1:]:
-                        os.link(first, root / other, follow_symlinks=False)
-                except OSError as exc:
-                    raise _CacheWriteError(f"cannot unpack the base image's interpreter into {root} ({exc.strerror})") from None
+    def _write_error(self, exc: OSError) -> _CacheWriteError:
+        return _CacheWriteError(f"cannot unpack the base image's interpreter into {self._scratch} ({exc.strerror})")
 
 
 def _library_dirs(tree: Tree, root: Path, dirs: set[str]) -> list[str]:
@@ -343,8 +424,8 @@ def _elf_header(path: Path) -> tuple[bytes, str, int] | None:
     return head, order, struct.unpack_from(order + "H", head, 18)[0]
 
 
-def _loader_of(python_file: Path, tree: Tree) -> str | None:
-    """The real path (in the model) of the program interpreter named by PT_INTERP, or None (static)."""
+def _program_interpreter(python_file: Path) -> str | None:
+    """The program interpreter (dynamic loader) named by PT_INTERP, as written, or None (static)."""
     header = _elf_header(python_file)
     if header is None:
         return None
@@ -366,7 +447,7 @@ def _loader_of(python_file: Path, tree: Tree) -> str | None:
                 offset, size = struct.unpack_from(order + "I", entry, 4)[0], struct.unpack_from(order + "I", entry, 16)[0]
             handle.seek(offset)
             name = handle.read(min(size, MAX_NAME)).split(b"\0", 1)[0].decode("utf-8", "replace")
-            return tree.resolve(name, follow_last=True)
+            return name
     return None
 
 

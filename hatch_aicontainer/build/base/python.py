@@ -1,41 +1,47 @@
-"""Find the base image's Python without running it: read its layers.
+"""Find the base image's Python without running it: a function of its file system tree.
 
-Each layer tar is streamed once (gzip, zstd or plain, told apart by magic
-bytes) and replayed onto a tiny model of the final filesystem that tracks only
-``usr/local/bin/python*``, ``usr/bin/python*`` and dpkg's status, honouring
-whiteouts (``.wh.NAME`` removes NAME from lower layers, ``.wh..wh..opq`` hides
-a directory's lower contents) and files that replace directories.
+The layers are replayed once (``filesystem.read_layers``: chroot rules, a
+name leading out of the root is fatal, 40 symlink hops), capturing the bytes
+of dpkg's status on the way; :func:`find_python` then reads the tree.
 
 ``/usr/local/bin/python3.N`` (python:*-slim images) wins over
 ``/usr/bin/python3.N`` (Debian's package); within one directory the highest
-minor wins. The exact version comes from the config's ``PYTHON_VERSION`` or
-from dpkg's ``python3.N`` package version.
+minor that leads to a regular file wins. The executable named is the last
+link of its chain that stays among ``python*`` in those two directories
+(the path itself is a valid way to run the interpreter). The exact version
+comes from the config's ``PYTHON_VERSION`` or from dpkg's ``python3.N``
+package version.
 
 The result is cached by manifest digest in ``<store.root>/probes/<hex>.json``.
+When the probe is not cached, the same replay can also unpack the
+interpreter for bytecode (``unpack_interpreter``): a build reads each base
+layer once.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+import tarfile
+from collections.abc import Callable, Mapping
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
+from hatch_aicontainer.build.base.filesystem import MAX_HOPS, Capture, Counts, Tree, read_layers
+from hatch_aicontainer.build.base.interpreter import Unpack
 from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import BaseImageError
 from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore, split_digest
-from hatch_aicontainer.oci.layer_reader import open_layer_tar
 
-PROBE_FORMAT = 1
+PROBE_FORMAT = 2  # 2: the tree's rules (1 clamped ``..`` and followed 16 links)
 _BIN_DIRS = ("usr/local/bin", "usr/bin")
-_TRACKED_RE = re.compile(r"^(?:usr/local/bin|usr/bin)/python[^/]*$|^var/lib/dpkg/status$|^var/lib/dpkg/status\.d/[^/]*python[^/]*$")
+_STATUS_RE = re.compile(r"^var/lib/dpkg/status$|^var/lib/dpkg/status\.d/[^/]*python[^/]*$")
+_MAX_STATUS = 64 << 20  # a dpkg status file larger than this is not read
 _INTERPRETER_RE = re.compile(r"^python3\.(\d+)$")
-_WHITEOUT = ".wh."
-_OPAQUE = ".wh..wh..opq"
-_MAX_LINK_HOPS = 16
 
 
 @dataclass(frozen=True)
@@ -45,169 +51,123 @@ class PythonInfo:
     executable: str  # "/usr/bin/python3.11", "/usr/local/bin/python3.11"
 
 
-@dataclass
-class _Entry:
-    kind: str  # "file", "link", "other"
-    target: str = ""  # symlink target (as written), or hardlink target path
-    content: bytes | None = None  # for dpkg status files only
+def probe_python(base: BaseImage, store: BlobStore, *, unpack_interpreter: bool = False) -> PythonInfo:
+    """The interpreter of ``base`` (cached by manifest digest).
 
-
-def probe_python(base: BaseImage, store: BlobStore) -> PythonInfo:
-    """The interpreter of ``base`` (cached by manifest digest)."""
+    With ``unpack_interpreter``, a probe that reads the layers also unpacks
+    the interpreter into the cache for ``interpreter.open_interpreter`` (which
+    then reads nothing).
+    """
     cached = _read_cache(store, base.manifest_digest)
     if cached is not None:
         return cached
-    files = _final_files(base, store)
-    info = _decide(base, files)
-    _write_cache(store, base.manifest_digest, info)
+    tree, counts = Tree(), Counts()
+    contents: dict[tuple[int, int], bytes] = {}
+    with Unpack(base, store, tree) if unpack_interpreter else nullcontext() as unpack:
+        read_layers(base, store, tree, counts, _capture(contents, unpack))
+        info = find_python(tree, contents, base)
+        _write_cache(store, base.manifest_digest, info)
+        if unpack is not None:
+            unpack.finish(counts, info.executable)
     return info
 
 
-# -- the filesystem model ------------------------------------------------------
+def _capture(contents: dict[tuple[int, int], bytes], unpack: Unpack | None) -> Capture:
+    """Keep dpkg's status files' bytes (by source); hand the rest to the interpreter's unpack."""
+
+    def capture(source: tuple[int, int], real: str, member: tarfile.TarInfo, open_member: Callable[[], IO[bytes] | None]) -> None:
+        if _STATUS_RE.match(real) and member.size <= _MAX_STATUS:
+            handle = open_member()
+            contents[source] = handle.read() if handle is not None else b""
+            if unpack is not None and unpack.wants(real):
+                unpack.put(source, member, io.BytesIO(contents[source]))
+        elif unpack is not None:
+            unpack.capture(source, real, member, open_member)
+
+    return capture
 
 
-def _final_files(base: BaseImage, store: BlobStore) -> dict[str, _Entry]:
-    tracked: dict[str, _Entry] = {}
-    for layer in base.layers:
-        digest = layer.descriptor.digest
-        if not store.has(digest):
-            raise BaseImageError(f'base-image "{base.spec}": layer {digest[:19]} is not in the cache')
-        with store.open(digest) as raw:
-            try:
-                _apply_layer(tracked, _layer_entries(raw, base.spec, digest))
-            except BaseImageError:
-                raise
-            except Exception as exc:  # tarfile, gzip/isal, zstd and OS errors alike
-                reason = " ".join(str(exc).split())[:120] or type(exc).__name__
-                raise BaseImageError(
-                    f'base-image "{base.spec}": layer {digest[:19]} is not a readable tar ({reason})'
-                ) from None
-    return tracked
+# -- deciding: a function of the tree -----------------------------------------------------------
 
 
-def _apply_layer(tracked: dict[str, _Entry], entries: Iterator[tuple[str, _Entry | None]]) -> None:
-    """Replay one layer onto ``tracked`` (the state after the lower layers).
-
-    Whiteouts and opaque markers hide lower-layer paths only; a non-directory
-    entry replaces a lower directory (and everything under it), a directory
-    entry replaces a lower file of that name.
-    """
-    ancestors = {posixpath.dirname(p) for p in tracked}
-    for path in list(ancestors):
-        while path:
-            path = posixpath.dirname(path)
-            ancestors.add(path)
-    hidden: list[tuple[str, bool]] = []  # (path, including the path itself)
-    added: dict[str, _Entry] = {}
-    for path, entry in entries:
-        parent, name = posixpath.split(path)
-        if name == _OPAQUE:
-            hidden.append((parent, False))
-        elif name.startswith(_WHITEOUT):
-            hidden.append((posixpath.join(parent, name[len(_WHITEOUT) :]), True))
-        elif entry is None:
-            if path in tracked:
-                hidden.append((path, True))
-        else:
-            if path in ancestors:
-                hidden.append((path, False))
-            if _TRACKED_RE.match(path):
-                added[path] = entry
-    for prefix, self_too in hidden:
-        inside = prefix + "/" if prefix else ""
-        for key in [k for k in tracked if k.startswith(inside) or (self_too and k == prefix)]:
-            del tracked[key]
-    tracked.update(added)
-
-
-def _layer_entries(raw: IO[bytes], spec: str, digest: str) -> Iterator[tuple[str, _Entry | None]]:
-    """(normalised path, entry) for each member; entry None for directories."""
-    with open_layer_tar(raw, spec, digest) as tar:
-        for member in tar:
-            path = _normalise(member.name)
-            if not path:
-                continue
-            if member.isdir():
-                yield path, None
-            elif member.issym():
-                yield path, _Entry("link", member.linkname)
-            elif member.islnk():
-                yield path, _Entry("file", _normalise(member.linkname))
-            elif member.isreg():
-                content = None
-                if _TRACKED_RE.match(path) and path.startswith("var/lib/dpkg/"):
-                    handle = tar.extractfile(member)
-                    content = handle.read() if handle is not None else b""
-                yield path, _Entry("file", "", content)
-            else:
-                yield path, _Entry("other")
-
-
-def _normalise(name: str) -> str:
-    name = name.replace("\\", "/")
-    while name.startswith("./"):
-        name = name[2:]
-    return posixpath.normpath("/" + name).lstrip("/") if name.strip("/.") else ""
-
-
-# -- deciding ----------------------------------------------------------------------
-
-
-def _decide(base: BaseImage, files: Mapping[str, _Entry]) -> PythonInfo:
+def find_python(tree: Tree, contents: Mapping[tuple[int, int], bytes], base: BaseImage) -> PythonInfo:
+    """The interpreter in ``tree``; ``contents`` holds the bytes of its dpkg status files, by source."""
+    bins = {real for real in (tree.resolve(d, follow_last=True) for d in _BIN_DIRS) if real is not None}
     for directory in _BIN_DIRS:
+        real_dir = tree.resolve(directory, follow_last=True)
+        if real_dir is None or _kind(tree, real_dir) != "dir":
+            continue
         found: list[tuple[int, str]] = []
-        for path in files:
-            parent, name = posixpath.split(path)
+        for name in tree.children.get(real_dir, ()):
             match = _INTERPRETER_RE.match(name)
-            if parent == directory and match:
-                real = _resolve(path, files)
-                if real is not None:
-                    found.append((int(match.group(1)), real))
+            if match is None:
+                continue
+            executable = _executable(tree, f"{real_dir}/{name}" if real_dir else name, bins)
+            if executable is not None:
+                found.append((int(match.group(1)), executable))
         if found:
             minor_number, executable = max(found)
             minor = f"3.{minor_number}"
-            return PythonInfo(_exact_version(base, files, minor), minor, "/" + executable)
+            return PythonInfo(_exact_version(base, _status_files(tree, contents), minor), minor, "/" + executable)
     raise BaseImageError(
         f'base-image "{base.spec}" has no Python interpreter '
         "(looked for /usr/local/bin/python3.N and /usr/bin/python3.N)"
     )
 
 
-def _resolve(path: str, files: Mapping[str, _Entry]) -> str | None:
-    """Follow symlinks among tracked files: the real file's path, None if dangling.
+def _executable(tree: Tree, path: str, bins: set[str]) -> str | None:
+    """How to name the interpreter at real path ``path``, or None when it leads to no regular file.
 
-    A link that leaves the tracked directories is taken as it stands (the path
-    itself is a valid way to run the interpreter).
+    Its links are followed while they lead to another ``python*`` in ``bins``.
     """
+    if _kind(tree, tree.resolve(path, follow_last=True)) != "file":
+        return None  # dangling, a loop, more than MAX_HOPS links, or not a file
     current = path
-    for _ in range(_MAX_LINK_HOPS):
-        entry = files.get(current)
-        if entry is None:
-            return None  # dangling
-        if entry.kind == "file":
+    for _ in range(MAX_HOPS):
+        node = tree.nodes[current]
+        if node.kind != "link":
             return current
-        if entry.kind != "link":
-            return None
-        target = entry.target
-        nxt = _normalise(target if target.startswith("/") else posixpath.join(posixpath.dirname(current), target))
-        if not _TRACKED_RE.match(nxt):
-            return current  # points outside what we track: keep the link path
-        current = nxt
-    return None
+        step = node.target if node.target.startswith("/") else f"{posixpath.dirname(current)}/{node.target}"
+        following = tree.resolve(step, follow_last=False)
+        if following is None or following not in tree.nodes:
+            return current
+        if posixpath.dirname(following) not in bins or not posixpath.basename(following).startswith("python"):
+            return current
+        current = following
+    return current
 
 
-def _exact_version(base: BaseImage, files: Mapping[str, _Entry], minor: str) -> str:
+def _kind(tree: Tree, real: str | None) -> str | None:
+    node = tree.nodes.get(real) if real is not None else None
+    return None if node is None else node.kind
+
+
+def _status_files(tree: Tree, contents: Mapping[tuple[int, int], bytes]) -> list[bytes]:
+    """dpkg's status, then its ``status.d`` files about Python (by name), as they are in the tree."""
+    paths = ["var/lib/dpkg/status"]
+    folder = tree.resolve("var/lib/dpkg/status.d", follow_last=True)
+    if folder is not None and _kind(tree, folder) == "dir":
+        paths += [f"{folder}/{name}" for name in sorted(tree.children.get(folder, ())) if "python" in name]
+    out = []
+    for path in paths:
+        real = tree.resolve(path, follow_last=True)
+        node = tree.nodes.get(real) if real is not None else None
+        if node is not None and node.kind == "file" and node.source in contents:
+            out.append(contents[node.source])  # type: ignore[index]
+    return out
+
+
+def _exact_version(base: BaseImage, status_files: list[bytes], minor: str) -> str:
     env = (base.config.get("config") or {}).get("Env") or []
     for item in env:
         if isinstance(item, str) and item.startswith("PYTHON_VERSION="):
             value = item.split("=", 1)[1].strip()
             if value == minor or value.startswith(minor + "."):
                 return upstream_version(value) or minor
-    for path, entry in sorted(files.items()):
-        if path.startswith("var/lib/dpkg/status") and entry.content:
-            version = dpkg_version(entry.content.decode("utf-8", "replace"), minor)
-            if version:
-                return version
+    for content in status_files:
+        version = dpkg_version(content.decode("utf-8", "replace"), minor) if content else None
+        if version:
+            return version
     return minor
 
 

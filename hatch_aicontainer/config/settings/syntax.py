@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 _USER_PART = r"(?:[0-9]+|[A-Za-z_][A-Za-z0-9_.-]{0,31})"
 USER_RE = re.compile(rf"^({_USER_PART})(?::({_USER_PART}))?$")
