@@ -1,5 +1,6 @@
-"""Long because: unpacking the interpreter (staged during the one replay of the layers) and starting it
-on this host (its ELF loader, qemu-user) share one cache record, written by the first, read by the second.
+"""Long because: unpacking the interpreter (staged during the one replay of the layers, elf.py for its
+loader and machine code) and starting it on this host share one cache record, written by the first and
+read by the second.
 
 The base image's own Python, run on the build host from its unpacked layers: no daemon, no root.
 
@@ -49,7 +50,6 @@ import json
 import os
 import posixpath
 import shutil
-import struct
 import tarfile
 import tempfile
 from collections.abc import Callable
@@ -58,8 +58,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from hatch_aicontainer.build.base.elf import CannotRun, emulator, program_interpreter
 from hatch_aicontainer.build.base.filesystem import (
-    MAX_NAME,
     NEEDED,
     SKIP_LINK,
     Counts,
@@ -81,7 +81,6 @@ UNPACK_FORMAT = 2
 MAX_WRITTEN_BYTES = 4 << 30  # the library directories of a Debian base: about 80 MB; also the staging's bound
 _DEFAULT_LIBRARY_DIRS = ("lib", "usr/lib", "lib64", "usr/lib64", "usr/local/lib")
 # ELF e_machine -> qemu-user's name for it
-_QEMU_NAMES = {3: "i386", 8: "mips", 20: "ppc", 21: "ppc64", 22: "s390x", 40: "arm", 62: "x86_64", 183: "aarch64", 243: "riscv64"}
 _RECORD = "interpreter.json"
 _TOO_LARGE = "too-large.json"  # not interpreter.json: a reader of that file finds no interpreter and looks again
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -122,10 +121,6 @@ class _CacheWriteError(BaseImageError):
     """Writing the unpacked interpreter into the cache failed (disk full, permissions)."""
 
 
-class CannotRun(Exception):
-    """The base image's interpreter cannot run on this host; ``str()`` says why, in one line."""
-
-
 def open_interpreter(base: BaseImage, python: PythonInfo, store: BlobStore) -> BaseInterpreter:
     """The base image's interpreter, unpacked (or taken from the cache) and ready to run.
 
@@ -152,7 +147,7 @@ def open_interpreter(base: BaseImage, python: PythonInfo, store: BlobStore) -> B
             f'the library directories of base-image "{base.spec}" hold {int(too_large["bytes"]) >> 20} MiB, '
             f"more than the {MAX_WRITTEN_BYTES >> 20} MiB unpacked to run its Python"
         )
-    command = _emulator(final / "root" / record["python"], base.spec)
+    command = emulator(final / "root" / record["python"], base.spec)
     return BaseInterpreter(
         root=final / "root",
         python=str(final / "root" / record["python"]),
@@ -319,7 +314,7 @@ class Unpack:
                 os.symlink(posixpath.relpath("/" + target, "/" + posixpath.dirname(path)), root / path)
             except OSError as exc:
                 raise self._write_error(exc) from None
-        named = _program_interpreter(root / python_real)
+        named = program_interpreter(root / python_real)
         loader = None if named is None else tree.resolve(named, follow_last=True)
         if loader is not None and loader not in files:
             raise BaseImageError(f'base-image "{base.spec}": the dynamic loader of {executable} is not in its layers')
@@ -406,73 +401,3 @@ def _ld_so_conf(tree: Tree, root: Path, path: str, depth: int) -> list[str]:
         elif line.startswith("/"):
             out.append(line)
     return out
-
-
-# -- ELF --------------------------------------------------------------------------------
-
-
-def _elf_header(path: Path) -> tuple[bytes, str, int] | None:
-    """(first 64 bytes, struct byte order, e_machine) of an ELF file, else None."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(64)
-    except OSError:
-        return None
-    if len(head) < 52 or head[:4] != b"\x7fELF" or (head[4] == 2 and len(head) < 64):
-        return None
-    order = "<" if head[5] == 1 else ">"
-    return head, order, struct.unpack_from(order + "H", head, 18)[0]
-
-
-def _program_interpreter(python_file: Path) -> str | None:
-    """The program interpreter (dynamic loader) named by PT_INTERP, as written, or None (static)."""
-    header = _elf_header(python_file)
-    if header is None:
-        return None
-    head, order, _ = header
-    wide = head[4] == 2
-    if wide:
-        phoff, phentsize, phnum = struct.unpack_from(order + "Q", head, 32)[0], *struct.unpack_from(order + "HH", head, 54)
-    else:
-        phoff, phentsize, phnum = struct.unpack_from(order + "I", head, 28)[0], *struct.unpack_from(order + "HH", head, 42)
-    with open(python_file, "rb") as handle:
-        for number in range(min(phnum, 256)):
-            handle.seek(phoff + number * phentsize)
-            entry = handle.read(phentsize)
-            if len(entry) < (56 if wide else 32) or struct.unpack_from(order + "I", entry, 0)[0] != 3:  # PT_INTERP
-                continue
-            if wide:
-                offset, size = struct.unpack_from(order + "Q", entry, 8)[0], struct.unpack_from(order + "Q", entry, 32)[0]
-            else:
-                offset, size = struct.unpack_from(order + "I", entry, 4)[0], struct.unpack_from(order + "I", entry, 16)[0]
-            handle.seek(offset)
-            name = handle.read(min(size, MAX_NAME)).split(b"\0", 1)[0].decode("utf-8", "replace")
-            return name
-    return None
-
-
-def _emulator(python_file: Path, spec: str) -> tuple[str, ...]:
-    """() when this host runs the image's machine code (natively or by binfmt_misc), else qemu-user's command."""
-    image = _elf_header(python_file)
-    if image is None:
-        raise CannotRun(f'the Python of base-image "{spec}" is not an ELF executable')
-    host = _elf_header(Path("/proc/self/exe"))
-    if host is not None and (image[0][4:6], image[2]) == (host[0][4:6], host[2]):
-        return ()
-    name = _QEMU_NAMES.get(image[2], f"machine-{image[2]}")
-    if name == "ppc64" and image[1] == "<":
-        name = "ppc64le"
-    for candidate in (f"qemu-{name}-static", f"qemu-{name}"):
-        found = shutil.which(candidate)
-        if found:
-            return (found,)
-    try:
-        registered = (Path("/proc/sys/fs/binfmt_misc") / f"qemu-{name}").read_text().splitlines()[:1] == ["enabled"]
-    except OSError:
-        registered = False
-    if registered:
-        return ()
-    raise CannotRun(
-        f'the Python of base-image "{spec}" is {name} machine code and this host has neither qemu-{name}(-static) '
-        "on PATH nor a binfmt_misc registration for it"
-    )

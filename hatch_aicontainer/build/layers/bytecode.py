@@ -40,7 +40,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from hatch_aicontainer.build.base.interpreter import CannotRun, open_interpreter
+from hatch_aicontainer.build.base.elf import CannotRun
+from hatch_aicontainer.build.base.interpreter import open_interpreter
 from hatch_aicontainer.build.base.python import PythonInfo
 from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.config.settings.keys import BYTECODE_ENV
