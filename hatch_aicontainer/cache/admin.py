@@ -7,7 +7,7 @@ The cache (``oci.cache.default_cache_dir()``) holds::
     blobs/identity/<hex>     a blob's file identity when last hashed (BlobStore.verify's cheap check)
     layers/<key>.json        dependency-layer records: key -> layer descriptor
     probes/<hex>.json        base-image Python probes (tiny)
-    interpreters/<key>/      base images' interpreters unpacked to compile bytecode (base_rootfs; ~80 MB each)
+    interpreters/<key>/      base images' interpreters unpacked to compile bytecode (build/base/interpreter.py; ~80 MB each)
     .lock                    the lock below
 
 Safety with builds running at the same time (other processes, other users of

@@ -1,5 +1,5 @@
 """Reading the build cache's folder: its blobs, temporary files and unpacked interpreters, and
-removing single entries. No locking here: cache_admin takes the lock before it deletes anything.
+removing single entries. No locking here: admin.py takes the lock before it deletes anything.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def walk(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
 
 def interpreters(root: Path) -> tuple[list[Blob], list[Blob]]:
     """Unpacked base interpreters (one unit each: folder, bytes, last use = the folder's mtime,
-    which base_rootfs touches on every use), and the unfinished unpacks of killed builds."""
+    which the interpreter's user touches on every use), and the unfinished unpacks of killed builds."""
     folder = root / INTERPRETERS
     done: list[Blob] = []
     unfinished: list[Blob] = []

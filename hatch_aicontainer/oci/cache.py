@@ -6,10 +6,10 @@ directory, hashed while written, and renamed into place only when the digest
 matches, so an interrupted build never leaves a corrupt entry and two builds
 sharing the store can race safely (the rename is atomic; both write the same
 bytes). Temporary files are named ``.tmp-<owner token>-*``: never read as blobs,
-removed by ``cache_admin`` (prune/clean) once no build holds the store, and by
+removed by ``cache.admin`` (prune/clean) once no build holds the store, and by
 the next build once their writer is proven dead (``faults.sweep``).
 
-Two things let ``cache_admin`` prune the persistent cache without breaking a
+Two things let ``cache.admin`` prune the persistent cache without breaking a
 build that is using it:
 
 * a store takes a SHARED ``flock`` on ``<root>/.lock`` the first time it is
@@ -47,9 +47,9 @@ from hatch_aicontainer.core.atomic import temporary_file
 from hatch_aicontainer.core.faults import located
 
 CHUNK = 1 << 20
-LOCK_NAME = ".lock"  # shared: a build uses the store; exclusive: cache_admin prunes it
+LOCK_NAME = ".lock"  # shared: a build uses the store; exclusive: cache.admin prunes it
 TEMP_PREFIX = ".tmp-"
-#: the store's folder of base-image interpreters unpacked for bytecode (base_rootfs; pruned by cache_admin)
+#: the store's folder of base-image interpreters unpacked for bytecode (build/base/interpreter.py; pruned by cache.admin)
 INTERPRETERS = "interpreters"
 #: the store's folder of blob identities (see the module docstring)
 IDENTITIES = "identity"
@@ -125,7 +125,7 @@ class BlobStore:
     def hold(self) -> None:
         """Take the shared lock on the store, once; kept until ``close()``.
 
-        Blocks only while ``cache_admin`` prunes or cleans (seconds). A store
+        Blocks only while ``cache.admin`` prunes or cleans (seconds). A store
         that cannot be locked (read-only directory) is used without the lock.
         """
         if self._lock_taken:
@@ -286,7 +286,7 @@ class BlobStore:
             pass
 
     def _touch(self, path: Path) -> None:
-        """Record a use: mtime = now (the least-recently-used order of cache_admin), at most
+        """Record a use: mtime = now (the least-recently-used order of cache.admin), at most
         once a minute; a matching identity record follows the touch (it changes the mtime and ctime)."""
         try:
             before = os.stat(path)

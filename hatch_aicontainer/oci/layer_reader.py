@@ -1,8 +1,7 @@
 """Reading a layer blob as a tar stream: gzip, zstd or plain, told apart by magic bytes.
 
-Shared by ``python_probe`` (which only looks at a few paths) and
-``base_rootfs`` (which unpacks the interpreter); neither seeks, so every layer
-is read front to back once per pass.
+Read by the base image's one replay (``build/base/filesystem.py``), front to back,
+never seeking: each layer is read once per build.
 """
 
 from __future__ import annotations

@@ -169,7 +169,7 @@ def image_record(image: OCIImage, archive: str | Path) -> dict[str, Any]:
 
 def record_for_archive(archive: str | Path, *, keep_history: bool = True) -> dict[str, Any]:
     """The record of ``archive``; with ``keep_history``, the ``pushed``/``loaded`` entries of an
-    existing ``<archive>.json`` for the same digest are kept (a later pipeline stage adds to them)."""
+    existing ``<archive>.json`` for the same digest are kept (a later stage of the release pipeline adds to them)."""
     with open_image(archive) as image:
         record = image_record(image, archive)
     if keep_history:

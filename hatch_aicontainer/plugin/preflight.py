@@ -90,7 +90,7 @@ def _require(module: str, setting: str) -> None:
 
 
 def check_includes(settings: Settings, project: ProjectInfo) -> None:
-    """Every ``include`` source matches files (the build's own walk: ``include_layers.include_entries``)."""
+    """Every ``include`` source matches files (the build's own walk: ``build.layers.include.include_entries``)."""
     if settings.include:
         include_entries(settings.include, Path(project.root))
 

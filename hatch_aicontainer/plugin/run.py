@@ -2,7 +2,7 @@
 and the wheel hook (build_hook.py) hand their wheel to :func:`make_image`.
 
 It prepares the output folder and the cache (probed writable, leftovers of
-builds proven dead swept), runs ``pipeline.build_image``, then
+builds proven dead swept), runs ``build.image.build_image``, then
 ``outputs.apply`` (side files, the summary printed once they exist, the
 configured outputs), then releases the cache (and keeps its size limit).
 """

@@ -178,7 +178,7 @@ class RegistryClient:
         error) falls back to the next repository, then to an upload.
         Uploads are monolithic (one PUT) unless ``chunk_size`` is given and
         the blob is larger (PATCH chunks, then PUT). The bytes are read
-        through ``blob_source.VerifiedReader``: a corrupt blob raises
+        through ``blob_sources.VerifiedReader``: a corrupt blob raises
         ``BlobMismatch`` before its last byte is sent, so no upload completes.
         ``progress`` is told the length of every read of the blob's bytes.
         """

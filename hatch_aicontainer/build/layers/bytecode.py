@@ -7,7 +7,7 @@ runs as a non-root user. ``pip install`` (and so a Dockerfile) compiles at
 install time; uv ``--target`` for a foreign interpreter does not.
 
 The compiler is the base image's Python itself, run from its unpacked layers
-(``base_rootfs``: its own loader and libraries, no daemon, no root; qemu-user
+(``build/base/interpreter.py``: its own loader and libraries, no daemon, no root; qemu-user
 on another architecture). So the pyc files are the ones the image would write
 itself, for any Python the image has, whatever Python runs the build; the
 host's own Python plays no part. Its identity (the base layers' digests, the

@@ -4,7 +4,7 @@ Its key is the lock's hash, the base image's interpreter (version, path), the pl
 layer options and the bytecode compiler's key: the same key gives the same bytes, so a
 code-only rebuild takes the layer from the cache. The cache record (``<cache>/layers/<key>.json``)
 keeps what a layer taken from the cache can no longer show, having no installed tree: the
-NVIDIA library folders (cuda_libraries) and the installed distributions' metadata (installed.py).
+NVIDIA library folders (deps/cuda.py) and the installed distributions' metadata (installed.py).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def dependency_layer(
 ) -> DependencyLayer:
     """The venv skeleton plus the locked packages, cached by what determines it (the
     compiler's key: the base image's interpreter, when it wrote bytecode), with the
-    NVIDIA library folders found in it (see cuda_libraries) and what it installed
+    NVIDIA library folders found in it (see deps/cuda.py) and what it installed
     (its distributions' metadata: installed.py)."""
     key_document = {
         "format": LAYER_FORMAT,

@@ -111,7 +111,7 @@ def include_layers(
     ``workdir`` is added to each layer (an implicit parent directory would hand
     it back to root); ``identity`` is what else decides the bytes (layer format,
     plugin version). ``write(entries, what)`` writes a layer that is not cached
-    (the pipeline's, which shows its progress); by default plain ``write_layer``.
+    (the platform build's, which shows its progress); by default plain ``write_layer``.
     """
     if write is None:
         write = lambda entries, _what: write_layer(entries, store, **layer_options)  # type: ignore[arg-type]  # noqa: E731

@@ -18,7 +18,7 @@ ctime is in the fingerprint too, so restoring an mtime (``touch -d``,
 ``os.utime``) after a change is seen.
 
 Records live in ``<cache>/layers/include-<key>.json`` beside the dependency
-layer records (pruned and swept with them by ``cache_admin``). They hold
+layer records (pruned and swept with them by ``cache.admin``). They hold
 image paths and stat numbers only, no host path: the record key hashes the
 project's folder.
 """

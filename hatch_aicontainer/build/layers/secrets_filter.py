@@ -25,7 +25,7 @@ The rule, for every file or directory an ``include`` entry reaches:
   directory is shipped as a symlink, never followed; one that leads outside
   the project is an error (in the image it would dangle or reach the image's
   own files). A named entry or glob match that leads outside is refused by
-  the pipeline before it is read.
+  the build before it is read.
 * **Ignored by the VCS** (:class:`VcsIgnore`): in a git work tree, what
   ``git check-ignore`` reports, with the repository's rules (every
   ``.gitignore``, ``.git/info/exclude``) but not the user's global excludes
@@ -41,7 +41,7 @@ The rule, for every file or directory an ``include`` entry reaches:
   check is lifted for that entry; the secret check still applies.
 
 Everything left out is recorded in :attr:`IncludeFilter.skipped` (the
-pipeline prints a one-line note). An entry whose every match was left out is
+build prints a one-line note). An entry whose every match was left out is
 a :class:`~hatch_aicontainer.core.errors.ConfigError`.
 
 The project wheel is hatchling's business: hatchling leaves out VCS-ignored
@@ -292,7 +292,7 @@ class IncludeFilter:
         try:
             rel = target.relative_to(self.root.resolve()).as_posix()
         except ValueError:
-            return None  # outside the project: the pipeline refuses it with its own message
+            return None  # outside the project: the build refuses it with its own message
         reason = secret_reason(rel, is_dir=target.is_dir())
         if reason is None and self.vcs.is_ignored(rel):
             reason = "ignored by " + ("git" if self.vcs.mode == "git" else ".gitignore")

@@ -4,10 +4,10 @@ Push a built image to one or more registry references, with the bytes it was bui
 
 The image comes from a :class:`~hatch_aicontainer.oci.cache.BlobStore` and
 its root descriptor (right after a build) or from an ``.oci.tar`` / OCI
-layout (``push_archive``, a later pipeline stage): either way the manifest or
+layout (``push_archive``, a later stage of the release pipeline): either way the manifest or
 index bytes are pushed unchanged, so the digest a registry reports is the one
 the build recorded. An archive is pushed from its own bytes only: every blob
-is read from it and checked against its digest (``blob_source``), also the
+is read from it and checked against its digest (``registry.blob_sources``), also the
 blobs the registry already has or mounts, and a mismatch stops the push
 before any manifest is put, however good the copies in the cache are.
 
@@ -16,7 +16,7 @@ For every repository (references are grouped by registry and repository):
 1. each layer and config blob: HEAD first (already there: nothing sent);
    else a cross-repository mount is asked for from the repositories of the
    same registry known to hold it: one pushed earlier in this run, those
-   recorded by earlier pushes (``mount_sources``, in the cache), and the base
+   recorded by earlier pushes (``mounts``, in the cache), and the base
    image's (named by the image's ``org.opencontainers.image.base.name``);
    when the registry refuses, the blob is uploaded;
 2. for an index, each platform's manifest, by digest (skipped when present);
@@ -352,7 +352,7 @@ def _push(
                 candidates = [r for r in dict.fromkeys(candidates) if r != repository][:MAX_MOUNT_TRIES]
                 status = client.upload_blob(repository, digest, source.blobs, mount_from=candidates, progress=task)
                 if status == "uploaded" or not source.check_unsent:
-                    checked.add(digest)  # read through blob_source.VerifiedReader while sent
+                    checked.add(digest)  # read through blob_sources.VerifiedReader while sent
                 elif digest not in checked:
                     step = f"checking {what} {digest[:19]} (the registry had it: not sent)"
                     check_blob(source.blobs, digest, source.where, count=task)
