@@ -19,7 +19,7 @@ import pytest
 from hatch_aicontainer.cache import admin as cache_admin
 from hatch_aicontainer.cache.admin import CacheBusyError, clean_cache, format_size, parse_size, prune_cache
 from hatch_aicontainer.core.errors import ConfigError
-from hatch_aicontainer.oci.cache import INTERPRETERS, LOCK_NAME, BlobStore
+from hatch_aicontainer.oci.cache import BlobStore, CacheFolders
 
 DAY = 86400
 
@@ -217,7 +217,7 @@ def test_clean_removes_everything_but_the_lock(store):
     result = clean_cache(store.root)
 
     assert result.removed_files == 5  # blob, its identity, layer record, probe, temporary file
-    assert sorted(p.name for p in store.root.iterdir()) == [LOCK_NAME]
+    assert list(store.root.iterdir()) == [CacheFolders(store.root).lock]
     assert cache_admin.cache_info(store.root).total_bytes == 0
     assert put(store, b"again") and store.verify("sha256:" + hashlib.sha256(b"again").hexdigest())
 
@@ -335,12 +335,12 @@ def test_prune_counts_unpacked_interpreters_least_recently_used_first(tmp_path):
     store.close()
     folders = {}
     for age, name in ((300, "old"), (100, "recent")):
-        folder = root / INTERPRETERS / (name * 8)
+        folder = CacheFolders(root).interpreters / (name * 8)
         (folder / "root" / "usr" / "lib").mkdir(parents=True)
         (folder / "root" / "usr" / "lib" / "libpython.so").write_bytes(b"\0" * 1000)
         os.utime(folder, (time.time() - age, time.time() - age))
         folders[name] = folder
-    half_done = root / INTERPRETERS / ".tmp-killed"
+    half_done = CacheFolders(root).interpreters / ".tmp-killed"
     (half_done / "root").mkdir(parents=True)
     (half_done / "root" / "lib.so").write_bytes(b"\0" * 500)
     result = prune_cache(1500, root)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cache_build_driver  # noqa: E402
 
 from hatch_aicontainer.cache.admin import verify_cache  # noqa: E402
-from hatch_aicontainer.oci.cache import IDENTITIES, BlobStore  # noqa: E402
+from hatch_aicontainer.oci.cache import BlobStore, CacheFolders  # noqa: E402
 
 DRIVER = Path(cache_build_driver.__file__)
 TIMEOUT = 180
@@ -128,7 +128,7 @@ def rot(cache: Path, digest: str) -> None:
     blob = cache / "blobs" / "sha256" / digest.partition(":")[2]
     rewrite_in_place(blob)
     st = blob.stat()
-    record = cache / "blobs" / IDENTITIES / blob.name
+    record = CacheFolders(cache).identities / blob.name
     assert record.is_file(), "the build records the identity of the blobs it writes"
     record.write_text(f"{st.st_dev} {st.st_ino} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}\n")
 

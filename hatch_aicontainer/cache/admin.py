@@ -55,8 +55,7 @@ from hatch_aicontainer.cache import scan as cache_scan
 from hatch_aicontainer.config.settings.keys import CACHE_DIR_ENV, CACHE_MAX_SIZE_ENV
 from hatch_aicontainer.core.errors import AIContainerError, ConfigError
 from hatch_aicontainer.core.faults import EnvironmentFault, step
-from hatch_aicontainer.oci.archive_reuse import ARCHIVE_RECORDS
-from hatch_aicontainer.oci.cache import IDENTITIES, INTERPRETERS, LOCK_NAME, BlobStore, default_cache_dir
+from hatch_aicontainer.oci.cache import BlobStore, CacheFolders, default_cache_dir
 
 ENV_MAX_SIZE = CACHE_MAX_SIZE_ENV
 ENV_CACHE_DIR = CACHE_DIR_ENV
@@ -181,7 +180,7 @@ def exclusive(root: Path, wait: float) -> Iterator[bool]:
     Never use a ``BlobStore`` of ``root`` inside: its shared lock would wait for this one.
     """
     try:
-        fd = os.open(root / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        fd = os.open(CacheFolders(root).lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
     except FileNotFoundError:
         yield True  # no cache directory: nothing to protect
         return
@@ -241,8 +240,8 @@ def cache_info(root: Path | str | None = None) -> CacheInfo:
         total_bytes=total,
         blobs=len(blobs),
         blob_bytes=sum(blob.size for blob in blobs),
-        layer_records=len(list((root / "layers").glob("*.json"))),
-        probes=len(list((root / "probes").glob("*.json"))),
+        layer_records=len(list(CacheFolders(root).layer_records.glob("*.json"))),
+        probes=len(list(CacheFolders(root).probes.glob("*.json"))),
         temp_files=len(temps),
         temp_bytes=sum(temp.size for temp in temps),
         oldest_use=min(uses) if uses else None,
@@ -271,7 +270,7 @@ def clean_cache(root: Path | str | None = None, *, wait: float = 30.0) -> PruneR
                 continue
             removed_files += 1
             removed_bytes += st.st_size
-        for sub in ("blobs", "layers", "probes", INTERPRETERS, ARCHIVE_RECORDS):
+        for sub in CacheFolders(root).subfolders():
             shutil.rmtree(root / sub, ignore_errors=True)
     return PruneResult(root, removed_files, removed_bytes, cache_scan.scan(root)[2])
 
@@ -316,19 +315,19 @@ def prune_cache(
             if total <= limit:
                 break
             if now - item.mtime >= min_age:
-                if item.path.parent.name == INTERPRETERS:
+                if item.path.parent == CacheFolders(root).interpreters:
                     removed.append(cache_scan.remove_tree(item.path))
                 else:
                     remove(item.path)
-                    freed = cache_scan.unlink(root / "blobs" / IDENTITIES / item.path.name)
+                    freed = cache_scan.unlink(CacheFolders(root).identities / item.path.name)
                     if freed is not None and removed:
                         removed[-1] += freed  # one blob: its bytes and its identity's
                 total -= item.size + item.identity
-        blob_dir = root / "blobs" / "sha256"
+        blob_dir = CacheFolders(root).blobs
         for record, digest in cache_scan.records(root):
             if digest is None or not digest.startswith("sha256:") or not cache_scan.HEX.match(digest[7:]) or not (blob_dir / digest[7:]).is_file():
                 remove(record)  # its layer is gone (or it is unreadable): the next build remakes both
-        for identity in sorted((root / "blobs" / IDENTITIES).glob("*")):
+        for identity in sorted(CacheFolders(root).identities.glob("*")):
             if cache_scan.HEX.match(identity.name) and not (blob_dir / identity.name).is_file():
                 remove(identity)  # the identity of a pruned blob
         total = cache_scan.scan(root)[2]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from hatch_aicontainer.oci.cache import IDENTITIES, INTERPRETERS, LOCK_NAME, TEMP_PREFIX
+from hatch_aicontainer.oci.cache import TEMP_PREFIX, CacheFolders
 
 #: a blob's file name: its sha256 in hex
 HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -38,11 +38,11 @@ def scan(root: Path) -> tuple[list[Blob], list[Blob], int]:
         item = Blob(path, st.st_size, st.st_mtime)
         if path.name.startswith(TEMP_PREFIX):
             temps.append(item)
-        elif path.parent == root / "blobs" / "sha256" and HEX.match(path.name):
+        elif path.parent == CacheFolders(root).blobs and HEX.match(path.name):
             blobs.append(item)
     for blob in blobs:  # a blob's identity record is part of it: pruned with it
         try:
-            blob.identity = (root / "blobs" / IDENTITIES / blob.path.name).stat().st_size
+            blob.identity = (CacheFolders(root).identities / blob.path.name).stat().st_size
         except FileNotFoundError:
             pass
     return blobs, temps, total
@@ -64,14 +64,14 @@ def walk(root: Path) -> Iterator[tuple[Path, os.stat_result]]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append(Path(entry.path))
-            elif entry.name != LOCK_NAME or directory != root:
+            elif Path(entry.path) != CacheFolders(root).lock:
                 yield Path(entry.path), st
 
 
 def interpreters(root: Path) -> tuple[list[Blob], list[Blob]]:
     """Unpacked base interpreters (one unit each: folder, bytes, last use = the folder's mtime,
     which the interpreter's user touches on every use), and the unfinished unpacks of killed builds."""
-    folder = root / INTERPRETERS
+    folder = CacheFolders(root).interpreters
     done: list[Blob] = []
     unfinished: list[Blob] = []
     try:
@@ -97,7 +97,7 @@ def remove_tree(path: Path) -> int:
 def records(root: Path) -> list[tuple[Path, str | None]]:
     """Layer records and the blob digest each one names (None if unreadable)."""
     out = []
-    for path in sorted((root / "layers").glob("*.json")):
+    for path in sorted(CacheFolders(root).layer_records.glob("*.json")):
         try:
             digest = json.loads(path.read_text())["descriptor"]["digest"]
         except (OSError, ValueError, KeyError, TypeError):

@@ -34,10 +34,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hatch_aicontainer.oci.cache import file_identity, write_record
+from hatch_aicontainer.oci.cache import CacheFolders, file_identity, write_record
 
 #: the store's folder of archive records (removed by ``aicontainer cache clean``)
-ARCHIVE_RECORDS = "archives"
 
 #: a member of the archive as the record keeps it: (path, data size, fingerprint)
 MemberKey = tuple[str, int, str]
@@ -68,7 +67,7 @@ def member_offsets(keys: Sequence[MemberKey]) -> list[int]:
 def record_path(cache_root: Path, destination: Path) -> Path:
     """The record of the archive at ``destination`` (one per absolute path)."""
     key = hashlib.sha256(os.fsencode(os.path.abspath(destination))).hexdigest()[:32]
-    return cache_root / ARCHIVE_RECORDS / f"{key}.json"
+    return CacheFolders(cache_root).archive_records / f"{key}.json"
 
 
 def prefix_to_keep(record: Path, destination: Path, keys: Sequence[MemberKey], mtime: int) -> KeptPrefix | None:

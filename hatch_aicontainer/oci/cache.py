@@ -40,6 +40,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -47,12 +48,7 @@ from hatch_aicontainer.core.atomic import temporary_file
 from hatch_aicontainer.core.faults import located
 
 CHUNK = 1 << 20
-LOCK_NAME = ".lock"  # shared: a build uses the store; exclusive: cache.admin prunes it
 TEMP_PREFIX = ".tmp-"
-#: the store's folder of base-image interpreters unpacked for bytecode (build/base/interpreter.py; pruned by cache.admin)
-INTERPRETERS = "interpreters"
-#: the store's folder of blob identities (see the module docstring)
-IDENTITIES = "identity"
 #: the variable that names the cache folder (listed with the others in settings.keys.ENVIRONMENT)
 CACHE_DIR_ENV = "AICONTAINER_CACHE_DIR"
 _TOUCH_EVERY_NS = 60 * 10**9  # a use within the last minute is not recorded again
@@ -67,10 +63,59 @@ def default_cache_dir() -> Path:
     return Path(xdg) / "hatch-aicontainer"
 
 
-def cache_temp_folders(root: Path) -> tuple[Path, ...]:
-    """The folders of a store where writers leave ``TEMP_PREFIX`` names (blobs, records, unpacks)."""
-    root = Path(root)
-    return (root / "blobs" / "sha256", root / "blobs" / IDENTITIES, root / "layers", root / "probes", root / INTERPRETERS)
+@dataclass(frozen=True)
+class CacheFolders:
+    """Every path inside a cache folder, named here and nowhere else."""
+
+    root: Path
+
+    @property
+    def blobs(self) -> Path:
+        """``blobs/sha256/<hex>``: the blobs."""
+        return self.root / "blobs" / "sha256"
+
+    @property
+    def identities(self) -> Path:
+        """``blobs/identity/<hex>``: each blob's file identity when it was last hashed (the module docstring)."""
+        return self.root / "blobs" / "identity"
+
+    @property
+    def layer_records(self) -> Path:
+        """``layers/``: the dependency and include layers' records (key -> blob and what it holds)."""
+        return self.root / "layers"
+
+    @property
+    def probes(self) -> Path:
+        """``probes/``: each base image's Python, by manifest digest."""
+        return self.root / "probes"
+
+    @property
+    def interpreters(self) -> Path:
+        """``interpreters/<key>/``: base images' interpreters unpacked to compile bytecode."""
+        return self.root / "interpreters"
+
+    @property
+    def archive_records(self) -> Path:
+        """``archives/``: what an archive in dist/ holds, for a rebuild to keep its prefix."""
+        return self.root / "archives"
+
+    @property
+    def registries(self) -> Path:
+        """``registries/<host>.json``: which repositories of a registry hold a blob (cross-repository mounts)."""
+        return self.root / "registries"
+
+    @property
+    def lock(self) -> Path:
+        """``.lock``: shared while a build uses the cache, exclusive while it is pruned or cleaned."""
+        return self.root / ".lock"
+
+    def temp_folders(self) -> tuple[Path, ...]:
+        """Where writers leave ``TEMP_PREFIX`` names (blobs, records, unpacks)."""
+        return (self.blobs, self.identities, self.layer_records, self.probes, self.interpreters)
+
+    def subfolders(self) -> tuple[Path, ...]:
+        """Every folder of the cache (what ``clean`` empties)."""
+        return (self.root / "blobs", self.layer_records, self.probes, self.interpreters, self.archive_records, self.registries)
 
 
 def split_digest(digest: str) -> tuple[str, str]:
@@ -115,7 +160,8 @@ class BlobStore:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
-        self._dir = self.root / "blobs" / "sha256"
+        self.folders = CacheFolders(self.root)
+        self._dir = self.folders.blobs
         self._lock_fd: int | None = None
         self._lock_taken = False
         self._lock_guard = threading.Lock()
@@ -136,7 +182,7 @@ class BlobStore:
             self._lock_taken = True
             try:
                 self.root.mkdir(parents=True, exist_ok=True)
-                fd = os.open(self.root / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+                fd = os.open(self.folders.lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
             except OSError:
                 return
             try:
@@ -266,7 +312,7 @@ class BlobStore:
     # -- identities (see the module docstring) --------------------------------
 
     def _identity_path(self, digest: str) -> Path:
-        return self.root / "blobs" / IDENTITIES / split_digest(digest)[1]
+        return self.folders.identities / split_digest(digest)[1]
 
     def _recorded_identity(self, digest: str) -> str | None:
         try:

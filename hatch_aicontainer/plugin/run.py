@@ -23,7 +23,7 @@ from hatch_aicontainer.cache.admin import after_build, checked_cache_dir
 from hatch_aicontainer.config.settings import Settings
 from hatch_aicontainer.core.faults import PROBE_PREFIX, check_temp_folder, check_writable, step, sweep
 from hatch_aicontainer.core.progress import Progress
-from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore, cache_temp_folders
+from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore, CacheFolders
 from hatch_aicontainer.outputs import SideOutputs
 from hatch_aicontainer.outputs.summary import summary_lines, wheel_warnings
 from hatch_aicontainer.plugin.project import git_revision, project_info
@@ -81,5 +81,5 @@ def sweep_dead_leftovers(directory: Path, cache: Path) -> None:
     sweep(directory, (".",))
     sweep(Path(tempfile.gettempdir()), ("aicontainer-", PROBE_PREFIX))
     sweep(cache, (PROBE_PREFIX,))
-    for folder in cache_temp_folders(cache):
+    for folder in CacheFolders(cache).temp_folders():
         sweep(folder, (TEMP_PREFIX,))

@@ -72,7 +72,7 @@ from hatch_aicontainer.build.base.filesystem import (
 from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.core.errors import BaseImageError
 from hatch_aicontainer.core.faults import owner_token
-from hatch_aicontainer.oci.cache import INTERPRETERS, TEMP_PREFIX, BlobStore
+from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore
 
 if TYPE_CHECKING:
     from hatch_aicontainer.build.base.python import PythonInfo
@@ -171,7 +171,7 @@ def _identity(base: BaseImage, executable: str) -> str:
 
 def _folder(store: BlobStore, identity: str) -> Path:
     key = hashlib.sha256(f"{UNPACK_FORMAT}\n{identity}".encode()).hexdigest()  # an older format: another folder
-    return store.root / INTERPRETERS / key
+    return store.folders.interpreters / key
 
 
 def _touch(folder: Path) -> None:
@@ -203,7 +203,7 @@ class Unpack:
 
     def __init__(self, base: BaseImage, store: BlobStore, tree: Tree) -> None:
         self._base, self._store, self._tree = base, store, tree
-        self._folder = store.root / INTERPRETERS
+        self._folder = store.folders.interpreters
         self._scratch: Path | None = None
         self._sizes: dict[tuple[int, int], int] = {}  # staged sources and their sizes
         self._total = 0

@@ -209,7 +209,7 @@ def upstream_version(version: str) -> str | None:
 
 def _cache_path(store: BlobStore, manifest_digest: str) -> Any:
     _, hexpart = split_digest(manifest_digest)
-    return store.root / "probes" / f"{hexpart}.json"
+    return store.folders.probes / f"{hexpart}.json"
 
 
 def _read_cache(store: BlobStore, manifest_digest: str) -> PythonInfo | None:

@@ -82,7 +82,7 @@ def dependency_layer(
 
 
 def _layer_index_path(store: BlobStore, key: str) -> Path:
-    return store.root / "layers" / f"{key}.json"
+    return store.folders.layer_records / f"{key}.json"
 
 
 def _cached_layer(store: BlobStore, key: str) -> DependencyLayer | None:

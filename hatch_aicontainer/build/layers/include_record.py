@@ -88,7 +88,7 @@ def fingerprint(entries: Sequence[LayerEntry], identity: Mapping[str, object], *
 
 
 def _path(store: BlobStore, key: str) -> Path:
-    return store.root / "layers" / f"include-{key}.json"
+    return store.folders.layer_records / f"include-{key}.json"
 
 
 def load_record(store: BlobStore, key: str) -> IncludeRecord | None:

@@ -30,21 +30,20 @@ from pathlib import Path
 from urllib.parse import quote
 
 from hatch_aicontainer.core.atomic import write_atomically
-from hatch_aicontainer.oci.cache import TEMP_PREFIX
+from hatch_aicontainer.oci.cache import TEMP_PREFIX, CacheFolders
 
-FOLDER = "registries"
 MAX_BLOBS = 4096  #: per registry host, most recently recorded kept
 MAX_REPOSITORIES = 8  #: per blob, most recently recorded first
 _VERSION = 1
 
-__all__ = ["FOLDER", "MountSources"]
+__all__ = ["MountSources"]
 
 
 class MountSources:
     """The record in one cache directory (read lazily, one registry host at a time)."""
 
     def __init__(self, cache_dir: Path) -> None:
-        self.folder = Path(cache_dir) / FOLDER
+        self.folder = CacheFolders(Path(cache_dir)).registries
         self._loaded: dict[str, dict[str, list[str]]] = {}
 
     def path(self, host: str) -> Path:
