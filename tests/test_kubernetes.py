@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from trust_fixtures import tiny_build, tiny_project_info  # noqa: E402,F401
 
 from hatch_aicontainer.config.settings import ProjectInfo, load_settings  # noqa: E402
+from hatch_aicontainer.build.base.accounts import ResolvedUser  # noqa: E402
 from hatch_aicontainer.outputs.kubernetes import manifests, resource_name, write_manifest  # noqa: E402
 
 DIGEST = "sha256:" + "c" * 64
@@ -37,8 +38,12 @@ def validate(documents):
         kubernetes_validate.validate(document, K8S_VERSION, strict=True)  # raises on any schema error
 
 
-def written(tmp_path, s, digest=DIGEST):
-    path = write_manifest(s, PROJECT.version, digest, tmp_path, source="x.oci.tar")
+#: the ids of the default user ("10001:10001"), as a build resolves them
+DEFAULT_IDS = ResolvedUser(10001, 10001, False)
+
+
+def written(tmp_path, s, digest=DIGEST, user=DEFAULT_IDS):
+    path = write_manifest(s, PROJECT.version, digest, user, tmp_path, source="x.oci.tar")
     assert path is not None
     documents = list(yaml.safe_load_all(path.read_text()))
     validate(documents)
@@ -52,7 +57,7 @@ def container(documents):
 
 
 def test_no_table_no_manifest(tmp_path):
-    assert write_manifest(settings(), PROJECT.version, DIGEST, tmp_path) is None
+    assert write_manifest(settings(), PROJECT.version, DIGEST, DEFAULT_IDS, tmp_path) is None
     assert list(tmp_path.iterdir()) == []
 
 
@@ -123,8 +128,18 @@ def test_healthcheck_becomes_the_liveness_probe(tmp_path):
     }
 
 
-def test_named_user_gets_no_run_as(tmp_path):
-    _, documents = written(tmp_path, settings(user="app", kubernetes={}))
+def test_the_manifest_runs_as_the_ids_the_image_runs_with(tmp_path):
+    """A named user is resolved by the build against the base image's accounts: the manifest takes
+    those ids, not the text of the setting."""
+    _, documents = written(tmp_path, settings(user="app:users", kubernetes={}), user=ResolvedUser(2000, 100, True))
+    deployment, _ = container(documents)
+    assert deployment["spec"]["template"]["spec"]["securityContext"] == {
+        "runAsNonRoot": True, "runAsUser": 2000, "runAsGroup": 100, "fsGroup": 100,
+    }
+
+
+def test_root_gets_no_run_as(tmp_path):
+    _, documents = written(tmp_path, settings(user="root", kubernetes={}), user=ResolvedUser(0, 0, True))
     deployment, _ = container(documents)
     assert "securityContext" not in deployment["spec"]["template"]["spec"]
 
@@ -136,7 +151,7 @@ def test_gpu_on_a_cpu_image_warns():
 
 def test_the_schema_validator_catches_a_broken_manifest():
     """The check is real: a manifest with a wrong type is refused."""
-    documents = manifests(settings(kubernetes={}), "1.0", DIGEST)
+    documents = manifests(settings(kubernetes={}), "1.0", DIGEST, DEFAULT_IDS)
     documents[0]["spec"]["replicas"] = "three"
     with pytest.raises(kubernetes_validate.ValidationError):
         validate(documents)
@@ -151,7 +166,8 @@ def test_resource_names(image, name):
 
 
 def test_manifest_of_the_built_image_has_its_digest(tiny_build, tmp_path):
-    path = write_manifest(tiny_build.settings, tiny_project_info(tiny_build.project).version, tiny_build.result.digest, tmp_path)
+    built = tiny_build.result
+    path = write_manifest(tiny_build.settings, built.project.version, built.digest, built.images[0].user, tmp_path)
     assert path is not None and path.name == "tiny-app.k8s.yaml"
     documents = list(yaml.safe_load_all(path.read_text()))
     validate(documents)
@@ -190,6 +206,55 @@ def test_the_settings_do_not_import_the_manifest_writer():
 
 def test_a_push_reference_names_the_repository_the_cluster_pulls_from():
     s = settings(kubernetes={}, push=["registry.example.com/team/{name}:{version}"])
-    deployment = manifests(s, "1.2.0", DIGEST)[0]
+    deployment = manifests(s, "1.2.0", DIGEST, DEFAULT_IDS)[0]
     image = deployment["spec"]["template"]["spec"]["containers"][0]["image"]
     assert image == f"registry.example.com/team/example-project@{DIGEST}"
+
+
+# --- the image and its manifest name one user -------------------------------------------------------
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("user", "ids"),
+    [("10001:users", (10001, 100)), ("nobody", (65534, 65534)), ("10001", (10001, 0)), ("10001:10001", (10001, 10001))],
+)
+def test_the_image_and_its_manifest_agree_about_the_user(user, ids, tmp_path, python_base_layout):
+    """Debian's /etc/group has users:100 and /etc/passwd nobody:65534:65534; a uid it does not list runs
+    in group 0 (the runtime's rule). The working directory the build gives the user and the manifest's
+    runAsUser/runAsGroup are those ids (the files used to get the uid as their group, the manifest none)."""
+    from trust_fixtures import MTIME, archive_layers, build_wheel, layer_files, make_tiny_project, tiny_settings
+
+    from hatch_aicontainer.build.image import build_image
+    from hatch_aicontainer.oci.cache import BlobStore
+
+    tool = {"user": user, "kubernetes": {}, "include": []}
+    project = make_tiny_project(tmp_path / "tiny-app", python_base_layout.spec, git=False, tool=tool)
+    table = __import__("tomllib").loads((project / "pyproject.toml").read_text())["tool"]["aicontainer"]
+    settings = tiny_settings(project, table)
+    built = build_image(settings, tiny_project_info(project), build_wheel(project, tmp_path / "wheel"), tmp_path / "dist",
+                        BlobStore(tmp_path / "cache"), mtime=MTIME)
+    workdirs = {(m.uid, m.gid) for _, layer in archive_layers(built.archive) for m, _ in layer_files(layer) if m.name == "app"}
+    assert workdirs == {ids}
+    path = write_manifest(settings, built.project.version, built.digest, built.images[0].user, tmp_path)
+    (deployment,) = [d for d in yaml.safe_load_all(path.read_text()) if d["kind"] == "Deployment"]
+    security = deployment["spec"]["template"]["spec"]["securityContext"]
+    assert (security["runAsUser"], security["runAsGroup"]) == ids
+
+
+@pytest.mark.e2e
+def test_a_group_the_base_image_lacks_is_one_line_before_any_layer(tmp_path, python_base_layout):
+    from trust_fixtures import MTIME, build_wheel, make_tiny_project, tiny_settings
+
+    from hatch_aicontainer.build.image import build_image
+    from hatch_aicontainer.core.errors import BaseImageError
+    from hatch_aicontainer.oci.cache import BlobStore
+
+    tool = {"user": "10001:nosuchgroup", "include": []}
+    project = make_tiny_project(tmp_path / "tiny-app", python_base_layout.spec, git=False, tool=tool)
+    table = __import__("tomllib").loads((project / "pyproject.toml").read_text())["tool"]["aicontainer"]
+    with pytest.raises(BaseImageError) as info:
+        build_image(tiny_settings(project, table), tiny_project_info(project), build_wheel(project, tmp_path / "wheel"),
+                    tmp_path / "dist", BlobStore(tmp_path / "cache"), mtime=MTIME)
+    assert str(info.value).startswith('tool.aicontainer.user = "10001:nosuchgroup": base-image "')
+    assert "no group nosuchgroup in /etc/group" in str(info.value) and "\n" not in str(info.value)
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").iterdir())

@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_helpers as rh  # noqa: E402
 from release_helpers import LABELS, free_port, isolate_registry_env, registry_fixtures, skopeo_digest, small_archive  # noqa: E402
 
+from hatch_aicontainer.build.base.accounts import ResolvedUser  # noqa: E402
 from hatch_aicontainer.build.base.python import PythonInfo  # noqa: E402
 from hatch_aicontainer.build.base.resolve import BaseImage  # noqa: E402
 from hatch_aicontainer.build.deps.installed import InstalledFacts  # noqa: E402
@@ -73,7 +74,7 @@ def build_result(archive: Path, built, tags=("hello-app:1.0.0",)) -> BuiltImage:
             config_document=config, layers=tuple(item.layers), dependency_layer_cached=True,
             installed=InstalledFacts(python=labels["io.hatch-aicontainer.python"], tensorflow=labels["io.hatch-aicontainer.tensorflow"],
                                      tensorflow_distribution=labels["io.hatch-aicontainer.tensorflow.package"]),
-            entrypoint=Entrypoint(("python",)), labels=labels,
+            entrypoint=Entrypoint(("python",)), user=ResolvedUser(10001, 10001, False), labels=labels,
         ))
     return BuiltImage(archive=archive, root=built.root, repo_tags=tuple(tags), images=tuple(images), project=PROJECT,
                       documents=layout_documents(built.root, [ArchiveImage(i.manifest, i.config, i.layers) for i in images],

@@ -22,6 +22,7 @@ from hatch_aicontainer.config.settings import (
     IncludeSpec,
     ProjectInfo,
     Settings,
+    User,
     base_image_problem,
     load_settings,
 )
@@ -64,7 +65,7 @@ def test_defaults_derived_from_the_project():
     assert s.cmd == ()
     assert dict(s.env) == {} and dict(s.labels) == {}
     assert s.workdir == "/app"
-    assert s.user == "10001:10001"
+    assert s.user == User("10001:10001", 10001, 10001)
     assert s.ports == () and s.include == () and s.dependencies == ()
     assert (s.index_url, s.extra_index_urls, s.find_links) == (None, (), ())
     assert (s.compression, s.compression_level) == ("gzip", None)
@@ -224,7 +225,7 @@ def test_image_settings_resolved():
         )
     )
     assert s.entrypoint == ("example-project", "serve") and s.cmd == ("--port", "")
-    assert s.workdir == "/srv/app" and s.user == "app:app"
+    assert s.workdir == "/srv/app" and s.user == User("app:app", None, None, "app", "app")
     assert s.ports == ("8080/tcp", "9090/tcp", "53/udp")
     assert s.include == (
         IncludeSpec("models/*.keras", "/srv/app/models"),

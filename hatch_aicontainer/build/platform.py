@@ -19,7 +19,8 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from hatch_aicontainer import __version__
-from hatch_aicontainer.build.base.python import PythonInfo, probe_python
+from hatch_aicontainer.build.base.accounts import ResolvedUser, resolve_user
+from hatch_aicontainer.build.base.python import PythonInfo, probe_base
 from hatch_aicontainer.build.base.resolve import BaseImage, resolve_base_image
 from hatch_aicontainer.build.deps.cuda import loader_environment
 from hatch_aicontainer.build.deps.installed import Distribution, InstalledFacts, check_matches_lock, installed_facts
@@ -29,7 +30,7 @@ from hatch_aicontainer.build.deps.venv import venv_environment
 from hatch_aicontainer.build.entrypoint import Entrypoint, choose_entrypoint
 from hatch_aicontainer.build.labels import image_labels, oci_annotations
 from hatch_aicontainer.build.layers import bytecode, sbom
-from hatch_aicontainer.build.layers.app import app_layer, numeric_owner, sbom_layer, workdir_entry
+from hatch_aicontainer.build.layers.app import app_layer, sbom_layer, workdir_entry
 from hatch_aicontainer.build.layers.dependencies import LAYER_FORMAT, dependency_layer, write_layer_shown
 from hatch_aicontainer.build.layers.include import include_layers
 from hatch_aicontainer.config.compat import Target
@@ -62,6 +63,7 @@ class PlatformImage:
     dependency_layer_cached: bool
     installed: InstalledFacts  #: what the image's frameworks are, read from the installed metadata
     entrypoint: Entrypoint
+    user: ResolvedUser  #: the ids the container runs with (the ``user`` setting resolved against the base)
     labels: Mapping[str, str]  #: the labels the build states (the user's ``labels`` are in the config too)
     sbom: bytes = b""  #: the CycloneDX JSON document in the image (sbom.image_path)
     bytecode: str = ""  #: one line for the summary: who compiled the bytecode, or why there is none
@@ -84,8 +86,11 @@ def build_platform(
     from_env = settings.key("base-image") if settings.base_image_from_env else None
     with step(f"[{platform}] base image"):
         base = resolve_base_image(settings.base_image, platform, store, root=project.root, from_env=from_env)
-        python = probe_python(base, store, unpack_interpreter=bytecode.mode() != "off")  # one read of the base
+        base_facts = probe_base(base, store, unpack_interpreter=bytecode.mode() != "off")  # one read of the base
+        python = base_facts.python
+        user = resolve_user(settings.user, base_facts.accounts, setting=settings.key("user"), base=str(base.spec))
     check_python_pin(settings, python, base)
+    workdir = workdir_entry(settings.workdir, user)
     log(f"[{platform}] base Python {python.version} at {python.executable}")
 
     inputs = lock_inputs(settings, project, target)
@@ -104,11 +109,11 @@ def build_platform(
         scratch = Path(scratch_name)
         deps = dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options, progress)
         log(f"[{platform}] dependency layer {deps.layer.descriptor.digest[:19]} ({'cached' if deps.cached else 'built'})")
-        app, project_dists = app_layer(settings, wheel, inputs, python, compiler, store, scratch, layer_options)
+        app, project_dists = app_layer(workdir, wheel, inputs, python, compiler, store, scratch, layer_options)
         facts = check_installed(settings, target, lock, python, deps.installed, project_dists)
         entrypoint = choose_entrypoint(settings.entrypoint, project, wheel, settings.key("entrypoint"))
         includes = include_layers(
-            settings.include, project.root, store, layer_options, workdir=workdir_entry(settings),
+            settings.include, project.root, store, layer_options, workdir=workdir,
             identity={"format": LAYER_FORMAT, "plugin": __version__}, log=log, prefix=f"[{platform}] ",
             write=lambda entries, what: write_layer_shown(entries, store, layer_options, progress.task(f"[{platform}] {what}")),
         )
@@ -120,11 +125,11 @@ def build_platform(
         image_name=settings.name, project=project, wheel=wheel, lock=lock, base=base,
         platform=platform, python_version=python.version, mtime=mtime,
     )
-    ours.append((sbom_layer(settings, project, sbom_document, store, layer_options), "SBOM " + sbom.image_path(project)))
+    ours.append((sbom_layer(project, sbom_document, workdir, store, layer_options), "SBOM " + sbom.image_path(project)))
     log(f"[{platform}] SBOM {sbom.image_path(project)} ({sbom.component_count(sbom_document)} components)")
     labels = image_labels(project, settings.accelerator, facts, base, lock, mtime=mtime, revision=revision)
     base_env = _env_dict(base.config)
-    env = {**venv_environment(base_env), **_home_env(settings), **settings.env}
+    env = {**venv_environment(base_env), **_home_env(settings, user), **settings.env}
     env.update(loader_environment(deps.cuda, {**base_env, **env}))  # the NVIDIA wheels' folders, after any set before
     config = image_config(
         base.config,
@@ -133,7 +138,7 @@ def build_platform(
             entrypoint=entrypoint.command,
             cmd=settings.cmd or None,
             workdir=settings.workdir,
-            user=settings.user,
+            user=settings.user.text,
             exposed_ports=settings.ports,
             labels={**labels, **settings.labels},
             healthcheck=settings.healthcheck,
@@ -159,6 +164,7 @@ def build_platform(
         dependency_layer_cached=deps.cached,
         installed=facts,
         entrypoint=entrypoint,
+        user=user,
         labels=labels,
         sbom=sbom_document,
         bytecode=bytecode_note,
@@ -206,9 +212,9 @@ def _env_dict(config: Mapping[str, Any]) -> dict[str, str]:
     return env
 
 
-def _home_env(settings: Settings) -> dict[str, str]:
-    """A numeric user has no passwd entry, hence no home: give it the workdir."""
-    uid, _ = numeric_owner(settings.user)
-    if uid != 0 and "HOME" not in settings.env:
+def _home_env(settings: Settings, user: ResolvedUser) -> dict[str, str]:
+    """A user the base image does not list has no home: give it the workdir (the runtime sets a
+    listed user's ``HOME`` from /etc/passwd)."""
+    if user.uid != 0 and not user.listed and "HOME" not in settings.env:
         return {"HOME": settings.workdir}
     return {}

@@ -39,6 +39,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from hatch_aicontainer.build.base.accounts import ResolvedUser
 from hatch_aicontainer.config.naming import render_reference, template_values
 from hatch_aicontainer.config.settings import Healthcheck, Settings
 from hatch_aicontainer.config.settings.kubernetes import GPU_RESOURCE, KubernetesSettings, Probe
@@ -96,8 +97,9 @@ def image_repository(settings: Settings, kube: KubernetesSettings) -> str:
     return settings.name
 
 
-def manifests(settings: Settings, version: str, digest: str) -> list[dict[str, Any]]:
-    """The Deployment (and the Service when there are ports) as JSON-able dicts."""
+def manifests(settings: Settings, version: str, digest: str, user: ResolvedUser) -> list[dict[str, Any]]:
+    """The Deployment (and the Service when there are ports) as JSON-able dicts; ``user``: the ids the
+    image runs with (the build's, so the manifest and the image agree)."""
     kube = settings.kubernetes
     assert kube is not None, "no [tool.aicontainer.kubernetes]"
     name = kube.name or resource_name(settings.name)
@@ -141,12 +143,10 @@ def manifests(settings: Settings, version: str, digest: str) -> list[dict[str, A
         container["readinessProbe"] = kube.readiness.to_json()
     container["securityContext"] = {"allowPrivilegeEscalation": False}
     pod_spec: dict[str, Any] = {"containers": [container]}
-    uid, gid = _numeric_user(settings.user)
-    if uid:  # a numeric non-root user: the kubelet can check runAsNonRoot
-        security: dict[str, Any] = {"runAsNonRoot": True, "runAsUser": uid}
-        if gid is not None:
-            security.update(runAsGroup=gid, fsGroup=gid)
-        pod_spec["securityContext"] = security
+    if user.uid:  # a non-root user: the kubelet can check runAsNonRoot
+        pod_spec["securityContext"] = {
+            "runAsNonRoot": True, "runAsUser": user.uid, "runAsGroup": user.gid, "fsGroup": user.gid,
+        }
 
     deployment = {
         "apiVersion": "apps/v1",
@@ -188,13 +188,15 @@ def manifest_path(settings: Settings, directory: Path) -> Path:
     return directory / f"{kube.name or resource_name(settings.name)}{SUFFIX}"
 
 
-def write_manifest(settings: Settings, version: str, digest: str, directory: Path, *, source: str = "") -> Path | None:
+def write_manifest(
+    settings: Settings, version: str, digest: str, user: ResolvedUser, directory: Path, *, source: str = ""
+) -> Path | None:
     """Write ``<directory>/<name>.k8s.yaml`` when ``[tool.aicontainer.kubernetes]`` is set; return its path."""
     if settings.kubernetes is None:
         return None
     import yaml
 
-    documents = json.loads(json.dumps(manifests(settings, version, digest)))  # no shared objects: no YAML anchors
+    documents = json.loads(json.dumps(manifests(settings, version, digest, user)))  # no shared objects: no YAML anchors
     header = f"{HEADER}{' from ' + source if source else ''}; image {digest}\n"
     text = header + yaml.safe_dump_all(documents, sort_keys=False, default_flow_style=False, explicit_start=True)
     path = manifest_path(settings, directory)
@@ -210,17 +212,6 @@ def _port_name(port: str) -> str:
 def _label_value(text: str) -> str:
     value = re.sub(r"[^A-Za-z0-9_.-]", "-", text)[:63]
     return value.strip("-_.")
-
-
-def _numeric_user(user: str) -> tuple[int, int | None]:
-    """(uid, gid) of a numeric ``uid[:gid]`` (gid None for a named group); (0, None) for a name."""
-    name, _, group = user.partition(":")
-    if not name.isdigit():
-        return 0, None
-    uid = int(name)
-    if not group:
-        return uid, uid
-    return uid, int(group) if group.isdigit() else None
 
 
 __all__ = [

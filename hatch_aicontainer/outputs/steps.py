@@ -52,7 +52,8 @@ class SideFiles:
         documents = [(image.platform, image.sbom) for image in result.images if image.sbom]
         sboms = tuple(sbom.side_outputs(result.archive, documents)) if documents else ()
         manifest = kubernetes.write_manifest(
-            self.settings, result.project.version, result.digest, result.archive.parent, source=result.archive.name
+            self.settings, result.project.version, result.digest, result.images[0].user, result.archive.parent,
+            source=result.archive.name,
         )
         return SideOutputs(sboms=sboms, kubernetes=manifest)
 

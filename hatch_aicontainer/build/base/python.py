@@ -12,7 +12,9 @@ link of its chain that stays among ``python*`` in those two directories
 comes from the config's ``PYTHON_VERSION`` or from dpkg's ``python3.N``
 package version.
 
-The result is cached by manifest digest in ``<store.root>/probes/<hex>.json``.
+The same pass captures ``/etc/passwd`` and ``/etc/group`` (the accounts a named ``user``
+resolves against: accounts.py). The result is cached by manifest digest in
+``<cache>/probes/<hex>.json``.
 When the probe is not cached, the same replay can also unpack the
 interpreter for bytecode (``unpack_interpreter``): a build reads each base
 layer once.
@@ -30,6 +32,7 @@ from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from typing import IO, Any
 
+from hatch_aicontainer.build.base.accounts import GROUP, PASSWD, Accounts
 from hatch_aicontainer.build.base.filesystem import MAX_HOPS, Capture, Counts, Tree, read_layers
 from hatch_aicontainer.build.base.interpreter import Unpack
 from hatch_aicontainer.build.base.resolve import BaseImage
@@ -37,9 +40,10 @@ from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import BaseImageError
 from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore, split_digest
 
-PROBE_FORMAT = 2  # 2: the tree's rules (1 clamped ``..`` and followed 16 links)
+PROBE_FORMAT = 3  # 2: the tree's rules (1 clamped ``..`` and followed 16 links); 3: the accounts too
 _BIN_DIRS = ("usr/local/bin", "usr/bin")
 _STATUS_RE = re.compile(r"^var/lib/dpkg/status$|^var/lib/dpkg/status\.d/[^/]*python[^/]*$")
+_ACCOUNTS_RE = re.compile(rf"^(?:{PASSWD}|{GROUP})$")
 _MAX_STATUS = 64 << 20  # a dpkg status file larger than this is not read
 _INTERPRETER_RE = re.compile(r"^python3\.(\d+)$")
 
@@ -51,8 +55,16 @@ class PythonInfo:
     executable: str  # "/usr/bin/python3.11", "/usr/local/bin/python3.11"
 
 
-def probe_python(base: BaseImage, store: BlobStore, *, unpack_interpreter: bool = False) -> PythonInfo:
-    """The interpreter of ``base`` (cached by manifest digest).
+@dataclass(frozen=True)
+class BaseFacts:
+    """What the build needs to know of the base image's file system."""
+
+    python: PythonInfo
+    accounts: Accounts  #: its /etc/passwd and /etc/group
+
+
+def probe_base(base: BaseImage, store: BlobStore, *, unpack_interpreter: bool = False) -> BaseFacts:
+    """The interpreter and the accounts of ``base`` (cached by manifest digest).
 
     With ``unpack_interpreter``, a probe that reads the layers also unpacks
     the interpreter into the cache for ``interpreter.open_interpreter`` (which
@@ -66,17 +78,23 @@ def probe_python(base: BaseImage, store: BlobStore, *, unpack_interpreter: bool 
     with Unpack(base, store, tree) if unpack_interpreter else nullcontext() as unpack:
         read_layers(base, store, tree, counts, _capture(contents, unpack))
         info = find_python(tree, contents, base)
-        _write_cache(store, base.manifest_digest, info)
+        facts = BaseFacts(info, Accounts.parse(_text(tree, contents, PASSWD), _text(tree, contents, GROUP)))
+        _write_cache(store, base.manifest_digest, facts)
         if unpack is not None:
             unpack.finish(counts, info.executable)
-    return info
+    return facts
+
+
+def probe_python(base: BaseImage, store: BlobStore, *, unpack_interpreter: bool = False) -> PythonInfo:
+    """The interpreter of ``base`` (``probe_base``'s)."""
+    return probe_base(base, store, unpack_interpreter=unpack_interpreter).python
 
 
 def _capture(contents: dict[tuple[int, int], bytes], unpack: Unpack | None) -> Capture:
-    """Keep dpkg's status files' bytes (by source); hand the rest to the interpreter's unpack."""
+    """Keep dpkg's status files' and the accounts' bytes (by source); hand the rest to the interpreter's unpack."""
 
     def capture(source: tuple[int, int], real: str, member: tarfile.TarInfo, open_member: Callable[[], IO[bytes] | None]) -> None:
-        if _STATUS_RE.match(real) and member.size <= _MAX_STATUS:
+        if (_STATUS_RE.match(real) or _ACCOUNTS_RE.match(real)) and member.size <= _MAX_STATUS:
             handle = open_member()
             contents[source] = handle.read() if handle is not None else b""
             if unpack is not None and unpack.wants(real):
@@ -140,6 +158,15 @@ def _executable(tree: Tree, path: str, bins: set[str]) -> str | None:
 def _kind(tree: Tree, real: str | None) -> str | None:
     node = tree.nodes.get(real) if real is not None else None
     return None if node is None else node.kind
+
+
+def _text(tree: Tree, contents: Mapping[tuple[int, int], bytes], path: str) -> str:
+    """The text of the regular file at ``path`` in the tree (links followed), or "" when there is none."""
+    real = tree.resolve(path, follow_last=True)
+    node = tree.nodes.get(real) if real is not None else None
+    if node is None or node.kind != "file" or node.source not in contents:
+        return ""
+    return contents[node.source].decode("utf-8", "replace")  # type: ignore[index]
 
 
 def _status_files(tree: Tree, contents: Mapping[tuple[int, int], bytes]) -> list[bytes]:
@@ -212,22 +239,24 @@ def _cache_path(store: BlobStore, manifest_digest: str) -> Any:
     return store.folders.probes / f"{hexpart}.json"
 
 
-def _read_cache(store: BlobStore, manifest_digest: str) -> PythonInfo | None:
+def _read_cache(store: BlobStore, manifest_digest: str) -> BaseFacts | None:
     path = _cache_path(store, manifest_digest)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("format") != PROBE_FORMAT:
             return None
-        return PythonInfo(str(data["version"]), str(data["minor"]), str(data["executable"]))
+        python = PythonInfo(str(data["version"]), str(data["minor"]), str(data["executable"]))
+        return BaseFacts(python, Accounts.from_json(data["accounts"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def _write_cache(store: BlobStore, manifest_digest: str, info: PythonInfo) -> None:
+def _write_cache(store: BlobStore, manifest_digest: str, facts: BaseFacts) -> None:
     path = _cache_path(store, manifest_digest)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        document = json.dumps({"format": PROBE_FORMAT, **asdict(info)}, sort_keys=True)
+        record = {"format": PROBE_FORMAT, **asdict(facts.python), "accounts": facts.accounts.to_json()}
+        document = json.dumps(record, sort_keys=True)
         write_atomically(path, document.encode(), prefix=TEMP_PREFIX)
     except OSError:
         pass  # a cache that cannot be written only costs a rescan next time

@@ -61,12 +61,12 @@ The package, one job per module (``__all__`` is the public face: the names other
 parts of the plugin use; the validation kit is imported from its module):
 
 * ``keys.py``: the keys of ``[tool.aicontainer]``, environment variables, defaults;
-* ``syntax.py``: regular expressions (references, tags, users, ports, durations);
+* ``syntax.py``: regular expressions (users, ports, durations, environment names);
 * ``values.py``: the validation kit: typed parsing helpers (``string_value``,
   ``string_list``, ``string_table``, ``parse_duration``, ...) and ``config_error``
   (the one-line error format, whose home is :mod:`hatch_aicontainer.config.compat`);
 * ``probes.py``: Python/TensorFlow versions to probe specifiers with, marker environments;
-* ``model.py``: the frozen value types (``ProjectInfo``, ``IncludeSpec``,
+* ``model.py``: the frozen value types (``ProjectInfo``, ``User``, ``IncludeSpec``,
   ``Healthcheck``, ``OutputSettings``, ``Settings``);
 * ``sources.py``: ``Sources``, the merged table (target overrides win) and the environment;
 * ``tensorflow.py``: the TensorFlow pin, accelerator, Python and their combination;
@@ -92,7 +92,14 @@ from hatch_aicontainer.config.settings.keys import (
     TARGET_KEY_NAMES,
 )
 from hatch_aicontainer.config.settings.loader import load_settings
-from hatch_aicontainer.config.settings.model import Healthcheck, IncludeSpec, OutputSettings, ProjectInfo, Settings
+from hatch_aicontainer.config.settings.model import (
+    Healthcheck,
+    IncludeSpec,
+    OutputSettings,
+    ProjectInfo,
+    Settings,
+    User,
+)
 from hatch_aicontainer.config.settings.values import base_image_problem
 
 __all__ = [
@@ -108,6 +115,7 @@ __all__ = [
     "OutputSettings",
     "ProjectInfo",
     "Settings",
+    "User",
     "base_image_problem",
     "load_settings",
     "render_reference",

@@ -31,9 +31,8 @@ from hatch_aicontainer.config.settings.keys import (
     NVIDIA_ENV,
     TABLE,
 )
-from hatch_aicontainer.config.settings.model import Healthcheck, IncludeSpec
+from hatch_aicontainer.config.settings.model import Healthcheck, IncludeSpec, User
 from hatch_aicontainer.config.settings.sources import Sources, parse_string_table
-from hatch_aicontainer.config.settings.syntax import MAX_ID, USER_RE
 from hatch_aicontainer.config.settings.values import (
     absolute_path,
     array_items,
@@ -137,19 +136,16 @@ def parse_workdir(sources: Sources) -> str:
     return absolute_path(got[0], got[1], 'an absolute path such as "/app"')
 
 
-def parse_user(sources: Sources) -> str:
+def parse_user(sources: Sources) -> User:
     allowed = 'a user name or uid, optionally with :group or :gid, e.g. "10001:10001" or "app"'
     got = sources.get("user")
     if got is None:
-        return DEFAULT_USER
+        return User.parse(DEFAULT_USER)
     text = string_value(got[0], got[1], allowed)
-    match = USER_RE.match(text)
-    if not match:
-        raise config_error(got[1], got[0], "not a user name or uid[:gid]", allowed)
-    for part in match.groups():
-        if part is not None and part.isdigit() and int(part) > MAX_ID:
-            raise config_error(got[1], got[0], f"id {part} is out of range (0–{MAX_ID})", allowed)
-    return text
+    try:
+        return User.parse(text)
+    except ValueError as exc:
+        raise config_error(got[1], got[0], str(exc), allowed) from None
 
 
 def parse_ports(sources: Sources) -> tuple[str, ...]:

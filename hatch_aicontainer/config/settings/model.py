@@ -13,7 +13,7 @@ from typing import Any
 from hatch_aicontainer.config.compat import Target
 from hatch_aicontainer.config.settings.keys import TABLE, TARGET_KEY_NAMES
 from hatch_aicontainer.config.settings.kubernetes import KubernetesSettings
-from hatch_aicontainer.config.settings.syntax import GLOB_CHARS
+from hatch_aicontainer.config.settings.syntax import GLOB_CHARS, MAX_ID, USER_RE
 from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.registry.reference import BaseImageSpec
 
@@ -34,6 +34,39 @@ class ProjectInfo:
     def import_name(self) -> str:
         """The module name the project is expected to use ("example-project" -> "example_project")."""
         return re.sub(r"[-.]+", "_", self.name).lower()
+
+
+@dataclass(frozen=True)
+class User:
+    """The ``user`` setting as written (``10001:10001``, ``app``, ``10001:app``) and the numbers it
+    states; a name is resolved against the base image's accounts at build time (build/base/accounts.py)."""
+
+    text: str
+    uid: int | None  #: None: a user name
+    gid: int | None  #: None: a group name, or no group
+    user_name: str | None = None
+    group_name: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> User:
+        """ValueError when ``text`` is not ``user[:group]`` with names or ids in range."""
+        match = USER_RE.match(text)
+        if not match:
+            raise ValueError("not a user name or uid[:gid]")
+        user, group = match.groups()
+        for part in (user, group):
+            if part is not None and part.isdigit() and int(part) > MAX_ID:
+                raise ValueError(f"id {part} is out of range (0–{MAX_ID})")
+        return cls(
+            text,
+            int(user) if user.isdigit() else None,
+            int(group) if group is not None and group.isdigit() else None,
+            None if user.isdigit() else user,
+            group if group is not None and not group.isdigit() else None,
+        )
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -143,7 +176,7 @@ class Settings:
     cmd: tuple[str, ...]  #: default ()
     env: Mapping[str, str]  #: user env (+ NVIDIA_* defaults for cuda)
     workdir: str  #: default "/app"
-    user: str  #: default "10001:10001"
+    user: User  #: default "10001:10001"
     labels: Mapping[str, str]  #: default {}
     ports: tuple[str, ...]  #: normalized "8080/tcp"; default ()
     include: tuple[IncludeSpec, ...]  #: default ()
