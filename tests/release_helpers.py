@@ -16,8 +16,6 @@
   over one or several, for tests that write their own layers.
 * ``isolate_registry_env(monkeypatch, tmp_path, ...)``: no ambient registry
   credentials (environment variables, ~/.docker) for a test.
-* ``open_registry, proxy = registry_fixtures(name)``: the fixtures of a docker-registry
-  without auth (one per test module) and of a ``RegistryProxy`` in front of it.
 """
 
 from __future__ import annotations
@@ -33,7 +31,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import registry_helpers as rh
 
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.archive import ArchiveImage, write_oci_archive
@@ -166,27 +163,6 @@ def isolate_registry_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *more:
         monkeypatch.delenv(name, raising=False)
     (tmp_path / "docker-config").mkdir()
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
-
-
-def registry_fixtures(name: str):
-    """The fixtures ``open_registry`` (a docker-registry without auth, one per test module,
-    in a temporary directory ``<name>-registry``) and ``proxy`` (a recording ``RegistryProxy``
-    in front of it), for a test module to bind: ``open_registry, proxy = registry_fixtures("publish")``."""
-
-    @pytest.fixture(scope="module")
-    def open_registry(tmp_path_factory):
-        reg = rh.start_registry(tmp_path_factory.mktemp(f"{name}-registry"))
-        try:
-            yield reg
-        finally:
-            reg.stop()
-
-    @pytest.fixture
-    def proxy(open_registry):
-        with RegistryProxy(open_registry.host) as p:
-            yield p
-
-    return open_registry, proxy
 
 
 # --------------------------------------------------------------------------------------------------

@@ -11,21 +11,18 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
 import pytest
+from release_helpers import MTIME, Built, assemble_image, built_from, write_archive
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from release_helpers import MTIME, Built, assemble_image, built_from, write_archive  # noqa: E402
-
-from hatch_aicontainer.oci import archive  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.oci.image import ConfigChanges  # noqa: E402
-from hatch_aicontainer.oci.layer import LayerEntry, write_layer  # noqa: E402
+from hatch_aicontainer.oci import archive
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.oci.image import ConfigChanges
+from hatch_aicontainer.oci.layer import LayerEntry, write_layer
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import EXAMPLE, copy_project, hatch_build, hatch_env
 from hatchling.bridge.app import Application
 from hatchling.builders.sdist import SdistBuilder

@@ -17,13 +17,11 @@ import threading
 import time
 from pathlib import Path
 
+import cache_build_driver
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cache_build_driver  # noqa: E402
-
-from hatch_aicontainer.cache import admin as cache_admin  # noqa: E402
-from hatch_aicontainer.cache.admin import CacheBusyError  # noqa: E402
+from hatch_aicontainer.cache import admin as cache_admin
+from hatch_aicontainer.cache.admin import CacheBusyError
 
 DRIVER = Path(cache_build_driver.__file__)
 TIMEOUT = 180

@@ -18,13 +18,11 @@ import sys
 import tarfile
 from pathlib import Path
 
+import cache_build_driver
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cache_build_driver  # noqa: E402
-
-from hatch_aicontainer.cache.admin import verify_cache  # noqa: E402
-from hatch_aicontainer.oci.cache import IDENTITIES, BlobStore  # noqa: E402
+from hatch_aicontainer.cache.admin import verify_cache
+from hatch_aicontainer.oci.cache import IDENTITIES, BlobStore
 
 DRIVER = Path(cache_build_driver.__file__)
 TIMEOUT = 180

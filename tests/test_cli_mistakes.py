@@ -15,8 +15,8 @@
   accelerator (the image's label), lock file and push references.
 
 The project is the tiny one of trust_fixtures (its locks hold only ``six``, so
-no TensorFlow is downloaded), on the cached Debian Python base as an ``oci:``
-layout.
+no TensorFlow is downloaded). Its base image is a layout that is not there, as
+only the real builds read it; they use the offline Debian Python base.
 """
 
 from __future__ import annotations
@@ -33,23 +33,21 @@ from pathlib import Path
 import pytest
 import tomli_w
 import tomllib
+from e2e_helpers import BIN, REPO, skopeo_inspect
+from trust_fixtures import make_tiny_project, write_tiny_lock
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import base_images  # noqa: E402
-from e2e_helpers import BIN, REPO, skopeo_inspect  # noqa: E402
-from trust_fixtures import make_tiny_project, write_tiny_lock  # noqa: E402
-
-from hatch_aicontainer.config.settings.keys import ENVIRONMENT  # noqa: E402
-from hatch_aicontainer.plugin.hooks import builders_by_target  # noqa: E402
+from hatch_aicontainer.config.settings.keys import ENVIRONMENT
+from hatch_aicontainer.plugin.hooks import builders_by_target
 
 TOOL = {"include": [], "kubernetes": {}}
+#: ``check`` and a build that stops before any work never read the base image: a layout that is not there
+UNREAD_BASE = "oci:/nonexistent/python-base:3.11-slim-bookworm"
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Path:
     """The tiny project with a CPU and a CUDA lock (both only ``six``)."""
-    cached, tag = base_images.ensure_python_base_layout()
-    root = make_tiny_project(tmp_path_factory.mktemp("mistakes") / "project", f"oci:{cached}:{tag}", git=False, tool=TOOL)
+    root = make_tiny_project(tmp_path_factory.mktemp("mistakes") / "project", UNREAD_BASE, git=False, tool=TOOL)
     table = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["aicontainer"]
     write_tiny_lock(root, {**table, "accelerator": "cuda"})
     return root
@@ -363,8 +361,9 @@ def test_check_reports_what_the_targets_builder_uses(target, variables, tiny, mo
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("target", ["container", "container-gpu"])
-def test_check_agrees_with_a_real_build(target, project, registry, tmp_path_factory):
+def test_check_agrees_with_a_real_build(target, project, registry, python_base_layout, tmp_path_factory):
     """One real build per target: archive name, accelerator label, lock file and pushed references."""
+    edit(project, tool(**{"base-image": python_base_layout.spec}))
     env = clean_env(project, AICONTAINER_PUSH_TO=f"{registry.host}/agree/{{name}}:{{version}}-{{accelerator}}",
                     AICONTAINER_CACHE_DIR=str(tmp_path_factory.getbasetemp() / "mistakes-shared-cache"))
     checked = aicontainer("check", "--json", "--target", target, cwd=project, env=env)

@@ -12,10 +12,8 @@ import filecmp
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import EXAMPLE, copy_project, hatch_build, hatch_env, skopeo_inspect, umoci_unpack
 
 pytestmark = pytest.mark.e2e

@@ -15,16 +15,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
+import base_images
 import pytest
 import tomli_w
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import hatch_build, hatch_env
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import base_images  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +76,7 @@ def plugin_cache(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def built(request, tmp_path_factory, plugin_wheelhouse, registry, plugin_cache):  # noqa: F811
+def built(request, tmp_path_factory, plugin_wheelhouse, registry, plugin_cache):
     if os.geteuid() != 0:
         pytest.skip("debootstrap needs root (run scripts/test as root, as CI does)")
     suite, python, tensorflow = CASES[request.param]

@@ -36,7 +36,6 @@ import base_images
 import gpu_loader
 import image_facts
 import pytest
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import BIN, hatch_build, hatch_env, skopeo_inspect
 from runc_bundle import make_bundle, run_in_bundle
 
@@ -116,7 +115,7 @@ def gpu_hatch_data(tmp_path_factory):
 
 
 @pytest.fixture(scope="module", params=LINES, ids=[line[0] for line in LINES])
-def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_hatch_data):  # noqa: F811 - fixture
+def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_hatch_data):
     if os.geteuid() != 0:
         pytest.skip("debootstrap and runc need root (run scripts/test as root, as CI does)")
     tensorflow, python, suite, dependencies = request.param

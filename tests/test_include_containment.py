@@ -7,17 +7,14 @@ shows that what is refused ends the build with one line and no archive.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
+import hostile
 import pytest
+from trust_fixtures import tiny_settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import hostile  # noqa: E402
-from trust_fixtures import tiny_settings  # noqa: E402
-
-from hatch_aicontainer.build.layers.include import include_entries  # noqa: E402
-from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
+from hatch_aicontainer.build.layers.include import include_entries
+from hatch_aicontainer.core.errors import ConfigError
 
 
 def _project(tmp_path: Path) -> tuple[Path, hostile.Markers]:

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import kubernetes_validate
 import pytest
 import yaml
+from trust_fixtures import tiny_project_info
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from trust_fixtures import tiny_build, tiny_project_info  # noqa: E402,F401
-
-from hatch_aicontainer.config.settings import ProjectInfo, load_settings  # noqa: E402
-from hatch_aicontainer.outputs.kubernetes import manifests, resource_name, write_manifest  # noqa: E402
+from hatch_aicontainer.config.settings import ProjectInfo, load_settings
+from hatch_aicontainer.outputs.kubernetes import manifests, resource_name, write_manifest
 
 DIGEST = "sha256:" + "c" * 64
 PROJECT = ProjectInfo("example-project", "1.2.0+local.1", scripts={"example-project": "example_project.cli:main"})

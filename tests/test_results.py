@@ -6,21 +6,18 @@ import base64
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import registry_helpers as rh
+from release_helpers import LABELS, free_port, isolate_registry_env, skopeo_digest, small_archive
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import registry_helpers as rh  # noqa: E402
-from release_helpers import LABELS, free_port, isolate_registry_env, registry_fixtures, skopeo_digest, small_archive  # noqa: E402
-
-from hatch_aicontainer.config.settings import ProjectInfo, load_settings  # noqa: E402
-from hatch_aicontainer.core.errors import OutputError  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.outputs import apply, layout_path, push_references  # noqa: E402
-from hatch_aicontainer.outputs.push.publish import PushError  # noqa: E402
+from hatch_aicontainer.config.settings import ProjectInfo, load_settings
+from hatch_aicontainer.core.errors import OutputError
+from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.outputs import apply, layout_path, push_references
+from hatch_aicontainer.outputs.push.publish import PushError
 from hatch_aicontainer.outputs.results import (
     add_pushed,
     digest_path,
@@ -38,9 +35,6 @@ PROJECT = ProjectInfo(name="hello-app", version="1.0.0", requires_python=">=3.10
 def no_ambient_credentials(tmp_path, monkeypatch):
     isolate_registry_env(monkeypatch, tmp_path, "AICONTAINER_PUSH", "AICONTAINER_PUSH_TO", "AICONTAINER_LOAD",
                          "AICONTAINER_OCI_LAYOUT", "AICONTAINER_LATEST")
-
-
-open_registry, proxy = registry_fixtures("results")
 
 
 def settings_for(table: dict, environ: dict | None = None):
@@ -201,6 +195,7 @@ def test_load_output_is_recorded(docker_engine, tmp_path):
     docker_engine.docker("image", "inspect", "hello-app:latest")
 
 
+@pytest.mark.e2e
 def test_no_secret_in_messages_or_files(tmp_path, monkeypatch):
     registry = rh.start_registry(tmp_path / "auth-registry", auth=("ci", PASSWORD))
     try:

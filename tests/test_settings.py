@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-try:
-    import hatch_aicontainer  # noqa: F401
-except ImportError:  # running from a checkout without the package installed
-    sys.path.insert(0, str(REPO))
-
-from hatch_aicontainer.config.naming import render_tags  # noqa: E402
+from hatch_aicontainer.config.naming import render_tags
 from hatch_aicontainer.config.settings import (
     HATCHLING_TARGET_OPTIONS,
     Healthcheck,
@@ -25,8 +18,8 @@ from hatch_aicontainer.config.settings import (
     base_image_problem,
     load_settings,
 )
-from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
+from hatch_aicontainer.core.errors import ConfigError
+from hatch_aicontainer.oci.descriptor import Platform
 
 T = "tool.aicontainer"
 TGT = "tool.hatch.build.targets.container"
