@@ -283,8 +283,15 @@ def test_an_unknown_variable_is_a_warning_with_did_you_mean(name, meant, project
 # -- check vs build ----------------------------------------------------------------------------------
 
 
-def test_targets_come_from_the_registered_builders():
-    assert list(builders_by_target()) == ["container", "container-gpu"]
+def test_targets_come_from_the_registered_builders(project, check):
+    """The targets ``check --target`` knows are the builders hatchling finds through the plugin's entry
+    point (what ``hatch build -t`` runs), and its usage error names each of them."""
+    from hatchling.plugin.manager import PluginManager
+
+    found = PluginManager().builder.collect()
+    registered = {name for name, builder in found.items() if builder.__module__.startswith("hatch_aicontainer.")}
+    assert registered and set(builders_by_target()) == registered
+    assert_one_error_line(check("--target", "nope", cwd=project, env=clean_env(project)), 2, sorted(registered))
 
 
 VARIABLES = {
@@ -349,7 +356,7 @@ def check_view(report: dict) -> dict:
 
 
 @pytest.mark.parametrize("variables", sorted(VARIABLES))
-@pytest.mark.parametrize("target", ["container", "container-gpu"])
+@pytest.mark.parametrize("target", sorted(builders_by_target()))
 def test_check_reports_what_the_targets_builder_uses(target, variables, tiny, monkeypatch, check):
     environ = VARIABLES[variables]
     done = check("--json", "--target", target, cwd=tiny, env=clean_env(tiny, **environ))
@@ -360,7 +367,7 @@ def test_check_reports_what_the_targets_builder_uses(target, variables, tiny, mo
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("target", ["container", "container-gpu"])
+@pytest.mark.parametrize("target", sorted(builders_by_target()))
 def test_check_agrees_with_a_real_build(target, project, registry, python_base_layout, tmp_path_factory):
     """One real build per target: archive name, accelerator label, lock file and pushed references."""
     edit(project, tool(**{"base-image": python_base_layout.spec}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -543,8 +544,14 @@ def test_the_settings_package_re_exports_no_private_names():
 
 
 def test_one_error_format_for_settings_and_compat():
-    from hatch_aicontainer.config import compat
+    """A mistake the settings find (compression) and one the compatibility data finds (Python 3.13 for
+    TensorFlow 2.16) read alike: ``<key> = <value>: <problem>; allowed: <allowed>``, on one line."""
     from hatch_aicontainer.config.settings import values
 
-    assert values.config_error is compat.config_error
+    shape = re.compile(rf'{re.escape(T)}\.([a-z-]+) = "([^"]*)": [^;\n]+; allowed: [^\n]+')
+    for table, key, value in ((tf(compression="xz"), "compression", "xz"), (tf(python="3.13"), "python", "3.13")):
+        with pytest.raises(ConfigError) as info:
+            load(table)
+        found = shape.fullmatch(str(info.value))
+        assert found is not None and found.groups() == (key, value), str(info.value)
     assert str(values.config_error("k", "v", "bad", "good")) == 'k = "v": bad; allowed: good'
