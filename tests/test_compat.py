@@ -121,7 +121,6 @@ def test_data_file_is_inside_the_package():
 def test_the_wheel_carries_the_data_file(tmp_path):
     """hatchling packages the data file (a copy of the packaging inputs, so that
     files other work in progress lacks, such as the README, do not matter)."""
-    pytest.importorskip("hatchling")
     project = tmp_path / "project"
     shutil.copytree(REPO / "hatch_aicontainer", project / "hatch_aicontainer", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", ".gitignore", "README.md", "LICENSE"):
