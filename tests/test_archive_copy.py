@@ -1,7 +1,7 @@
 """The archive's blobs copied in the kernel (``os.copy_file_range``) give the same bytes as read/write.
 
-Issue 11: "an archive written by the fast path is byte-identical to one written by
-plain copying". Each path is forced (``archive.KERNEL_COPY``), on the same file
+An archive written by the fast path must be byte-identical to one written by
+plain copying. Each path is forced (``archive.KERNEL_COPY``), on the same file
 system as the store and across file systems (a tmpfs destination, where the kernel
 may refuse: EXDEV), and with the call failing part-way through an archive.
 """

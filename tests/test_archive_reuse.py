@@ -1,7 +1,7 @@
 """A rebuild keeps the previous archive's unchanged prefix in place, and the bytes are a full write's.
 
-Issue 11: "the archive without a full copy" and "an archive written by the fast path
-is byte-identical to one written by plain copying". Every case compares the archive
+A rebuild writes the archive without a full copy, and an archive written that way
+must be byte-identical to one written by plain copying. Every case compares the archive
 a rebuild leaves in place with one written afresh (``archive.REUSE_PREFIX = False``)
 from the same image to another path; whether the prefix was kept is told by the
 file's inode (a kept archive is the same file, renamed away and back) and by which

@@ -231,4 +231,3 @@ def test_the_cache_size_limit_is_kept_after_builds(probe, reference, tmp_path, m
     monkeypatch.delenv("AICONTAINER_CACHE_MAX_SIZE")
     assert run_build(probe, cache, tmp_path / "after")["digest"] == reference["digest"]
     assert_cache_consistent(cache)
-

@@ -1,4 +1,4 @@
-"""Re-using cached blobs without re-hashing them, and ``aicontainer cache verify`` (issue 11).
+"""Re-using cached blobs without re-hashing them, and ``aicontainer cache verify``.
 
 A build checks a cached blob by its file identity (size, inode, mtime, ctime recorded
 when it was written or last hashed) and hashes it only when that changed. These

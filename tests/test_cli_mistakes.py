@@ -1,4 +1,4 @@
-"""Mistakes are caught before any work, in one line, and ``check`` says what the build does (issue 13).
+"""Mistakes are caught before any work, in one line, and ``check`` says what the build does.
 
 * A table of CLI, settings and environment mistakes, each run through the real
   ``aicontainer`` command and (where it is about the build) a real

@@ -1,4 +1,4 @@
-"""One digest from any host (issue 9): the example project built on three machines.
+"""One digest from any host: the example project built on three machines.
 
 Real parts only (see tests/build_hosts.py): this host (hatch on the test's
 Python), a Debian trixie root file system in a chroot (hatch on Python 3.13,

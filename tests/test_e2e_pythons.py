@@ -1,4 +1,4 @@
-"""End to end: images for Pythons other than the build host's, with the image's own bytecode (issue 9).
+"""End to end: images for Pythons other than the build host's, with the image's own bytecode.
 
 As a user on this host (Python 3.11): ``hatch build -t container`` for
 TensorFlow 2.16.1 on Debian bullseye's Python 3.9 and TensorFlow 2.20.0 on
@@ -7,8 +7,9 @@ pulled from the loopback registry. Each image is loaded into the real engine
 and run on a read-only file system (a tmpfs on /tmp only): it prints the pinned Python and
 TensorFlow, and every module ``import tensorflow`` loaded from /opt/venv has
 a pyc for the image's own cache tag and magic number, in the image (none can
-be written at start-up). Before issue 9 the 3.13 build failed at the lock
-install and the 3.9 one had no bytecode (no 3.9 on the host).
+be written at start-up). A build that used the host's Python would fail to
+install the 3.13 lock and would leave the 3.9 image without bytecode (there is
+no 3.9 on the host).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Environment faults and signals during a real build (issue 13): one line, the right exit, nothing left.
+"""Environment faults and signals during a real build: one line, the right exit, nothing left.
 
 The tiny project (tests/trust_fixtures.py: ``six`` only, lock committed) is built
 on the offline Debian Python base by real ``python -m hatchling build -t container``

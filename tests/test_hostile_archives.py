@@ -1,4 +1,4 @@
-"""Crafted archives and layouts for ``aicontainer push``/``inspect``/``load`` stay contained (issue 14).
+"""Crafted archives and layouts for ``aicontainer push``/``inspect``/``load`` stay contained.
 
 Each case is made from a valid archive (release_helpers.small_archive) by
 tests/hostile.py. Every command run on it as a real process ends with exit 0

@@ -1,4 +1,4 @@
-"""Include layers cached by their files' fingerprint; large entries in layers of their own (issue 11).
+"""Include layers cached by their files' fingerprint; large entries in layers of their own.
 
 Real files and a real ``BlobStore`` throughout; one real build of the tiny
 project shows a code-only rebuild reusing the include layers without opening

@@ -1,4 +1,4 @@
-"""``include`` cannot reach outside the project (issue 14): links out of it are refused, never followed.
+"""``include`` cannot reach outside the project: links out of it are refused, never followed.
 
 The pure part (``include_layers.include_entries``) on real files; one real build
 shows that what is refused ends the build with one line and no archive.

@@ -127,7 +127,7 @@ def test_install_locked_binary_wheels_for_target(tmp_path):
 @pytest.mark.network
 def test_uv_settings_in_the_environment_do_not_reach_the_install(tmp_path, monkeypatch):
     """uv reads UV_* even with --no-config: these would compile with the host's Python, install
-    links into uv's cache, or resolve from elsewhere (issue 9: the host must not reach the bytes)."""
+    links into uv's cache, or resolve from elsewhere: the build host's settings must not change the bytes."""
     inputs = LockInputs(("idna==3.10",), "3.11", AMD64)
     lock = ensure_lock(inputs, tmp_path / "pylock.idna.toml")
     monkeypatch.setenv("UV_COMPILE_BYTECODE", "1")
@@ -146,7 +146,8 @@ def test_uv_settings_in_the_environment_do_not_reach_the_install(tmp_path, monke
 @pytest.mark.network
 @pytest.mark.skipif(sys.version_info >= (3, 13), reason="needs a host Python older than the image's 3.13")
 def test_install_the_lock_for_a_python_newer_than_the_host(tmp_path):
-    """uv alone refuses this (the lock's requires-python checked against the host's 3.11): issue 9."""
+    """uv alone refuses this (it checks the lock's requires-python against the host's 3.11): the image's
+    Python, not the host's, decides what installs."""
     inputs = LockInputs(("charset-normalizer==3.4.0",), "3.13", AMD64)
     lock = ensure_lock(inputs, lock_path(tmp_path, AMD64, "cpu", "3.13"))
     assert 'requires-python = ">=3.13"' in lock.path.read_text()

@@ -1,4 +1,4 @@
-"""``aicontainer push`` across commands (issue 13): references need a tag, an archive is pushed from
+"""``aicontainer push`` across commands: references need a tag, an archive is pushed from
 its own checked bytes only, and blobs are mounted from repositories an earlier command pushed to,
 or from the base image's repository, instead of being uploaded again.
 

@@ -264,8 +264,8 @@ def _clean(tmp_path, project_name: str, dist: Path) -> None:
 
 @pytest.mark.parametrize("through", ["hatch", "outputs.clean"])
 def test_the_archives_of_a_dotted_project_name_are_cleaned(through, tmp_path):
-    """Issue 12 drift bug: clean spelled the prefix from the name as given (``my.app-``); archives
-    are named by the canonical name (``my_app-``). hatchling hands the builder a normalized name
+    """Clean and the archive name spell the prefix one way: clean once spelled it from the name as
+    given (``my.app-``) while archives are named by the canonical name (``my_app-``). hatchling hands the builder a normalized name
     (``my-app``), so ``hatch clean`` was spared; any caller with the name as written was not."""
     from hatch_aicontainer import outputs
 

@@ -239,7 +239,7 @@ def test_include_file_modes_do_not_depend_on_the_builders_uid(tmp_path):
 
 
 def test_nested_gitignore_files_count_with_and_without_git(tmp_path):
-    """A CI pod without git must ship what a laptop with git ships (issue 9: the host must not reach the bytes)."""
+    """A CI pod without git must ship what a laptop with git ships: what the build host has installed must not change the bytes."""
     project = make_tiny_project(tmp_path / "p", UNUSED_BASE)
     (project / "models" / ".gitignore").write_text("*.tmp\n!keep.tmp\nscratch/\n")
     (project / "models" / "b.tmp").write_text("scratch\n")

@@ -401,7 +401,7 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, str | None, str]] 
     ("healthcheck-retries", tf(healthcheck={"test": "true", "retries": -1}), {}, f"{T}.healthcheck.retries", "-1", "must be an integer 0–1000"),
     ("healthcheck-unknown", tf(healthcheck={"test": "true", "intervall": "30s"}), {}, f"{T}.healthcheck.intervall", '"30s"', f"did you mean {T}.healthcheck.interval?"),
     ("newline-in-value", tf(user="a\nb"), {}, f"{T}.user", '"a\\nb"', "not a user name"),
-    # [tool.aicontainer.kubernetes] (hatch_aicontainer/kubernetes.py)
+    # [tool.aicontainer.kubernetes] (hatch_aicontainer/config/settings/kubernetes.py)
     ("k8s-not-table", tf(kubernetes=True), {}, f"{T}.kubernetes", "true", "must be a table"),
     ("k8s-unknown-key", tf(kubernetes={"replica": 2}), {}, f"{T}.kubernetes.replica", "2", f"did you mean {T}.kubernetes.replicas?"),
     ("k8s-replicas-negative", tf(kubernetes={"replicas": -1}), {}, f"{T}.kubernetes.replicas", "-1", "out of range"),
