@@ -42,6 +42,11 @@ run, and is stopped (its directory removed) at the end of the run.
 * ``tiny_build`` -> trust_fixtures.TinyBuild: trust_fixtures' tiny project built
   once per session with the library pipeline on ``python_base_layout``.
 
+Per test:
+
+* ``no_ambient_settings``: no ``AICONTAINER_*`` variable of the machine running the
+  tests, and an empty ``DOCKER_CONFIG`` (no registry credentials of its own).
+
 Module-scoped:
 
 * ``open_registry`` -> registry_helpers.LocalRegistry: a registry of the test
@@ -198,6 +203,15 @@ def pytest_runtest_setup(item: pytest.Item):
 def pytest_runtest_call(item: pytest.Item):
     with _watching(item):
         return (yield)
+
+
+@pytest.fixture
+def no_ambient_settings(tmp_path, monkeypatch) -> None:
+    for name in [name for name in os.environ if name.startswith("AICONTAINER_")]:
+        monkeypatch.delenv(name)
+    config = tmp_path / "docker-config"
+    config.mkdir(exist_ok=True)
+    monkeypatch.setenv("DOCKER_CONFIG", str(config))
 
 
 # --- service fixtures ----------------------------------------------------------------------------------

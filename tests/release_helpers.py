@@ -14,8 +14,6 @@
 * ``assemble_image(store, platform, changes, layers)`` / ``built_from(store, images)``:
   the config + manifest of one platform's image, and the root (manifest or index)
   over one or several, for tests that write their own layers.
-* ``isolate_registry_env(monkeypatch, tmp_path, ...)``: no ambient registry
-  credentials (environment variables, ~/.docker) for a test.
 """
 
 from __future__ import annotations
@@ -29,8 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-import pytest
 
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.archive import ArchiveImage, write_oci_archive
@@ -151,18 +147,6 @@ def skopeo_inspect(ref: str, *, raw: bool = False, creds: str | None = None) -> 
 
 def skopeo_digest(ref: str, *, creds: str | None = None) -> str:
     return skopeo_inspect(ref, creds=creds)["Digest"]
-
-
-REGISTRY_ENV = ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_REGISTRY_HOST")
-
-
-def isolate_registry_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *more: str) -> None:
-    """Unset the registry credential variables (and ``more``) and point DOCKER_CONFIG at an
-    empty directory, so no credentials of the machine running the tests are used."""
-    for name in (*REGISTRY_ENV, *more):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "docker-config").mkdir()
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
 
 
 # --------------------------------------------------------------------------------------------------

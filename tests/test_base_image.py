@@ -21,12 +21,7 @@ PASSWORD = "base-image-pw-9Kd"
 STATUS = b"Package: python3.11\nStatus: install ok installed\nVersion: 3.11.2-6+deb12u6\n\n"
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(tmp_path, monkeypatch):
-    for name in ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_REGISTRY_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "docker-config").mkdir()
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ ENV_312_ARM64 = marker_env("3.12.1", Platform("linux", "arm64", "v8"))
 def dist_info(tree: Path, name: str, version: str, *, requires=(), extras=(), files=()) -> None:
     folder = tree / f"{name.replace('-', '_')}-{version}.dist-info"
     folder.mkdir(parents=True)
-    lines = [f"Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
     lines += [f"Provides-Extra: {e}" for e in extras] + [f"Requires-Dist: {r}" for r in requires]
     (folder / "METADATA").write_text("\n".join(lines) + "\n\nThe description.\nRequires-Dist: not-a-header\n")
     record = [f"{f},sha256=x,1" for f in files] + [f"{folder.name}/METADATA,,", f"{folder.name}/RECORD,,"]

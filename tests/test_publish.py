@@ -15,7 +15,6 @@ import registry_helpers as rh
 from release_helpers import (
     RegistryProxy,
     free_port,
-    isolate_registry_env,
     runnable_image,
     skopeo_digest,
     skopeo_inspect,
@@ -34,9 +33,7 @@ PASSWORD = "s3cret-Pushing-9Qx"
 WRONG = "not-the-Password-4Kd"
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(tmp_path, monkeypatch):
-    isolate_registry_env(monkeypatch, tmp_path, "AICONTAINER_INSECURE_REGISTRIES")
+pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 
 
 def test_push_from_the_store_gives_the_built_digest(proxy, tmp_path):

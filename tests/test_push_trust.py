@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import registry_helpers as rh
 from cli_helpers import aicontainer, assert_one_line_error, cli_env
-from release_helpers import LABELS, MTIME, built_from, isolate_registry_env, skopeo_digest, small_archive, write_archive
+from release_helpers import LABELS, MTIME, built_from, skopeo_digest, small_archive, write_archive
 
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.archive import ArchiveImage
@@ -31,9 +31,7 @@ from hatch_aicontainer.outputs.push.publish import PushError, push_archive, push
 PASSWORD = "trust-Secret-73Qp"
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(tmp_path, monkeypatch):
-    isolate_registry_env(monkeypatch, tmp_path, "AICONTAINER_INSECURE_REGISTRIES")
+pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 
 
 def _record(cache: Path, host: str) -> dict:

@@ -24,13 +24,7 @@ PASSWORD = "correct-horse-7Yq"
 WRONG = "wrong-battery-3Xz"
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(tmp_path, monkeypatch):
-    for name in ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_REGISTRY_HOST",
-                 "AICONTAINER_INSECURE_REGISTRIES"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "docker-config").mkdir()
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 
 
 @pytest.fixture(scope="module")

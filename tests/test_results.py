@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 import registry_helpers as rh
-from release_helpers import LABELS, free_port, isolate_registry_env, skopeo_digest, small_archive
+from release_helpers import LABELS, free_port, skopeo_digest, small_archive
 
 from hatch_aicontainer.config.settings import ProjectInfo, load_settings
 from hatch_aicontainer.core.errors import OutputError
@@ -31,10 +31,7 @@ PASSWORD = "results-Secret-77Hq"
 PROJECT = ProjectInfo(name="hello-app", version="1.0.0", requires_python=">=3.10", root=Path("/nonexistent"))
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(tmp_path, monkeypatch):
-    isolate_registry_env(monkeypatch, tmp_path, "AICONTAINER_PUSH", "AICONTAINER_PUSH_TO", "AICONTAINER_LOAD",
-                         "AICONTAINER_OCI_LAYOUT", "AICONTAINER_LATEST")
+pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 
 
 def settings_for(table: dict, environ: dict | None = None):
