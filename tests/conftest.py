@@ -153,6 +153,9 @@ _watch: dict[str, object] = {"markers": None, "seen": []}
 
 
 def _local(host: object) -> bool:
+    """Whether a connection to ``host`` stays on this machine (a Unix socket's path, loopback, none)."""
+    if isinstance(host, bytes):
+        host = host.decode(errors="replace")
     if not isinstance(host, str) or host in ("localhost", ""):
         return True
     try:
@@ -161,20 +164,28 @@ def _local(host: object) -> bool:
         return False
 
 
+def _program(executable: object, argv: object) -> str:
+    """The name of the program a ``subprocess.Popen`` starts."""
+    program = executable or (argv if isinstance(argv, (str, bytes)) else next(iter(argv or ()), ""))
+    words = os.fsdecode(program).split() if program else []
+    return os.path.basename(words[0]) if words else ""
+
+
 def _audit(event: str, args: tuple) -> None:
     markers = _watch["markers"]
     if markers is None or "e2e" in markers:
         return
-    if event == "subprocess.Popen":
-        executable, argv = args[0], args[1]
-        program = executable or (argv if isinstance(argv, (str, bytes)) else argv[0])
-        name = os.path.basename(os.fsdecode(program)).split()[0] if program else ""
-        if name in SERVICE_PROGRAMS:
-            _watch["seen"].append(f"runs {name} (mark it e2e)")
-    elif event in ("socket.connect", "socket.getaddrinfo") and "network" not in markers:
-        address = args[1] if event == "socket.connect" else args
-        if isinstance(address, tuple) and not _local(address[0]):
-            _watch["seen"].append(f"reaches {address[0]} (mark it network)")
+    try:
+        if event == "subprocess.Popen":
+            name = _program(args[0], args[1])
+            if name in SERVICE_PROGRAMS:
+                _watch["seen"].append(f"runs {name} (mark it e2e)")
+        elif event in ("socket.connect", "socket.getaddrinfo") and "network" not in markers:
+            address = args[1] if event == "socket.connect" else args
+            if isinstance(address, tuple) and not _local(address[0]):
+                _watch["seen"].append(f"reaches {address[0]} (mark it network)")
+    except Exception as exc:  # noqa: BLE001 - never break the call being watched
+        _watch["seen"].append(f"could not be watched ({exc!r})")
 
 
 sys.addaudithook(_audit)
