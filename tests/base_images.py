@@ -35,8 +35,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import services  # noqa: E402  (same directory; no pytest)
+import services
 
 DEFAULT_CACHE = "/var/tmp/hatch-aicontainer-test-cache"
 MIRROR = "http://deb.debian.org/debian"  # the mirror apt uses here

@@ -1,8 +1,23 @@
-"""Session fixtures for tests on REAL services (see tests/services.py, tests/base_images.py).
+"""Fixtures shared by the test modules, and the markers that say what a test needs.
 
-Every fixture here is session-scoped and lazy: a service starts only when a
-test asks for it, once per run, and is stopped (its directory removed) at the
-end of the run.
+Markers (``[tool.pytest.ini_options]`` in pyproject.toml):
+
+* ``e2e``: needs what a developer's machine may lack: root, a Docker engine, a
+  registry, debootstrap, runc, skopeo or umoci (and often the network too);
+* ``network``: needs nothing of that, but reaches PyPI or another host on the
+  internet (uv resolutions, downloads).
+
+``scripts/test --fast`` runs the rest (``-m "not e2e and not network"``): no
+root, no Docker, no network. A test is marked ``e2e`` here, at collection, when
+it uses a fixture of ``SERVICE_FIXTURES`` (directly or through another fixture),
+so a new test cannot forget it; ``network`` is written on the test. While an
+unmarked test runs, starting one of ``SERVICE_PROGRAMS`` or connecting to a host
+other than this one fails it, naming the marker it lacks (seen in this process
+only: what a subprocess does is not watched).
+
+Fixtures on real services (see tests/services.py, tests/base_images.py). Every
+session fixture is lazy: a service starts only when a test asks for it, once per
+run, and is stopped (its directory removed) at the end of the run.
 
 * ``docker_engine`` -> services.DockerEngine: a private dockerd (overlay2 where
   the kernel allows, else vfs: ``.driver`` says which; no bridge, no iptables)
@@ -19,27 +34,75 @@ end of the run.
   image index (one linux/amd64 manifest); ``.spec`` is "oci:PATH:TAG".
 * ``base_image_ref`` -> "127.0.0.1:PORT/library/python:3.11-slim-bookworm",
   that base pushed (as an index) into ``registry``.
+* ``plugin_wheelhouse`` -> a folder holding this checkout's plugin as a wheel,
+  for hatch's isolated build environment (e2e_helpers.hatch_env).
+* ``oci_tools``: skopeo and umoci, the independent tools that write and read the
+  images the tests compare with ours (scripts/test installs them as root); a
+  fixture making images with them asks for it (so its tests are ``e2e``).
+* ``tiny_build`` -> trust_fixtures.TinyBuild: trust_fixtures' tiny project built
+  once per session with the library pipeline on ``python_base_layout``.
 
-One module-scoped fixture, for the cache tests (test_cache_verify, test_cache_concurrency):
+Per test:
 
+* ``no_ambient_settings``: no ``AICONTAINER_*`` variable of the machine running the
+  tests, and an empty ``DOCKER_CONFIG`` (no registry credentials of its own).
+
+Module-scoped:
+
+* ``open_registry`` -> registry_helpers.LocalRegistry: a registry of the test
+  module's own (its access log on), so what one module pushes is not in
+  another's; ``proxy`` -> release_helpers.RegistryProxy: a recording,
+  fault-injecting proxy in front of it, one per test.
 * ``probe`` -> (project directory, base spec): cache_build_driver's tiny
-  project on ``python_base_layout``, made once per test module.
+  project on ``python_base_layout``, for the cache tests.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import base_images
+import cache_build_driver
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import base_images  # noqa: E402
-import cache_build_driver  # noqa: E402
-import services  # noqa: E402
+import registry_helpers
+import services
+from e2e_helpers import build_plugin_wheelhouse
+from release_helpers import RegistryProxy
+from trust_fixtures import TinyBuild, make_tiny_build
 
 BASE_REPOSITORY = "library/python"
+
+#: The fixtures that start a real service or need root: a test using one (directly or through
+#: another fixture) is marked ``e2e``.
+SERVICE_FIXTURES = frozenset({
+    "docker_engine",
+    "registry",
+    "auth_registry",
+    "open_registry",
+    "python_base_layout",
+    "plugin_wheelhouse",
+    "oci_tools",
+})
+
+#: Module fixtures that make images with umoci or debootstrap, in the modules whose test bodies
+#: carry no marker of their own: (test file, fixture).
+SERVICE_MODULE_FIXTURES = frozenset({
+    ("test_python_probe.py", "make"),  # registry_helpers.build_image: umoci
+    ("test_base_interpreter.py", "trixie"),  # base_images: debootstrap, as root
+    ("test_base_interpreter.py", "bookworm"),
+})
+
+#: Programs that need root, a Docker engine or a registry, or are installed only by scripts/test
+#: as root: a test that starts one is end-to-end.
+SERVICE_PROGRAMS = frozenset({
+    "docker", "dockerd", "containerd", "docker-registry", "htpasswd", "skopeo", "umoci", "runc",
+    "debootstrap", "chroot", "mount", "umount", "unshare", "runuser",
+})
 
 #: The files that take minutes, longest first. scripts/test runs the suite on two
 #: workers a file at a time (pytest-xdist, ``--dist loadfile``), and a worker takes
@@ -62,10 +125,107 @@ LONGEST_FILES = (
 )
 
 
+def _fixtures_used(item: pytest.Item) -> set[str]:
+    """The fixtures the test uses, at any depth; not the names its ``parametrize`` gives values directly."""
+    used = set(getattr(item, "fixturenames", ()))
+    for mark in item.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs["argnames"]
+        names = [n.strip() for n in names.split(",")] if isinstance(names, str) else list(names)
+        indirect = mark.kwargs.get("indirect", False)
+        used -= {n for n in names if not (indirect is True or (isinstance(indirect, (list, tuple)) and n in indirect))}
+    return used
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest files first (a stable sort: each file keeps its own order)."""
+    """Mark ``e2e`` what uses a service fixture; then the longest files first (a stable sort)."""
+    for item in items:
+        used = _fixtures_used(item)
+        if used & SERVICE_FIXTURES or {(item.path.name, name) for name in used} & SERVICE_MODULE_FIXTURES:
+            item.add_marker(pytest.mark.e2e)
     rank = {name: index for index, name in enumerate(LONGEST_FILES)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+# --- what an unmarked test may not do ----------------------------------------------------------------
+
+#: While a test runs: the markers it carries, and what it did that they do not allow.
+_watch: dict[str, object] = {"markers": None, "seen": []}
+
+
+def _local(host: object) -> bool:
+    """Whether a connection to ``host`` stays on this machine (a Unix socket's path, loopback, none)."""
+    if isinstance(host, bytes):
+        host = host.decode(errors="replace")
+    if not isinstance(host, str) or host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _program(executable: object, argv: object) -> str:
+    """The name of the program a ``subprocess.Popen`` starts."""
+    program = executable or (argv if isinstance(argv, (str, bytes)) else next(iter(argv or ()), ""))
+    words = os.fsdecode(program).split() if program else []
+    return os.path.basename(words[0]) if words else ""
+
+
+def _audit(event: str, args: tuple) -> None:
+    markers = _watch["markers"]
+    if markers is None or "e2e" in markers:
+        return
+    try:
+        if event == "subprocess.Popen":
+            name = _program(args[0], args[1])
+            if name in SERVICE_PROGRAMS:
+                _watch["seen"].append(f"runs {name} (mark it e2e)")
+        elif event in ("socket.connect", "socket.getaddrinfo") and "network" not in markers:
+            address = args[1] if event == "socket.connect" else args
+            if isinstance(address, tuple) and not _local(address[0]):
+                _watch["seen"].append(f"reaches {address[0]} (mark it network)")
+    except Exception as exc:  # noqa: BLE001 - never break the call being watched
+        _watch["seen"].append(f"could not be watched ({exc!r})")
+
+
+sys.addaudithook(_audit)
+
+
+@contextlib.contextmanager
+def _watching(item: pytest.Item) -> Iterator[None]:
+    _watch["markers"] = {mark.name for mark in item.iter_markers()}
+    _watch["seen"] = []
+    try:
+        yield
+    finally:
+        seen = sorted(set(_watch["seen"]))
+        _watch["markers"] = None
+    if seen:
+        pytest.fail(f"{item.nodeid} is not marked for what it did: {'; '.join(seen)}", pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    with _watching(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    with _watching(item):
+        return (yield)
+
+
+@pytest.fixture
+def no_ambient_settings(tmp_path, monkeypatch) -> None:
+    for name in [name for name in os.environ if name.startswith("AICONTAINER_")]:
+        monkeypatch.delenv(name)
+    config = tmp_path / "docker-config"
+    config.mkdir(exist_ok=True)
+    monkeypatch.setenv("DOCKER_CONFIG", str(config))
+
+
+# --- service fixtures ----------------------------------------------------------------------------------
 
 
 def _require_root(what: str) -> None:
@@ -115,9 +275,38 @@ def base_image_ref(python_base_layout, registry) -> str:
     )
 
 
+@pytest.fixture(scope="session")
+def plugin_wheelhouse(tmp_path_factory) -> Path:
+    return build_plugin_wheelhouse(tmp_path_factory.mktemp("plugin"))
+
+
+@pytest.fixture(scope="session")
+def oci_tools() -> None:
+    registry_helpers.require("skopeo", "umoci")
+
+
+@pytest.fixture(scope="session")
+def tiny_build(tmp_path_factory, python_base_layout) -> TinyBuild:
+    return make_tiny_build(tmp_path_factory.mktemp("tiny-library"), python_base_layout.spec)
+
+
+@pytest.fixture(scope="module")
+def open_registry(request, tmp_path_factory):
+    reg = registry_helpers.start_registry(tmp_path_factory.mktemp(f"{request.module.__name__}-registry"))
+    try:
+        yield reg
+    finally:
+        reg.stop()
+
+
+@pytest.fixture
+def proxy(open_registry):
+    with RegistryProxy(open_registry.host) as recording:
+        yield recording
+
+
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory, python_base_layout) -> tuple[Path, str]:
-    """(project directory, base spec) of cache_build_driver's tiny project, made once per test module using it."""
     project = tmp_path_factory.mktemp("cache-probe") / "project"
     cache_build_driver.make_project(project, python_base_layout.spec)
     return project, python_base_layout.spec

@@ -1,4 +1,4 @@
-"""Hostile inputs, made by the tests with ``tarfile`` and ``json`` alone (issue 14).
+"""Hostile inputs, made by the tests with ``tarfile`` and ``json`` alone.
 
 * :func:`plant_markers` puts files OUTSIDE every work folder (a victim file, a
   directory); :func:`snapshot` records them (names, kinds, modes, bytes) so a

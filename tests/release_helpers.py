@@ -14,10 +14,6 @@
 * ``assemble_image(store, platform, changes, layers)`` / ``built_from(store, images)``:
   the config + manifest of one platform's image, and the root (manifest or index)
   over one or several, for tests that write their own layers.
-* ``isolate_registry_env(monkeypatch, tmp_path, ...)``: no ambient registry
-  credentials (environment variables, ~/.docker) for a test.
-* ``open_registry, proxy = registry_fixtures(name)``: the fixtures of a docker-registry
-  without auth (one per test module) and of a ``RegistryProxy`` in front of it.
 """
 
 from __future__ import annotations
@@ -31,9 +27,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-import pytest
-import registry_helpers as rh
 
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.archive import ArchiveImage, write_oci_archive
@@ -154,39 +147,6 @@ def skopeo_inspect(ref: str, *, raw: bool = False, creds: str | None = None) -> 
 
 def skopeo_digest(ref: str, *, creds: str | None = None) -> str:
     return skopeo_inspect(ref, creds=creds)["Digest"]
-
-
-REGISTRY_ENV = ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_REGISTRY_HOST")
-
-
-def isolate_registry_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, *more: str) -> None:
-    """Unset the registry credential variables (and ``more``) and point DOCKER_CONFIG at an
-    empty directory, so no credentials of the machine running the tests are used."""
-    for name in (*REGISTRY_ENV, *more):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "docker-config").mkdir()
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
-
-
-def registry_fixtures(name: str):
-    """The fixtures ``open_registry`` (a docker-registry without auth, one per test module,
-    in a temporary directory ``<name>-registry``) and ``proxy`` (a recording ``RegistryProxy``
-    in front of it), for a test module to bind: ``open_registry, proxy = registry_fixtures("publish")``."""
-
-    @pytest.fixture(scope="module")
-    def open_registry(tmp_path_factory):
-        reg = rh.start_registry(tmp_path_factory.mktemp(f"{name}-registry"))
-        try:
-            yield reg
-        finally:
-            reg.stop()
-
-    @pytest.fixture
-    def proxy(open_registry):
-        with RegistryProxy(open_registry.host) as p:
-            yield p
-
-    return open_registry, proxy
 
 
 # --------------------------------------------------------------------------------------------------

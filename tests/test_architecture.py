@@ -5,16 +5,19 @@
 * no import cycles, imports inside functions counted (an import hidden in a function
   still runs the other module) and ``if TYPE_CHECKING:`` imports left out;
 * a package module is at most ``MAX_LINES`` long unless its docstring starts with
-  ``Long because:``.
+  ``Long because:``;
+* docs/ARCHITECTURE.md's map names every module by its path in the package, and
+  only modules that exist.
 
-``PENDING`` lists what parts A and B of issue 12 still change; the lead empties it
-after merging them.
+Module names are compared whole (dotted names, or paths relative to the package),
+never by prefix or substring, so two modules of one name are two modules.
 """
 
 from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,17 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "hatch_aicontainer"
 MAX_LINES = 400
 
-#: files whose underscore imports parts A and B are replacing (plan-12 §0.3); test_archive_reuse.py
-#: patches ``oci.archive._Output.copy`` (the owner of oci/ makes it public)
-PENDING_PRIVATE: tuple[str, ...] = ()
-#: the settings -> kubernetes cycle part A breaks (settings/kubernetes.py)
-PENDING_CYCLES: list[set[str]] = []
-#: modules over MAX_LINES that parts A and B split
-PENDING_LONG: tuple[str, ...] = ()
+
+def _ours(name: str) -> bool:
+    """Whether the dotted name is this package or one of its modules."""
+    return name == PACKAGE or name.startswith(PACKAGE + ".")
 
 
 def _module(path: Path) -> tuple[str, bool]:
-    """``hatch_aicontainer/settings/__init__.py`` -> ("hatch_aicontainer.config.settings", True)."""
+    """``hatch_aicontainer/config/settings/__init__.py`` -> ("hatch_aicontainer.config.settings", True)."""
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     is_package = parts[-1] == "__init__"
     return ".".join(parts[:-1] if is_package else parts), is_package
@@ -50,11 +50,18 @@ def _imported(module: str, is_package: bool, node: ast.ImportFrom) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (not ``not TYPE_CHECKING``, nor any other test)."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING" and ast.unparse(test.value) == "typing"
+    )
+
+
 def _type_checking_nodes(tree: ast.AST) -> set[int]:
-    """The ids of the nodes inside ``if TYPE_CHECKING:`` blocks."""
+    """The ids of the nodes inside ``if TYPE_CHECKING:`` blocks (their ``else:`` runs, so it counts)."""
     inside: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
             inside.update(id(child) for statement in node.body for child in ast.walk(statement))
     return inside
 
@@ -72,19 +79,23 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
 
 
+def _calls_setattr(node: ast.Call) -> bool:
+    """``setattr(…)`` or ``<anything>.setattr(…)`` (monkeypatch.setattr)."""
+    func = node.func
+    return (isinstance(func, ast.Name) and func.id == "setattr") or (isinstance(func, ast.Attribute) and func.attr == "setattr")
+
+
 def test_no_module_imports_another_modules_underscore_names():
     bad = []
     for path in _sources(PACKAGE, "tests", "benchmarks"):
         relative = path.relative_to(ROOT).as_posix()
-        if relative.startswith(PENDING_PRIVATE):
-            continue
         module, is_package = _module(path)
         tree = ast.parse(path.read_text(encoding="utf-8"))
         ours: set[str] = set()  # local names bound to one of our modules
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 target = _imported(module, is_package, node)
-                if not target.startswith(PACKAGE):
+                if not _ours(target):
                     continue
                 for alias in node.names:
                     if _private(alias.name):
@@ -92,11 +103,11 @@ def test_no_module_imports_another_modules_underscore_names():
                     else:
                         ours.add(alias.asname or alias.name)
             elif isinstance(node, ast.Import):
-                ours.update((alias.asname or alias.name.split(".")[0]) for alias in node.names if alias.name.startswith(PACKAGE))
+                ours.update((alias.asname or alias.name.split(".")[0]) for alias in node.names if _ours(alias.name))
         for node in ast.walk(tree):  # module._name, and monkeypatch.setattr(module, "_name", …)
             if isinstance(node, ast.Attribute) and _private(node.attr) and ast.unparse(node.value).split(".")[0] in ours:
                 bad.append(f"{relative}:{node.lineno}: {ast.unparse(node)}")
-            if (isinstance(node, ast.Call) and ast.unparse(node.func).endswith("setattr") and len(node.args) >= 2
+            if (isinstance(node, ast.Call) and _calls_setattr(node) and len(node.args) >= 2
                     and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
                     and _private(node.args[1].value) and ast.unparse(node.args[0]).split(".")[0] in ours):
                 bad.append(f"{relative}:{node.lineno}: setattr of {ast.unparse(node.args[0])}.{node.args[1].value}")
@@ -130,11 +141,11 @@ def _import_graph() -> dict[str, set[str]]:
                 continue
             if isinstance(node, ast.Import):
                 for alias in node.names:
-                    if alias.name.startswith(PACKAGE):
+                    if _ours(alias.name):
                         add(module, alias.name)
             elif isinstance(node, ast.ImportFrom):
                 target = _imported(module, is_package, node)
-                if target.startswith(PACKAGE):
+                if _ours(target):
                     for alias in node.names:
                         add(module, f"{target}.{alias.name}" if f"{target}.{alias.name}" in modules else target)
     return graph
@@ -183,17 +194,29 @@ def _cycles(graph: dict[str, set[str]]) -> list[set[str]]:
 
 
 def test_no_import_cycles():
-    cycles = [sorted(c) for c in _cycles(_import_graph()) if c not in PENDING_CYCLES]
+    cycles = [sorted(c) for c in _cycles(_import_graph())]
     assert cycles == []
 
 
 def test_the_cycle_finder_finds_a_cycle_through_a_function_level_import():
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [{"a", "b", "c"}]
-    tree = ast.parse("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import x\ndef f():\n    from . import y\n")
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import x\ndef f():\n    from . import y\n"
+        "if not TYPE_CHECKING:\n    from . import z\n"
+    )
     skipped = _type_checking_nodes(tree)
     kept = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and id(n) not in skipped and n.level]
-    assert [n.names[0].name for n in kept] == ["y"]
+    assert [n.names[0].name for n in kept] == ["y", "z"]
+
+
+def test_module_names_are_compared_whole():
+    """A name that only starts like ours is not ours; the map's entries are whole paths, read from its table."""
+    assert _ours("hatch_aicontainer") and _ours("hatch_aicontainer.core.errors")
+    assert not _ours("hatch_aicontainer_extra.core")
+    text = "| deps | `build/deps/lockfile.py`, `cli/__main__.py` | job |\nOutside the table: `core/errors.py`.\n"
+    assert _map_names(text) == {"build/deps/lockfile.py", "cli/__main__.py"}
+    assert "deps/lockfile.py" not in _map_names(text) and "build/deps/lock.py" not in _map_names(text)
 
 
 def test_modules_are_short_or_say_why():
@@ -202,7 +225,7 @@ def test_modules_are_short_or_say_why():
         relative = path.relative_to(ROOT / PACKAGE).as_posix()
         lines = len(path.read_text(encoding="utf-8").splitlines())
         docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-        if lines > MAX_LINES and not docstring.startswith("Long because:") and relative not in PENDING_LONG:
+        if lines > MAX_LINES and not docstring.startswith("Long because:"):
             long.append(f"{relative}: {lines} lines")
     assert long == []
 
@@ -220,15 +243,17 @@ def test_import_contracts_hold():
     assert done.returncode == 0, done.stdout[-5000:] + done.stderr[-2000:]
 
 
+def _map_names(text: str) -> set[str]:
+    """The ``*.py`` paths the map's table rows name, each whole (between backticks)."""
+    return {name for line in text.splitlines() if line.startswith("|")
+            for name in re.findall(r"`([^`\s]+\.py)`", line)}
+
+
 def test_the_architecture_map_names_every_module():
     """docs/ARCHITECTURE.md matches the tree: every module of ours is named by its path in the package
-    (``build/deps/lock.py``), so two modules of one name are two entries."""
-    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
-    missing = []
-    for path in _sources(PACKAGE):
-        relative = path.relative_to(ROOT / PACKAGE).as_posix()
-        if path.name == "__init__.py":
-            continue  # a package is named by its modules
-        if f"`{relative}`" not in text:
-            missing.append(relative)
-    assert missing == []
+    (``build/deps/lock.py``), so two modules of one name are two entries; and it names no module that
+    is not there."""
+    named = _map_names((ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8"))
+    modules = {path.relative_to(ROOT / PACKAGE).as_posix() for path in _sources(PACKAGE) if path.name != "__init__.py"}
+    assert sorted(modules - named) == [], "modules the map does not name"
+    assert sorted(named - modules) == [], "the map names modules that are not there"

@@ -1,7 +1,7 @@
 """The archive's blobs copied in the kernel (``os.copy_file_range``) give the same bytes as read/write.
 
-Issue 11: "an archive written by the fast path is byte-identical to one written by
-plain copying". Each path is forced (``archive.KERNEL_COPY``), on the same file
+An archive written by the fast path must be byte-identical to one written by
+plain copying. Each path is forced (``archive.KERNEL_COPY``), on the same file
 system as the store and across file systems (a tmpfs destination, where the kernel
 may refuse: EXDEV), and with the call failing part-way through an archive.
 """
@@ -11,21 +11,18 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
 
 import pytest
+from release_helpers import MTIME, Built, assemble_image, built_from, write_archive
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from release_helpers import MTIME, Built, assemble_image, built_from, write_archive  # noqa: E402
-
-from hatch_aicontainer.oci import archive  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.oci.image import ConfigChanges  # noqa: E402
-from hatch_aicontainer.oci.layer import LayerEntry, write_layer  # noqa: E402
+from hatch_aicontainer.oci import archive
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.oci.image import ConfigChanges
+from hatch_aicontainer.oci.layer import LayerEntry, write_layer
 
 
 @pytest.fixture(scope="module")

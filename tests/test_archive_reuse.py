@@ -1,7 +1,7 @@
 """A rebuild keeps the previous archive's unchanged prefix in place, and the bytes are a full write's.
 
-Issue 11: "the archive without a full copy" and "an archive written by the fast path
-is byte-identical to one written by plain copying". Every case compares the archive
+A rebuild writes the archive without a full copy, and an archive written that way
+must be byte-identical to one written by plain copying. Every case compares the archive
 a rebuild leaves in place with one written afresh (``archive.REUSE_PREFIX = False``)
 from the same image to another path; whether the prefix was kept is told by the
 file's inode (a kept archive is the same file, renamed away and back) and by which
@@ -12,20 +12,17 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
+from release_helpers import MTIME, Built, assemble_image, built_from
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from release_helpers import MTIME, Built, assemble_image, built_from  # noqa: E402
-
-from hatch_aicontainer.oci import archive  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.oci.image import ConfigChanges  # noqa: E402
-from hatch_aicontainer.oci.layer import Layer, LayerEntry, write_layer  # noqa: E402
+from hatch_aicontainer.oci import archive
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.oci.image import ConfigChanges
+from hatch_aicontainer.oci.layer import Layer, LayerEntry, write_layer
 
 CHANGES = ConfigChanges(env={}, entrypoint=None, cmd=["/bin/true"], workdir="/", user=None, exposed_ports=[], labels={})
 TAGS = ["hello-app:1.0.0"]

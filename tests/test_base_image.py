@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
+import registry_helpers as rh
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import registry_helpers as rh  # noqa: E402
-
-from hatch_aicontainer.build.base.resolve import BaseImage, resolve_base_image  # noqa: E402
-from hatch_aicontainer.core.errors import BaseImageError  # noqa: E402
-from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
+from hatch_aicontainer.build.base.resolve import BaseImage, resolve_base_image
+from hatch_aicontainer.core.errors import BaseImageError
+from hatch_aicontainer.oci import mediatypes as mt
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.registry.reference import BaseImageSpec
 
 
 def resolve(spec: str, *args, **kwargs):
     """``resolve_base_image`` of a spec written as text (parsed as the settings parse it)."""
     return resolve_base_image(BaseImageSpec.parse(spec), *args, **kwargs)
+
 
 AMD64 = Platform("linux", "amd64")
 ARM64 = Platform("linux", "arm64")
@@ -30,16 +28,11 @@ PASSWORD = "base-image-pw-9Kd"
 STATUS = b"Package: python3.11\nStatus: install ok installed\nVersion: 3.11.2-6+deb12u6\n\n"
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(tmp_path, monkeypatch):
-    for name in ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_REGISTRY_HOST"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "docker-config").mkdir()
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 
 
 @pytest.fixture(scope="module")
-def layout(tmp_path_factory) -> Path:
+def layout(tmp_path_factory, oci_tools) -> Path:
     """amd64 and arm64 images (different content) and a two-platform index "multi"."""
     path = tmp_path_factory.mktemp("layout") / "oci"
     for arch in ("amd64", "arm64"):
@@ -275,6 +268,7 @@ def test_oci_layout_unknown_tag(layout, tmp_path):
     assert str(info.value) == f'base-image "oci:{layout}:nope": no image tagged "nope" in {layout} (tags: amd64, arm64, multi)'
 
 
+@pytest.mark.e2e
 def test_oci_layout_single_image_without_tag(tmp_path):
     path = tmp_path / "one"
     digest = rh.build_image(path, "only", [{"usr/local/bin/python3.12": b""}])

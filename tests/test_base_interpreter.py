@@ -29,6 +29,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+import base_images
 import pytest
 
 from hatch_aicontainer.build.base.filesystem import SKIP_HARD_LINK, SKIP_SETID, SKIP_SPECIAL
@@ -41,9 +42,6 @@ from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor, Layer, Platform
 from hatch_aicontainer.registry.reference import BaseImageSpec
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import base_images  # noqa: E402
 
 AMD64 = Platform("linux", "amd64")
 SHOW = (

@@ -17,14 +17,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import EXAMPLE, copy_project, hatch_build, hatch_env
+from fresh_imports import modules_loaded_by
 from hatchling.bridge.app import Application
 from hatchling.builders.sdist import SdistBuilder
 from hatchling.builders.wheel import WheelBuilder
 from hatchling.plugin.manager import PluginManager
 
-from hatch_aicontainer.plugin.build_hook import AIContainerBuildHook, image_hook_suppressed
+from hatch_aicontainer.plugin.build_hook import image_hook_suppressed
 
 PYPROJECT = """\
 [build-system]
@@ -90,8 +90,13 @@ def build(builder_class, root: Path, directory: Path, app: RecordingApp, version
     return [Path(p) for p in builder.build(directory=str(directory), versions=list(versions))]
 
 
-def test_registered_through_the_entry_point():
-    assert PluginManager().build_hook.get("aicontainer") is AIContainerBuildHook
+def test_registered_through_the_entry_point(tmp_path, calls):
+    """hatchling finds the hook by the name a project's hooks table gives (``aicontainer``), through the
+    plugin's entry point, and a wheel build runs it."""
+    hook = PluginManager().build_hook.get("aicontainer")
+    assert hook is not None and hook.PLUGIN_NAME == "aicontainer"
+    build(WheelBuilder, make_project(tmp_path), tmp_path / "dist", RecordingApp())
+    assert len(calls) == 1
 
 
 def test_wheel_hook_builds_the_image_from_that_wheel(tmp_path, calls):
@@ -125,14 +130,10 @@ def test_hook_target_container_gpu_is_the_cuda_variant_as_hatch_build_t_containe
     assert call["settings"].targets[0].tf_requirement == "tensorflow[and-cuda]==2.16.1"
 
 
-def test_hook_and_builder_do_not_import_each_other():
-    import ast
-    import inspect
-
-    import hatch_aicontainer.plugin.build_hook as hook
-
-    names = {n.module for n in ast.walk(ast.parse(inspect.getsource(hook))) if isinstance(n, ast.ImportFrom)}
-    assert not any(name and name.endswith("builder") for name in names), names
+def test_the_hook_does_not_load_the_builder():
+    """The builder asks the hook whether it runs (``image_hook_suppressed``): the hook itself loads no builder."""
+    loaded = modules_loaded_by("hatch_aicontainer.plugin.build_hook")
+    assert "hatch_aicontainer.plugin.build_hook" in loaded and "hatch_aicontainer.plugin.builder" not in loaded
 
 
 def test_global_hook_runs_for_the_wheel_only(tmp_path, calls):

@@ -1,4 +1,4 @@
-"""Re-using cached blobs without re-hashing them, and ``aicontainer cache verify`` (issue 11).
+"""Re-using cached blobs without re-hashing them, and ``aicontainer cache verify``.
 
 A build checks a cached blob by its file identity (size, inode, mtime, ctime recorded
 when it was written or last hashed) and hashes it only when that changed. These
@@ -18,13 +18,11 @@ import sys
 import tarfile
 from pathlib import Path
 
+import cache_build_driver
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import cache_build_driver  # noqa: E402
-
-from hatch_aicontainer.cache.admin import verify_cache  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore, CacheFolders  # noqa: E402
+from hatch_aicontainer.cache.admin import verify_cache
+from hatch_aicontainer.oci.cache import BlobStore, CacheFolders
 
 DRIVER = Path(cache_build_driver.__file__)
 TIMEOUT = 180

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import registry_helpers as rh  # noqa: E402
-from release_helpers import free_port, registry_fixtures, skopeo_digest, small_archive  # noqa: E402
+import registry_helpers as rh
+from cli_helpers import aicontainer, assert_one_line_error, cli_env
+from release_helpers import free_port, skopeo_digest, small_archive
 
 PASSWORD = "cli-Secret-41Zz"
 PYPROJECT = """\
@@ -35,40 +33,12 @@ tensorflow = "2.16.1"
 """
 
 
-def cli_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AICONTAINER_", "DOCKER_"))}
-    (tmp_path / "docker-config").mkdir(exist_ok=True)
-    env["DOCKER_CONFIG"] = str(tmp_path / "docker-config")
-    env["AICONTAINER_CACHE_DIR"] = str(tmp_path / "cache")
-    env.update(extra)
-    return env
-
-
-def aicontainer(*args: str, env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "hatch_aicontainer.cli.main", *args], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
-
-
-def assert_one_line_error(done: subprocess.CompletedProcess, *fragments: str, code: int = 1) -> str:
-    assert done.returncode == code, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
-    errors = [line for line in lines if line.startswith("error: ")]
-    assert len(errors) == 1 and lines[-1] == errors[0], done.stderr  # progress lines may come before it
-    for fragment in fragments:
-        assert fragment in errors[0], errors[0]
-    return errors[0]
-
-
 def project(tmp_path: Path, extra: str = "") -> Path:
     root = tmp_path / "demo"
     (root / "src" / "demo_app").mkdir(parents=True)
     (root / "src" / "demo_app" / "__init__.py").write_text("def main():\n    print('demo')\n")
     (root / "pyproject.toml").write_text(PYPROJECT.format(extra=extra))
     return root
-
-
-open_registry, proxy = registry_fixtures("cli")
 
 
 # --- no services ---------------------------------------------------------------------------------
@@ -136,6 +106,7 @@ def test_check_without_a_project(tmp_path):
     assert_one_line_error(aicontainer("check", str(tmp_path), env=cli_env(tmp_path)), "has no pyproject.toml")
 
 
+@pytest.mark.network
 def test_lock_writes_then_reuses_the_lock_file(tmp_path):
     root = project(tmp_path)
     done = aicontainer("lock", str(root), env=cli_env(tmp_path))
@@ -151,6 +122,7 @@ def test_lock_writes_then_reuses_the_lock_file(tmp_path):
     assert "present" in aicontainer("check", str(root), env=cli_env(tmp_path)).stdout
 
 
+@pytest.mark.network
 def test_lock_and_check_for_a_python_the_host_does_not_run(tmp_path):
     """A CI matrix over 3.11 and 3.13 (this host runs 3.11): one lock each, switching back re-resolves nothing."""
     root = project(tmp_path)
@@ -234,6 +206,7 @@ def test_push_to_an_unreachable_registry(tmp_path):
     assert done.stdout == ""
 
 
+@pytest.mark.e2e
 def test_push_with_wrong_then_right_password(tmp_path):
     registry = rh.start_registry(tmp_path / "auth-registry", auth=("cli", PASSWORD))
     try:

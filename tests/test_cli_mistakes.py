@@ -1,4 +1,4 @@
-"""Mistakes are caught before any work, in one line, and ``check`` says what the build does (issue 13).
+"""Mistakes are caught before any work, in one line, and ``check`` says what the build does.
 
 * A table of CLI, settings and environment mistakes, each run through the real
   ``aicontainer`` command and (where it is about the build) a real
@@ -15,8 +15,8 @@
   accelerator (the image's label), lock file and push references.
 
 The project is the tiny one of trust_fixtures (its locks hold only ``six``, so
-no TensorFlow is downloaded), on the cached Debian Python base as an ``oci:``
-layout.
+no TensorFlow is downloaded). Its base image is a layout that is not there, as
+only the real builds read it; they use the offline Debian Python base.
 """
 
 from __future__ import annotations
@@ -33,23 +33,21 @@ from pathlib import Path
 import pytest
 import tomli_w
 import tomllib
+from e2e_helpers import BIN, REPO, skopeo_inspect
+from trust_fixtures import make_tiny_project, write_tiny_lock
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import base_images  # noqa: E402
-from e2e_helpers import BIN, REPO, skopeo_inspect  # noqa: E402
-from trust_fixtures import make_tiny_project, write_tiny_lock  # noqa: E402
-
-from hatch_aicontainer.config.settings.keys import ENVIRONMENT  # noqa: E402
-from hatch_aicontainer.plugin.hooks import builders_by_target  # noqa: E402
+from hatch_aicontainer.config.settings.keys import ENVIRONMENT
+from hatch_aicontainer.plugin.hooks import builders_by_target
 
 TOOL = {"include": [], "kubernetes": {}}
+#: ``check`` and a build that stops before any work never read the base image: a layout that is not there
+UNREAD_BASE = "oci:/nonexistent/python-base:3.11-slim-bookworm"
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory) -> Path:
     """The tiny project with a CPU and a CUDA lock (both only ``six``)."""
-    cached, tag = base_images.ensure_python_base_layout()
-    root = make_tiny_project(tmp_path_factory.mktemp("mistakes") / "project", f"oci:{cached}:{tag}", git=False, tool=TOOL)
+    root = make_tiny_project(tmp_path_factory.mktemp("mistakes") / "project", UNREAD_BASE, git=False, tool=TOOL)
     table = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["aicontainer"]
     write_tiny_lock(root, {**table, "accelerator": "cuda"})
     return root
@@ -285,8 +283,15 @@ def test_an_unknown_variable_is_a_warning_with_did_you_mean(name, meant, project
 # -- check vs build ----------------------------------------------------------------------------------
 
 
-def test_targets_come_from_the_registered_builders():
-    assert list(builders_by_target()) == ["container", "container-gpu"]
+def test_targets_come_from_the_registered_builders(project, check):
+    """The targets ``check --target`` knows are the builders hatchling finds through the plugin's entry
+    point (what ``hatch build -t`` runs), and its usage error names each of them."""
+    from hatchling.plugin.manager import PluginManager
+
+    found = PluginManager().builder.collect()
+    registered = {name for name, builder in found.items() if builder.__module__.startswith("hatch_aicontainer.")}
+    assert registered and set(builders_by_target()) == registered
+    assert_one_error_line(check("--target", "nope", cwd=project, env=clean_env(project)), 2, sorted(registered))
 
 
 VARIABLES = {
@@ -351,7 +356,7 @@ def check_view(report: dict) -> dict:
 
 
 @pytest.mark.parametrize("variables", sorted(VARIABLES))
-@pytest.mark.parametrize("target", ["container", "container-gpu"])
+@pytest.mark.parametrize("target", sorted(builders_by_target()))
 def test_check_reports_what_the_targets_builder_uses(target, variables, tiny, monkeypatch, check):
     environ = VARIABLES[variables]
     done = check("--json", "--target", target, cwd=tiny, env=clean_env(tiny, **environ))
@@ -362,9 +367,10 @@ def test_check_reports_what_the_targets_builder_uses(target, variables, tiny, mo
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("target", ["container", "container-gpu"])
-def test_check_agrees_with_a_real_build(target, project, registry, tmp_path_factory):
+@pytest.mark.parametrize("target", sorted(builders_by_target()))
+def test_check_agrees_with_a_real_build(target, project, registry, python_base_layout, tmp_path_factory):
     """One real build per target: archive name, accelerator label, lock file and pushed references."""
+    edit(project, tool(**{"base-image": python_base_layout.spec}))
     env = clean_env(project, AICONTAINER_PUSH_TO=f"{registry.host}/agree/{{name}}:{{version}}-{{accelerator}}",
                     AICONTAINER_CACHE_DIR=str(tmp_path_factory.getbasetemp() / "mistakes-shared-cache"))
     checked = aicontainer("check", "--json", "--target", target, cwd=project, env=env)

@@ -11,27 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from hatch_aicontainer.config import compat
+from hatch_aicontainer.config.compat import check_target, release_for, supported_table
+from hatch_aicontainer.core.errors import ConfigError
+from hatch_aicontainer.oci.descriptor import Platform
+
 REPO = Path(__file__).resolve().parents[1]
-try:
-    import hatch_aicontainer  # noqa: F401
-except ImportError:  # running from a checkout without the package installed
-    sys.path.insert(0, str(REPO))
 
-from hatch_aicontainer.config import compat  # noqa: E402
-from hatch_aicontainer.config.compat import check_target, release_for, supported_table  # noqa: E402
-from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-
-# CI keeps a copy of shared/ beside the clone: <parent>/main (this repo) and <parent>/shared.
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "tensorflow.md"
+#: TensorFlow's documented facts, with their source and date: what the data is checked against
+REFERENCE = Path(__file__).resolve().parent / "data" / "tensorflow-reference.md"
 
 AMD64 = Platform.parse("linux/amd64")
 ARM64 = Platform.parse("linux/arm64")
 
 
 def _reference_text() -> str:
-    if not REFERENCE.is_file():
-        pytest.skip(f"reference facts not found at {REFERENCE} (CI keeps shared/ beside the clone)")
     return REFERENCE.read_text(encoding="utf-8")
 
 
@@ -96,10 +90,17 @@ def test_newest_release_matches_the_reference():
 def test_data_records_source_and_date():
     info = compat.data_info()
     assert "https://www.tensorflow.org/install/source" in info.source  # the public page, not a local path
-    assert "shared/" not in info.source
+    assert ".md" not in info.source
     assert re.fullmatch(r"\d{4}-\d{2}", info.source_date)
     assert re.fullmatch(r"\d{4}-\d{2}", info.recorded)
     assert info.notes
+
+
+def test_the_reference_records_the_same_source_and_date():
+    """The facts and the data were read from the same pages in the same state."""
+    text = _reference_text()
+    assert "https://www.tensorflow.org/install/source" in text and "https://www.tensorflow.org/install/pip" in text
+    assert re.search(r"state of (\d{4}-\d{2})", text).group(1) == compat.data_info().source_date
 
 
 def test_table_is_newest_first_and_contiguous():
@@ -120,7 +121,6 @@ def test_data_file_is_inside_the_package():
 def test_the_wheel_carries_the_data_file(tmp_path):
     """hatchling packages the data file (a copy of the packaging inputs, so that
     files other work in progress lacks, such as the README, do not matter)."""
-    pytest.importorskip("hatchling")
     project = tmp_path / "project"
     shutil.copytree(REPO / "hatch_aicontainer", project / "hatch_aicontainer", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", ".gitignore", "README.md", "LICENSE"):

@@ -30,6 +30,7 @@ def test_exact_pin_needs_no_resolution(tmp_path):
     assert settings.tensorflow == "2.16.1"
 
 
+@pytest.mark.network
 def test_range_resolves_to_the_newest_release_on_the_index(tmp_path):
     """Real uv against PyPI: 2.16.2 is the last 2.16 release with cp311 wheels."""
     settings = project_settings({"tensorflow": "~=2.16.0", "python": "3.11"}, _project(tmp_path), {})
@@ -38,6 +39,7 @@ def test_range_resolves_to_the_newest_release_on_the_index(tmp_path):
     assert settings.targets[0].tf_requirement == "tensorflow-cpu==2.16.2"
 
 
+@pytest.mark.network
 def test_range_keeps_the_locked_release_while_it_fits(tmp_path):
     project = _project(tmp_path)
     inputs = LockInputs(("tensorflow-cpu==2.16.1",), "3.11", AMD64)

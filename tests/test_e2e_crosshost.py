@@ -1,4 +1,4 @@
-"""One digest from any host (issue 9): the example project built on three machines.
+"""One digest from any host: the example project built on three machines.
 
 Real parts only (see tests/build_hosts.py): this host (hatch on the test's
 Python), a Debian trixie root file system in a chroot (hatch on Python 3.13,
@@ -18,27 +18,21 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import sys
 import tarfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import base_images
 import pytest
+from build_hosts import HostBuild, Kit, build_in_chroot, build_in_container, build_on_host, ca_bundle
+from e2e_helpers import EXAMPLE, copy_project
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import base_images  # noqa: E402
-from build_hosts import HostBuild, Kit, build_in_chroot, build_in_container, build_on_host, ca_bundle  # noqa: E402
-from e2e_fixtures import plugin_wheelhouse  # noqa: E402,F401 - fixture
-from e2e_helpers import EXAMPLE, copy_project  # noqa: E402
-from release_helpers import registry_fixtures  # noqa: E402
-
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.outputs.push.publish import push_archive  # noqa: E402
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.outputs.push.publish import push_archive
 
 pytestmark = pytest.mark.e2e
 
-open_registry, proxy = registry_fixtures("crosshost")
 SITE = "opt/venv/lib/python3.11/site-packages"
 # A module every image must carry compiled for its own Python (3.11 in the example).
 PYC = f"{SITE}/tensorflow/__pycache__/__init__.cpython-311.pyc"
@@ -64,7 +58,7 @@ def _checkout(destination: Path, version: str | None = None) -> Path:
 
 
 @pytest.fixture(scope="module")
-def kit(plugin_wheelhouse, base_image_ref) -> Kit:  # noqa: F811
+def kit(plugin_wheelhouse, base_image_ref) -> Kit:
     caches = base_images.cache_dir() / "uv-crosshost-root", base_images.cache_dir() / "uv-crosshost-uid1000"
     for cache in caches:  # kept between runs, like the debootstrap root file systems
         cache.mkdir(exist_ok=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import EXAMPLE, copy_project, hatch_build, hatch_env
 
 pytestmark = pytest.mark.e2e

@@ -14,7 +14,6 @@ import re
 import subprocess
 
 import pytest
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import EXAMPLE, copy_project, hatch_build, hatch_env, skopeo_inspect, umoci_unpack
 
 pytestmark = pytest.mark.e2e

@@ -15,7 +15,6 @@ import subprocess
 import tarfile
 
 import pytest
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import BIN, EXAMPLE, copy_project, hatch_build, hatch_env, skopeo_inspect
 
 pytestmark = pytest.mark.e2e

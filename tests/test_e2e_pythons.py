@@ -1,4 +1,4 @@
-"""End to end: images for Pythons other than the build host's, with the image's own bytecode (issue 9).
+"""End to end: images for Pythons other than the build host's, with the image's own bytecode.
 
 As a user on this host (Python 3.11): ``hatch build -t container`` for
 TensorFlow 2.16.1 on Debian bullseye's Python 3.9 and TensorFlow 2.20.0 on
@@ -7,24 +7,21 @@ pulled from the loopback registry. Each image is loaded into the real engine
 and run on a read-only file system (a tmpfs on /tmp only): it prints the pinned Python and
 TensorFlow, and every module ``import tensorflow`` loaded from /opt/venv has
 a pyc for the image's own cache tag and magic number, in the image (none can
-be written at start-up). Before issue 9 the 3.13 build failed at the lock
-install and the 3.9 one had no bytecode (no 3.9 on the host).
+be written at start-up). A build that used the host's Python would fail to
+install the 3.13 lock and would leave the 3.9 image without bytecode (there is
+no 3.9 on the host).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
+import base_images
 import pytest
 import tomli_w
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import hatch_build, hatch_env
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import base_images  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +77,7 @@ def plugin_cache(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def built(request, tmp_path_factory, plugin_wheelhouse, registry, plugin_cache):  # noqa: F811
+def built(request, tmp_path_factory, plugin_wheelhouse, registry, plugin_cache):
     if os.geteuid() != 0:
         pytest.skip("debootstrap needs root (run scripts/test as root, as CI does)")
     suite, python, tensorflow = CASES[request.param]

@@ -29,7 +29,6 @@ from pathlib import Path
 
 import image_facts
 import pytest
-from e2e_fixtures import plugin_wheelhouse  # noqa: F401 - fixture
 from e2e_helpers import HatchRun, hatch_build, hatch_env, skopeo_inspect
 from runc_bundle import make_bundle
 
@@ -99,7 +98,7 @@ def hatch_data(tmp_path_factory):
 
 
 @pytest.fixture(scope="module", params=sorted(PROJECTS))
-def built(request, tmp_path_factory, plugin_wheelhouse, hatch_data, python_base_layout):  # noqa: F811 - fixture
+def built(request, tmp_path_factory, plugin_wheelhouse, hatch_data, python_base_layout):
     if os.geteuid() != 0:
         pytest.skip("runc needs root (run scripts/test as root, as CI does)")
     name = request.param

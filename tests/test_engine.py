@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
+from release_helpers import free_port, runnable_image, small_archive, write_archive
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from release_helpers import free_port, runnable_image, small_archive, write_archive  # noqa: E402
-
-from hatch_aicontainer.core.errors import OutputError  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.outputs.load import DEFAULT_HOST, engine_host, load_archive  # noqa: E402
+from hatch_aicontainer.core.errors import OutputError
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.outputs.load import DEFAULT_HOST, engine_host, load_archive
 
 
 def clean_env(**extra: str) -> dict[str, str]:

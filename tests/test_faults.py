@@ -1,4 +1,4 @@
-"""Environment faults and signals during a real build (issue 13): one line, the right exit, nothing left.
+"""Environment faults and signals during a real build: one line, the right exit, nothing left.
 
 The tiny project (tests/trust_fixtures.py: ``six`` only, lock committed) is built
 on the offline Debian Python base by real ``python -m hatchling build -t container``
@@ -31,13 +31,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import base_images
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import base_images  # noqa: E402
-from e2e_fixtures import plugin_wheelhouse  # noqa: E402,F401 - fixture
-from e2e_helpers import BIN, hatch_env  # noqa: E402
-from trust_fixtures import make_tiny_project  # noqa: E402
+from e2e_helpers import BIN, hatch_env
+from trust_fixtures import make_tiny_project
 
 pytestmark = pytest.mark.e2e
 

@@ -91,6 +91,7 @@ def test_214_cuda_needs_python_310_or_older():
     assert release_for("2.15.0").supports_cuda_python("3.11")
 
 
+@pytest.mark.network
 @pytest.mark.parametrize(("python", "resolves"), [("3.10", True), ("3.11", False)])
 def test_214_cuda_pythons_match_what_pypi_resolves(tmp_path, python, resolves):
     """The cuda-python row checked against the package index (tensorrt 8.5.3.1 has cp36-cp310 wheels only)."""

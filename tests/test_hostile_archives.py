@@ -1,4 +1,4 @@
-"""Crafted archives and layouts for ``aicontainer push``/``inspect``/``load`` stay contained (issue 14).
+"""Crafted archives and layouts for ``aicontainer push``/``inspect``/``load`` stay contained.
 
 Each case is made from a valid archive (release_helpers.small_archive) by
 tests/hostile.py. Every command run on it as a real process ends with exit 0
@@ -10,15 +10,12 @@ a device, a path out of it), the command refuses it and names the entry.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
+import hostile
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import hostile  # noqa: E402
-from release_helpers import small_archive  # noqa: E402
-from test_cli import aicontainer, assert_one_line_error, cli_env  # noqa: E402
+from cli_helpers import aicontainer, assert_one_line_error, cli_env
+from release_helpers import small_archive
 
 # (case, what every command must say): None = harmless, the command may succeed.
 REFUSED = {

@@ -26,12 +26,10 @@ import sys
 import tarfile
 from pathlib import Path
 
+import base_images
+import hostile
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import base_images  # noqa: E402
-import hostile  # noqa: E402
-from trust_fixtures import make_tiny_project  # noqa: E402
+from trust_fixtures import make_tiny_project
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""Include layers cached by their files' fingerprint; large entries in layers of their own (issue 11).
+"""Include layers cached by their files' fingerprint; large entries in layers of their own.
 
 Real files and a real ``BlobStore`` throughout; one real build of the tiny
 project shows a code-only rebuild reusing the include layers without opening
@@ -15,9 +15,7 @@ from pathlib import Path
 
 import pytest
 import tomllib
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from trust_fixtures import (  # noqa: E402
+from trust_fixtures import (
     MTIME,
     archive_layers,
     build_wheel,
@@ -27,13 +25,13 @@ from trust_fixtures import (  # noqa: E402
     tiny_settings,
 )
 
-from hatch_aicontainer.build.image import build_image  # noqa: E402
-from hatch_aicontainer.build.layers.include import LARGE_ENTRY_BYTES, include_entries, include_layers  # noqa: E402
-from hatch_aicontainer.build.layers.include_record import SETTLE_NS, fingerprint  # noqa: E402
-from hatch_aicontainer.config.settings import IncludeSpec  # noqa: E402
-from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.oci.layer import LayerEntry  # noqa: E402
+from hatch_aicontainer.build.image import build_image
+from hatch_aicontainer.build.layers.include import LARGE_ENTRY_BYTES, include_entries, include_layers
+from hatch_aicontainer.build.layers.include_record import SETTLE_NS, fingerprint
+from hatch_aicontainer.config.settings import IncludeSpec
+from hatch_aicontainer.core.errors import ConfigError
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.layer import LayerEntry
 
 _WATCHED: list[str] = []  # folders whose files' opens are counted (empty: the hook does nothing)
 _OPENED: list[str] = []

@@ -82,6 +82,7 @@ def test_summarize_uv_error_is_one_line():
     assert line.startswith("No solution found") and "foo==9" in line
 
 
+@pytest.mark.network
 def test_resolve_for_a_foreign_target_then_reuse(tmp_path):
     """Real uv, real PyPI: a lock for CPython 3.12 on linux/arm64, whatever runs this test."""
     inputs = LockInputs(("idna==3.10",), "3.12", ARM64)
@@ -101,6 +102,7 @@ def test_resolve_for_a_foreign_target_then_reuse(tmp_path):
     assert not changed.reused and changed.version_of("idna") == "3.9"
 
 
+@pytest.mark.network
 def test_nonexistent_version_fails_with_one_line(tmp_path):
     inputs = LockInputs((), "3.11", AMD64, tensorflow=TensorFlowRequest("2.16.9", "tensorflow-cpu"))
     with pytest.raises(ResolveError) as info:
@@ -110,6 +112,7 @@ def test_nonexistent_version_fails_with_one_line(tmp_path):
     assert not (tmp_path / "pylock.x.toml").exists()
 
 
+@pytest.mark.network
 def test_install_locked_binary_wheels_for_target(tmp_path):
     inputs = LockInputs(("charset-normalizer==3.4.0",), "3.11", AMD64)
     lock = ensure_lock(inputs, tmp_path / "pylock.cn.toml")
@@ -121,9 +124,10 @@ def test_install_locked_binary_wheels_for_target(tmp_path):
     assert not (target / ".lock").exists()
 
 
+@pytest.mark.network
 def test_uv_settings_in_the_environment_do_not_reach_the_install(tmp_path, monkeypatch):
     """uv reads UV_* even with --no-config: these would compile with the host's Python, install
-    links into uv's cache, or resolve from elsewhere (issue 9: the host must not reach the bytes)."""
+    links into uv's cache, or resolve from elsewhere: the build host's settings must not change the bytes."""
     inputs = LockInputs(("idna==3.10",), "3.11", AMD64)
     lock = ensure_lock(inputs, tmp_path / "pylock.idna.toml")
     monkeypatch.setenv("UV_COMPILE_BYTECODE", "1")
@@ -139,9 +143,11 @@ def test_uv_settings_in_the_environment_do_not_reach_the_install(tmp_path, monke
     assert again.version_of("idna") == "3.9"  # resolved from PyPI, not UV_INDEX_URL
 
 
+@pytest.mark.network
 @pytest.mark.skipif(sys.version_info >= (3, 13), reason="needs a host Python older than the image's 3.13")
 def test_install_the_lock_for_a_python_newer_than_the_host(tmp_path):
-    """uv alone refuses this (the lock's requires-python checked against the host's 3.11): issue 9."""
+    """uv alone refuses this (it checks the lock's requires-python against the host's 3.11): the image's
+    Python, not the host's, decides what installs."""
     inputs = LockInputs(("charset-normalizer==3.4.0",), "3.13", AMD64)
     lock = ensure_lock(inputs, lock_path(tmp_path, AMD64, "cpu", "3.13"))
     assert 'requires-python = ">=3.13"' in lock.path.read_text()
@@ -151,6 +157,7 @@ def test_install_the_lock_for_a_python_newer_than_the_host(tmp_path):
     assert extensions and all("cpython-313-x86_64-linux-gnu" in p.name for p in extensions)
 
 
+@pytest.mark.network
 def test_installable_copy_checks_requires_python_against_the_image_and_keeps_hashes(tmp_path):
     lock = ensure_lock(LockInputs(("idna==3.10",), "3.13", AMD64), tmp_path / "pylock.idna.toml")
     copy = installable_copy(lock, "3.13", tmp_path / "copy")
@@ -162,6 +169,7 @@ def test_installable_copy_checks_requires_python_against_the_image_and_keeps_has
         installable_copy(lock, "3.9", tmp_path / "other")
 
 
+@pytest.mark.network
 def test_a_matrix_keeps_one_lock_per_python_and_switches_back_without_resolving(tmp_path):
     first = {
         python: ensure_lock(LockInputs(("idna==3.10",), python, AMD64), lock_path(tmp_path, AMD64, "cpu", python))
@@ -199,6 +207,7 @@ def test_install_wheel_drops_direct_url(tmp_path: Path):
     assert (target / "bin" / "tiny").is_file()
 
 
+@pytest.mark.network
 @pytest.mark.parametrize("tensorflow", ["2.16.1", "2.18.0"])
 def test_cuda_lock_brings_the_cuda_and_cudnn_the_data_states(tmp_path, tensorflow):
     """The compatibility data checked against what PyPI's tensorflow[and-cuda] really resolves to."""
@@ -226,6 +235,7 @@ def _tensorflow_packages(lock) -> dict[str, str]:
     return {p.name: p.version for p in lock.packages if p.name.startswith("tensorflow") and "-io" not in p.name}
 
 
+@pytest.mark.network
 def test_a_dependency_asking_for_tensorflow_gets_tensorflow_at_the_pin_and_nothing_beside_it(tmp_path):
     """tf-keras 2.16.0 asks for tensorflow>=2.16,<2.17: the resolver used to add tensorflow 2.16.2 beside
     tensorflow-cpu 2.16.1 (two TensorFlows in one folder, the image ran 2.16.2)."""
@@ -237,18 +247,21 @@ def test_a_dependency_asking_for_tensorflow_gets_tensorflow_at_the_pin_and_nothi
     assert again.reused and again.tensorflow == lock.tensorflow  # the choice and its reason are kept in the lock
 
 
+@pytest.mark.network
 def test_the_project_asking_for_tensorflow_gets_it_without_a_second_resolution(tmp_path):
     lock = ensure_lock(LockInputs(("tensorflow>=2.15,<2.18",), "3.11", AMD64, tensorflow=CPU_2_16_1), tmp_path / "pylock.p.toml")
     assert _tensorflow_packages(lock) == {"tensorflow": "2.16.1"}
     assert lock.tensorflow.reason == "the project requires tensorflow>=2.15,<2.18"
 
 
+@pytest.mark.network
 def test_without_a_request_for_the_name_the_cpu_build_stays(tmp_path):
     lock = ensure_lock(LockInputs(("tensorflow-cpu>=2.16", "numpy<2"), "3.11", AMD64, tensorflow=CPU_2_16_1), tmp_path / "pylock.c.toml")
     assert _tensorflow_packages(lock) == {"tensorflow-cpu": "2.16.1"}
     assert lock.tensorflow.distribution == "tensorflow-cpu" and lock.tensorflow.reason is None
 
 
+@pytest.mark.network
 def test_two_tensorflow_distributions_are_refused_naming_who_asked(tmp_path):
     """A package that insists on tensorflow-cpu beside a project that requires tensorflow: no lock, one line."""
     links = tmp_path / "links"
@@ -261,6 +274,7 @@ def test_two_tensorflow_distributions_are_refused_naming_who_asked(tmp_path):
     assert not (tmp_path / "pylock.two.toml").exists()
 
 
+@pytest.mark.network
 def test_two_builds_of_one_cuda_library_are_refused_naming_who_asked(tmp_path):
     links = tmp_path / "links"
     metadata_wheel(links, "wants-cuda-11", "1.0", requires=("nvidia-cublas-cu11",))

@@ -5,22 +5,19 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
+from release_helpers import Built, assemble_image, built_from, write_archive
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from release_helpers import Built, assemble_image, built_from, write_archive  # noqa: E402
-
-from hatch_aicontainer.core.errors import OutputError  # noqa: E402
-from hatch_aicontainer.oci import mediatypes  # noqa: E402
-from hatch_aicontainer.oci.archive import ArchiveImage, read_archive_index, write_oci_archive  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.oci.image import ConfigChanges  # noqa: E402
-from hatch_aicontainer.oci.layer import LayerEntry, write_layer  # noqa: E402
+from hatch_aicontainer.core.errors import OutputError
+from hatch_aicontainer.oci import mediatypes
+from hatch_aicontainer.oci.archive import ArchiveImage, read_archive_index, write_oci_archive
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.oci.image import ConfigChanges
+from hatch_aicontainer.oci.layer import LayerEntry, write_layer
 
 MTIME = 1580601600
 TAG = "0.1.0"
@@ -65,6 +62,7 @@ def sha256_file(path: Path) -> str:
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.e2e
 def test_skopeo_inspects_the_archive(single: Built, tmp_path: Path) -> None:
     archive = write(single, tmp_path / "dist" / "example.oci.tar")
     info = json.loads(run(SKOPEO, "inspect", f"oci-archive:{archive}"))
@@ -76,6 +74,7 @@ def test_skopeo_inspects_the_archive(single: Built, tmp_path: Path) -> None:
     assert by_ref["Digest"] == single.root.digest
 
 
+@pytest.mark.e2e
 def test_umoci_unpacks_the_layout_and_verifies_digests(single: Built, tmp_path: Path) -> None:
     archive = write(single, tmp_path / "example.oci.tar")
     layout = tmp_path / "layout"
@@ -94,6 +93,7 @@ def test_umoci_unpacks_the_layout_and_verifies_digests(single: Built, tmp_path: 
     assert runtime["process"]["cwd"] == "/app"
 
 
+@pytest.mark.e2e
 def test_skopeo_copy_round_trip(single: Built, tmp_path: Path) -> None:
     archive = write(single, tmp_path / "example.oci.tar")
     out = tmp_path / "copied"
@@ -144,6 +144,7 @@ def test_archive_is_byte_identical_when_written_twice(single: Built, tmp_path: P
     assert first.read_bytes() == second.read_bytes()
 
 
+@pytest.mark.e2e
 def test_multi_platform_index(multi: Built, tmp_path: Path) -> None:
     archive = write(multi, tmp_path / "multi.oci.tar")
     raw = run(SKOPEO, "inspect", "--raw", f"oci-archive:{archive}")

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import registry_helpers as rh  # noqa: E402
-from release_helpers import (  # noqa: E402
+import registry_helpers as rh
+from release_helpers import (
     RegistryProxy,
     free_port,
-    isolate_registry_env,
-    registry_fixtures,
     runnable_image,
     skopeo_digest,
     skopeo_inspect,
@@ -29,22 +23,17 @@ from release_helpers import (  # noqa: E402
     write_archive,
 )
 
-from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
-from hatch_aicontainer.oci import mediatypes  # noqa: E402
-from hatch_aicontainer.oci.archive import read_archive_index  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.outputs.push.publish import PushError, push_archive, push_image  # noqa: E402
+from hatch_aicontainer.core.errors import ConfigError
+from hatch_aicontainer.oci import mediatypes
+from hatch_aicontainer.oci.archive import read_archive_index
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.outputs.push.publish import PushError, push_archive, push_image
 
 PASSWORD = "s3cret-Pushing-9Qx"
 WRONG = "not-the-Password-4Kd"
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(tmp_path, monkeypatch):
-    isolate_registry_env(monkeypatch, tmp_path, "AICONTAINER_INSECURE_REGISTRIES")
-
-
-open_registry, proxy = registry_fixtures("publish")
+pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 
 
 def test_push_from_the_store_gives_the_built_digest(proxy, tmp_path):
@@ -209,6 +198,7 @@ def test_connection_dropped_mid_upload_fails_cleanly_and_a_retry_completes(proxy
     assert skopeo_digest(ref) == built.root.digest
 
 
+@pytest.mark.e2e
 def test_registry_stopped_between_blobs_fails_cleanly_and_a_retry_completes(tmp_path):
     """The real registry process is stopped after the first blob arrived, then started again."""
     directory = tmp_path / "registry"
@@ -242,6 +232,7 @@ def test_registry_stopped_between_blobs_fails_cleanly_and_a_retry_completes(tmp_
         registry.stop()
 
 
+@pytest.mark.e2e
 def test_wrong_password_is_one_line_without_the_secret(tmp_path, monkeypatch):
     registry = rh.start_registry(tmp_path / "auth-registry", auth=("pusher", PASSWORD))
     built = small_image(BlobStore(tmp_path / "store"), salt="auth")

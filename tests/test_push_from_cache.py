@@ -17,16 +17,14 @@ from pathlib import Path
 
 import pytest
 import tomllib
+from release_helpers import skopeo_inspect
+from trust_fixtures import VERSION, build_wheel, make_tiny_project, tiny_project_info
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from release_helpers import skopeo_inspect  # noqa: E402
-from trust_fixtures import VERSION, build_wheel, make_tiny_project, tiny_project_info  # noqa: E402
-
-from hatch_aicontainer.build.image import build_image  # noqa: E402
-from hatch_aicontainer.config.settings import load_settings  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.outputs import apply  # noqa: E402
-from hatch_aicontainer.outputs.push.publish import PushError  # noqa: E402
+from hatch_aicontainer.build.image import build_image
+from hatch_aicontainer.config.settings import load_settings
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.outputs import apply
+from hatch_aicontainer.outputs.push.publish import PushError
 
 pytestmark = pytest.mark.e2e
 

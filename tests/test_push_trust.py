@@ -1,4 +1,4 @@
-"""``aicontainer push`` across commands (issue 13): references need a tag, an archive is pushed from
+"""``aicontainer push`` across commands: references need a tag, an archive is pushed from
 its own checked bytes only, and blobs are mounted from repositories an earlier command pushed to,
 or from the base image's repository, instead of being uploaded again.
 
@@ -11,42 +11,27 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
+import registry_helpers as rh
+from cli_helpers import aicontainer, assert_one_line_error, cli_env
+from release_helpers import LABELS, MTIME, built_from, skopeo_digest, small_archive, write_archive
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import registry_helpers as rh  # noqa: E402
-from release_helpers import (  # noqa: E402
-    LABELS,
-    MTIME,
-    built_from,
-    isolate_registry_env,
-    registry_fixtures,
-    skopeo_digest,
-    small_archive,
-    write_archive,
-)
-from test_cli import aicontainer, assert_one_line_error, cli_env  # noqa: E402
+from hatch_aicontainer.oci import mediatypes
+from hatch_aicontainer.oci.archive import ArchiveImage
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.oci.image import ConfigChanges, image_config, image_manifest, rfc3339, store_json
+from hatch_aicontainer.oci.layer import LayerEntry, write_layer
+from hatch_aicontainer.outputs.push.mounts import MountSources
+from hatch_aicontainer.outputs.push.publish import PushError, push_archive, push_image
 
-from hatch_aicontainer.oci import mediatypes  # noqa: E402
-from hatch_aicontainer.oci.archive import ArchiveImage  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.oci.image import ConfigChanges, image_config, image_manifest, rfc3339, store_json  # noqa: E402
-from hatch_aicontainer.oci.layer import LayerEntry, write_layer  # noqa: E402
-from hatch_aicontainer.outputs.push.mounts import MountSources  # noqa: E402
-from hatch_aicontainer.outputs.push.publish import PushError, push_archive, push_image  # noqa: E402
-
-open_registry, proxy = registry_fixtures("push-trust")
 PASSWORD = "trust-Secret-73Qp"
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(tmp_path, monkeypatch):
-    isolate_registry_env(monkeypatch, tmp_path, "AICONTAINER_INSECURE_REGISTRIES")
+pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 
 
 def _record(cache: Path, host: str) -> dict:
@@ -213,6 +198,7 @@ def test_the_base_layers_are_mounted_from_the_base_image_repository(proxy, tmp_p
     assert all("from=library%2Fbase" in s.path or "from=library/base" in s.path for s in proxy.mounts())
 
 
+@pytest.mark.e2e
 def test_a_stale_record_falls_back_to_an_upload_and_holds_no_credentials(tmp_path):
     """A recorded repository the registry refuses to mount from (gone, or never readable) costs
     nothing but the refused request: the blob is uploaded into the session the registry opened."""

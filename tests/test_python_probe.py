@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
+import registry_helpers as rh
+from registry_helpers import OPAQUE, WHITEOUT, Symlink
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import registry_helpers as rh  # noqa: E402
-from registry_helpers import OPAQUE, WHITEOUT, Symlink  # noqa: E402
-
-from hatch_aicontainer.build.base.python import PythonInfo, dpkg_version, probe_python, upstream_version  # noqa: E402
-from hatch_aicontainer.build.base.resolve import resolve_base_image  # noqa: E402
-from hatch_aicontainer.core.errors import BaseImageError  # noqa: E402
-from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.registry.reference import BaseImageSpec  # noqa: E402
+from hatch_aicontainer.build.base.python import PythonInfo, dpkg_version, probe_python, upstream_version
+from hatch_aicontainer.build.base.resolve import resolve_base_image
+from hatch_aicontainer.core.errors import BaseImageError
+from hatch_aicontainer.oci import mediatypes as mt
+from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.registry.reference import BaseImageSpec
 
 AMD64 = Platform("linux", "amd64")
 

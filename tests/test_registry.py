@@ -6,20 +6,17 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import registry_helpers as rh
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import registry_helpers as rh  # noqa: E402
-
-from hatch_aicontainer.core.errors import RegistryError  # noqa: E402
-from hatch_aicontainer.oci import mediatypes as mt  # noqa: E402
-from hatch_aicontainer.oci.cache import BlobStore  # noqa: E402
+from hatch_aicontainer.core.errors import RegistryError
+from hatch_aicontainer.oci import mediatypes as mt
+from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.registry.auth import parse_challenge
 from hatch_aicontainer.registry.client import RegistryClient
-from hatch_aicontainer.registry.credentials import Credentials  # noqa: E402
+from hatch_aicontainer.registry.credentials import Credentials
 from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryNotFound, RegistryUnreachable
 from hatch_aicontainer.registry.transport import allows_plain_http
 
@@ -27,17 +24,11 @@ PASSWORD = "correct-horse-7Yq"
 WRONG = "wrong-battery-3Xz"
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(tmp_path, monkeypatch):
-    for name in ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_REGISTRY_HOST",
-                 "AICONTAINER_INSECURE_REGISTRIES"):
-        monkeypatch.delenv(name, raising=False)
-    (tmp_path / "docker-config").mkdir()
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker-config"))
+pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 
 
 @pytest.fixture(scope="module")
-def layout(tmp_path_factory) -> Path:
+def layout(tmp_path_factory, oci_tools) -> Path:
     path = tmp_path_factory.mktemp("layout") / "oci"
     rh.build_image(
         path,

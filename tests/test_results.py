@@ -6,30 +6,27 @@ import base64
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import registry_helpers as rh
+from release_helpers import LABELS, free_port, skopeo_digest, small_archive
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import registry_helpers as rh  # noqa: E402
-from release_helpers import LABELS, free_port, isolate_registry_env, registry_fixtures, skopeo_digest, small_archive  # noqa: E402
-
-from hatch_aicontainer.build.base.accounts import ResolvedUser  # noqa: E402
-from hatch_aicontainer.build.base.python import PythonInfo  # noqa: E402
-from hatch_aicontainer.build.base.resolve import BaseImage  # noqa: E402
-from hatch_aicontainer.build.deps.installed import InstalledFacts  # noqa: E402
-from hatch_aicontainer.build.deps.lock import Lock  # noqa: E402
-from hatch_aicontainer.build.deps.tensorflow_rule import TensorFlowChoice  # noqa: E402
-from hatch_aicontainer.build.entrypoint import Entrypoint  # noqa: E402
-from hatch_aicontainer.build.image import BuiltImage, PlatformImage  # noqa: E402
-from hatch_aicontainer.config.compat import check_target  # noqa: E402
-from hatch_aicontainer.config.settings import ProjectInfo, load_settings  # noqa: E402
-from hatch_aicontainer.core.errors import OutputError  # noqa: E402
-from hatch_aicontainer.oci.archive import ArchiveImage, layout_documents  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
-from hatch_aicontainer.outputs import apply, layout_path, push_references  # noqa: E402
-from hatch_aicontainer.outputs.push.publish import PushError  # noqa: E402
+from hatch_aicontainer.build.base.accounts import ResolvedUser
+from hatch_aicontainer.build.base.python import PythonInfo
+from hatch_aicontainer.build.base.resolve import BaseImage
+from hatch_aicontainer.build.deps.installed import InstalledFacts
+from hatch_aicontainer.build.deps.lock import Lock
+from hatch_aicontainer.build.deps.tensorflow_rule import TensorFlowChoice
+from hatch_aicontainer.build.entrypoint import Entrypoint
+from hatch_aicontainer.build.image import BuiltImage, PlatformImage
+from hatch_aicontainer.config.compat import check_target
+from hatch_aicontainer.config.settings import ProjectInfo, load_settings
+from hatch_aicontainer.core.errors import OutputError
+from hatch_aicontainer.oci.archive import ArchiveImage, layout_documents
+from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.outputs import apply, layout_path, push_references
+from hatch_aicontainer.outputs.push.publish import PushError
 from hatch_aicontainer.outputs.results import (
     add_pushed,
     digest_path,
@@ -44,13 +41,7 @@ PASSWORD = "results-Secret-77Hq"
 PROJECT = ProjectInfo(name="hello-app", version="1.0.0", requires_python=">=3.10", root=Path("/nonexistent"))
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_credentials(tmp_path, monkeypatch):
-    isolate_registry_env(monkeypatch, tmp_path, "AICONTAINER_PUSH", "AICONTAINER_PUSH_TO", "AICONTAINER_LOAD",
-                         "AICONTAINER_OCI_LAYOUT", "AICONTAINER_LATEST")
-
-
-open_registry, proxy = registry_fixtures("results")
+pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 
 
 def settings_for(table: dict, environ: dict | None = None):
@@ -236,6 +227,7 @@ def test_load_output_is_recorded(docker_engine, tmp_path):
     docker_engine.docker("image", "inspect", "hello-app:latest")
 
 
+@pytest.mark.e2e
 def test_no_secret_in_messages_or_files(tmp_path, monkeypatch):
     registry = rh.start_registry(tmp_path / "auth-registry", auth=("ci", PASSWORD))
     try:
@@ -304,8 +296,8 @@ def _clean(tmp_path, project_name: str, dist: Path) -> None:
 
 @pytest.mark.parametrize("through", ["hatch", "outputs.clean"])
 def test_the_archives_of_a_dotted_project_name_are_cleaned(through, tmp_path):
-    """Issue 12 drift bug: clean spelled the prefix from the name as given (``my.app-``); archives
-    are named by the canonical name (``my_app-``). hatchling hands the builder a normalized name
+    """Clean and the archive name spell the prefix one way: clean once spelled it from the name as
+    given (``my.app-``) while archives are named by the canonical name (``my_app-``). hatchling hands the builder a normalized name
     (``my-app``), so ``hatch clean`` was spared; any caller with the name as written was not."""
     from hatch_aicontainer import outputs
 

@@ -20,9 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from trust_fixtures import (  # noqa: E402
+from trust_fixtures import (
     EXPECTED,
     IGNORED_FILES,
     INCLUDE,
@@ -35,14 +33,13 @@ from trust_fixtures import (  # noqa: E402
     layer_files,
     make_tiny_project,
     rootfs_files,
-    tiny_build,  # noqa: F401 - fixture
     tiny_settings,
     umoci_rootfs,
 )
 
-from hatch_aicontainer.build.layers.include import include_entries  # noqa: E402
-from hatch_aicontainer.build.layers.secrets_filter import secret_reason, wheel_secrets  # noqa: E402
-from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
+from hatch_aicontainer.build.layers.include import include_entries
+from hatch_aicontainer.build.layers.secrets_filter import secret_reason, wheel_secrets
+from hatch_aicontainer.core.errors import ConfigError
 
 UNUSED_BASE = "oci:unused-layout:tag"  # settings only: nothing is pulled
 PLANTED_NAMES = {Path(p).name for p in SECRET_FILES + IGNORED_FILES} | {Path(p).name for p in SYMLINKS} | {
@@ -242,7 +239,7 @@ def test_include_file_modes_do_not_depend_on_the_builders_uid(tmp_path):
 
 
 def test_nested_gitignore_files_count_with_and_without_git(tmp_path):
-    """A CI pod without git must ship what a laptop with git ships (issue 9: the host must not reach the bytes)."""
+    """A CI pod without git must ship what a laptop with git ships: what the build host has installed must not change the bytes."""
     project = make_tiny_project(tmp_path / "p", UNUSED_BASE)
     (project / "models" / ".gitignore").write_text("*.tmp\n!keep.tmp\nscratch/\n")
     (project / "models" / "b.tmp").write_text("scratch\n")

@@ -12,9 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import services  # noqa: E402
+import services
 
 pytestmark = pytest.mark.e2e
 

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import sys
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-try:
-    import hatch_aicontainer  # noqa: F401
-except ImportError:  # running from a checkout without the package installed
-    sys.path.insert(0, str(REPO))
-
-from hatch_aicontainer.config.naming import render_tags  # noqa: E402
+from hatch_aicontainer.config.naming import render_tags
 from hatch_aicontainer.config.settings import (
     HATCHLING_TARGET_OPTIONS,
     Healthcheck,
@@ -26,8 +20,8 @@ from hatch_aicontainer.config.settings import (
     base_image_problem,
     load_settings,
 )
-from hatch_aicontainer.core.errors import ConfigError  # noqa: E402
-from hatch_aicontainer.oci.descriptor import Platform  # noqa: E402
+from hatch_aicontainer.core.errors import ConfigError
+from hatch_aicontainer.oci.descriptor import Platform
 
 T = "tool.aicontainer"
 TGT = "tool.hatch.build.targets.container"
@@ -417,7 +411,7 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, str | None, str]] 
     ("healthcheck-retries", tf(healthcheck={"test": "true", "retries": -1}), {}, f"{T}.healthcheck.retries", "-1", "must be an integer 0–1000"),
     ("healthcheck-unknown", tf(healthcheck={"test": "true", "intervall": "30s"}), {}, f"{T}.healthcheck.intervall", '"30s"', f"did you mean {T}.healthcheck.interval?"),
     ("newline-in-value", tf(user="a\nb"), {}, f"{T}.user", '"a\\nb"', "not a user name"),
-    # [tool.aicontainer.kubernetes] (hatch_aicontainer/kubernetes.py)
+    # [tool.aicontainer.kubernetes] (hatch_aicontainer/config/settings/kubernetes.py)
     ("k8s-not-table", tf(kubernetes=True), {}, f"{T}.kubernetes", "true", "must be a table"),
     ("k8s-unknown-key", tf(kubernetes={"replica": 2}), {}, f"{T}.kubernetes.replica", "2", f"did you mean {T}.kubernetes.replicas?"),
     ("k8s-replicas-negative", tf(kubernetes={"replicas": -1}), {}, f"{T}.kubernetes.replicas", "-1", "out of range"),
@@ -560,8 +554,14 @@ def test_the_settings_package_re_exports_no_private_names():
 
 
 def test_one_error_format_for_settings_and_compat():
-    from hatch_aicontainer.config import compat
+    """A mistake the settings find (compression) and one the compatibility data finds (Python 3.13 for
+    TensorFlow 2.16) read alike: ``<key> = <value>: <problem>; allowed: <allowed>``, on one line."""
     from hatch_aicontainer.config.settings import values
 
-    assert values.config_error is compat.config_error
+    shape = re.compile(rf'{re.escape(T)}\.([a-z-]+) = "([^"]*)": [^;\n]+; allowed: [^\n]+')
+    for table, key, value in ((tf(compression="xz"), "compression", "xz"), (tf(python="3.13"), "python", "3.13")):
+        with pytest.raises(ConfigError) as info:
+            load(table)
+        found = shape.fullmatch(str(info.value))
+        assert found is not None and found.groups() == (key, value), str(info.value)
     assert str(values.config_error("k", "v", "bad", "good")) == 'k = "v": bad; allowed: good'

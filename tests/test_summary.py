@@ -15,19 +15,15 @@ import json
 import re
 import shlex
 import subprocess
-import sys
 from pathlib import Path
 
 import kubernetes_validate
 import pytest
 import yaml
+from e2e_helpers import BIN, hatch_env, skopeo_inspect
+from trust_fixtures import HEALTHCHECK, NAME, VERSION, make_tiny_project
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from e2e_fixtures import plugin_wheelhouse  # noqa: E402,F401 - fixture
-from e2e_helpers import BIN, hatch_env, skopeo_inspect  # noqa: E402
-from trust_fixtures import HEALTHCHECK, NAME, VERSION, make_tiny_project  # noqa: E402
-
-from hatch_aicontainer.core.progress import human_bytes  # noqa: E402
+from hatch_aicontainer.core.progress import human_bytes
 
 pytestmark = pytest.mark.e2e
 
@@ -44,7 +40,7 @@ def _hatch(project: Path, env: dict, *global_args: str) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, plugin_wheelhouse, python_base_layout):  # noqa: F811
+def run(tmp_path_factory, plugin_wheelhouse, python_base_layout):
     top = tmp_path_factory.mktemp("summary")
     project = make_tiny_project(top / NAME, python_base_layout.spec)
     done = _hatch(project, hatch_env(plugin_wheelhouse, top / "hatch", top / "cache"))
@@ -115,7 +111,7 @@ def test_side_outputs_of_the_real_run(run):
     assert image == f"{NAME}@{skopeo_inspect(dist / ARCHIVE)['Digest']}"
 
 
-def test_quiet_prints_no_progress(tmp_path, plugin_wheelhouse, python_base_layout):  # noqa: F811
+def test_quiet_prints_no_progress(tmp_path, plugin_wheelhouse, python_base_layout):
     project = make_tiny_project(tmp_path / NAME, python_base_layout.spec)
     done = _hatch(project, hatch_env(plugin_wheelhouse, tmp_path / "hatch", tmp_path / "cache"), "-q")
     assert done.returncode == 0, done.stderr[-3000:]

@@ -4,16 +4,12 @@
   already there (``six`` only, with the fingerprint the pipeline computes), so
   the build resolves nothing and installs one small wheel instead of
   TensorFlow. Secrets are planted around the files ``include`` names.
-* :func:`library_build` builds it with the library pipeline (``build_image``)
-  on the offline Debian Python base (``python_base_layout``), memoized per
-  session so the test modules share one build.
-* :func:`hatch_run` runs ``hatch build -t container`` on a copy of it, as a
-  user would (memoized per session and arguments).
-* :func:`layer_files` / :func:`rootfs_files`: every file of every layer of an
-  archive, read with ``tarfile`` (not our reader), and of ``umoci unpack``'s
-  root filesystem.
-
-Import the fixtures into a test module: ``from trust_fixtures import tiny_build  # noqa: F401``.
+* :func:`make_tiny_build` builds it with the library pipeline (``build_image``)
+  on a base image; the ``tiny_build`` fixture (tests/conftest.py) does it once
+  per session on the offline Debian Python base, for every module to share.
+* :func:`archive_layers` / :func:`layer_files` / :func:`rootfs_files`: every file
+  of every layer of an archive, read with ``tarfile`` (not our reader), and of
+  ``umoci unpack``'s root filesystem.
 """
 
 from __future__ import annotations
@@ -31,8 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 import tomli_w
+import tomllib
 from stand_ins import lock_package, lock_tool_table, metadata_wheel, stand_in_wheel
 
 from hatch_aicontainer.build.deps.lock import lock_inputs, lock_path
@@ -227,25 +223,16 @@ class TinyBuild:
         return self.result.archive
 
 
-_BUILDS: dict[str, TinyBuild] = {}
-
-
-@pytest.fixture(scope="session")
-def tiny_build(tmp_path_factory, python_base_layout) -> TinyBuild:
-    """The tiny project built once per session with the library pipeline."""
-    if "library" not in _BUILDS:
-        top = tmp_path_factory.mktemp("tiny-library")
-        project = make_tiny_project(top / "tiny-app", python_base_layout.spec)
-        toml = __import__("tomllib").loads((project / "pyproject.toml").read_text())
-        settings = tiny_settings(project, toml["tool"]["aicontainer"])
-        wheel = build_wheel(project, top / "wheel")
-        store = BlobStore(top / "cache")
-        log: list[str] = []
-        result = build_image(
-            settings, tiny_project_info(project), wheel, top / "dist", store, mtime=MTIME, revision=None, log=log.append
-        )
-        _BUILDS["library"] = TinyBuild(project, settings, wheel, result, store, tuple(log))
-    return _BUILDS["library"]
+def make_tiny_build(top: Path, base_spec: str) -> TinyBuild:
+    """The tiny project, in ``top``, built with the library pipeline on ``base_spec``."""
+    project = make_tiny_project(top / "tiny-app", base_spec)
+    toml = tomllib.loads((project / "pyproject.toml").read_text())
+    settings = tiny_settings(project, toml["tool"]["aicontainer"])
+    wheel = build_wheel(project, top / "wheel")
+    store = BlobStore(top / "cache")
+    log: list[str] = []
+    result = build_image(settings, tiny_project_info(project), wheel, top / "dist", store, mtime=MTIME, revision=None, log=log.append)
+    return TinyBuild(project, settings, wheel, result, store, tuple(log))
 
 
 # --- reading archives with independent tools ------------------------------------------------------
