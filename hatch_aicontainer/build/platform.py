@@ -26,6 +26,7 @@ from hatch_aicontainer.build.deps.cuda import loader_environment
 from hatch_aicontainer.build.deps.installed import Distribution, InstalledFacts, check_matches_lock, installed_facts
 from hatch_aicontainer.build.deps.lock import Lock, lock_inputs, lock_path, resolve_lock
 from hatch_aicontainer.build.deps.requirements_check import Root, check_requirements
+from hatch_aicontainer.build.deps.uv import Uv
 from hatch_aicontainer.build.deps.venv import venv_environment
 from hatch_aicontainer.build.entrypoint import Entrypoint, choose_entrypoint
 from hatch_aicontainer.build.labels import image_labels, oci_annotations
@@ -82,11 +83,15 @@ def build_platform(
     progress: Progress,
 ) -> PlatformImage:
     target = settings.target_for(platform)
+    environment = settings.environment
+    uv = Uv.of(environment)
     log(f"[{platform}] base image {settings.base_image}")
     from_env = settings.key("base-image") if settings.base_image_from_env else None
     with step(f"[{platform}] base image"):
-        base = resolve_base_image(settings.base_image, platform, store, root=project.root, from_env=from_env)
-        base_facts = probe_base(base, store, unpack_interpreter=bytecode.mode() != "off")  # one read of the base
+        base = resolve_base_image(
+            settings.base_image, platform, store, access=environment.registry, root=project.root, from_env=from_env
+        )
+        base_facts = probe_base(base, store, unpack_interpreter=environment.bytecode != "off")  # one read of the base
         python = base_facts.python
         user = resolve_user(settings.user, base_facts.accounts, setting=settings.key("user"), base=str(base.spec))
     check_python_pin(settings, python, base)
@@ -96,20 +101,20 @@ def build_platform(
     inputs = lock_inputs(settings, project, target)
     with step(f"[{platform}] lock"):
         path = lock_path(project.root, platform, settings.accelerator, settings.python)
-        lock = resolve_lock(inputs, path, pin_key=settings.key("tensorflow"))
+        lock = resolve_lock(inputs, path, uv, pin_key=settings.key("tensorflow"))
     log(f"[{platform}] lock {lock.path.name} ({'reused' if lock.reused else 'resolved'}, {len(lock.packages)} packages)")
     if lock.tensorflow is not None and lock.tensorflow.reason:
         log(f"[{platform}] {lock.tensorflow.distribution} {target.tensorflow}, not {target.tf_distribution}: {lock.tensorflow.reason}")
 
     layer_options = dict(mtime=mtime, compression=settings.compression, level=settings.compression_level)
     with step(f"[{platform}] bytecode"):
-        compiler, bytecode_note = bytecode.image_compiler(base, python, store)
+        compiler, bytecode_note = bytecode.image_compiler(base, python, store, environment.bytecode)
     log(f"[{platform}] {bytecode_note}")
     with step(f"[{platform}] layers"), temporary_directory(f"aicontainer-build-{owner_token()}-") as scratch_name:
         scratch = Path(scratch_name)
-        deps = dependency_layer(lock, inputs, python, compiler, store, scratch, platform, layer_options, progress)
+        deps = dependency_layer(lock, inputs, uv, python, compiler, store, scratch, platform, layer_options, progress)
         log(f"[{platform}] dependency layer {deps.layer.descriptor.digest[:19]} ({'cached' if deps.cached else 'built'})")
-        app, project_dists = app_layer(workdir, wheel, inputs, python, compiler, store, scratch, layer_options)
+        app, project_dists = app_layer(workdir, wheel, inputs, uv, python, compiler, store, scratch, layer_options)
         facts = check_installed(settings, target, lock, python, deps.installed, project_dists)
         entrypoint = choose_entrypoint(settings.entrypoint, project, wheel, settings.key("entrypoint"))
         includes = include_layers(

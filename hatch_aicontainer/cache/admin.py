@@ -1,6 +1,6 @@
 """The build cache on disk: its size, ``clean``, and a size limit kept by LRU pruning.
 
-The cache (``oci.cache.default_cache_dir()``) holds::
+The cache (``AICONTAINER_CACHE_DIR``, else the user's cache folder: ``config.environment``) holds::
 
     blobs/sha256/<hex>       base-image blobs, built layers, configs, manifests
     blobs/sha256/.tmp-*      a blob being written (or left by a killed build)
@@ -43,38 +43,18 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from hatch_aicontainer.cache import scan as cache_scan
-from hatch_aicontainer.config.settings.keys import CACHE_DIR_ENV, CACHE_MAX_SIZE_ENV
-from hatch_aicontainer.core.errors import AIContainerError, ConfigError
+from hatch_aicontainer.config.environment import parse_size
+from hatch_aicontainer.core.errors import AIContainerError
 from hatch_aicontainer.core.faults import EnvironmentFault, step
-from hatch_aicontainer.oci.cache import BlobStore, CacheFolders, default_cache_dir
-
-ENV_MAX_SIZE = CACHE_MAX_SIZE_ENV
-ENV_CACHE_DIR = CACHE_DIR_ENV
-_UNITS = {
-    "": 1,
-    "b": 1,
-    "k": 1024,
-    "kib": 1024,
-    "kb": 1000,
-    "m": 1024**2,
-    "mib": 1024**2,
-    "mb": 1000**2,
-    "g": 1024**3,
-    "gib": 1024**3,
-    "gb": 1000**3,
-    "t": 1024**4,
-    "tib": 1024**4,
-    "tb": 1000**4,
-}
+from hatch_aicontainer.oci.cache import BlobStore, CacheFolders
 
 
 class CacheBusyError(AIContainerError):
@@ -138,19 +118,6 @@ class VerifyResult:
 # -- sizes ---------------------------------------------------------------------
 
 
-def parse_size(text: str | int) -> int:
-    """``"20G"``/``"20GiB"`` (1024³), ``"20GB"`` (1000³), ``"500M"``, ``"123"`` bytes."""
-    if isinstance(text, int):
-        if text < 0:
-            raise ValueError(f"a size cannot be negative: {text}")
-        return text
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
-    unit = match.group(2).lower() if match else None
-    if match is None or unit not in _UNITS:
-        raise ValueError(f"not a size: {text!r} (use e.g. 20G, 500MB, 10GiB or a number of bytes)")
-    return int(float(match.group(1)) * _UNITS[unit])
-
-
 def format_size(size: int) -> str:
     value = float(size)
     for unit in ("B", "KiB", "MiB", "GiB"):
@@ -158,16 +125,6 @@ def format_size(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{value:.1f} TiB"
-
-
-def max_size_from_env(environ: Mapping[str, str] | None = None) -> int | None:
-    value = (os.environ if environ is None else environ).get(ENV_MAX_SIZE, "").strip()
-    if not value:
-        return None
-    try:
-        return parse_size(value)
-    except ValueError as exc:
-        raise ConfigError(f"{ENV_MAX_SIZE} = {value!r}: {exc}") from None
 
 
 # -- the exclusive lock --------------------------------------------------------
@@ -210,18 +167,13 @@ def _in_use(root: Path) -> bool:
 # -- the cache folder ----------------------------------------------------------
 
 
-def _root(root: Path | str | None) -> Path:
-    return checked_cache_dir(root)
-
-
-def checked_cache_dir(root: Path | str | None = None) -> Path:
-    """The cache folder (``root``, else ``default_cache_dir()``), refused in one line when a
-    file stands where it or one of its parents must be a folder."""
-    chosen = Path(root) if root is not None else default_cache_dir()
+def checked_cache_dir(root: Path | str, where: str = "the cache folder") -> Path:
+    """The cache folder ``root``, refused in one line when a file stands where it or one of its
+    parents must be a folder; ``where`` names what chose it (``--dir``, ``AICONTAINER_CACHE_DIR``)."""
+    chosen = Path(root)
     for path in (chosen, *chosen.parents):
         if path.exists():
             if not path.is_dir():
-                where = "--dir" if root is not None else ENV_CACHE_DIR if os.environ.get(ENV_CACHE_DIR) else "the cache folder"
                 raise EnvironmentFault(f"cache: {path}: not a directory ({where} = {chosen})")
             break
     return chosen
@@ -230,9 +182,9 @@ def checked_cache_dir(root: Path | str | None = None) -> Path:
 # -- the API the CLI wires ------------------------------------------------------
 
 
-def cache_info(root: Path | str | None = None) -> CacheInfo:
-    """What the cache holds (no lock taken: a snapshot)."""
-    root = _root(root)
+def cache_info(root: Path | str, max_bytes: int | None = None) -> CacheInfo:
+    """What the cache holds (no lock taken: a snapshot); ``max_bytes``: its limit, when one is set."""
+    root = checked_cache_dir(root)
     blobs, temps, total = cache_scan.scan(root)
     uses = [blob.mtime for blob in blobs]
     return CacheInfo(
@@ -246,17 +198,17 @@ def cache_info(root: Path | str | None = None) -> CacheInfo:
         temp_bytes=sum(temp.size for temp in temps),
         oldest_use=min(uses) if uses else None,
         newest_use=max(uses) if uses else None,
-        max_bytes=max_size_from_env(),
+        max_bytes=max_bytes,
         in_use=root.is_dir() and _in_use(root),
     )
 
 
-def clean_cache(root: Path | str | None = None, *, wait: float = 30.0) -> PruneResult:
+def clean_cache(root: Path | str, *, wait: float = 30.0) -> PruneResult:
     """Remove everything in the cache once no build uses it (wait up to ``wait`` seconds).
 
     Raises ``CacheBusyError`` if builds kept using it for the whole wait.
     """
-    root = _root(root)
+    root = checked_cache_dir(root)
     if not root.is_dir():
         return PruneResult(root, 0, 0, 0)
     with exclusive(root, wait) as free:
@@ -277,7 +229,7 @@ def clean_cache(root: Path | str | None = None, *, wait: float = 30.0) -> PruneR
 
 def prune_cache(
     max_bytes: int | str,
-    root: Path | str | None = None,
+    root: Path | str,
     *,
     wait: float = 0.0,
     min_age: float = 0.0,
@@ -290,7 +242,7 @@ def prune_cache(
     ``min_age`` seconds ago are kept even if the cache stays over the limit.
     """
     limit = parse_size(max_bytes)
-    root = _root(root)
+    root = checked_cache_dir(root)
     if not root.is_dir():
         return PruneResult(root, 0, 0, 0)
     with exclusive(root, wait) as free:
@@ -334,7 +286,7 @@ def prune_cache(
     return PruneResult(root, len(removed), sum(removed), total)
 
 
-def verify_cache(root: Path | str | None = None, report: Callable[[str], None] = lambda _line: None) -> VerifyResult:
+def verify_cache(root: Path | str, report: Callable[[str], None] = lambda _line: None) -> VerifyResult:
     """Hash every blob in full (``aicontainer cache verify``); remove corrupt ones, one ``report`` line each.
 
     Finds what the cheap check of a build cannot: bytes changed below the file
@@ -342,7 +294,7 @@ def verify_cache(root: Path | str | None = None, report: Callable[[str], None] =
     build does (shared), so builds may run meanwhile; a removed blob is made or
     fetched again by the next build that needs it.
     """
-    root = _root(root)
+    root = checked_cache_dir(root)
     if not root.is_dir():
         return VerifyResult(root, 0, 0, ())
     checked = checked_bytes = 0
@@ -362,14 +314,16 @@ def verify_cache(root: Path | str | None = None, report: Callable[[str], None] =
     return VerifyResult(root, checked, checked_bytes, tuple(bad))
 
 
-def after_build(store: BlobStore, log: Callable[[str], None] = lambda _message: None) -> PruneResult | None:
-    """Call when a build is done with ``store``: release it, then keep ``AICONTAINER_CACHE_MAX_SIZE``.
+def after_build(
+    store: BlobStore, max_size: int | None, log: Callable[[str], None] = lambda _message: None
+) -> PruneResult | None:
+    """Call when a build is done with ``store``: release it, then keep ``max_size`` (``AICONTAINER_CACHE_MAX_SIZE``).
 
     Never waits for other builds and never fails the build: if another build
     holds the cache, the next one to finish prunes.
     """
     store.close()
-    limit = max_size_from_env()
+    limit = max_size
     if limit is None:
         return None
     try:
@@ -392,8 +346,6 @@ __all__ = [
     "checked_cache_dir",
     "clean_cache",
     "format_size",
-    "max_size_from_env",
-    "parse_size",
     "prune_cache",
     "verify_cache",
 ]

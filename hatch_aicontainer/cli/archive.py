@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from hatch_aicontainer.cli.common import EXIT_ERROR, err
+from hatch_aicontainer.cli.common import EXIT_ERROR, err, process_environment
 from hatch_aicontainer.core.errors import AIContainerError, ConfigError
 from hatch_aicontainer.core.progress import Progress, human_bytes
 
@@ -125,7 +125,11 @@ def cmd_push(args: argparse.Namespace) -> int:
     record = record_for_archive(args.archive)
     progress = Progress(err, tty=sys.stderr.isatty())  # on stderr, as the log: stdout keeps only the pushed references
     try:
-        pushed = push_archive(args.archive, references, log=progress.say, progress=progress)
+        environment = process_environment()
+        pushed = push_archive(
+            args.archive, references, access=environment.registry, cache_dir=environment.cache_dir, log=progress.say,
+            progress=progress,
+        )
     except PushError as exc:
         if exc.pushed:
             for item in exc.pushed:
@@ -148,7 +152,7 @@ def cmd_load(args: argparse.Namespace) -> int:
     from hatch_aicontainer.outputs.results import add_loaded, record_for_archive, write_results
 
     record = record_for_archive(args.archive)
-    loaded = load_archive(args.archive, tags=[*record["tags"], *args.tag], log=err)
+    loaded = load_archive(args.archive, environ=process_environment().variables, tags=[*record["tags"], *args.tag], log=err)
     for tag in loaded.tags:
         print(tag)
     print(loaded.image_id, flush=True)
@@ -159,17 +163,24 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_cache(args: argparse.Namespace) -> int:
     """``aicontainer cache info | clean | prune | verify``."""
-    from hatch_aicontainer.cache.admin import cache_info, clean_cache, parse_size, prune_cache, verify_cache
+    from hatch_aicontainer.cache.admin import cache_info, checked_cache_dir, clean_cache, prune_cache, verify_cache
+    from hatch_aicontainer.config.environment import parse_size
+    from hatch_aicontainer.config.settings.keys import CACHE_DIR_ENV
 
+    environment = process_environment()
+    if args.dir is not None:
+        root = checked_cache_dir(args.dir, "--dir")
+    else:
+        root = checked_cache_dir(environment.cache_dir, CACHE_DIR_ENV if environment.cache_dir_from_env else "the cache folder")
     if args.action == "verify":
-        checked = verify_cache(args.dir, report=lambda line: print(line, flush=True))
+        checked = verify_cache(root, report=lambda line: print(line, flush=True))
         print(checked.summary())
         return EXIT_ERROR if checked.bad else 0
     if args.action == "info":
-        print(cache_info(args.dir).summary())
+        print(cache_info(root, environment.cache_max_size).summary())
         return 0
     if args.action == "clean":
-        result = clean_cache(args.dir)
+        result = clean_cache(root)
     else:
         if args.max_size is None:
             raise ConfigError("aicontainer cache prune needs --max-size SIZE (e.g. 20G, 500M)")
@@ -177,7 +188,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
             limit = parse_size(args.max_size)
         except ValueError as exc:
             raise ConfigError(f"--max-size {args.max_size!r}: {exc}") from None
-        result = prune_cache(limit, args.dir)
+        result = prune_cache(limit, root)
     print(result.summary())
     return EXIT_ERROR if result.busy else 0
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from typing import TYPE_CHECKING
 
 from hatch_aicontainer.core.errors import AIContainerError
+
+if TYPE_CHECKING:
+    from hatch_aicontainer.config.environment import BuildEnvironment
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
-__all__ = ["EXIT_ERROR", "EXIT_USAGE", "UsageError", "err"]
+__all__ = ["EXIT_ERROR", "EXIT_USAGE", "UsageError", "err", "process_environment"]
 
 
 class UsageError(AIContainerError):
@@ -19,3 +24,11 @@ class UsageError(AIContainerError):
 def err(message: str) -> None:
     """A line on standard error (progress, warnings, errors): standard output keeps the results."""
     print(message, file=sys.stderr, flush=True)
+
+
+def process_environment() -> BuildEnvironment:
+    """This process's environment, read once by the command that needs it (the entry point reads
+    ``os.environ``; what it calls gets the parsed value)."""
+    from hatch_aicontainer.config.environment import BuildEnvironment
+
+    return BuildEnvironment.read(os.environ)

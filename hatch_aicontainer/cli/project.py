@@ -136,8 +136,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_lock(args: argparse.Namespace) -> int:
     from hatch_aicontainer.build.deps.lock import lock_inputs, lock_path, read_lock, resolve_lock
+    from hatch_aicontainer.build.deps.uv import Uv
 
     _, project, settings = _load_project(args.project, args.target)
+    uv = Uv.of(settings.environment)
     for target in settings.targets:
         inputs = lock_inputs(settings, project, target)
         path = lock_path(project.root, target.platform, settings.accelerator, settings.python)
@@ -147,13 +149,13 @@ def cmd_lock(args: argparse.Namespace) -> int:
             scratch = path.with_name(f".{path.name}.refresh")
             scratch.unlink(missing_ok=True)
             try:
-                resolve_lock(inputs, scratch, pin_key=settings.key("tensorflow"))
+                resolve_lock(inputs, scratch, uv, pin_key=settings.key("tensorflow"))
                 os.replace(scratch, path)
             finally:
                 scratch.unlink(missing_ok=True)
             lock = read_lock(path, reused=False)
         else:
-            lock = resolve_lock(inputs, path, pin_key=settings.key("tensorflow"))
+            lock = resolve_lock(inputs, path, uv, pin_key=settings.key("tensorflow"))
         state = "unchanged" if lock.reused else "written"
         print(f"{path} ({state}, {len(lock.packages)} packages, {lock.sha256})")
     return 0

@@ -49,18 +49,7 @@ from hatch_aicontainer.core.faults import located
 
 CHUNK = 1 << 20
 TEMP_PREFIX = ".tmp-"
-#: the variable that names the cache folder (listed with the others in settings.keys.ENVIRONMENT)
-CACHE_DIR_ENV = "AICONTAINER_CACHE_DIR"
 _TOUCH_EVERY_NS = 60 * 10**9  # a use within the last minute is not recorded again
-
-
-def default_cache_dir() -> Path:
-    """``$AICONTAINER_CACHE_DIR``, else ``$XDG_CACHE_HOME/hatch-aicontainer``."""
-    explicit = os.environ.get(CACHE_DIR_ENV)
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(xdg) / "hatch-aicontainer"
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ itself is raised as the step's one-line error.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -81,7 +81,6 @@ def apply(
     store: BlobStore,
     *,
     log: Log | None = None,
-    environ: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     announce: Callable[[SideOutputs], None] | None = None,
 ) -> Outputs:
@@ -98,7 +97,7 @@ def apply(
     if announce is not None:
         announce(side)
     with step("writing the outputs", archive.parent):
-        return _apply_outputs(result, settings, store, side, say, environ, progress)
+        return _apply_outputs(result, settings, store, side, say, progress)
 
 
 def _apply_outputs(
@@ -107,7 +106,6 @@ def _apply_outputs(
     store: BlobStore,
     side: SideOutputs,
     say: Log,
-    environ: Mapping[str, str] | None,
     progress: Progress | None,
 ) -> Outputs:
     archive = result.archive
@@ -118,9 +116,10 @@ def _apply_outputs(
         with open_store_image(store.root, result.documents) as image:  # the blobs the build put in the store
             layout = recorder.run(Layout(image, archive, say).run)
     if outputs.load:
-        recorder.run(Load(archive, load_tags(settings, result.repo_tags), environ, say).run)
+        recorder.run(Load(archive, load_tags(settings, result.repo_tags), settings.environment.variables, say).run)
     if outputs.push_enabled:
-        recorder.run(Push(store, result.root, push_references(settings, result.repo_tags), say, progress).run)
+        references = push_references(settings, result.repo_tags)
+        recorder.run(Push(store, result.root, references, settings.environment.registry, say, progress).run)
     record = recorder.record
     results, digest_file = recorder.paths
     say(f"results {results.name}, {digest_file.name}")

@@ -14,7 +14,6 @@ unix:///x.sock is not reachable (connection refused)``.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,10 +44,10 @@ class Loaded:
     tags: tuple[str, ...]  #: ``name:tag`` now pointing at it
 
 
-def engine_host(environ: Mapping[str, str] | None = None) -> str:
-    """The address the Docker client will use, for messages."""
-    env = os.environ if environ is None else environ
-    host = env.get("DOCKER_HOST")
+def engine_host(environ: Mapping[str, str]) -> str:
+    """The address the Docker client will use (``DOCKER_HOST`` of ``environ``, else the current
+    Docker context, else the default socket), for messages."""
+    host = environ.get("DOCKER_HOST")
     if host:
         return host
     try:
@@ -63,14 +62,14 @@ def engine_host(environ: Mapping[str, str] | None = None) -> str:
     return DEFAULT_HOST
 
 
-def _client(environ: Mapping[str, str] | None, host: str, timeout: int) -> Any:
+def _client(environ: Mapping[str, str], host: str, timeout: int) -> Any:
     try:
         import docker
         from docker.errors import DockerException
     except ImportError:  # pragma: no cover - a declared dependency
         raise OutputError("loading into Docker needs the 'docker' package (pip install docker)") from None
     try:
-        client = docker.from_env(environment=dict(os.environ if environ is None else environ), timeout=timeout)
+        client = docker.from_env(environment=dict(environ), timeout=timeout)
         client.ping()
     except DockerException as exc:
         raise OutputError(f"Docker engine at {host} is not reachable ({_describe(exc)})") from None
@@ -82,12 +81,13 @@ def _client(environ: Mapping[str, str] | None, host: str, timeout: int) -> Any:
 def load_archive(
     archive: str | Path,
     *,
+    environ: Mapping[str, str],
     tags: Sequence[str] = (),
-    environ: Mapping[str, str] | None = None,
     log: Log | None = None,
     timeout: int = 900,
 ) -> Loaded:
-    """``docker load`` the archive, then tag it with ``tags`` (``name:tag``; ``name`` alone means ``:latest``)."""
+    """``docker load`` the archive into the engine ``environ`` names (``DOCKER_HOST``; the entry point's
+    environment), then tag it with ``tags`` (``name:tag``; ``name`` alone means ``:latest``)."""
     archive = Path(archive)
     host = engine_host(environ)
     wanted = [_normalise_tag(tag) for tag in tags]

@@ -26,6 +26,7 @@ from hatch_aicontainer.outputs.layout import layout_path, write_oci_layout
 from hatch_aicontainer.outputs.load import load_archive
 from hatch_aicontainer.outputs.push.publish import PushError, push_image
 from hatch_aicontainer.outputs.results import add_loaded, add_pushed, write_results
+from hatch_aicontainer.registry.access import RegistryAccess
 
 Log = Callable[[str], None]
 #: what ``<archive>.json`` holds (outputs.results)
@@ -89,7 +90,7 @@ class Load:
 
     archive: Path
     tags: Sequence[str]
-    environ: Mapping[str, str] | None
+    environ: Mapping[str, str]
     log: Log
 
     def run(self, record: Record) -> None:
@@ -104,12 +105,13 @@ class Push:
     store: BlobStore
     root: Descriptor
     references: Sequence[str]
+    access: RegistryAccess
     log: Log
     progress: Progress | None
 
     def run(self, record: Record) -> None:
         try:
-            pushed = push_image(self.store, self.root, self.references, log=self.log, progress=self.progress)
+            pushed = push_image(self.store, self.root, self.references, access=self.access, log=self.log, progress=self.progress)
         except PushError as exc:
             add_pushed(record, [p.pinned for p in exc.pushed])  # what the registry accepted before the failure
             raise

@@ -8,7 +8,6 @@ earlier builds wrote.
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -57,7 +56,7 @@ class ContainerBuilder(BuilderInterface):
             settings = self.config.image_settings
             for warning in settings.warnings:
                 self.app.display_warning(f"warning: {warning}")
-            check_temp_folder(os.environ)  # before the wheel is built there
+            check_temp_folder(settings.environment.variables)  # before the wheel is built there
             with temporary_directory(f"aicontainer-wheel-{owner_token()}-") as scratch:
                 with step("building the wheel", scratch):
                     wheel = self._build_wheel(Path(scratch))

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from packaging.specifiers import SpecifierSet
 
 from hatch_aicontainer.build.deps.lock import lock_path, read_lock
-from hatch_aicontainer.build.deps.uv import Indexes, run_uv, target_args
+from hatch_aicontainer.build.deps.uv import Indexes, Uv, target_args
 from hatch_aicontainer.config import compat
 from hatch_aicontainer.config.settings import ProjectInfo, Settings, load_settings
 from hatch_aicontainer.oci.descriptor import Platform
@@ -60,13 +59,13 @@ def project_settings(
     settings = load_settings(
         table, project, environ, target_overrides=target_overrides, target_name=target_name, allow_ranges=True
     )
-    warnings = preflight(settings, project, environ)  # before any work, also the range's resolution
+    preflight(settings, project)  # before any work, also the range's resolution
     if settings.tensorflow is None:
         exact = resolve_tensorflow_range(settings, project)
         settings = load_settings(
             table, project, environ, target_overrides=target_overrides, target_name=target_name, resolved_tensorflow=exact
         )
-    return replace(settings, warnings=settings.warnings + warnings) if warnings else settings
+    return settings
 
 
 def tensorflow_distribution(accelerator: str, platform: Platform) -> str:
@@ -84,7 +83,7 @@ def resolve_tensorflow_range(settings: Settings, project: ProjectInfo) -> str:
     locked = _locked_version(project, platform, settings.accelerator, settings.python, distribution)
     if locked is not None and spec.contains(locked, prereleases=False):
         return locked
-    output = run_uv(
+    output = Uv.of(settings.environment).run(
         [
             "pip",
             "compile",

@@ -9,7 +9,6 @@ configured outputs), then releases the cache (and keeps its size limit).
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from hatch_aicontainer import outputs
 from hatch_aicontainer.build.image import BuiltImage, build_image
 from hatch_aicontainer.cache.admin import after_build, checked_cache_dir
 from hatch_aicontainer.config.settings import Settings
+from hatch_aicontainer.config.settings.keys import CACHE_DIR_ENV
 from hatch_aicontainer.core.faults import PROBE_PREFIX, check_temp_folder, check_writable, step, sweep
 from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore, CacheFolders
@@ -39,8 +39,10 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     """
     started = time.monotonic()
     project = project_info(metadata, root)
-    check_temp_folder(os.environ)
-    store = BlobStore(checked_cache_dir())
+    environment = settings.environment
+    check_temp_folder(environment.variables)
+    where = CACHE_DIR_ENV if environment.cache_dir_from_env else "the cache folder"
+    store = BlobStore(checked_cache_dir(environment.cache_dir, where))
     with step("creating the output folder", directory):
         directory.mkdir(parents=True, exist_ok=True)
     check_writable(directory, "output folder")
@@ -72,7 +74,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     except BaseException:
         store.close()
         raise
-    after_build(store, app.display_info)  # releases the cache, then keeps AICONTAINER_CACHE_MAX_SIZE
+    after_build(store, environment.cache_max_size, app.display_info)  # releases the cache, then keeps its size limit
     return result
 
 

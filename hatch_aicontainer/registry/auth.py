@@ -22,7 +22,6 @@ from hatch_aicontainer.registry.transport import (
     CONNECT_TIMEOUT,
     TOKEN_READ_TIMEOUT,
     Transport,
-    allows_plain_http,
     describe_exception,
     no_proxy_for,
 )
@@ -103,7 +102,7 @@ class Authenticator:
             arg = self._credentials_arg
             try:
                 if isinstance(arg, CredentialLookup):
-                    self._credentials = find_credentials(self.host)
+                    self._credentials = find_credentials(self.host, env=self._transport.access.environ)
                 elif callable(arg):
                     self._credentials = arg()
                 else:
@@ -153,7 +152,7 @@ class Authenticator:
         if realm_parts.scheme not in ("https", "http"):
             raise RegistryAuthError(f"registry {self.host} names a token service that is not a URL")
         realm_host = realm_parts.netloc.rsplit("@", 1)[-1]
-        if realm_parts.scheme == "http" and creds is not None and not allows_plain_http(realm_host):
+        if realm_parts.scheme == "http" and creds is not None and not self._transport.access.allows_plain_http(realm_host):
             raise RegistryAuthError(
                 f"registry {self.host} wants credentials sent to plain-HTTP token service {realm_host}; refused"
             )

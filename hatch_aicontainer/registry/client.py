@@ -24,6 +24,7 @@ from hatch_aicontainer.core.errors import RegistryError
 from hatch_aicontainer.oci import mediatypes as mt
 from hatch_aicontainer.oci.cache import CHUNK, BlobStore, DigestMismatch
 from hatch_aicontainer.oci.descriptor import short_digest
+from hatch_aicontainer.registry.access import RegistryAccess
 from hatch_aicontainer.registry.auth import LOOKUP, Authenticator, CredentialLookup, CredentialsArg
 from hatch_aicontainer.registry.blob_sources import BlobSource, Count, StoreBlobs, open_verified
 from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryNotFound, RegistryUnreachable
@@ -48,6 +49,7 @@ class RegistryClient:
         self,
         host: str,
         *,
+        access: RegistryAccess,
         insecure: bool | None = None,
         credentials: CredentialsArg | CredentialLookup = LOOKUP,
         retries: int = 3,
@@ -55,7 +57,7 @@ class RegistryClient:
         session: requests.Session | None = None,
     ) -> None:
         self.host = host
-        self.transport = Transport(host, insecure=insecure, retries=retries, backoff=backoff, session=session)
+        self.transport = Transport(host, access=access, insecure=insecure, retries=retries, backoff=backoff, session=session)
         self.auth = Authenticator(self.transport, credentials)
 
     # -- lifecycle -------------------------------------------------------

@@ -73,21 +73,20 @@ def _server_key(host: str) -> str:
     return DOCKER_HUB_SERVER if normalize_host(host) == "docker.io" else normalize_host(host)
 
 
-def docker_config_path(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
+def docker_config_path(env: Mapping[str, str]) -> Path:
+    """``$DOCKER_CONFIG/config.json``, else ``~/.docker/config.json`` (``HOME`` of ``env``)."""
     directory = env.get("DOCKER_CONFIG")
     if directory:
         return Path(directory) / "config.json"
-    return Path(os.path.expanduser("~")) / ".docker" / "config.json"
+    return Path(env.get("HOME") or os.path.expanduser("~")) / ".docker" / "config.json"
 
 
-def find_credentials(host: str, *, env: Mapping[str, str] | None = None) -> Credentials | None:
+def find_credentials(host: str, *, env: Mapping[str, str]) -> Credentials | None:
     """Credentials for registry ``host`` (``host[:port]``), or None for anonymous access.
 
     Raises ConfigError for a half-set environment or an unreadable Docker
     config, CredentialHelperError when a named helper cannot be run.
     """
-    env = os.environ if env is None else env
     wanted = normalize_host(host)
 
     from_env = _from_environment(wanted, env)

@@ -1,9 +1,9 @@
 """HTTP to one registry host: scheme choice, TLS trust, proxies, timeouts and retries.
 
 * TLS is always verified, against ``REQUESTS_CA_BUNDLE`` / ``CURL_CA_BUNDLE`` /
-  ``SSL_CERT_FILE`` when set. Plain HTTP is used only for loopback hosts
-  (127.0.0.0/8, localhost, ::1) and hosts listed in
-  ``AICONTAINER_INSECURE_REGISTRIES`` (comma separated ``host[:port]``), as
+  ``SSL_CERT_FILE`` when set (:class:`RegistryAccess`, read by the caller). Plain
+  HTTP is used only for loopback hosts (127.0.0.0/8, localhost, ::1) and hosts listed
+  in ``AICONTAINER_INSECURE_REGISTRIES`` (comma separated ``host[:port]``), as
   Docker allows: HTTPS is tried first and plain HTTP when the TLS handshake
   fails. Proxies come from the usual environment variables; loopback hosts
   are never proxied.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import errno
 import logging
-import os
 import socket
 import ssl
 import time
@@ -27,12 +26,12 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from hatch_aicontainer import __version__
+from hatch_aicontainer.registry.access import RegistryAccess
 from hatch_aicontainer.registry.errors import RegistryUnreachable
 from hatch_aicontainer.registry.reference import is_loopback_host, split_host_port
 
 log = logging.getLogger(__name__)
 
-INSECURE_ENV = "AICONTAINER_INSECURE_REGISTRIES"
 #: answers retried like a connection error (the registry is restarting or overloaded)
 RETRY_STATUS = frozenset({500, 502, 503, 504})
 CONNECT_TIMEOUT = 15.0
@@ -46,16 +45,12 @@ Body = Callable[[], Any]
 
 __all__ = [
     "CONNECT_TIMEOUT",
-    "INSECURE_ENV",
     "READ_TIMEOUT",
     "RETRY_STATUS",
     "STREAM_ERRORS",
     "TOKEN_READ_TIMEOUT",
     "Transport",
-    "allows_plain_http",
-    "ca_bundle",
     "describe_exception",
-    "insecure_hosts",
     "no_proxy_for",
 ]
 
@@ -71,29 +66,6 @@ _NEEDLES = (
     ("Connection aborted", "connection aborted"),
     ("IncompleteRead", "connection closed mid-transfer"),
 )
-
-
-def insecure_hosts(env: dict[str, str] | None = None) -> frozenset[str]:
-    value = (os.environ if env is None else env).get(INSECURE_ENV, "")
-    return frozenset(part.strip().lower() for part in value.split(",") if part.strip())
-
-
-def allows_plain_http(host: str) -> bool:
-    """Loopback hosts and those in ``AICONTAINER_INSECURE_REGISTRIES`` (with or without the port)."""
-    if is_loopback_host(host):
-        return True
-    listed = insecure_hosts()
-    name, _ = split_host_port(host.lower())
-    return host.lower() in listed or name in listed
-
-
-def ca_bundle() -> str | bool:
-    """The CA bundle the environment names (as ``requests``' ``verify``), else True: the default trust."""
-    for variable in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR"):
-        value = os.environ.get(variable)
-        if value and os.path.exists(value):
-            return value
-    return True
 
 
 def no_proxy_for(host: str) -> dict[str, str] | None:
@@ -146,15 +118,17 @@ class Transport:
         self,
         host: str,
         *,
+        access: RegistryAccess,
         insecure: bool | None = None,
         retries: int = 3,
         backoff: float = 0.5,
         session: requests.Session | None = None,
     ) -> None:
         self.host = host
+        self.access = access
         if insecure is True:
             self.schemes: tuple[str, ...] = ("http",)
-        elif insecure is False or not allows_plain_http(host):
+        elif insecure is False or not access.allows_plain_http(host):
             self.schemes = ("https",)
         else:
             self.schemes = ("https", "http")
@@ -164,7 +138,7 @@ class Transport:
         self.backoff = backoff
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = f"hatch-aicontainer/{__version__}"
-        self.verify = ca_bundle()
+        self.verify = access.ca_bundle
         self.proxies = no_proxy_for(host)
 
     def close(self) -> None:

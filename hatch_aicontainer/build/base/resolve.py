@@ -54,6 +54,7 @@ from hatch_aicontainer.oci.layout import (
     platform_of,
     read_document,
 )
+from hatch_aicontainer.registry.access import RegistryAccess
 from hatch_aicontainer.registry.client import RegistryClient
 from hatch_aicontainer.registry.reference import BaseImageSpec, ImageReference
 
@@ -80,10 +81,17 @@ class BaseImage:
 
 
 def resolve_base_image(
-    spec: BaseImageSpec, platform: Platform, store: BlobStore, *, root: Path | None = None, from_env: str | None = None
+    spec: BaseImageSpec,
+    platform: Platform,
+    store: BlobStore,
+    *,
+    access: RegistryAccess,
+    root: Path | None = None,
+    from_env: str | None = None,
 ) -> BaseImage:
     """Resolve ``spec`` for ``platform`` with every blob in ``store``.
 
+    ``access`` says how registries are reached (plain-HTTP hosts, CA bundle, credentials).
     ``root`` is the directory relative local paths are taken from (default:
     the current directory). ``from_env``: the environment variable that set
     ``spec`` (``AICONTAINER_BASE_IMAGE``), named in every failure so a CI
@@ -91,19 +99,19 @@ def resolve_base_image(
     one-line ``BaseImageError``.
     """
     try:
-        return _resolve(spec, platform, store, root)
+        return _resolve(spec, platform, store, root, access)
     except BaseImageError as exc:
         if from_env is None:
             raise
         raise BaseImageError(f"{exc} (the value comes from the environment variable {from_env})") from None
 
 
-def _resolve(spec: BaseImageSpec, platform: Platform, store: BlobStore, root: Path | None) -> BaseImage:
+def _resolve(spec: BaseImageSpec, platform: Platform, store: BlobStore, root: Path | None, access: RegistryAccess) -> BaseImage:
     handlers = {"oci": _resolve_oci_layout, "oci-archive": _resolve_oci_archive, "docker-archive": _resolve_docker_archive}
     if spec.is_local:
         return handlers[spec.transport](spec, spec.location, platform, store, Path(root) if root is not None else Path.cwd())
     assert spec.reference is not None  # BaseImageSpec.parse gives a registry spec its reference
-    return _resolve_registry(spec, spec.reference, platform, store)
+    return _resolve_registry(spec, spec.reference, platform, store, access)
 
 
 # -- sources of documents and blobs ----------------------------------------
@@ -206,14 +214,16 @@ class _LayoutSource:
 # -- registry --------------------------------------------------------------
 
 
-def _resolve_registry(spec: BaseImageSpec, ref: ImageReference, platform: Platform, store: BlobStore) -> BaseImage:
+def _resolve_registry(
+    spec: BaseImageSpec, ref: ImageReference, platform: Platform, store: BlobStore, access: RegistryAccess
+) -> BaseImage:
     name = f"{ref.registry}/{ref.repository}" + (f":{ref.tag}" if ref.tag else "")
     if ref.digest:
         try:
             return _from_top(spec, name, ref.digest, None, platform, _StoreSource(store), store)
         except _NotCached:
             pass
-    client = RegistryClient(ref.api_host)
+    client = RegistryClient(ref.api_host, access=access)
     try:
         source = _RegistrySource(client, ref.repository, store)
         if ref.digest:

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hatch_aicontainer.build.deps.lock import Lock, LockInputs, installable_copy
-from hatch_aicontainer.build.deps.uv import run_uv, target_args
+from hatch_aicontainer.build.deps.uv import Uv, target_args
 from hatch_aicontainer.core.errors import ResolveError
 from hatch_aicontainer.core.faults import owner_token, temporary_directory
 
 
-def install_lock(lock: Lock, inputs: LockInputs, target: Path, *, progress: Callable[[str], None] | None = None) -> None:
+def install_lock(lock: Lock, inputs: LockInputs, target: Path, uv: Uv, *, progress: Callable[[str], None] | None = None) -> None:
     """Install exactly the locked packages (no resolution) into ``target``, for the image's Python.
 
     From ``lock.installable_copy`` (uv would check the lock's requires-python
@@ -47,17 +47,17 @@ def install_lock(lock: Lock, inputs: LockInputs, target: Path, *, progress: Call
         ]
         step = f"installing the locked packages from {lock.path.name}"
         try:
-            run_uv([*args, "--offline"], step=step, progress=progress)
+            uv.run([*args, "--offline"], step=step, progress=progress)
         except ResolveError:
             shutil.rmtree(target, ignore_errors=True)
-            run_uv(args, step=step, progress=progress)
+            uv.run(args, step=step, progress=progress)
     _drop_uv_lockfile(target)
     _drop_install_records(target)
 
 
-def install_wheel(wheel: Path, inputs: LockInputs, target: Path) -> None:
+def install_wheel(wheel: Path, inputs: LockInputs, target: Path, uv: Uv) -> None:
     """Install one local wheel (the project's) without its dependencies."""
-    run_uv(
+    uv.run(
         [
             "pip",
             "install",

@@ -37,7 +37,7 @@ from hatch_aicontainer.build.deps.tensorflow_rule import (
     pin_constraints,
     switched_choice,
 )
-from hatch_aicontainer.build.deps.uv import Indexes, run_uv, target_args
+from hatch_aicontainer.build.deps.uv import Indexes, Uv, target_args
 from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS, Target, python_tag
 from hatch_aicontainer.config.settings import ProjectInfo, Settings
 from hatch_aicontainer.core.atomic import write_atomically
@@ -207,7 +207,7 @@ def installable_copy(lock: Lock, python_version: str, directory: Path) -> Path:
     return copy
 
 
-def ensure_lock(inputs: LockInputs, path: Path) -> Lock:
+def ensure_lock(inputs: LockInputs, path: Path, uv: Uv) -> Lock:
     """Reuse ``path`` when it was resolved from ``inputs``; else resolve and write it.
 
     With a TensorFlow request, the lock is checked either way (``tensorflow_rule``): one
@@ -223,7 +223,7 @@ def ensure_lock(inputs: LockInputs, path: Path) -> Lock:
             lock = replace(lock, tensorflow=choice)
         return lock
     with temporary_directory(f"aicontainer-lock-{owner_token()}-") as scratch:
-        document, choice = _resolve(inputs, Path(scratch))
+        document, choice = _resolve(inputs, Path(scratch), uv)
     table: dict[str, object] = {
         "inputs": inputs.fingerprint(),
         "python": inputs.python_version,
@@ -237,21 +237,21 @@ def ensure_lock(inputs: LockInputs, path: Path) -> Lock:
     return read_lock(path, reused=False)
 
 
-def _resolve(inputs: LockInputs, scratch: Path) -> tuple[dict, TensorFlowChoice | None]:
+def _resolve(inputs: LockInputs, scratch: Path, uv: Uv) -> tuple[dict, TensorFlowChoice | None]:
     """The PEP 751 document, and the TensorFlow distribution it installs (``tensorflow_rule``)."""
     request = inputs.tensorflow
     if request is None:
-        return _compile(inputs, inputs.requirements, (), scratch), None
+        return _compile(inputs, inputs.requirements, (), scratch, uv), None
     others = other_requirements(inputs.requirements)
     choice = initial_choice(request, inputs.requirements, inputs.python_version, inputs.platform)
     for _ in range(2):  # at most one switch, to ``tensorflow``
         requirements = (*others, request.requirement(choice.distribution))
-        document = _compile(inputs, requirements, pin_constraints(request), scratch)
+        document = _compile(inputs, requirements, pin_constraints(request), scratch, uv)
         packages = _packages(document)
         problem = lock_problem(packages, request, choice)
         if problem is None:
             return document, choice
-        requirers = _requirers(inputs, requirements, pin_constraints(request), scratch)
+        requirers = _requirers(inputs, requirements, pin_constraints(request), scratch, uv)
         switched = switched_choice(problem, choice, requirers)
         if switched is None:
             raise ResolveError(f"resolving for python {inputs.python_version} on {inputs.platform}: {problem.describe(requirers)}")
@@ -259,7 +259,9 @@ def _resolve(inputs: LockInputs, scratch: Path) -> tuple[dict, TensorFlowChoice 
     raise AssertionError("the TensorFlow distribution switched twice")  # pragma: no cover - switched_choice switches once
 
 
-def _compile(inputs: LockInputs, requirements: Sequence[str], constraints: Sequence[str], scratch: Path, *, annotated: bool = False) -> Any:
+def _compile(
+    inputs: LockInputs, requirements: Sequence[str], constraints: Sequence[str], scratch: Path, uv: Uv, *, annotated: bool = False
+) -> Any:
     """``uv pip compile`` for the target: the pylock document, or (``annotated``) uv's text output."""
     requirements_in = scratch / "requirements.in"
     requirements_in.write_text("".join(f"{line}\n" for line in requirements))
@@ -271,7 +273,7 @@ def _compile(inputs: LockInputs, requirements: Sequence[str], constraints: Seque
     output = scratch / ("requirements.txt" if annotated else "pylock.toml")
     output.unlink(missing_ok=True)
     form = ["--annotation-style", "line"] if annotated else ["--format", "pylock.toml"]
-    run_uv(
+    uv.run(
         [
             "pip", "compile", "--no-config", "--quiet", "--only-binary", ":all:", *form, "--no-header",
             "-o", str(output), *target_args(inputs.python_version, inputs.platform), *inputs.indexes.args(),
@@ -287,16 +289,16 @@ def _packages(document: dict) -> tuple[LockedPackage, ...]:
     return tuple(LockedPackage(str(p.get("name", "")), str(p.get("version", ""))) for p in document.get("packages", []))
 
 
-def _requirers(inputs: LockInputs, requirements: Sequence[str], constraints: Sequence[str], scratch: Path) -> Requirers:
+def _requirers(inputs: LockInputs, requirements: Sequence[str], constraints: Sequence[str], scratch: Path, uv: Uv) -> Requirers:
     """Who asked for each package: the same resolution, annotated (asked only when a lock breaks a rule)."""
-    return parse_requirers(_compile(inputs, requirements, constraints, scratch, annotated=True))
+    return parse_requirers(_compile(inputs, requirements, constraints, scratch, uv, annotated=True))
 
 
-def resolve_lock(inputs: LockInputs, path: Path, *, pin_key: str) -> Lock:
+def resolve_lock(inputs: LockInputs, path: Path, uv: Uv, *, pin_key: str) -> Lock:
     """``ensure_lock``, with resolution errors about the pinned TensorFlow told against its setting,
     ``pin_key`` (the build's lock step, and ``aicontainer lock``'s)."""
     try:
-        return ensure_lock(inputs, path)
+        return ensure_lock(inputs, path, uv)
     except ResolveError as exc:
         if inputs.tensorflow is None:
             raise

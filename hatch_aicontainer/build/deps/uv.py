@@ -14,7 +14,6 @@ resolved or installed reach it (:data:`PASSED_UV_VARIABLES`).
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import threading
@@ -22,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from hatch_aicontainer.config.settings.keys import UV_ENV
+from hatch_aicontainer.config.environment import BuildEnvironment
 from hatch_aicontainer.core.errors import ResolveError
 from hatch_aicontainer.oci.descriptor import Platform
 
@@ -74,11 +73,8 @@ def target_args(python_version: str, platform: Platform) -> list[str]:
     ]
 
 
-def find_uv() -> str:
+def bundled_uv() -> str:
     """The uv binary shipped by the ``uv`` package (a dependency of ours)."""
-    explicit = os.environ.get(UV_ENV)
-    if explicit:
-        return explicit
     try:
         from uv import find_uv_bin
     except ImportError as exc:  # pragma: no cover - uv is a hard dependency
@@ -86,37 +82,42 @@ def find_uv() -> str:
     return find_uv_bin()
 
 
-def run_uv(
-    args: Sequence[str],
-    *,
-    step: str,
-    cwd: Path | None = None,
-    env: Mapping[str, str] | None = None,
-    input_text: str | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> str:
-    """Run ``uv ARGS``; return stdout, or raise ResolveError with one line about ``step``.
+@dataclass(frozen=True)
+class Uv:
+    """How uv runs: its executable (``AICONTAINER_UV``, else the bundled one) and the environment it
+    gets (the process's, as the entry point read it, with :func:`uv_environment` applied)."""
 
-    With ``progress``, uv's stderr is read as it comes and its summary lines
-    (:func:`progress_line`: downloads, "Prepared 40 packages in 41.20s") are handed to it."""
-    environ = uv_environment(os.environ if env is None else env)
-    if progress is not None:
-        return _run_streamed([find_uv(), *args], step, cwd, environ, progress)
-    try:
-        done = subprocess.run(
-            [find_uv(), *args],
-            cwd=cwd,
-            env=environ,
-            input=input_text,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError as exc:
-        raise ResolveError(f"{step}: cannot run uv ({exc.strerror})") from exc
-    if done.returncode != 0:
-        raise ResolveError(f"{step}: {summarize_uv_error(done.stderr)}")
-    return done.stdout
+    executable: str
+    environ: Mapping[str, str]
+
+    @classmethod
+    def of(cls, environment: BuildEnvironment) -> Uv:
+        return cls(environment.uv or bundled_uv(), uv_environment(environment.variables))
+
+    def run(
+        self,
+        args: Sequence[str],
+        *,
+        step: str,
+        cwd: Path | None = None,
+        input_text: str | None = None,
+        progress: Callable[[str], None] | None = None,
+    ) -> str:
+        """Run ``uv ARGS``; return stdout, or raise ResolveError with one line about ``step``.
+
+        With ``progress``, uv's stderr is read as it comes and its summary lines
+        (:func:`progress_line`: downloads, "Prepared 40 packages in 41.20s") are handed to it."""
+        argv = [self.executable, *args]
+        environ = dict(self.environ)
+        if progress is not None:
+            return _run_streamed(argv, step, cwd, environ, progress)
+        try:
+            done = subprocess.run(argv, cwd=cwd, env=environ, input=input_text, capture_output=True, text=True, check=False)
+        except OSError as exc:
+            raise ResolveError(f"{step}: cannot run uv ({exc.strerror})") from exc
+        if done.returncode != 0:
+            raise ResolveError(f"{step}: {summarize_uv_error(done.stderr)}")
+        return done.stdout
 
 
 def progress_line(line: str) -> str | None:
@@ -126,7 +127,7 @@ def progress_line(line: str) -> str | None:
 
 
 def _run_streamed(argv: list[str], step: str, cwd: Path | None, environ: dict[str, str], progress: Callable[[str], None]) -> str:
-    """``run_uv`` with stderr read line by line (stdout, small, collected beside it)."""
+    """``Uv.run`` with stderr read line by line (stdout, small, collected beside it)."""
     try:
         proc = subprocess.Popen(argv, cwd=cwd, env=environ, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)

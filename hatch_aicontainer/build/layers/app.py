@@ -15,6 +15,7 @@ from hatch_aicontainer.build.base.python import PythonInfo
 from hatch_aicontainer.build.deps.installed import Distribution, read_distributions
 from hatch_aicontainer.build.deps.installer import install_wheel
 from hatch_aicontainer.build.deps.lock import LockInputs
+from hatch_aicontainer.build.deps.uv import Uv
 from hatch_aicontainer.build.deps.venv import installed_tree_entries, site_packages
 from hatch_aicontainer.build.layers import bytecode, sbom
 from hatch_aicontainer.config.settings import ProjectInfo
@@ -27,6 +28,7 @@ def app_layer(
     workdir: LayerEntry,
     wheel: Path,
     inputs: LockInputs,
+    uv: Uv,
     python: PythonInfo,
     compiler: bytecode.Compiler | None,
     store: BlobStore,
@@ -35,7 +37,7 @@ def app_layer(
 ) -> tuple[Layer, tuple[Distribution, ...]]:
     """The project's layer, and its distribution as installed (read from its metadata)."""
     tree = scratch / "app"
-    install_wheel(wheel, inputs, tree)
+    install_wheel(wheel, inputs, tree, uv)
     installed = read_distributions(tree)
     if compiler is not None:
         bytecode.compile_tree(tree, site_packages(python.minor), compiler, workers=1)

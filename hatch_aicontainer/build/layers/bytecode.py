@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,10 +46,6 @@ from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.config.settings.keys import BYTECODE_ENV
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.cache import BlobStore
-
-ENV_MODE = BYTECODE_ENV
-_ON = {"1", "on", "true", "yes"}
-_OFF = {"0", "off", "false", "no"}
 
 # Run by the compiling interpreter, once per chunk: compile the files named on
 # stdin (paths relative to TREE), co_filename = PREFIX/<relative path>; prints
@@ -111,18 +106,6 @@ class Compiler:
         return [self.identity, self.version, self.cache_tag]
 
 
-def mode(environ: Mapping[str, str] | None = None) -> str:
-    """``auto``, ``on`` or ``off`` from ``AICONTAINER_BYTECODE``."""
-    value = (os.environ if environ is None else environ).get(ENV_MODE, "auto").strip().lower()
-    if value in ("", "auto"):
-        return "auto"
-    if value in _ON:
-        return "on"
-    if value in _OFF:
-        return "off"
-    raise ConfigError(f'{ENV_MODE} = "{value}": not a bytecode mode; use auto, on or off (allowed: auto, on, off, 1, 0, true, false, yes, no)')
-
-
 _PROBE = (
     "import sys; i = sys.version_info; "
     "print(sys.implementation.name, sys.implementation.cache_tag or '', i.releaselevel, '%d.%d.%d' % i[:3])"
@@ -143,17 +126,15 @@ def probe_compiler(argv: list[str] | tuple[str, ...], env: dict[str, str], *, id
     return Compiler(argv=tuple(argv), env=tuple(sorted(env.items())), version=version, cache_tag=cache_tag, identity=identity)
 
 
-def image_compiler(
-    base: BaseImage, python: PythonInfo, store: BlobStore, environ: Mapping[str, str] | None = None) -> tuple[Compiler | None, str]:
+def image_compiler(base: BaseImage, python: PythonInfo, store: BlobStore, wanted: str) -> tuple[Compiler | None, str]:
     """The base image's own interpreter as the compiler, and one line for the build summary.
 
-    (None, why) when ``AICONTAINER_BYTECODE`` is off, or it is ``auto`` and the
-    interpreter cannot run on this host (another architecture without
-    qemu-user); with ``on`` that is a ``ConfigError`` instead.
+    ``wanted`` is ``AICONTAINER_BYTECODE`` (``config.environment.bytecode_mode``). (None, why)
+    when it is off, or it is ``auto`` and the interpreter cannot run on this host (another
+    architecture without qemu-user); with ``on`` that is a ``ConfigError`` instead.
     """
-    wanted = mode(environ)
     if wanted == "off":
-        return None, f"no bytecode ({ENV_MODE}=off): containers compile what they import at start-up"
+        return None, f"no bytecode ({BYTECODE_ENV}=off): containers compile what they import at start-up"
     try:
         interpreter = open_interpreter(base, python, store)
         compiler = probe_compiler(interpreter.argv(), interpreter.environment(), identity=interpreter.identity)
@@ -161,7 +142,7 @@ def image_compiler(
             raise CannotRun(f"{python.executable} of the base image reports Python {compiler.version}, not {python.minor}")
     except (CannotRun, ConfigError) as exc:
         if wanted == "on":
-            raise ConfigError(f"{ENV_MODE} = on: {exc}; set {ENV_MODE}=auto or off to build without bytecode") from None
+            raise ConfigError(f"{BYTECODE_ENV} = on: {exc}; set {BYTECODE_ENV}=auto or off to build without bytecode") from None
         return None, f"no bytecode: {exc}; containers compile what they import at start-up"
     how = f" under {os.path.basename(interpreter.emulator[0])}" if interpreter.emulator else ""
     contained = f"; base layer entries contained: {interpreter.skipped_note()}" if interpreter.skipped else ""
@@ -223,7 +204,7 @@ def compile_tree(tree: Path, prefix: str, compiler: Compiler, *, workers: int | 
         if done.returncode != 0:
             tail = (done.stderr.strip().splitlines() or ["no message"])[-1]
             raise ConfigError(
-                f"precompiling bytecode with Python {compiler.version} ({compiler.argv[-1]}) failed ({tail}); set {ENV_MODE}=off to skip it"
+                f"precompiling bytecode with Python {compiler.version} ({compiler.argv[-1]}) failed ({tail}); set {BYTECODE_ENV}=off to skip it"
             )
         return int(done.stdout.split()[-1])
 

@@ -20,6 +20,7 @@ from hatch_aicontainer.build.deps.cuda import CudaPaths, find_cuda_paths
 from hatch_aicontainer.build.deps.installed import Distribution, read_distributions
 from hatch_aicontainer.build.deps.installer import install_lock
 from hatch_aicontainer.build.deps.lock import Lock, LockInputs
+from hatch_aicontainer.build.deps.uv import Uv
 from hatch_aicontainer.build.deps.venv import installed_tree_entries, site_packages, skeleton_entries
 from hatch_aicontainer.build.layers import bytecode
 from hatch_aicontainer.core.atomic import write_atomically
@@ -43,6 +44,7 @@ class DependencyLayer:
 def dependency_layer(
     lock: Lock,
     inputs: LockInputs,
+    uv: Uv,
     python: PythonInfo,
     compiler: bytecode.Compiler | None,
     store: BlobStore,
@@ -69,7 +71,7 @@ def dependency_layer(
     if cached is not None:
         return cached
     tree = scratch / "dependencies"
-    install_lock(lock, inputs, tree, progress=progress.lines(f"[{platform}] uv: "))
+    install_lock(lock, inputs, tree, uv, progress=progress.lines(f"[{platform}] uv: "))
     installed = read_distributions(tree)
     cuda = find_cuda_paths(tree, site_packages(python.minor))
     if compiler is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from hatch_aicontainer.config.naming import TAG_FIELDS  # noqa: F401  (its home is naming; re-exported)
-from hatch_aicontainer.oci.cache import CACHE_DIR_ENV  # noqa: F401  (its home is oci.cache, which may not import settings; re-exported)
 from hatch_aicontainer.oci.layer import GZIP_LEVELS
 
 TABLE = "tool.aicontainer"
@@ -34,6 +33,7 @@ TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 #: name -> allowed compression-level range (None: no level allowed); gzip's: oci.layer.GZIP_LEVELS
 COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": GZIP_LEVELS, "zstd": (1, 22), "none": None}
+CACHE_DIR_ENV = "AICONTAINER_CACHE_DIR"
 CACHE_MAX_SIZE_ENV = "AICONTAINER_CACHE_MAX_SIZE"
 BYTECODE_ENV = "AICONTAINER_BYTECODE"
 UV_ENV = "AICONTAINER_UV"
@@ -42,7 +42,7 @@ REGISTRY_USERNAME_ENV = "AICONTAINER_REGISTRY_USERNAME"
 REGISTRY_PASSWORD_ENV = "AICONTAINER_REGISTRY_PASSWORD"
 REGISTRY_HOST_ENV = "AICONTAINER_REGISTRY_HOST"
 #: Every ``AICONTAINER_*`` variable the code reads -> what it does (the one registry of them:
-#: ``preflight.check_environment`` checks each value and warns about unknown names;
+#: ``config.environment`` parses each value once and warns about unknown names;
 #: tests/test_cli_mistakes.py fails when the code reads one that is not listed here).
 ENVIRONMENT = MappingProxyType(
     {

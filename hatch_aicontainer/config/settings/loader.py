@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from hatch_aicontainer.config import compat
+from hatch_aicontainer.config.environment import BuildEnvironment
 from hatch_aicontainer.config.naming import template_values
 from hatch_aicontainer.config.settings.image import (
     parse_base_image,
@@ -118,6 +119,7 @@ def load_settings(
     for key in KEYS:
         origins.setdefault(key, "default")
 
+    environment = BuildEnvironment.read(environ)  # after the table: its mistakes are reported first
     return Settings(
         python=python,
         tensorflow=pin.exact,
@@ -146,8 +148,9 @@ def load_settings(
         kubernetes=kubernetes,
         outputs=outputs,
         targets=targets,
-        warnings=tuple(dict.fromkeys(sources.warnings)),
+        warnings=tuple(dict.fromkeys((*sources.warnings, *environment.warnings))),
         origins=MappingProxyType(origins),
         target_name=target_name,
         project=project,
+        environment=environment,
     )

@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatch_aicontainer.config.compat import Target
 from hatch_aicontainer.config.settings.keys import TABLE, TARGET_KEY_NAMES
@@ -16,6 +16,9 @@ from hatch_aicontainer.config.settings.kubernetes import KubernetesSettings
 from hatch_aicontainer.config.settings.syntax import GLOB_CHARS, MAX_ID, USER_RE
 from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.registry.reference import BaseImageSpec
+
+if TYPE_CHECKING:
+    from hatch_aicontainer.config.environment import BuildEnvironment
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,7 @@ class Settings:
     healthcheck: Healthcheck | None  #: default None
     targets: tuple[Target, ...]  #: one per platform once tensorflow is exact, else ()
     project: ProjectInfo = field(repr=False)  #: the project these settings are for
+    environment: BuildEnvironment = field(repr=False)  #: the process environment, read once (config.environment)
     warnings: tuple[str, ...] = ()  #: one-line warnings for the user (unknown newer TF, ...)
     kubernetes: KubernetesSettings | None = None  #: [tool.aicontainer.kubernetes]; None: no manifest
     outputs: OutputSettings = field(default_factory=OutputSettings)  #: push / load / oci-layout / latest

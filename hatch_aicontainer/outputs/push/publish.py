@@ -42,11 +42,12 @@ from pathlib import Path
 
 from hatch_aicontainer.core.errors import AIContainerError, ConfigError, RegistryError, one_line
 from hatch_aicontainer.core.progress import Progress
-from hatch_aicontainer.oci.cache import BlobStore, default_cache_dir
+from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor
 from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, MANIFEST_TYPES
 from hatch_aicontainer.oci.reader import open_image
 from hatch_aicontainer.outputs.push.mounts import MountSources
+from hatch_aicontainer.registry.access import RegistryAccess
 from hatch_aicontainer.registry.blob_sources import BlobSource, StoreBlobs, check_blob
 from hatch_aicontainer.registry.client import RegistryClient
 from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryUnreachable
@@ -220,6 +221,7 @@ def push_image(
     root: Descriptor,
     references: Sequence[str | ImageReference],
     *,
+    access: RegistryAccess,
     log: Log | None = None,
     client_factory: ClientFactory | None = None,
     mount_from: Mapping[str, str] | None = None,
@@ -227,6 +229,8 @@ def push_image(
     progress: Progress | None = None,
 ) -> list[Pushed]:
     """Push the image ``root`` (and everything it reaches, from ``store``) to every reference.
+
+    ``access`` says how registries are reached (plain-HTTP hosts, CA bundle, credentials).
 
     ``mount_from`` maps a registry host to a repository that may hold some
     of the blobs, to mount them from instead of uploading (the base image's
@@ -250,14 +254,16 @@ def push_image(
     image = _load(root, read_document, blobs)
     # the store's blobs were checked when they were written: those not sent are not read again
     source = _Source(blobs, str(store.root), check_unsent=False)
-    return _push(image, source, refs, MountSources(cache_dir or store.root), log, client_factory, mount_from, progress)
+    factory = client_factory or _client_factory(access)
+    return _push(image, source, refs, MountSources(cache_dir or store.root), log, factory, mount_from, progress)
 
 
 def push_archive(
     archive: str | Path,
     references: Sequence[str | ImageReference],
     *,
-    store: BlobStore | None = None,
+    access: RegistryAccess,
+    cache_dir: Path,
     log: Log | None = None,
     client_factory: ClientFactory | None = None,
     progress: Progress | None = None,
@@ -266,17 +272,21 @@ def push_archive(
 
     The references are checked before the archive is read. Every blob is
     read from the archive and checked against its digest (nothing is taken
-    from the cache); ``store`` names the cache that keeps the record of
-    where blobs were seen (default: the build cache).
+    from the cache); ``cache_dir`` (the build cache) keeps the record of
+    where blobs were seen.
     """
     refs = _refs(references)
-    cache_dir = store.root if store is not None else default_cache_dir()
+    factory = client_factory or _client_factory(access)
     with open_image(archive) as opened:
         root = Descriptor(opened.root.media_type, opened.root.digest, opened.root.size)
         _check_digests(refs, root)
         image = _load(root, opened.read_blob, opened)
         source = _Source(opened, str(archive), check_unsent=True)
-        return _push(image, source, refs, MountSources(cache_dir), log, client_factory, None, progress)
+        return _push(image, source, refs, MountSources(cache_dir), log, factory, None, progress)
+
+
+def _client_factory(access: RegistryAccess) -> ClientFactory:
+    return lambda host: RegistryClient(host, access=access)
 
 
 def _refs(references: Sequence[str | ImageReference]) -> list[ImageReference]:
@@ -303,13 +313,12 @@ def _push(
     refs: list[ImageReference],
     memory: MountSources,
     log: Log | None,
-    client_factory: ClientFactory | None,
+    factory: ClientFactory,
     mount_from: Mapping[str, str] | None,
     progress: Progress | None = None,
 ) -> list[Pushed]:
     say = log or (lambda _message: None)
     root = image.root
-    factory = client_factory or (lambda host: RegistryClient(host))
 
     # (host, repository) -> its references, in first-seen order
     groups: dict[tuple[str, str], list[ImageReference]] = {}
