@@ -106,10 +106,13 @@ def base_steps(base: Any, store: BlobStore, mode: str) -> str:
 
     environ = {"AICONTAINER_BYTECODE": mode}
     if "unpack_interpreter" in inspect.signature(probe_python).parameters:
-        python = probe_python(base, store, unpack_interpreter=bytecode.mode(environ) != "off")
+        python = probe_python(base, store, unpack_interpreter=mode != "off")
     else:  # the code before one replay per build
         python = probe_python(base, store)
-    _, note = bytecode.image_compiler(base, python, store, environ)
+    if "wanted" in inspect.signature(bytecode.image_compiler).parameters:
+        _, note = bytecode.image_compiler(base, python, store, mode)
+    else:  # the code that read the mode from the environment itself
+        _, note = bytecode.image_compiler(base, python, store, environ)
     return note
 
 
@@ -136,13 +139,18 @@ def main() -> int:
     from hatch_aicontainer.oci.descriptor import Platform
     from hatch_aicontainer.registry.reference import BaseImageSpec
 
+    access: dict[str, Any] = {}
+    if "access" in inspect.signature(resolve_base_image).parameters:
+        from hatch_aicontainer.registry.access import RegistryAccess
+
+        access["access"] = RegistryAccess()  # an oci: layout reaches no registry
     layout = base_images.ensure_python_base_layout(args.suite)
     spec = f"oci:{layout.path}:{layout.tag}"
     results: dict[str, Any] = {"base": spec}
     with tempfile.TemporaryDirectory(prefix="aicontainer-base-reads-") as work:
         for name, mode, cache in (("cold", "auto", "a"), ("warm", "auto", "a"), ("cold, bytecode off", "off", "b")):
             with CountingStore(Path(work) / cache) as store:
-                base = resolve_base_image(BaseImageSpec.parse(spec), Platform("linux", "amd64"), store)
+                base = resolve_base_image(BaseImageSpec.parse(spec), Platform("linux", "amd64"), store, **access)
                 sizes = [layer.descriptor.size for layer in base.layers]
                 results["layer_sizes"] = sizes
                 results[name] = measure(store, base, mode)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 9's figures: a foreign Python against the host's own, and whose interpreter compiles the bytecode.
+"""Figures for a foreign Python against the host's own, and whose interpreter compiles the bytecode.
 
     sudo .venv/bin/python benchmarks/foreign_python.py [--bytecode-only]   (root: the bases come from debootstrap)
 
@@ -69,20 +69,24 @@ def bytecode_step(work: Path, base_spec: str) -> tuple[float, float, int]:
     from hatch_aicontainer.registry.reference import BaseImageSpec
     from hatch_aicontainer.build.deps.installer import install_lock
     from hatch_aicontainer.build.deps.lock import LockInputs, ensure_lock
+    from hatch_aicontainer.build.deps.uv import Uv
     from hatch_aicontainer.build.layers import bytecode
+    from hatch_aicontainer.config.environment import BuildEnvironment
     from hatch_aicontainer.oci.cache import BlobStore
     from hatch_aicontainer.oci.descriptor import Platform
 
     amd64 = Platform("linux", "amd64")
     work.mkdir(parents=True, exist_ok=True)
     inputs = LockInputs((f"tensorflow-cpu=={TENSORFLOW}",), "3.11", amd64)
-    lock = ensure_lock(inputs, work / "pylock.bench.toml")
+    environment = BuildEnvironment.read(os.environ)
+    uv = Uv.of(environment)
+    lock = ensure_lock(inputs, work / "pylock.bench.toml", uv)
     tree = work / "tree"
-    install_lock(lock, inputs, tree)
+    install_lock(lock, inputs, tree, uv)
     site = "/opt/venv/lib/python3.11/site-packages"
     with BlobStore(work / "store") as store:
-        base = resolve_base_image(BaseImageSpec.parse(base_spec), amd64, store)
-        image, _ = bytecode.image_compiler(base, probe_python(base, store), store, {})
+        base = resolve_base_image(BaseImageSpec.parse(base_spec), amd64, store, access=environment.registry)
+        image, _ = bytecode.image_compiler(base, probe_python(base, store), store, "auto")
     host = bytecode.probe_compiler([sys.executable], {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")})
     assert image is not None and host.cache_tag == image.cache_tag
     times: dict[str, float] = {}

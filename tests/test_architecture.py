@@ -6,6 +6,8 @@
   still runs the other module) and ``if TYPE_CHECKING:`` imports left out;
 * a package module is at most ``MAX_LINES`` long unless its docstring starts with
   ``Long because:``;
+* only the entry points (``cli/``, ``plugin/``) read the process environment
+  (``os.environ``, ``os.getenv``); the modules below them are given it;
 * docs/ARCHITECTURE.md's map names every module by its path in the package, and
   only modules that exist.
 
@@ -217,6 +219,37 @@ def test_module_names_are_compared_whole():
     text = "| deps | `build/deps/lockfile.py`, `cli/__main__.py` | job |\nOutside the table: `core/errors.py`.\n"
     assert _map_names(text) == {"build/deps/lockfile.py", "cli/__main__.py"}
     assert "deps/lockfile.py" not in _map_names(text) and "build/deps/lock.py" not in _map_names(text)
+
+
+ENTRY_POINTS = ("cli", "plugin")
+_ENVIRONMENT_READERS = frozenset({"environ", "getenv", "environb", "getenvb", "putenv", "unsetenv"})
+
+
+def _environment_reads(tree: ast.AST) -> list[int]:
+    """Lines that read or change the process environment: ``os.environ``, ``os.getenv(…)``, and
+    those names imported from ``os``."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in _ENVIRONMENT_READERS and ast.unparse(node.value) == "os":
+            lines.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "os":
+            lines += [node.lineno for alias in node.names if alias.name in _ENVIRONMENT_READERS]
+    return sorted(lines)
+
+
+def test_only_the_entry_points_read_the_environment():
+    readers = []
+    for path in _sources(PACKAGE):
+        relative = path.relative_to(ROOT / PACKAGE)
+        if relative.parts[0] in ENTRY_POINTS:
+            continue
+        readers += [f"{relative.as_posix()}:{line}" for line in _environment_reads(ast.parse(path.read_text(encoding="utf-8")))]
+    assert readers == []
+
+
+def test_the_environment_check_sees_each_way_of_reading_it():
+    code = "import os\nfrom os import getenv\na = os.environ['X']\nb = os.getenv('Y')\nc = os.path.join('a')\n"
+    assert _environment_reads(ast.parse(code)) == [2, 3, 4]
 
 
 def test_modules_are_short_or_say_why():

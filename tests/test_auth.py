@@ -14,6 +14,11 @@ import pytest
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.registry.credentials import CredentialHelperError, Credentials, find_credentials, normalize_host
 
+
+def credentials_for(host: str) -> Credentials | None:
+    """What a build started now would use for ``host`` (the environment as the entry point reads it)."""
+    return find_credentials(host, env=dict(os.environ))
+
 SECRET = "s3cr3t-Pa55"
 
 
@@ -62,13 +67,13 @@ def helper_bin(tmp_path, monkeypatch):
 
 
 def test_nothing_configured_is_anonymous(docker_config):
-    assert find_credentials("127.0.0.1:5000") is None
+    assert credentials_for("127.0.0.1:5000") is None
 
 
 def test_environment(docker_config, monkeypatch):
     monkeypatch.setenv("AICONTAINER_REGISTRY_USERNAME", "ci")
     monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", SECRET)
-    creds = find_credentials("registry.example:5000")
+    creds = credentials_for("registry.example:5000")
     assert (creds.username, creds.password, creds.source) == ("ci", SECRET, "environment")
     assert SECRET not in repr(creds) and SECRET not in str(creds)
 
@@ -77,14 +82,14 @@ def test_environment_scoped_to_a_host(docker_config, monkeypatch):
     monkeypatch.setenv("AICONTAINER_REGISTRY_USERNAME", "ci")
     monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", SECRET)
     monkeypatch.setenv("AICONTAINER_REGISTRY_HOST", "docker.io")
-    assert find_credentials("registry-1.docker.io").username == "ci"
-    assert find_credentials("ghcr.io") is None
+    assert credentials_for("registry-1.docker.io").username == "ci"
+    assert credentials_for("ghcr.io") is None
 
 
 def test_environment_half_set_is_a_config_error(docker_config, monkeypatch):
     monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", SECRET)
     with pytest.raises(ConfigError) as info:
-        find_credentials("ghcr.io")
+        credentials_for("ghcr.io")
     assert "AICONTAINER_REGISTRY_USERNAME" in str(info.value)
     assert SECRET not in str(info.value)
 
@@ -93,7 +98,7 @@ def test_environment_wins_over_docker_config(docker_config, monkeypatch):
     docker_config({"auths": {"ghcr.io": {"username": "file", "password": "x"}}})
     monkeypatch.setenv("AICONTAINER_REGISTRY_USERNAME", "env")
     monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", SECRET)
-    assert find_credentials("ghcr.io").username == "env"
+    assert credentials_for("ghcr.io").username == "env"
 
 
 def test_auths_base64_and_docker_hub_key(docker_config):
@@ -107,16 +112,16 @@ def test_auths_base64_and_docker_hub_key(docker_config):
         }
     )
     for host in ("registry-1.docker.io", "docker.io", "index.docker.io"):
-        creds = find_credentials(host)
+        creds = credentials_for(host)
         assert (creds.username, creds.password, creds.source) == ("hubuser", SECRET, str(path))
-    local = find_credentials("127.0.0.1:5000")
+    local = credentials_for("127.0.0.1:5000")
     assert (local.username, local.password) == ("local", "pw:with:colons")
-    assert find_credentials("127.0.0.1:5001") is None
+    assert credentials_for("127.0.0.1:5001") is None
 
 
 def test_auths_identity_token(docker_config):
     docker_config({"auths": {"myreg.example": {"auth": base64.b64encode(b"u:").decode(), "identitytoken": "idtok-7Qz"}}})
-    creds = find_credentials("myreg.example")
+    creds = credentials_for("myreg.example")
     assert creds.identity_token == "idtok-7Qz"
     assert "idtok-7Qz" not in repr(creds)
 
@@ -124,7 +129,7 @@ def test_auths_identity_token(docker_config):
 def test_bad_auths_entry_is_one_line_without_secret(docker_config):
     docker_config({"auths": {"ghcr.io": {"auth": base64.b64encode(SECRET.encode()).decode()}}})
     with pytest.raises(ConfigError) as info:
-        find_credentials("ghcr.io")
+        credentials_for("ghcr.io")
     assert SECRET not in str(info.value) and "\n" not in str(info.value)
 
 
@@ -132,17 +137,17 @@ def test_broken_config_json(docker_config):
     path = docker_config({})
     path.write_text("{not json")
     with pytest.raises(ConfigError, match="not valid JSON"):
-        find_credentials("ghcr.io")
+        credentials_for("ghcr.io")
 
 
 def test_cred_helper_for_one_host(docker_config, helper_bin):
     log = helper_bin("fake", {"ghcr.io": {"ServerURL": "ghcr.io", "Username": "gh", "Secret": SECRET}})
     docker_config({"credHelpers": {"ghcr.io": "fake"}, "auths": {"ghcr.io": {}}})
-    creds = find_credentials("ghcr.io")
+    creds = credentials_for("ghcr.io")
     assert (creds.username, creds.password, creds.source) == ("gh", SECRET, "docker-credential-fake")
     assert log.read_text() == "get ghcr.io\n"
     # other hosts do not go to that helper
-    assert find_credentials("quay.io") is None
+    assert credentials_for("quay.io") is None
     assert log.read_text() == "get ghcr.io\n"
 
 
@@ -150,28 +155,28 @@ def test_creds_store_gets_docker_hub_server_url(docker_config, helper_bin):
     hub = "https://index.docker.io/v1/"
     log = helper_bin("store", {hub: {"ServerURL": hub, "Username": "hubber", "Secret": SECRET}})
     docker_config({"credsStore": "store"})
-    assert find_credentials("registry-1.docker.io").username == "hubber"
+    assert credentials_for("registry-1.docker.io").username == "hubber"
     assert log.read_text() == f"get {hub}\n"
-    assert find_credentials("127.0.0.1:5000") is None  # helper said "not found"
+    assert credentials_for("127.0.0.1:5000") is None  # helper said "not found"
 
 
 def test_creds_store_identity_token(docker_config, helper_bin):
     helper_bin("tok", {"myreg.example": {"Username": "<token>", "Secret": "refresh-me"}})
     docker_config({"credsStore": "tok"})
-    creds = find_credentials("myreg.example")
+    creds = credentials_for("myreg.example")
     assert creds.identity_token == "refresh-me" and creds.password == ""
 
 
 def test_creds_store_falls_back_to_auths(docker_config, helper_bin):
     helper_bin("empty", {})
     docker_config({"credsStore": "empty", "auths": {"ghcr.io": {"username": "a", "password": "b"}}})
-    assert find_credentials("ghcr.io").username == "a"
+    assert credentials_for("ghcr.io").username == "a"
 
 
 def test_missing_helper_is_a_clear_error(docker_config, helper_bin):
     docker_config({"credsStore": "no-such-helper-xyz"})
     with pytest.raises(CredentialHelperError) as info:
-        find_credentials("ghcr.io")
+        credentials_for("ghcr.io")
     assert "docker-credential-no-such-helper-xyz" in str(info.value)
     assert "not installed" in str(info.value)
 
@@ -182,7 +187,7 @@ def test_failing_helper_does_not_leak_its_output(docker_config, helper_bin, tmp_
     script.chmod(0o755)
     docker_config({"credHelpers": {"ghcr.io": "broken"}})
     with pytest.raises(CredentialHelperError) as info:
-        find_credentials("ghcr.io")
+        credentials_for("ghcr.io")
     assert "exit status 3" in str(info.value)
     assert SECRET not in str(info.value)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import registry_helpers as rh
+from environments import registry_access
 
 from hatch_aicontainer.build.base.resolve import BaseImage, resolve_base_image
 from hatch_aicontainer.core.errors import BaseImageError
@@ -19,7 +20,7 @@ from hatch_aicontainer.registry.reference import BaseImageSpec
 
 def resolve(spec: str, *args, **kwargs):
     """``resolve_base_image`` of a spec written as text (parsed as the settings parse it)."""
-    return resolve_base_image(BaseImageSpec.parse(spec), *args, **kwargs)
+    return resolve_base_image(BaseImageSpec.parse(spec), *args, **kwargs, access=registry_access())
 
 
 AMD64 = Platform("linux", "amd64")

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import base_images
 import pytest
+from environments import registry_access
 
 from hatch_aicontainer.build.base.filesystem import SKIP_HARD_LINK, SKIP_SETID, SKIP_SPECIAL
 from hatch_aicontainer.build.base.interpreter import open_interpreter
@@ -78,7 +79,7 @@ def bookworm() -> base_images.BaseLayout:
 
 def test_debian_python_in_usr_runs_from_its_layers(trixie, tmp_path):
     store = BlobStore(tmp_path / "cache")
-    base = resolve_base_image(BaseImageSpec.parse(trixie.spec), AMD64, store)
+    base = resolve_base_image(BaseImageSpec.parse(trixie.spec), AMD64, store, access=registry_access())
     python = probe_python(base, store)
     assert python.executable == "/usr/bin/python3.13"
     interpreter = open_interpreter(base, python, store)
@@ -92,7 +93,7 @@ def test_debian_python_in_usr_runs_from_its_layers(trixie, tmp_path):
     again = open_interpreter(base, python, store)  # from the cache, same identity
     assert again == interpreter
 
-    compiler, line = bytecode.image_compiler(base, python, store, {})
+    compiler, line = bytecode.image_compiler(base, python, store, "auto")
     assert compiler is not None and compiler.version == python.version and compiler.cache_tag == "cpython-313"
     # the dependency layer's cache key: the base's layers and interpreter, nothing of this host
     key = json.dumps(compiler.key())
@@ -127,9 +128,10 @@ def test_it_unpacks_and_runs_as_a_non_root_user(trixie, nobody_dir):
         "from hatch_aicontainer.oci.cache import BlobStore\n"
         "from hatch_aicontainer.oci.descriptor import Platform\n"
         "from hatch_aicontainer.build.base.python import probe_python\n"
+        "from hatch_aicontainer.registry.access import RegistryAccess\n"
         "store = BlobStore(Path(sys.argv[1]) / 'cache')\n"
-        f"base = resolve_base_image(BaseImageSpec.parse('oci:' + sys.argv[1] + '/layout:{trixie.tag}'), Platform('linux', 'amd64'), store)\n"
-        "compiler, line = image_compiler(base, probe_python(base, store), store, {'AICONTAINER_BYTECODE': 'on'})\n"
+        f"base = resolve_base_image(BaseImageSpec.parse('oci:' + sys.argv[1] + '/layout:{trixie.tag}'), Platform('linux', 'amd64'), store, access=RegistryAccess())\n"
+        "compiler, line = image_compiler(base, probe_python(base, store), store, 'on')\n"
         "print(compiler.version, compiler.cache_tag)\n"
     )
     paths = [str(Path(__file__).resolve().parents[1]), *site.getsitepackages()]
@@ -174,7 +176,7 @@ def _member(name: str, kind: bytes = tarfile.REGTYPE, *, mode: int = 0o644, data
 def test_python_in_usr_local_like_the_docker_hub_images(bookworm, tmp_path):
     rootfs = base_images.ensure_debian_rootfs("bookworm")
     store = BlobStore(tmp_path / "cache")
-    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store)
+    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store, access=registry_access())
     multiarch = rootfs / "usr/lib/x86_64-linux-gnu"
     expat_real = (multiarch / "libexpat.so.1").resolve().name
 
@@ -203,7 +205,7 @@ def test_python_in_usr_local_like_the_docker_hub_images(bookworm, tmp_path):
 
 def test_hostile_entries_stay_inside_and_lose_their_privileges(bookworm, tmp_path):
     store = BlobStore(tmp_path / "cache")
-    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store)
+    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store, access=registry_access())
     outside = tmp_path / "outside"
     outside.mkdir()
 
@@ -242,7 +244,7 @@ def test_hostile_entries_stay_inside_and_lose_their_privileges(bookworm, tmp_pat
 
 def test_an_entry_leading_out_of_the_root_is_one_fatal_line(bookworm, tmp_path):
     store = BlobStore(tmp_path / "cache")
-    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store)
+    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store, access=registry_access())
     layer = _tar_layer(store, lambda tar: tar.addfile(*_member("usr/../../escaped", data=b"x")))
     bad = _with_layer(base, layer)
     with pytest.raises(BaseImageError) as info:
@@ -259,7 +261,7 @@ def test_another_architecture_without_qemu_builds_without_bytecode_and_says_so(b
     if Path("/proc/sys/fs/binfmt_misc/qemu-aarch64").exists():
         pytest.skip("binfmt_misc runs aarch64 here")
     store = BlobStore(tmp_path / "cache")
-    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store)
+    base = resolve_base_image(BaseImageSpec.parse(bookworm.spec), AMD64, store, access=registry_access())
     header = bytearray(64)
     header[:6] = b"\x7fELF\x02\x01"
     header[18:20] = (183).to_bytes(2, "little")  # EM_AARCH64
@@ -269,8 +271,8 @@ def test_another_architecture_without_qemu_builds_without_bytecode_and_says_so(b
 
     foreign = _with_layer(base, _tar_layer(store, build))
     python = probe_python(foreign, store)
-    compiler, line = bytecode.image_compiler(foreign, python, store, {})
+    compiler, line = bytecode.image_compiler(foreign, python, store, "auto")
     assert compiler is None
     assert line.startswith("no bytecode: ") and "aarch64" in line and "qemu-aarch64" in line and "\n" not in line
     with pytest.raises(ConfigError, match="AICONTAINER_BYTECODE = on: .*aarch64"):
-        bytecode.image_compiler(foreign, python, store, {"AICONTAINER_BYTECODE": "on"})
+        bytecode.image_compiler(foreign, python, store, "on")

@@ -13,15 +13,12 @@ from pathlib import Path
 import pytest
 
 from hatch_aicontainer.build.layers import bytecode
+from hatch_aicontainer.config.environment import BuildEnvironment
+from hatch_aicontainer.config.variables import BYTECODE_ENV
 from hatch_aicontainer.core.errors import ConfigError
 
 MINOR = f"{sys.version_info.major}.{sys.version_info.minor}"
 PREFIX = f"/opt/venv/lib/python{MINOR}/site-packages"
-
-
-@pytest.fixture(autouse=True)
-def _no_mode(monkeypatch):
-    monkeypatch.delenv(bytecode.ENV_MODE, raising=False)
 
 
 def host_compiler() -> bytecode.Compiler:
@@ -46,12 +43,12 @@ def pycs(root: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize(("value", "mode"), [(None, "auto"), ("auto", "auto"), ("ON", "on"), ("1", "on"), ("off", "off"), ("0", "off")])
 def test_mode(value, mode):
-    assert bytecode.mode({} if value is None else {bytecode.ENV_MODE: value}) == mode
+    assert BuildEnvironment.read({} if value is None else {BYTECODE_ENV: value}).bytecode == mode
 
 
 def test_mode_rejects_other_values():
     with pytest.raises(ConfigError, match="AICONTAINER_BYTECODE"):
-        bytecode.mode({bytecode.ENV_MODE: "sometimes"})
+        BuildEnvironment.read({BYTECODE_ENV: "sometimes"})
 
 
 def test_probe_compiler_describes_the_interpreter():

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from hatch_aicontainer.cache import admin as cache_admin
-from hatch_aicontainer.cache.admin import CacheBusyError, clean_cache, format_size, parse_size, prune_cache
+from hatch_aicontainer.cache.admin import CacheBusyError, clean_cache, format_size, prune_cache
+from hatch_aicontainer.config.environment import BuildEnvironment, parse_size
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.cache import BlobStore, CacheFolders
 
@@ -85,10 +86,10 @@ def test_format_size():
 
 
 def test_the_limit_comes_from_the_environment():
-    assert cache_admin.max_size_from_env({}) is None
-    assert cache_admin.max_size_from_env({"AICONTAINER_CACHE_MAX_SIZE": "10G"}) == 10 * 1024**3
+    assert BuildEnvironment.read({}).cache_max_size is None
+    assert BuildEnvironment.read({"AICONTAINER_CACHE_MAX_SIZE": "10G"}).cache_max_size == 10 * 1024**3
     with pytest.raises(ConfigError, match="AICONTAINER_CACHE_MAX_SIZE = 'lots'"):
-        cache_admin.max_size_from_env({"AICONTAINER_CACHE_MAX_SIZE": "lots"})
+        BuildEnvironment.read({"AICONTAINER_CACHE_MAX_SIZE": "lots"})
 
 
 # -- info -------------------------------------------------------------------------------------
@@ -301,13 +302,11 @@ def test_after_build_releases_the_store_and_keeps_the_limit(store, monkeypatch):
     newest = put(store, b"2" * 1000)
     messages = []
 
-    monkeypatch.delenv("AICONTAINER_CACHE_MAX_SIZE", raising=False)
-    assert cache_admin.after_build(store, messages.append) is None
+    assert cache_admin.after_build(store, None, messages.append) is None
     assert not cache_admin.cache_info(store.root).in_use  # released
 
     store.has(newest)  # a new use takes the lock again
-    monkeypatch.setenv("AICONTAINER_CACHE_MAX_SIZE", "1500")
-    result = cache_admin.after_build(store, messages.append)
+    result = cache_admin.after_build(store, 1500, messages.append)
     assert result is not None and result.removed_files == 1
     assert blob_names(store.root) == {newest[7:]}
     assert messages and "removed 1 files" in messages[0]
@@ -318,9 +317,8 @@ def test_after_build_does_not_wait_for_other_builds(store, tmp_path, monkeypatch
     other = BlobStore(store.root)
     other.hold()  # another build is running
     try:
-        monkeypatch.setenv("AICONTAINER_CACHE_MAX_SIZE", "0")
         started = time.monotonic()
-        result = cache_admin.after_build(store)
+        result = cache_admin.after_build(store, 0)
         assert result is not None and result.busy
         assert time.monotonic() - started < 1
     finally:

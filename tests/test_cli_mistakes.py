@@ -7,7 +7,7 @@
   nothing in ``dist/`` and nothing in the plugin's cache (no layer written, so
   nothing was pushed either).
 * Every ``AICONTAINER_*`` name the package reads is in the one registry
-  (``settings.keys.ENVIRONMENT``) and in docs/settings.md; an unknown one is a
+  (``config.variables.ENVIRONMENT``) and in docs/settings.md; an unknown one is a
   warning with "did you mean".
 * ``check`` vs ``build``: for each registered target and each variable, what
   ``aicontainer check --json`` reports is what the target's builder was
@@ -36,7 +36,7 @@ import tomllib
 from e2e_helpers import BIN, REPO, skopeo_inspect
 from trust_fixtures import make_tiny_project, write_tiny_lock
 
-from hatch_aicontainer.config.settings.keys import ENVIRONMENT
+from hatch_aicontainer.config.variables import ENVIRONMENT
 from hatch_aicontainer.plugin.hooks import builders_by_target
 
 TOOL = {"include": [], "kubernetes": {}}
@@ -261,7 +261,7 @@ def test_every_variable_the_package_reads_is_registered_and_documented():
     for path in (REPO / "hatch_aicontainer").rglob("*.py"):
         read |= set(re.findall(r"""["'](AICONTAINER_[A-Z0-9_]+)["']""", path.read_text()))
     assert len(read) >= 10
-    assert read - set(ENVIRONMENT) == set(), "read by the code but not in settings.keys.ENVIRONMENT"
+    assert read - set(ENVIRONMENT) == set(), "read by the code but not in config.variables.ENVIRONMENT"
     docs = (REPO / "docs" / "settings.md").read_text()
     assert [name for name in ENVIRONMENT if f"`{name}" not in docs] == []
 

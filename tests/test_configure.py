@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from environments import uv_runner
 
 from hatch_aicontainer.build.deps.lock import LockInputs, ensure_lock, lock_path
 from hatch_aicontainer.config.settings import ProjectInfo
@@ -43,7 +44,7 @@ def test_range_resolves_to_the_newest_release_on_the_index(tmp_path):
 def test_range_keeps_the_locked_release_while_it_fits(tmp_path):
     project = _project(tmp_path)
     inputs = LockInputs(("tensorflow-cpu==2.16.1",), "3.11", AMD64)
-    ensure_lock(inputs, lock_path(tmp_path, AMD64, "cpu", "3.11"))
+    ensure_lock(inputs, lock_path(tmp_path, AMD64, "cpu", "3.11"), uv=uv_runner())
     assert project_settings({"tensorflow": ">=2.15,<2.17", "python": "3.11"}, project, {}).tensorflow == "2.16.1"
     # the lock no longer fits the range: resolved afresh from the index
     assert project_settings({"tensorflow": "~=2.15.0", "python": "3.11"}, project, {}).tensorflow.startswith("2.15.")

@@ -27,8 +27,8 @@ import base_images
 import pytest
 from build_hosts import HostBuild, Kit, build_in_chroot, build_in_container, build_on_host, ca_bundle
 from e2e_helpers import EXAMPLE, copy_project
+from environments import registry_access
 
-from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.outputs.push.publish import push_archive
 
 pytestmark = pytest.mark.e2e
@@ -155,8 +155,8 @@ def test_next_release_uploads_only_the_changed_layers(builds, kit, proxy, tmp_pa
     changed = [comment for digest, comment in after.items() if digest not in before]
     assert sorted(c.split(" ", 1)[0] for c in changed) == ["SBOM", "project"], changed
 
-    push_archive(first.archive, [f"{proxy.host}/team/example:0.1.0"], store=BlobStore(tmp_path / "push-cache"))
+    push_archive(first.archive, [f"{proxy.host}/team/example:0.1.0"], cache_dir=tmp_path / "push-cache", access=registry_access())
     proxy.reset()
-    push_archive(release.archive, [f"{proxy.host}/team/example:0.1.1"], store=BlobStore(tmp_path / "push-cache-2"))
+    push_archive(release.archive, [f"{proxy.host}/team/example:0.1.1"], cache_dir=tmp_path / "push-cache-2", access=registry_access())
     # the two changed layers and the new config; the dependency and base layers are already there
     assert len(proxy.blob_uploads()) == len(changed) + 1, [s.path for s in proxy.blob_uploads()]

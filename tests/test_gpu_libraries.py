@@ -4,6 +4,7 @@ per-line CUDA facts in the compatibility data checked against PyPI's and-cuda wh
 from __future__ import annotations
 
 import pytest
+from environments import uv_runner
 
 from hatch_aicontainer.build.deps.cuda import CudaPaths, find_cuda_paths, loader_environment, search_path
 from hatch_aicontainer.build.deps.lock import LockInputs, ensure_lock
@@ -99,8 +100,8 @@ def test_214_cuda_pythons_match_what_pypi_resolves(tmp_path, python, resolves):
 
     inputs = LockInputs(("tensorflow[and-cuda]==2.14.1",), python, AMD64)
     if resolves:
-        lock = ensure_lock(inputs, tmp_path / "pylock.toml")
+        lock = ensure_lock(inputs, tmp_path / "pylock.toml", uv=uv_runner())
         assert lock.version_of("tensorrt") == "8.5.3.1"
     else:
         with pytest.raises(ResolveError, match="tensorrt"):
-            ensure_lock(inputs, tmp_path / "pylock.toml")
+            ensure_lock(inputs, tmp_path / "pylock.toml", uv=uv_runner())

@@ -1,4 +1,4 @@
-"""A base image with hostile layers cannot write outside the build's folders (issue 14).
+"""A base image with hostile layers cannot write outside the build's folders.
 
 For each case of tests/hostile.py (``../`` and absolute names, symlinks then
 writes through them, hard links out, device nodes and FIFOs, setuid bits,

@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 import registry_helpers as rh
+from environments import registry_access
 from release_helpers import (
     RegistryProxy,
     free_port,
@@ -39,7 +40,7 @@ pytestmark = pytest.mark.usefixtures("no_ambient_settings")
 def test_push_from_the_store_gives_the_built_digest(proxy, tmp_path):
     built = small_image(BlobStore(tmp_path / "store"), salt="first-push")
     messages: list[str] = []
-    (pushed,) = push_image(built.store, built.root, [f"{proxy.host}/team/app:1.0"], log=messages.append)
+    (pushed,) = push_image(built.store, built.root, [f"{proxy.host}/team/app:1.0"], log=messages.append, access=registry_access())
     assert pushed.digest == built.root.digest
     assert pushed.reference == f"{proxy.host}/team/app:1.0"
     assert pushed.pinned == f"{proxy.host}/team/app:1.0@{built.root.digest}"
@@ -51,9 +52,9 @@ def test_push_from_the_store_gives_the_built_digest(proxy, tmp_path):
 
 def test_second_push_sends_nothing(proxy, tmp_path):
     built = small_image(BlobStore(tmp_path / "store"), salt="twice")
-    push_image(built.store, built.root, [f"{proxy.host}/team/twice:1.0"])
+    push_image(built.store, built.root, [f"{proxy.host}/team/twice:1.0"], access=registry_access())
     proxy.reset()
-    (again,) = push_image(built.store, built.root, [f"{proxy.host}/team/twice:1.0"])
+    (again,) = push_image(built.store, built.root, [f"{proxy.host}/team/twice:1.0"], access=registry_access())
     assert again.digest == built.root.digest
     assert proxy.writes() == []  # no POST, PATCH or PUT: HEAD found every blob, the tag already points at it
     assert (again.uploaded, again.mounted, again.existing) == (0, 0, built.blob_count)
@@ -66,8 +67,7 @@ def test_other_repository_of_the_same_registry_mounts_the_blobs(proxy, tmp_path)
     first, second, third = push_image(
         built.store,
         built.root,
-        [f"{proxy.host}/team/one:1.0", f"{proxy.host}/other/two:1.0", f"{proxy.host}/team/one:stable"],
-    )
+        [f"{proxy.host}/team/one:1.0", f"{proxy.host}/other/two:1.0", f"{proxy.host}/team/one:stable"], access=registry_access())
     assert first.uploaded == built.blob_count
     assert (second.uploaded, second.mounted) == (0, built.blob_count)
     assert (third.uploaded, third.mounted) == (0, 0)  # same repository as the first: only the tag
@@ -81,7 +81,7 @@ def test_other_repository_of_the_same_registry_mounts_the_blobs(proxy, tmp_path)
 def test_multi_platform_pushes_the_manifests_then_the_index(proxy, tmp_path):
     built = small_image(BlobStore(tmp_path / "store"), platforms=("linux/amd64", "linux/arm64"), salt="multi")
     assert built.root.media_type == mediatypes.OCI_INDEX
-    (pushed,) = push_image(built.store, built.root, [f"{proxy.host}/team/multi:2.0"])
+    (pushed,) = push_image(built.store, built.root, [f"{proxy.host}/team/multi:2.0"], access=registry_access())
     assert pushed.digest == built.root.digest
     puts = [s.path for s in proxy.manifest_puts()]
     children = [i.manifest.digest for i in built.images]
@@ -99,14 +99,14 @@ def test_push_archive_keeps_the_archive_digest(proxy, tmp_path):
     archive, built = small_archive(tmp_path, salt="archive")
     (root,) = read_archive_index(archive)["manifests"]
     store = BlobStore(tmp_path / "push-store")  # empty: the blobs come from the archive
-    (pushed,) = push_archive(archive, [f"{proxy.host}/team/archived:1.0.0"], store=store)
+    (pushed,) = push_archive(archive, [f"{proxy.host}/team/archived:1.0.0"], cache_dir=store.root, access=registry_access())
     assert pushed.digest == root["digest"] == built.root.digest
     assert skopeo_digest(f"{proxy.host}/team/archived:1.0.0") == root["digest"]
 
 
 def test_push_multi_platform_archive(proxy, tmp_path):
     archive, built = small_archive(tmp_path, platforms=("linux/amd64", "linux/arm64"), salt="archive-multi")
-    (pushed,) = push_archive(archive, [f"{proxy.host}/team/archived-multi:1"], store=BlobStore(tmp_path / "s"))
+    (pushed,) = push_archive(archive, [f"{proxy.host}/team/archived-multi:1"], cache_dir=tmp_path / "s", access=registry_access())
     assert pushed.digest == built.root.digest
     assert skopeo_inspect(f"{proxy.host}/team/archived-multi:1", raw=True)["mediaType"] == mediatypes.OCI_INDEX
 
@@ -115,7 +115,7 @@ def test_a_bad_reference_pushes_nothing(proxy, tmp_path):
     built = small_image(BlobStore(tmp_path / "store"), salt="bad-ref")
     for bad in ("127.0.0.1:5000/Team/App:1", "https://127.0.0.1/x", "team/app:", "user:pw@host/app"):
         with pytest.raises(ConfigError) as caught:
-            push_image(built.store, built.root, [f"{proxy.host}/team/good:1", bad])
+            push_image(built.store, built.root, [f"{proxy.host}/team/good:1", bad], access=registry_access())
         message = str(caught.value)
         assert "\n" not in message and "is not an image reference" in message
         assert "pw@" not in message
@@ -125,8 +125,8 @@ def test_a_bad_reference_pushes_nothing(proxy, tmp_path):
 def test_a_reference_with_another_digest_is_refused(proxy, tmp_path):
     built = small_image(BlobStore(tmp_path / "store"), salt="digest-ref")
     with pytest.raises(ConfigError, match="names digest"):
-        push_image(built.store, built.root, [f"{proxy.host}/team/app@sha256:{'0' * 64}"])
-    (pushed,) = push_image(built.store, built.root, [f"{proxy.host}/team/bydigest@{built.root.digest}"])
+        push_image(built.store, built.root, [f"{proxy.host}/team/app@sha256:{'0' * 64}"], access=registry_access())
+    (pushed,) = push_image(built.store, built.root, [f"{proxy.host}/team/bydigest@{built.root.digest}"], access=registry_access())
     assert pushed.reference == f"{proxy.host}/team/bydigest@{built.root.digest}"
     assert skopeo_digest(f"{proxy.host}/team/bydigest@{built.root.digest}") == built.root.digest
 
@@ -135,7 +135,7 @@ def test_unreachable_registry_is_one_line_naming_the_host(tmp_path):
     built = small_image(BlobStore(tmp_path / "store"), salt="unreachable")
     host = f"127.0.0.1:{free_port()}"
     with pytest.raises(PushError) as caught:
-        push_image(built.store, built.root, [f"{host}/team/app:1"])
+        push_image(built.store, built.root, [f"{host}/team/app:1"], access=registry_access())
     message = str(caught.value)
     assert "\n" not in message
     assert message.startswith(f"push to {host}/team/app:1 failed while uploading layer")
@@ -157,7 +157,7 @@ def test_5xx_mid_push_fails_cleanly_and_a_retry_completes(proxy, tmp_path):
 
     proxy.fail = fail
     with pytest.raises(PushError) as caught:
-        push_image(built.store, built.root, [f"{proxy.host}/team/flaky:1", f"{proxy.host}/team/flaky:2"])
+        push_image(built.store, built.root, [f"{proxy.host}/team/flaky:1", f"{proxy.host}/team/flaky:2"], access=registry_access())
     message = str(caught.value)
     assert "\n" not in message
     assert f"push to {proxy.host}/team/flaky:1 failed while uploading" in message
@@ -167,7 +167,7 @@ def test_5xx_mid_push_fails_cleanly_and_a_retry_completes(proxy, tmp_path):
 
     proxy.fail = None
     proxy.reset()
-    first, second = push_image(built.store, built.root, [f"{proxy.host}/team/flaky:1", f"{proxy.host}/team/flaky:2"])
+    first, second = push_image(built.store, built.root, [f"{proxy.host}/team/flaky:1", f"{proxy.host}/team/flaky:2"], access=registry_access())
     assert first.existing == 1 and first.uploaded == built.blob_count - 1  # what arrived stays
     assert len(proxy.blob_uploads()) == built.blob_count - 1
     assert skopeo_digest(f"{proxy.host}/team/flaky:2") == built.root.digest
@@ -187,13 +187,13 @@ def test_connection_dropped_mid_upload_fails_cleanly_and_a_retry_completes(proxy
     proxy.drop = drop
     ref = f"{proxy.host}/team/dropped:1"
     with pytest.raises(PushError) as caught:
-        push_image(built.store, built.root, [ref])
+        push_image(built.store, built.root, [ref], access=registry_access())
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"push to {ref} failed while uploading")
     assert f"cannot reach registry {proxy.host} (" in message
     assert proxy.manifest_puts() == []
     proxy.drop = None
-    (pushed,) = push_image(built.store, built.root, [ref])
+    (pushed,) = push_image(built.store, built.root, [ref], access=registry_access())
     assert pushed.existing == 1 and pushed.uploaded == built.blob_count - 1
     assert skopeo_digest(ref) == built.root.digest
 
@@ -214,7 +214,7 @@ def test_registry_stopped_between_blobs_fails_cleanly_and_a_retry_completes(tmp_
             proxy.after = after
             ref = f"{proxy.host}/team/stopped:1"
             with pytest.raises(PushError) as caught:
-                push_image(built.store, built.root, [ref])
+                push_image(built.store, built.root, [ref], access=registry_access())
             message = str(caught.value)
             assert "\n" not in message
             assert message.startswith(f"push to {ref} failed while uploading")
@@ -224,7 +224,7 @@ def test_registry_stopped_between_blobs_fails_cleanly_and_a_retry_completes(tmp_
             registry = rh.start_registry(directory)  # same storage, new process (and port)
             proxy.upstream = registry.host
             proxy.reset()
-            (pushed,) = push_image(built.store, built.root, [ref])
+            (pushed,) = push_image(built.store, built.root, [ref], access=registry_access())
             assert pushed.digest == built.root.digest
             assert pushed.existing == 1 and pushed.uploaded == built.blob_count - 1
             assert skopeo_digest(ref) == built.root.digest
@@ -242,7 +242,7 @@ def test_wrong_password_is_one_line_without_the_secret(tmp_path, monkeypatch):
         monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", WRONG)
         messages: list[str] = []
         with pytest.raises(PushError) as caught:
-            push_image(built.store, built.root, [ref], log=messages.append)
+            push_image(built.store, built.root, [ref], log=messages.append, access=registry_access())
         message = str(caught.value)
         assert "\n" not in message
         assert f"push to {ref} failed" in message
@@ -253,13 +253,13 @@ def test_wrong_password_is_one_line_without_the_secret(tmp_path, monkeypatch):
         monkeypatch.delenv("AICONTAINER_REGISTRY_USERNAME")
         monkeypatch.delenv("AICONTAINER_REGISTRY_PASSWORD")
         with pytest.raises(PushError, match="denied anonymous access"):
-            push_image(built.store, built.root, [ref])
+            push_image(built.store, built.root, [ref], access=registry_access())
 
         config = tmp_path / "docker-config" / "config.json"
         import base64
 
         config.write_text(json.dumps({"auths": {registry.host: {"auth": base64.b64encode(f"pusher:{PASSWORD}".encode()).decode()}}}))
-        (pushed,) = push_image(built.store, built.root, [ref], log=messages.append)
+        (pushed,) = push_image(built.store, built.root, [ref], log=messages.append, access=registry_access())
         assert skopeo_digest(ref, creds=f"pusher:{PASSWORD}") == pushed.digest == built.root.digest
         assert not any(PASSWORD in m for m in messages)
     finally:
@@ -270,7 +270,7 @@ def test_docker_pulls_and_runs_the_pushed_image(docker_engine, python_base_layou
     store = BlobStore(tmp_path / "store")
     built = runnable_image(store, python_base_layout.path, python_base_layout.tag, greeting="hello from the registry")
     ref = f"{open_registry.host}/team/runnable:1.0"
-    (pushed,) = push_image(store, built.root, [ref])
+    (pushed,) = push_image(store, built.root, [ref], access=registry_access())
     assert skopeo_digest(ref) == built.root.digest
     docker_engine.docker("pull", ref, timeout=600)
     digests = json.loads(docker_engine.docker("image", "inspect", "--format", "{{json .RepoDigests}}", ref).stdout)
@@ -279,13 +279,13 @@ def test_docker_pulls_and_runs_the_pushed_image(docker_engine, python_base_layou
     assert run.stdout.strip() == "hello from the registry (3, 11)"
     # the archive of the same image pushes to the same digest
     archive = write_archive(built, tmp_path / "runnable.oci.tar", tags=("runnable:1.0",))
-    (again,) = push_archive(archive, [f"{open_registry.host}/team/runnable:again"], store=BlobStore(tmp_path / "other"))
+    (again,) = push_archive(archive, [f"{open_registry.host}/team/runnable:again"], cache_dir=tmp_path / "other", access=registry_access())
     assert again.digest == pushed.digest and again.existing == len(built.images[0].layers) + 1
 
 
 def test_skopeo_reads_the_pushed_config(proxy, tmp_path):
     built = small_image(BlobStore(tmp_path / "store"), salt="config")
-    push_image(built.store, built.root, [f"{proxy.host}/team/config:1"])
+    push_image(built.store, built.root, [f"{proxy.host}/team/config:1"], access=registry_access())
     done = subprocess.run(
         ["skopeo", "inspect", "--tls-verify=false", "--config", f"docker://{proxy.host}/team/config:1"],
         capture_output=True, text=True, check=True,

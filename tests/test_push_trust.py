@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import registry_helpers as rh
 from cli_helpers import aicontainer, assert_one_line_error, cli_env
+from environments import registry_access
 from release_helpers import LABELS, MTIME, built_from, skopeo_digest, small_archive, write_archive
 
 from hatch_aicontainer.oci import mediatypes
@@ -104,13 +105,13 @@ def test_a_corrupt_blob_the_registry_already_has_still_fails(proxy, tmp_path):
     good = tmp_path / "good.oci.tar"
     good.write_bytes(archive.read_bytes())
     store = BlobStore(tmp_path / "cache")
-    push_archive(good, [f"{proxy.host}/team/known:1"], store=store)
+    push_archive(good, [f"{proxy.host}/team/known:1"], cache_dir=store.root, access=registry_access())
     layer = built.images[0].layers[0].digest
     _flip_a_byte(archive, layer)
     for ref in (f"{proxy.host}/team/known:2", f"{proxy.host}/other/known:1"):  # exists; mounted
         proxy.reset()
         with pytest.raises(PushError) as caught:
-            push_archive(archive, [ref], store=store)
+            push_archive(archive, [ref], cache_dir=store.root, access=registry_access())
         message = str(caught.value)
         assert "\n" not in message and f"blob {layer[:19]}" in message and "does not match its digest" in message
         assert proxy.manifest_puts() == [] and _no_manifest(ref)
@@ -193,7 +194,7 @@ def test_the_base_layers_are_mounted_from_the_base_image_repository(proxy, tmp_p
 
     # a build's own push (from its store, with an empty cache) mounts them the same way
     proxy.reset()
-    (pushed,) = push_image(store, app.root, [f"{proxy.host}/team/built-on-base:1"], cache_dir=tmp_path / "fresh")
+    (pushed,) = push_image(store, app.root, [f"{proxy.host}/team/built-on-base:1"], cache_dir=tmp_path / "fresh", access=registry_access())
     assert (pushed.uploaded, pushed.mounted) == (2, len(base_image.layers))
     assert all("from=library%2Fbase" in s.path or "from=library/base" in s.path for s in proxy.mounts())
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import registry_helpers as rh
+from environments import registry_access
 from registry_helpers import OPAQUE, WHITEOUT, Symlink
 
 from hatch_aicontainer.build.base.python import PythonInfo, dpkg_version, probe_python, upstream_version
@@ -51,7 +52,7 @@ def make(tmp_path):
     def build(layers, env=(), **kw):
         tag = f"t{next(counter)}"
         rh.build_image(layout, tag, layers, env=env, **kw)
-        return resolve_base_image(BaseImageSpec.parse(f"oci:{layout}:{tag}"), AMD64, store)
+        return resolve_base_image(BaseImageSpec.parse(f"oci:{layout}:{tag}"), AMD64, store, access=registry_access())
 
     def probe(layers, env=()):
         return probe_python(build(layers, env), store)
@@ -157,14 +158,14 @@ def test_zstd_and_plain_tar_layers(make, tmp_path):
     zstd_layout = tmp_path / "zstd"
     rh.skopeo_copy(f"oci:{make.layout}:t0", f"oci:{zstd_layout}:z", "--dest-compress-format", "zstd")
     store = BlobStore(tmp_path / "zstd-store")
-    zimage = resolve_base_image(BaseImageSpec.parse(f"oci:{zstd_layout}:z"), AMD64, store)
+    zimage = resolve_base_image(BaseImageSpec.parse(f"oci:{zstd_layout}:z"), AMD64, store, access=registry_access())
     assert {layer.descriptor.media_type for layer in zimage.layers} == {mt.OCI_LAYER_ZSTD}
     assert probe_python(zimage, store) == PythonInfo("3.12.3", "3.12", "/usr/local/bin/python3.12")
 
     archive = tmp_path / "saved.tar"
     rh.skopeo_copy(f"oci:{make.layout}:t0", f"docker-archive:{archive}:x/y:z")
     store = BlobStore(tmp_path / "tar-store")
-    timage = resolve_base_image(BaseImageSpec.parse(f"docker-archive:{archive}"), AMD64, store)
+    timage = resolve_base_image(BaseImageSpec.parse(f"docker-archive:{archive}"), AMD64, store, access=registry_access())
     assert {layer.descriptor.media_type for layer in timage.layers} == {mt.OCI_LAYER_TAR}
     assert probe_python(timage, store) == probe_python(image, make.store)
 
@@ -190,7 +191,7 @@ def test_dpkg_status_parsing():
 def test_real_debian_base_image(python_base_layout, tmp_path):
     """The debootstrap-made bookworm base (tests/base_images.py): Debian's own Python 3.11."""
     store = BlobStore(tmp_path / "store")
-    image = resolve_base_image(BaseImageSpec.parse(python_base_layout.spec), AMD64, store)
+    image = resolve_base_image(BaseImageSpec.parse(python_base_layout.spec), AMD64, store, access=registry_access())
     info = probe_python(image, store)
     assert info.minor == "3.11"
     assert info.executable == "/usr/bin/python3.11"
@@ -357,9 +358,8 @@ def _base_steps(image, store: BlobStore, mode: str) -> tuple[PythonInfo, str]:
     """The base image's part of one platform's build, called as build/image.py calls it."""
     from hatch_aicontainer.build.layers import bytecode
 
-    environ = {"AICONTAINER_BYTECODE": mode}
-    python = probe_python(image, store, unpack_interpreter=bytecode.mode(environ) != "off")
-    return python, bytecode.image_compiler(image, python, store, environ)[1]
+    python = probe_python(image, store, unpack_interpreter=mode != "off")
+    return python, bytecode.image_compiler(image, python, store, mode)[1]
 
 
 def _three_layers(store: BlobStore):
@@ -435,7 +435,7 @@ def test_a_base_too_large_to_unpack_is_not_read_again_to_learn_it(tmp_path, monk
 def test_a_cold_build_reads_the_real_base_once(python_base_layout, tmp_path):
     """The debootstrap-made base: one read of its layer, and its interpreter runs (bytecode); warm: none."""
     store = CountingStore(tmp_path / "store")
-    image = resolve_base_image(BaseImageSpec.parse(python_base_layout.spec), AMD64, store)
+    image = resolve_base_image(BaseImageSpec.parse(python_base_layout.spec), AMD64, store, access=registry_access())
     store.reads(image)
     python, note = _base_steps(image, store, "on")
     assert note.startswith(f"bytecode by the base image's Python {python.version} (/usr/bin/python3.11)")

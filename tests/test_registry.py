@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import registry_helpers as rh
+from environments import registry_access
 
 from hatch_aicontainer.core.errors import RegistryError
 from hatch_aicontainer.oci import mediatypes as mt
@@ -18,7 +19,6 @@ from hatch_aicontainer.registry.auth import parse_challenge
 from hatch_aicontainer.registry.client import RegistryClient
 from hatch_aicontainer.registry.credentials import Credentials
 from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryNotFound, RegistryUnreachable
-from hatch_aicontainer.registry.transport import allows_plain_http
 
 PASSWORD = "correct-horse-7Yq"
 WRONG = "wrong-battery-3Xz"
@@ -79,6 +79,7 @@ def _layout_blob(layout: Path, digest: str) -> bytes:
 
 def client(host: str, **kw) -> RegistryClient:
     kw.setdefault("backoff", 0.01)
+    kw.setdefault("access", registry_access())
     return RegistryClient(host, **kw)
 
 
@@ -166,19 +167,20 @@ def test_loopback_https_forced_against_plain_http_registry(open_registry):
     assert str(info.value).startswith(f"cannot reach registry {open_registry.host} (TLS")
 
 
-def test_plain_http_only_for_loopback_or_listed_hosts(monkeypatch):
-    assert allows_plain_http("127.0.0.1:5000") and allows_plain_http("localhost") and allows_plain_http("[::1]:80")
-    assert not allows_plain_http("registry.example:5000")
-    assert not allows_plain_http("10.1.2.3:5000")
-    monkeypatch.setenv("AICONTAINER_INSECURE_REGISTRIES", "registry.example:5000, other.example")
-    assert allows_plain_http("registry.example:5000")
-    assert not allows_plain_http("registry.example:5001")
-    assert allows_plain_http("other.example:443")
+def test_plain_http_only_for_loopback_or_listed_hosts():
+    default = registry_access(AICONTAINER_INSECURE_REGISTRIES="")
+    assert all(default.allows_plain_http(host) for host in ("127.0.0.1:5000", "localhost", "[::1]:80"))
+    assert not default.allows_plain_http("registry.example:5000")
+    assert not default.allows_plain_http("10.1.2.3:5000")
+    listed = registry_access(AICONTAINER_INSECURE_REGISTRIES="registry.example:5000, other.example")
+    assert listed.allows_plain_http("registry.example:5000")
+    assert not listed.allows_plain_http("registry.example:5001")
+    assert listed.allows_plain_http("other.example:443")
 
 
 def test_remote_hosts_are_never_tried_over_plain_http():
-    assert RegistryClient("registry.invalid").transport.schemes == ("https",)
-    assert RegistryClient("127.0.0.1:5000").transport.schemes == ("https", "http")
+    assert client("registry.invalid").transport.schemes == ("https",)
+    assert client("127.0.0.1:5000").transport.schemes == ("https", "http")
 
 
 # -- TLS -------------------------------------------------------------------------------

@@ -165,7 +165,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
     """``aicontainer cache info | clean | prune | verify``."""
     from hatch_aicontainer.cache.admin import cache_info, checked_cache_dir, clean_cache, prune_cache, verify_cache
     from hatch_aicontainer.config.environment import parse_size
-    from hatch_aicontainer.config.settings.keys import CACHE_DIR_ENV
+    from hatch_aicontainer.config.variables import CACHE_DIR_ENV
 
     environment = process_environment()
     if args.dir is not None:

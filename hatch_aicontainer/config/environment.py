@@ -6,7 +6,7 @@ The entry points (``hatch build``'s builders and hook, the ``aicontainer`` comma
 :class:`~hatch_aicontainer.core.errors.ConfigError` naming the variable, the value and what
 is allowed; names that look like ours but are not are warnings ("did you mean").
 
-The variables themselves are listed in ``settings.keys.ENVIRONMENT`` (the variables that
+The variables themselves are listed in ``config.variables.ENVIRONMENT`` (the variables that
 override settings, such as ``AICONTAINER_PUSH``, are parsed by the settings loader with the
 settings they override). What the build runs (uv, the Docker SDK, the registry client) gets
 the snapshot ``variables``, never the live environment.
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from hatch_aicontainer.config.settings.keys import (
+from hatch_aicontainer.config.variables import (
     BYTECODE_ENV,
     CACHE_DIR_ENV,
     CACHE_MAX_SIZE_ENV,

@@ -20,7 +20,7 @@ from hatch_aicontainer import outputs
 from hatch_aicontainer.build.image import BuiltImage, build_image
 from hatch_aicontainer.cache.admin import after_build, checked_cache_dir
 from hatch_aicontainer.config.settings import Settings
-from hatch_aicontainer.config.settings.keys import CACHE_DIR_ENV
+from hatch_aicontainer.config.variables import CACHE_DIR_ENV
 from hatch_aicontainer.core.faults import PROBE_PREFIX, check_temp_folder, check_writable, step, sweep
 from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore, CacheFolders

@@ -43,7 +43,7 @@ from hatch_aicontainer.build.base.elf import CannotRun
 from hatch_aicontainer.build.base.interpreter import open_interpreter
 from hatch_aicontainer.build.base.python import PythonInfo
 from hatch_aicontainer.build.base.resolve import BaseImage
-from hatch_aicontainer.config.settings.keys import BYTECODE_ENV
+from hatch_aicontainer.config.variables import BYTECODE_ENV
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.cache import BlobStore
 

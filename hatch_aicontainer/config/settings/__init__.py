@@ -83,7 +83,6 @@ from __future__ import annotations
 
 from hatch_aicontainer.config.naming import render_reference
 from hatch_aicontainer.config.settings.keys import (
-    BASE_IMAGE_ENV,
     DEFAULT_BASE_IMAGE,
     DEFAULT_USER,
     DEFAULT_WORKDIR,
@@ -101,6 +100,7 @@ from hatch_aicontainer.config.settings.model import (
     User,
 )
 from hatch_aicontainer.config.settings.values import base_image_problem
+from hatch_aicontainer.config.variables import BASE_IMAGE_ENV
 
 __all__ = [
     "BASE_IMAGE_ENV",

@@ -20,7 +20,6 @@ from packaging.utils import canonicalize_name
 from hatch_aicontainer.config import compat
 from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS
 from hatch_aicontainer.config.settings.keys import (
-    BASE_IMAGE_ENV,
     COMPRESSIONS,
     DEFAULT_BASE_IMAGE,
     DEFAULT_PLATFORMS,
@@ -43,6 +42,7 @@ from hatch_aicontainer.config.settings.values import (
     type_name,
 )
 from hatch_aicontainer.config.settings.values import parse_ports as parse_port_list
+from hatch_aicontainer.config.variables import BASE_IMAGE_ENV
 from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.oci.layer import GZIP_LEVELS
 from hatch_aicontainer.registry.reference import BaseImageSpec

@@ -35,7 +35,7 @@ from hatch_aicontainer.config.settings.image import (
     parse_user,
     parse_workdir,
 )
-from hatch_aicontainer.config.settings.keys import BASE_IMAGE_ENV, KEYS
+from hatch_aicontainer.config.settings.keys import KEYS
 from hatch_aicontainer.config.settings.kubernetes import parse_kubernetes
 from hatch_aicontainer.config.settings.model import ProjectInfo, Settings
 from hatch_aicontainer.config.settings.release import parse_name, parse_outputs, parse_tags
@@ -48,6 +48,7 @@ from hatch_aicontainer.config.settings.tensorflow import (
     resolve_python,
     tensorflow_pin,
 )
+from hatch_aicontainer.config.variables import BASE_IMAGE_ENV
 
 
 def load_settings(

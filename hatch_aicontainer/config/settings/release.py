@@ -21,8 +21,6 @@ from hatch_aicontainer.config.settings.keys import (
     DEFAULT_TAGS,
     FALSE_WORDS,
     OUTPUT_FLAGS,
-    PUSH_ENV,
-    PUSH_TO_ENV,
     TABLE,
     TAG_FIELDS,
     TRUE_WORDS,
@@ -36,6 +34,7 @@ from hatch_aicontainer.config.settings.values import (
     string_value,
     type_name,
 )
+from hatch_aicontainer.config.variables import PUSH_ENV, PUSH_TO_ENV
 from hatch_aicontainer.registry.reference import name_problem
 
 
