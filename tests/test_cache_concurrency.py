@@ -224,10 +224,8 @@ def test_the_cache_size_limit_is_kept_after_builds(probe, reference, tmp_path, m
     cache = tmp_path / "cache"
     run_build(probe, cache, tmp_path / "first")
     full = cache_admin.cache_info(cache).total_bytes
-    monkeypatch.setenv("AICONTAINER_CACHE_MAX_SIZE", str(full // 2))
-    result = cache_admin.after_build(BlobStore(cache))
+    result = cache_admin.after_build(BlobStore(cache), full // 2)
     assert result is not None and not result.busy and result.removed_files > 0
     assert cache_admin.cache_info(cache).total_bytes <= full // 2
-    monkeypatch.delenv("AICONTAINER_CACHE_MAX_SIZE")
     assert run_build(probe, cache, tmp_path / "after")["digest"] == reference["digest"]
     assert_cache_consistent(cache)

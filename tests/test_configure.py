@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,9 @@ def test_exact_pin_needs_no_resolution(tmp_path):
 
 @pytest.mark.network
 def test_range_resolves_to_the_newest_release_on_the_index(tmp_path):
-    """Real uv against PyPI: 2.16.2 is the last 2.16 release with cp311 wheels."""
-    settings = project_settings({"tensorflow": "~=2.16.0", "python": "3.11"}, _project(tmp_path), {})
+    """Real uv against PyPI (with this process's environment: its proxy and CA bundle): 2.16.2 is
+    the last 2.16 release with cp311 wheels."""
+    settings = project_settings({"tensorflow": "~=2.16.0", "python": "3.11"}, _project(tmp_path), os.environ)
     assert settings.tensorflow == "2.16.2"
     assert settings.tensorflow_spec == "~=2.16.0"
     assert settings.targets[0].tf_requirement == "tensorflow-cpu==2.16.2"
@@ -45,9 +47,9 @@ def test_range_keeps_the_locked_release_while_it_fits(tmp_path):
     project = _project(tmp_path)
     inputs = LockInputs(("tensorflow-cpu==2.16.1",), "3.11", AMD64)
     ensure_lock(inputs, lock_path(tmp_path, AMD64, "cpu", "3.11"), uv=uv_runner())
-    assert project_settings({"tensorflow": ">=2.15,<2.17", "python": "3.11"}, project, {}).tensorflow == "2.16.1"
+    assert project_settings({"tensorflow": ">=2.15,<2.17", "python": "3.11"}, project, os.environ).tensorflow == "2.16.1"
     # the lock no longer fits the range: resolved afresh from the index
-    assert project_settings({"tensorflow": "~=2.15.0", "python": "3.11"}, project, {}).tensorflow.startswith("2.15.")
+    assert project_settings({"tensorflow": "~=2.15.0", "python": "3.11"}, project, os.environ).tensorflow.startswith("2.15.")
 
 
 def test_resolved_release_is_still_checked_against_python(tmp_path):

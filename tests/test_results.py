@@ -207,10 +207,10 @@ def test_a_failed_push_records_only_what_succeeded(proxy, tmp_path):
 
 def test_no_engine_means_no_load_and_no_push_claimed(proxy, tmp_path):
     archive, built = small_archive(tmp_path, salt="no-engine")
-    settings = settings_for({"load": True, "push": [f"{proxy.host}/team/{{name}}:{{version}}"]})
     host = f"unix://{tmp_path}/no-docker.sock"
+    settings = settings_for({"load": True, "push": [f"{proxy.host}/team/{{name}}:{{version}}"]}, {"DOCKER_HOST": host})
     with pytest.raises(OutputError, match=f"^Docker engine at {host} is not reachable"):
-        apply(build_result(archive, built), settings, built.store, environ={"DOCKER_HOST": host})
+        apply(build_result(archive, built), settings, built.store)
     data = read_results(archive)
     assert data["loaded"] == [] and data["pushed"] == []
     assert proxy.seen == []
@@ -218,8 +218,8 @@ def test_no_engine_means_no_load_and_no_push_claimed(proxy, tmp_path):
 
 def test_load_output_is_recorded(docker_engine, tmp_path):
     archive, built = small_archive(tmp_path, salt="load-output")
-    settings = settings_for({"load": True, "latest": True})
-    done = apply(build_result(archive, built), settings, built.store, environ=docker_engine.env)
+    settings = settings_for({"load": True, "latest": True}, docker_engine.env)
+    done = apply(build_result(archive, built), settings, built.store)
     (loaded,) = done.record["loaded"]
     assert loaded == {"engine": docker_engine.host, "image_id": built.images[0].config.digest,
                       "tags": ["hello-app:1.0.0", "hello-app:latest"]}
@@ -232,16 +232,15 @@ def test_no_secret_in_messages_or_files(tmp_path, monkeypatch):
     registry = rh.start_registry(tmp_path / "auth-registry", auth=("ci", PASSWORD))
     try:
         archive, built = small_archive(tmp_path, salt="secret")
-        settings = settings_for({"push": [f"{registry.host}/team/{{name}}:{{version}}"]})
+        table = {"push": [f"{registry.host}/team/{{name}}:{{version}}"]}
         messages: list[str] = []
-        monkeypatch.setenv("AICONTAINER_REGISTRY_USERNAME", "ci")
-        monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", PASSWORD + "-wrong")
+        credentials = {"AICONTAINER_REGISTRY_USERNAME": "ci", "AICONTAINER_REGISTRY_PASSWORD": PASSWORD + "-wrong"}
         with pytest.raises(PushError) as caught:
-            apply(build_result(archive, built), settings, built.store, log=messages.append)
+            apply(build_result(archive, built), settings_for(table, credentials), built.store, log=messages.append)
         assert f"registry {registry.host} refused the credentials" in str(caught.value)
         assert read_results(archive)["pushed"] == []
-        monkeypatch.setenv("AICONTAINER_REGISTRY_PASSWORD", PASSWORD)
-        done = apply(build_result(archive, built), settings, built.store, log=messages.append)
+        credentials["AICONTAINER_REGISTRY_PASSWORD"] = PASSWORD
+        done = apply(build_result(archive, built), settings_for(table, credentials), built.store, log=messages.append)
         assert done.record["pushed"] == [f"{registry.host}/team/hello-app:1.0.0@{built.root.digest}"]
         assert skopeo_digest(f"{registry.host}/team/hello-app:1.0.0", creds=f"ci:{PASSWORD}") == built.root.digest
         encoded = base64.b64encode(f"ci:{PASSWORD}".encode()).decode()

@@ -18,7 +18,7 @@ import difflib
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -51,7 +51,8 @@ _UNITS = {
 class BuildEnvironment:
     """The environment of one process, as the plugin reads it."""
 
-    variables: Mapping[str, str]  #: a snapshot, for what the build runs (uv, the Docker SDK)
+    #: a snapshot, for what the build runs (uv, the Docker SDK); never shown (it holds credentials)
+    variables: Mapping[str, str] = field(repr=False)
     cache_dir: Path  #: ``AICONTAINER_CACHE_DIR``, else the user's cache folder
     cache_dir_from_env: bool
     cache_max_size: int | None  #: ``AICONTAINER_CACHE_MAX_SIZE`` in bytes

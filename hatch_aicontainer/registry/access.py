@@ -23,7 +23,7 @@ class RegistryAccess:
 
     insecure_hosts: frozenset[str] = frozenset()  #: ``host[:port]`` or ``host``, lowercase
     ca_bundle: str | bool = True  #: ``requests``' ``verify``: a bundle path, or True for the default trust
-    environ: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    environ: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)  #: holds credentials
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str], insecure_hosts: frozenset[str] = frozenset()) -> RegistryAccess:

@@ -42,6 +42,7 @@ from hatch_aicontainer.oci import mediatypes as mt
 from hatch_aicontainer.oci.beneath import UnsafePath
 from hatch_aicontainer.oci.cache import CHUNK, BlobStore, DigestMismatch, split_digest
 from hatch_aicontainer.oci.descriptor import Descriptor, Layer, Platform, short_digest
+from hatch_aicontainer.oci.image import canonical_json
 from hatch_aicontainer.oci.layout import (
     MAX_INDEX_DEPTH,
     DirFiles,
@@ -559,7 +560,7 @@ def _from_docker_entry(
         "config": {"mediaType": mt.OCI_CONFIG, "digest": config_digest, "size": config_size},
         "layers": [layer.descriptor.to_json() for layer in layers],
     }
-    manifest_bytes = json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    manifest_bytes = canonical_json(manifest)
     manifest_digest, _ = store.put_bytes(manifest_bytes)
     canonical = f"docker-archive:{path}" + (f":{selector}" if selector else "") + f"@{manifest_digest}"
     return BaseImage(

@@ -16,7 +16,6 @@ why, and a reused lock is checked again (a hand-edited lock that breaks the rule
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -44,6 +43,7 @@ from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import ResolveError
 from hatch_aicontainer.core.faults import owner_token, temporary_directory
 from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.oci.image import canonical_json
 
 try:
     import tomllib
@@ -94,8 +94,7 @@ class LockInputs:
             "find-links": list(self.indexes.find_links),
             "tensorflow": self.tensorflow.to_json() if self.tensorflow else None,
         }
-        data = json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
-        return "sha256:" + hashlib.sha256(data).hexdigest()
+        return "sha256:" + hashlib.sha256(canonical_json(document)).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import re
 import subprocess
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hatch_aicontainer.config.environment import BuildEnvironment
@@ -88,7 +88,7 @@ class Uv:
     gets (the process's, as the entry point read it, with :func:`uv_environment` applied)."""
 
     executable: str
-    environ: Mapping[str, str]
+    environ: Mapping[str, str] = field(repr=False)  #: may hold index credentials
 
     @classmethod
     def of(cls, environment: BuildEnvironment) -> Uv:

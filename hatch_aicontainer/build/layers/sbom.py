@@ -59,6 +59,7 @@ from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import AIContainerError
 from hatch_aicontainer.oci.cache import file_sha256
 from hatch_aicontainer.oci.descriptor import Platform
+from hatch_aicontainer.oci.image import canonical_json
 from hatch_aicontainer.oci.layer import LayerEntry
 
 try:
@@ -152,7 +153,7 @@ def make_sbom(
     unsigned = _serialize(bom)
     document = json.loads(unsigned)
     document.pop("serialNumber", None)
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    digest = hashlib.sha256(canonical_json(document)).hexdigest()
     bom.serial_number = uuid.uuid5(SERIAL_NAMESPACE, digest)
     return _serialize(bom)
 
