@@ -73,13 +73,15 @@ def summary_lines(
     lines = [f"image {shown}{took}", f"image digest {result.digest}", f"tags {', '.join(result.repo_tags)}"]
     for image in result.images:
         installed = image.installed
+        frameworks = "".join(f", {f.distribution} {f.version}" for f in installed.frameworks)
         lines.append(
-            f"[{image.platform}] Python {installed.python}, {installed.tensorflow_distribution} {installed.tensorflow}, "
+            f"[{image.platform}] Python {installed.python}{frameworks}, "
             f"{len(image.lock.packages)} locked packages ({image.lock.path.name})"
         )
-        if image.lock.tensorflow is not None and image.lock.tensorflow.reason:
+        tensorflow, asked = installed.framework("tensorflow"), image.target.framework("tensorflow")
+        if tensorflow and asked and image.lock.tensorflow is not None and image.lock.tensorflow.reason:
             lines.append(
-                f"[{image.platform}] {installed.tensorflow_distribution}, not {image.target.tf_distribution}: {image.lock.tensorflow.reason}"
+                f"[{image.platform}] {tensorflow.distribution}, not {asked.distribution}: {image.lock.tensorflow.reason}"
             )
         if image.bytecode:
             lines.append(f"[{image.platform}] {image.bytecode}")
