@@ -62,6 +62,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -214,6 +215,57 @@ def pytest_runtest_setup(item: pytest.Item):
 def pytest_runtest_call(item: pytest.Item):
     with _watching(item):
         return (yield)
+
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.failed:
+        item.stash[_FAILED] = True
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """A passing test's tmp_path is removed as soon as its fixtures are done with it.
+
+    The end-to-end tests leave GB-sized images there; pytest's retention policy would
+    only remove them at the end of the session, and the disk fills up before.
+    """
+    try:
+        return (yield)
+    finally:
+        tmp_path = getattr(item, "funcargs", {}).get("tmp_path")
+        if tmp_path is not None and not item.stash.get(_FAILED, False):
+            shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+class ModuleFolders:
+    """Folders for one test module's builds, removed when its tests are done: builds are GB-sized,
+    and pytest would keep them until the session ends."""
+
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self._factory = factory
+        self._made: list[Path] = []
+
+    def mktemp(self, name: str) -> Path:
+        path = self._factory.mktemp(name)
+        self._made.append(path)
+        return path
+
+    def remove(self) -> None:
+        for path in self._made:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def module_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleFolders]:
+    folders = ModuleFolders(tmp_path_factory)
+    yield folders
+    folders.remove()
 
 
 @pytest.fixture

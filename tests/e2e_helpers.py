@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,13 +92,26 @@ def hatch_build(project: Path, env: dict[str, str], *targets: str) -> HatchRun:
     return HatchRun(done.returncode, done.stdout, done.stderr, project)
 
 
+# Index, manifests and configs are far below this; a layer this small is extracted too, harmlessly.
+_METADATA_BLOB_MAX = 1 << 20
+
+
 def skopeo_inspect(archive: Path, *, raw: bool = False, config: bool = False) -> dict:
+    """skopeo's view of the archive, read as an OCI layout holding the archive's metadata only.
+
+    ``oci-archive:`` would first copy every layer to a temporary folder (several GB for a GPU
+    image, twice that on disk while a build runs beside it); ``inspect`` opens no layer.
+    """
     args = ["skopeo", "inspect"]
     if raw:
         args.append("--raw")
     if config:
         args.append("--config")
-    done = subprocess.run([*args, f"oci-archive:{archive}"], capture_output=True, text=True, check=True)
+    with tempfile.TemporaryDirectory(prefix="skopeo-inspect-") as layout:
+        with tarfile.open(archive) as tar:
+            wanted = [m for m in tar if m.isfile() and (not m.name.startswith("blobs/") or m.size <= _METADATA_BLOB_MAX)]
+            tar.extractall(layout, wanted, filter="data")
+        done = subprocess.run([*args, f"oci:{layout}"], capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
 

@@ -26,9 +26,9 @@ from hatch_aicontainer.oci.layer import LayerEntry, write_layer
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Built:
+def built(module_tmp) -> Built:
     """An image whose layers are incompressible and of sizes off the 512-byte grid (3 MB in all)."""
-    store = BlobStore(tmp_path_factory.mktemp("copy") / "store")
+    store = BlobStore(module_tmp.mktemp("copy") / "store")
     rng = __import__("random").Random(11)
     layers = []
     for index, size in enumerate((1, 511, 513, 3 * 1024 * 1024 + 7)):

@@ -34,8 +34,8 @@ def layer(store: BlobStore, name: str, size: int, seed: int) -> Layer:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory) -> BlobStore:
-    return BlobStore(tmp_path_factory.mktemp("reuse") / "store")
+def store(module_tmp) -> BlobStore:
+    return BlobStore(module_tmp.mktemp("reuse") / "store")
 
 
 @pytest.fixture(scope="module")

@@ -27,9 +27,9 @@ TIMEOUT = 180
 
 
 @pytest.fixture(scope="module")
-def reference(probe, tmp_path_factory) -> dict:
+def reference(probe, module_tmp) -> dict:
     """The result of one build alone in its own cache."""
-    work = tmp_path_factory.mktemp("reference")
+    work = module_tmp.mktemp("reference")
     return run_build(probe, work / "cache", work / "out")
 
 

@@ -29,9 +29,9 @@ TIMEOUT = 180
 
 
 @pytest.fixture(scope="module")
-def warm(probe, tmp_path_factory) -> tuple[Path, dict]:
+def warm(probe, module_tmp) -> tuple[Path, dict]:
     """A cache after one build, and that build's result (copied per test)."""
-    work = tmp_path_factory.mktemp("warm")
+    work = module_tmp.mktemp("warm")
     return work / "cache", build(probe, work / "cache", work / "out")
 
 

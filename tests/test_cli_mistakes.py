@@ -45,9 +45,9 @@ UNREAD_BASE = "oci:/nonexistent/python-base:3.11-slim-bookworm"
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory) -> Path:
+def tiny(module_tmp) -> Path:
     """The tiny project with a CPU and a CUDA lock (both only ``six``)."""
-    root = make_tiny_project(tmp_path_factory.mktemp("mistakes") / "project", UNREAD_BASE, git=False, tool=TOOL)
+    root = make_tiny_project(module_tmp.mktemp("mistakes") / "project", UNREAD_BASE, git=False, tool=TOOL)
     table = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["aicontainer"]
     write_tiny_lock(root, {**table, "accelerator": "cuda"})
     return root
@@ -59,9 +59,9 @@ def project(tiny, tmp_path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def no_zstandard(tmp_path_factory) -> Path:
+def no_zstandard(module_tmp) -> Path:
     """A PYTHONPATH entry whose sitecustomize makes ``import zstandard`` fail, as without the extra."""
-    folder = tmp_path_factory.mktemp("no-zstandard")
+    folder = module_tmp.mktemp("no-zstandard")
     (folder / "sitecustomize.py").write_text("import sys\nsys.modules['zstandard'] = None\n")
     return folder
 

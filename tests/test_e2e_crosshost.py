@@ -66,8 +66,8 @@ def kit(plugin_wheelhouse, base_image_ref) -> Kit:
 
 
 @pytest.fixture(scope="module")
-def builds(kit, docker_engine, base_image_ref, tmp_path_factory) -> dict[str, HostBuild]:
-    root = tmp_path_factory.mktemp("crosshost")
+def builds(kit, docker_engine, base_image_ref, module_tmp) -> dict[str, HostBuild]:
+    root = module_tmp.mktemp("crosshost")
     project = _checkout(root / "checkout" / "example_project")
     rootfs = base_images.ensure_debian_rootfs("trixie")
     docker_engine.docker("pull", "--quiet", base_image_ref)  # the CI pod's image: Debian's Python 3.11.2

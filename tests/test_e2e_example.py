@@ -24,9 +24,9 @@ ARCHIVE = "example_project-0.1.0-py311-tf2.16.1-cpu-amd64.oci.tar"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, plugin_wheelhouse, base_image_ref):
+def built(module_tmp, plugin_wheelhouse, base_image_ref):
     """The example project built once, as a user would."""
-    root = tmp_path_factory.mktemp("e2e-first")
+    root = module_tmp.mktemp("e2e-first")
     project = copy_project(EXAMPLE, root / "example_project")
     env = hatch_env(plugin_wheelhouse, root / "hatch", root / "cache", AICONTAINER_BASE_IMAGE=base_image_ref)
     run = hatch_build(project, env)
@@ -79,8 +79,9 @@ def test_umoci_unpacks_a_complete_filesystem(built, tmp_path):
     assert sorted(p.name for p in site.glob("tensorflow*.dist-info") if "io_gcs" not in p.name) == ["tensorflow-2.16.1.dist-info"]
 
 
-def test_docker_loads_and_runs_it(built, docker_engine):
+def test_docker_loads_and_runs_it(built, docker_engine, request):
     archive = built.archives[0]
+    request.addfinalizer(lambda: docker_engine.docker("rmi", "-f", "example-project:0.1.0", check=False))
     load = subprocess.run(["docker", "load", "-i", str(archive)], env=docker_engine.env, capture_output=True, text=True, timeout=900)
     assert load.returncode == 0, load.stderr
     assert "example-project:0.1.0" in load.stdout

@@ -33,8 +33,8 @@ def _ref_descriptor(layout, tag):
 
 
 @pytest.fixture(scope="module")
-def two_platform_base(python_base_layout, registry, tmp_path_factory) -> str:
-    work = tmp_path_factory.mktemp("multibase")
+def two_platform_base(python_base_layout, registry, module_tmp) -> str:
+    work = module_tmp.mktemp("multibase")
     layout = work / "layout"
     shutil.copytree(python_base_layout.path, layout)
     amd64_index = json.loads((layout / "blobs/sha256" / _ref_descriptor(layout, python_base_layout.tag)["digest"][7:]).read_text())

@@ -71,20 +71,20 @@ def _project(root: Path, python: str, tensorflow: str, base: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def plugin_cache(tmp_path_factory) -> Path:
+def plugin_cache(module_tmp) -> Path:
     """One plugin cache for both builds (base interpreters are cached in it, by layer digests)."""
-    return tmp_path_factory.mktemp("pythons-cache")
+    return module_tmp.mktemp("pythons-cache")
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
-def built(request, tmp_path_factory, plugin_wheelhouse, registry, plugin_cache):
+def built(request, module_tmp, plugin_wheelhouse, registry, plugin_cache):
     if os.geteuid() != 0:
         pytest.skip("debootstrap needs root (run scripts/test as root, as CI does)")
     suite, python, tensorflow = CASES[request.param]
     layout = base_images.ensure_python_base_layout(suite)
     assert layout.tag.startswith(python + "-")
     ref = base_images.push_layout(layout.path, layout.tag, registry.host, f"library/python:{layout.tag}")
-    root = tmp_path_factory.mktemp(f"pythons-{request.param}")
+    root = module_tmp.mktemp(f"pythons-{request.param}")
     project = _project(root / "project", python, tensorflow, ref)
     run = hatch_build(project, hatch_env(plugin_wheelhouse, root / "hatch", plugin_cache))
     assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]

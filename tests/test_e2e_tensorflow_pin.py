@@ -92,17 +92,17 @@ compression = "none"  # unpacked at once below: gzip would only cost time both w
 
 
 @pytest.fixture(scope="module")
-def hatch_data(tmp_path_factory):
+def hatch_data(module_tmp):
     """hatch's build environment with the plugin, shared by the module's builds."""
-    return tmp_path_factory.mktemp("pin-hatch")
+    return module_tmp.mktemp("pin-hatch")
 
 
 @pytest.fixture(scope="module", params=sorted(PROJECTS))
-def built(request, tmp_path_factory, plugin_wheelhouse, hatch_data, python_base_layout):
+def built(request, module_tmp, plugin_wheelhouse, hatch_data, python_base_layout):
     if os.geteuid() != 0:
         pytest.skip("runc needs root (run scripts/test as root, as CI does)")
     name = request.param
-    root = tmp_path_factory.mktemp(f"pin-{name}")
+    root = module_tmp.mktemp(f"pin-{name}")
     try:
         project = _write_project(root / name, name, python_base_layout.spec)
         # bytecode is not what is looked at here, and compiling TensorFlow's tree costs a minute per image
@@ -148,7 +148,7 @@ def test_labels_report_what_the_image_holds(built):
 
 
 @pytest.mark.parametrize("built", ["tf-lib"], indirect=True)
-def test_a_library_runs_the_interpreter_and_the_run_hint_works(built, docker_engine):
+def test_a_library_runs_the_interpreter_and_the_run_hint_works(built, docker_engine, request):
     """No console script, no __main__: the image's command is the interpreter (with a warning), and the
     build's own "run:" hint, run as printed on a real Docker engine, succeeds."""
     config = skopeo_inspect(built.archive, config=True)["config"]
@@ -160,6 +160,7 @@ def test_a_library_runs_the_interpreter_and_the_run_hint_works(built, docker_eng
     assert (built.run.project / shlex.split(load)[3]).resolve() == built.archive.resolve()
     docker_engine.docker("load", "-i", str(built.archive), timeout=900)
     argv = shlex.split(run)
+    request.addfinalizer(lambda: docker_engine.docker("rmi", "-f", argv[-3], check=False))
     assert argv[:3] == ["docker", "run", "--rm"] and argv[-2:] == ["-c", "import tf_lib"]
     started = docker_engine.docker("run", "--network", "none", *argv[2:], check=False, timeout=900)
     assert started.returncode == 0, started.stderr[-3000:]

@@ -24,8 +24,8 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def runnable_archive(tmp_path_factory, python_base_layout) -> Path:
-    directory = tmp_path_factory.mktemp("runnable")
+def runnable_archive(module_tmp, python_base_layout) -> Path:
+    directory = module_tmp.mktemp("runnable")
     built = runnable_image(BlobStore(directory / "store"), python_base_layout.path, python_base_layout.tag,
                            greeting="hello from docker load")
     return write_archive(built, directory / "dist" / "hello_app-1.0.0.oci.tar", tags=("hello-app:1.0.0",))

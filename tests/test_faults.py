@@ -126,14 +126,14 @@ def base_spec() -> str:
 
 
 @pytest.fixture(scope="module")
-def shared_cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("faults-cache")
+def shared_cache(module_tmp) -> Path:
+    return module_tmp.mktemp("faults-cache")
 
 
 @pytest.fixture(scope="module")
-def clean_digest(tmp_path_factory, base_spec, shared_cache) -> str:
+def clean_digest(module_tmp, base_spec, shared_cache) -> str:
     """The digest of a build with nothing in the way (it also warms the shared cache)."""
-    root = tmp_path_factory.mktemp("faults-clean")
+    root = module_tmp.mktemp("faults-clean")
     folders = Folders(make_tiny_project(root / "project", base_spec, git=False, tool={"include": [], "kubernetes": {}}),
                       shared_cache, root / "tmp")
     folders.tmp.mkdir()

@@ -39,9 +39,9 @@ CONTAINED_WITH_A_COUNT = {"devices": "device nodes, FIFOs or sockets", "setuid":
 
 
 @pytest.fixture(scope="module")
-def shared_cache(tmp_path_factory) -> Path:
+def shared_cache(module_tmp) -> Path:
     """One plugin cache for the module: the dependency layer is built once."""
-    return tmp_path_factory.mktemp("hostile-cache")
+    return module_tmp.mktemp("hostile-cache")
 
 
 def _manifest_layers(archive: Path) -> list[str]:

@@ -34,8 +34,8 @@ PROGRESS_LINE = re.compile(r"^\[linux/amd64\] include big: [\d.]+ MB of [\d.]+ M
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory, python_base_layout) -> Path:
-    root = make_tiny_project(tmp_path_factory.mktemp("from-cache") / "tiny-app", python_base_layout.spec, git=False, tool=TOOL)
+def project(module_tmp, python_base_layout) -> Path:
+    root = make_tiny_project(module_tmp.mktemp("from-cache") / "tiny-app", python_base_layout.spec, git=False, tool=TOOL)
     (root / "big").mkdir()
     with open(root / "big" / "weights.bin", "wb") as handle:  # zeros: cheap to write and to compress
         handle.truncate(BIG)
@@ -43,8 +43,8 @@ def project(tmp_path_factory, python_base_layout) -> Path:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("from-cache-cache")
+def cache(module_tmp) -> Path:
+    return module_tmp.mktemp("from-cache-cache")
 
 
 def _hatch(project: Path, dist: Path, cache: Path, **env: str) -> subprocess.CompletedProcess:

@@ -40,8 +40,8 @@ def _hatch(project: Path, env: dict, *global_args: str) -> subprocess.CompletedP
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, plugin_wheelhouse, python_base_layout):
-    top = tmp_path_factory.mktemp("summary")
+def run(module_tmp, plugin_wheelhouse, python_base_layout):
+    top = module_tmp.mktemp("summary")
     project = make_tiny_project(top / NAME, python_base_layout.spec)
     done = _hatch(project, hatch_env(plugin_wheelhouse, top / "hatch", top / "cache"))
     assert done.returncode == 0, done.stderr[-3000:]
