@@ -51,7 +51,13 @@ class SimpleIndex:
             def log_message(self, *args: object) -> None:  # quiet
                 pass
 
+            def do_HEAD(self) -> None:  # noqa: N802 - uv asks for a wheel's size before fetching it
+                self._answer(body=False)
+
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                self._answer(body=True)
+
+            def _answer(self, *, body: bool) -> None:
                 authorised = index.auth is None or self.headers.get("Authorization") == "Basic " + base64.b64encode(
                     f"{index.auth[0]}:{index.auth[1]}".encode()).decode()
                 index.requests.append((self.path, authorised))
@@ -66,15 +72,17 @@ class SimpleIndex:
                     self.send_header("Content-Type", "text/html")
                     self.send_header("Content-Length", str(len(page)))
                     self.end_headers()
-                    self.wfile.write(page)
+                    if body:
+                        self.wfile.write(page)
                 elif len(parts) == 2 and parts[0] == "files" and parts[1] in index.wheels:
                     path = index.wheels[parts[1]]
                     self.send_response(200)
                     self.send_header("Content-Type", "application/octet-stream")
                     self.send_header("Content-Length", str(path.stat().st_size))
                     self.end_headers()
-                    with path.open("rb") as source:
-                        shutil.copyfileobj(source, self.wfile, 1 << 20)
+                    if body:
+                        with path.open("rb") as source:
+                            shutil.copyfileobj(source, self.wfile, 1 << 20)
                 else:
                     self.send_response(404)
                     self.end_headers()

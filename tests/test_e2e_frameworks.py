@@ -54,8 +54,8 @@ print(json.dumps(out))
 
 PROJECTS = {
     # name -> (python, [tool.aicontainer] lines)
-    "torch-jax": ("3.11", 'torch = "2.13.0"\njax = "0.6.2"\n'),
-    "jax": ("3.13", 'jax = "~=0.12.0"\n'),
+    "torch-jax-app": ("3.11", 'torch = "2.13.0"\njax = "0.6.2"\n'),
+    "jax-app": ("3.13", 'jax = "~=0.12.0"\n'),
 }
 
 
@@ -137,7 +137,7 @@ def test_the_frameworks_import_at_their_pins_and_compute(built):
     inside = run_in_bundle(built.bundle, ["python", "-c", PROBE], built.scratch)
     held = image_facts.installed(built.bundle / "rootfs")
     assert inside["jax"] == held["jax"] and inside["jax_sum"] == 6.0 and inside["jax_backend"] == "cpu"
-    if built.name == "torch-jax":
+    if built.name == "torch-jax-app":
         assert (inside["torch"], inside["jax"]) == ("2.13.0+cpu", "0.6.2")
         assert inside["torch_sum"] == 6.0 and inside["torch_cuda"] is None  # the CPU build
         assert not any(name.startswith("nvidia-") for name in held)
@@ -155,15 +155,15 @@ def test_labels_and_record_report_what_the_image_holds(built):
             assert labels[LABEL + framework + ".package"] == framework
     assert LABEL + "tensorflow" not in labels and "tensorflow" not in held
     shown = labels.get(LABEL + "torch")
-    assert (shown == "2.13.0+cpu") == (built.name == "torch-jax")
-    if built.name == "jax":  # the range resolved once, to the newest 0.12 release with cp313 wheels
+    assert (shown == "2.13.0+cpu") == (built.name == "torch-jax-app")
+    if built.name == "jax-app":  # the range resolved once, to the newest 0.12 release with cp313 wheels
         assert f"-jax{held['jax']}-cpu-amd64.oci.tar" in built.archive.name
         assert "[linux/amd64] Python 3.13" in built.output and f"jax {held['jax']}" in built.output
     else:
-        assert built.archive.name == "torch_jax-1.0.0-py311-torch2.13.0-jax0.6.2-cpu-amd64.oci.tar"
+        assert built.archive.name == "torch_jax_app-1.0.0-py311-torch2.13.0-jax0.6.2-cpu-amd64.oci.tar"
 
 
-@pytest.mark.parametrize("built", ["torch-jax"], indirect=True)
+@pytest.mark.parametrize("built", ["torch-jax-app"], indirect=True)
 def test_the_torch_index_is_named_and_its_password_is_nowhere(built, torch_index):
     assert any(path.startswith("/files/torch-") and authorised for path, authorised in torch_index.requests)
     assert all(authorised for _, authorised in torch_index.requests)
@@ -200,6 +200,19 @@ def test_an_unreachable_torch_index_is_one_line_and_leaves_nothing(tmp_path, plu
     assert run.dist_entries == []
 
 
+def test_a_torch_release_the_index_does_not_have_is_one_line(tmp_path, plugin_wheelhouse, hatch_data, python_base_layout, torch_index):
+    project = _write_project(tmp_path / "torch-only", "torch-only", "3.11", 'torch = "2.13.1"\n', python_base_layout.spec)
+    (project / "dist").mkdir()
+    env = hatch_env(plugin_wheelhouse, hatch_data, tmp_path / "cache", AICONTAINER_TORCH_INDEX_URL=torch_index.url())
+    run = hatch_build(project, env)
+    assert run.returncode != 0 and "Traceback" not in run.stdout + run.stderr
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, run.stderr[-2000:]
+    assert errors[0].startswith('error: tool.aicontainer.torch = "2.13.1": torch 2.13.1+cpu has no wheel for Python 3.11'), errors[0]
+    assert "127.0.0.1" in errors[0] and SECRET not in run.stdout + run.stderr
+    assert run.dist_entries == []
+
+
 def _arm64_stub_base(work: Path, python: str) -> str:
     """An arm64 image holding only what the probe reads (an interpreter file, a dpkg record): built
     with umoci, never run."""
@@ -233,7 +246,11 @@ def test_jax_for_arm64_holds_aarch64_jaxlib(tmp_path, plugin_wheelhouse, hatch_d
     with tarfile.open(archive) as outer:
         (entry,) = json.load(outer.extractfile("manifest.json"))
         for name in entry["Layers"]:
-            with tarfile.open(fileobj=outer.extractfile(name), mode="r|") as layer:
+            blob = outer.extractfile(name)
+            if blob.read(2) == b"\x1f\x8b":
+                continue  # the stub base's layers (umoci's, gzip); ours are plain tar (compression = "none")
+            blob.seek(0)
+            with tarfile.open(fileobj=blob, mode="r:") as layer:
                 for member in layer:
                     if member.isfile() and "/jaxlib/" in member.name and member.name.endswith(".so"):
                         machines.add(ELF_MACHINE.get(layer.extractfile(member).read(20)[18:20], "other"))

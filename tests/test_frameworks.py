@@ -181,3 +181,17 @@ def test_installed_facts_read_each_framework_and_cuda_13s_unsuffixed_runtime():
 
     with pytest.raises(ResolveError, match=r"torch = 2.10.0: the image holds torch 2.10.0, not the pinned version"):
         installed_facts([_dist("torch", "2.10.0", ("torch",))], python="3.11.2", pins=cpu, accelerator="cpu", keys={})
+
+
+def test_packages_from_a_frameworks_index_name_it_in_the_lock():
+    from hatch_aicontainer.build.deps.framework_rule import FrameworkRequest, name_indexes
+
+    request = FrameworkRequest("torch", "torch==2.10.0+cpu", ("torch==2.10.0+cpu",), "torch", "2.10.0+cpu",
+                               "https://ci:s3cret@mirror.example:8443/whl/cpu")
+    packages = [
+        {"name": "torch", "wheels": [{"url": "https://mirror.example:8443/whl/cpu/torch-2.10.0%2Bcpu-cp311-cp311-linux_x86_64.whl"}]},
+        {"name": "numpy", "wheels": [{"url": "https://files.pythonhosted.org/packages/numpy-2.0.0-cp311-cp311-linux_x86_64.whl"}]},
+        {"name": "other", "wheels": [{"url": "https://mirror.example:9999/whl/other-1-py3-none-any.whl"}]},
+    ]
+    name_indexes(packages, [request])
+    assert [p.get("index") for p in packages] == ["https://***@mirror.example:8443/whl/cpu", None, None]

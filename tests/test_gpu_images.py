@@ -252,7 +252,7 @@ def test_inspect_and_summary_show_the_cuda_setup(gpu_image):
     )
     cuda_json = json.loads(as_json.stdout)["images"][0]["cuda"]
     assert cuda_json == {"cuda": cuda, "cudnn": cudnn, "library_dirs": gpu_image.env["LD_LIBRARY_PATH"].split(":")}
-    assert gpu_check_command(f"{NAME}:{TAG}") in gpu_image.output
+    assert gpu_check_command(f"{NAME}:{TAG}", ["tensorflow"]) in gpu_image.output
 
 
 @pytest.mark.parametrize("gpu_image", [TF_2_16], ids=[TF_2_16[0]], indirect=True)

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from packaging.utils import canonicalize_name
+
+from hatch_aicontainer.config.messages import without_credentials
 
 if TYPE_CHECKING:
     from hatch_aicontainer.build.deps.lock import LockedPackage
@@ -44,4 +47,21 @@ def framework_problem(packages: Iterable[LockedPackage], requests: Iterable[Fram
     return None
 
 
-__all__: Sequence[str] = ("FrameworkRequest", "framework_problem")
+def name_indexes(packages: Iterable[dict[str, Any]], requests: Iterable[FrameworkRequest]) -> None:
+    """Set PEP 751's ``index`` on every locked package whose wheels come from a framework's own index
+    (same scheme, host and port; credentials left out), so the lock and the SBOM say where it came
+    from. uv names no index in the lock; the user's own indexes are left unnamed, as before."""
+    origins = {_origin(r.index): without_credentials(r.index) for r in requests if r.index}
+    for package in packages:
+        urls = [w.get("url") for w in package.get("wheels", []) if isinstance(w, dict)]
+        found = {origins.get(_origin(url)) for url in urls if isinstance(url, str)}
+        if len(found) == 1 and None not in found:
+            package["index"] = found.pop()
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc.rpartition("@")[2]
+
+
+__all__: Sequence[str] = ("FrameworkRequest", "framework_problem", "name_indexes")

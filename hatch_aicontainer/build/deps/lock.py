@@ -29,7 +29,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from hatch_aicontainer.build.deps.framework_rule import FrameworkRequest, framework_problem
+from hatch_aicontainer.build.deps.framework_rule import FrameworkRequest, framework_problem, name_indexes
 from hatch_aicontainer.build.deps.tensorflow_rule import (
     Requirers,
     TensorFlowChoice,
@@ -260,6 +260,7 @@ def ensure_lock(inputs: LockInputs, path: Path, uv: Uv) -> Lock:
         return lock
     with temporary_directory(f"aicontainer-lock-{owner_token()}-") as scratch:
         document, choice = _resolve(inputs, Path(scratch), uv)
+    name_indexes(document.get("packages", []), inputs.frameworks)
     table: dict[str, object] = {
         "inputs": inputs.fingerprint(),
         "python": inputs.python_version,

@@ -70,6 +70,7 @@ class Framework:
     title: str  #: "TensorFlow"
     file_tag: str  #: its part of archive names: "tf" (``-tf2.16.1``)
     module: str  #: the import name every distribution of it installs
+    gpu_check: str  #: Python that prints the GPUs the framework sees (``[]``/``0``: it runs on the CPU)
     distributions: frozenset[str]  #: the distributions that install ``module``; all held at the pin
 
     @property

@@ -18,6 +18,7 @@ class Jax(Framework):
     title = "JAX"
     file_tag = "jax"
     module = "jax"
+    gpu_check = 'import jax; print("jax", jax.devices("gpu"))'
     distributions = frozenset({"jax"})
 
     def target(

@@ -26,6 +26,7 @@ class TensorFlow(Framework):
     title = "TensorFlow"
     file_tag = "tf"
     module = "tensorflow"
+    gpu_check = 'import tensorflow as tf; print("tensorflow", tf.config.list_physical_devices("GPU"))'
     distributions = TENSORFLOW_DISTRIBUTIONS
 
     def first_and_cuda_line(self) -> ReleaseLine | None:

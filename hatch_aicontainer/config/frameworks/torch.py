@@ -20,6 +20,7 @@ class Torch(Framework):
     title = "PyTorch"
     file_tag = "torch"
     module = "torch"
+    gpu_check = 'import torch; print("torch", torch.cuda.device_count(), torch.version.cuda)'
     distributions = frozenset({"torch"})
 
     def cpu_from_index(self, release: ReleaseLine | None, platform: Platform) -> bool:
