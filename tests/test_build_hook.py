@@ -109,7 +109,7 @@ def test_wheel_hook_builds_the_image_from_that_wheel(tmp_path, calls):
     settings = call["settings"]
     assert settings.target_name == "container"
     assert dict(settings.labels) == {"team": "ml"}  # the container target's table applies
-    assert settings.tensorflow == "2.16.1" and settings.python == "3.11"
+    assert settings.version_of("tensorflow") == "2.16.1" and settings.python == "3.11"
     assert any(wheel.name in m for m in app.messages)
 
 
@@ -127,7 +127,7 @@ def test_hook_target_container_gpu_is_the_cuda_variant_as_hatch_build_t_containe
     build(WheelBuilder, root, tmp_path / "dist", RecordingApp())
     (call,) = calls
     assert call["settings"].accelerator == "cuda"
-    assert call["settings"].targets[0].tf_requirement == "tensorflow[and-cuda]==2.16.1"
+    assert call["settings"].targets[0].framework("tensorflow").requirement == "tensorflow[and-cuda]==2.16.1"
 
 
 def test_the_hook_does_not_load_the_builder():
@@ -160,7 +160,7 @@ def test_editable_wheels_and_the_container_builders_own_wheel_are_skipped(tmp_pa
 @pytest.mark.parametrize(
     ("hooks", "aicontainer", "fragment"),
     [
-        (WHEEL_HOOK, '[tool.aicontainer]\npython = "3.11"\n', "error: tool.aicontainer.tensorflow: required but not set"),
+        (WHEEL_HOOK, '[tool.aicontainer]\npython = "3.11"\n', "error: tool.aicontainer: no framework is pinned"),
         (WHEEL_HOOK, SETTINGS + 'accelerator = "tpu"\n', 'error: tool.aicontainer.accelerator = "tpu": unknown accelerator'),
         (f"{WHEEL_HOOK}\ntargett = 'x'", SETTINGS, "error: tool.hatch.build.targets.wheel.hooks.aicontainer.targett: unknown option"),
         (WHEEL_HOOK, SETTINGS + 'push = ["127.0.0.1:5000/{nope}"]\n', "error: tool.aicontainer.push[0]"),

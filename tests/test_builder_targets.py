@@ -35,12 +35,12 @@ def _builder(tmp_path, target):
 def test_container_target_is_cpu_by_default(tmp_path):
     settings = _builder(tmp_path, "container").config.image_settings
     assert settings.accelerator == "cpu"
-    assert settings.targets[0].tf_requirement == "tensorflow-cpu==2.16.1"
+    assert settings.targets[0].framework("tensorflow").requirement == "tensorflow-cpu==2.16.1"
 
 
 def test_gpu_target_implies_cuda_and_reads_its_own_table(tmp_path):
     settings = _builder(tmp_path, "container-gpu").config.image_settings
     assert settings.accelerator == "cuda"
-    assert settings.targets[0].tf_requirement == "tensorflow[and-cuda]==2.16.1"
+    assert settings.targets[0].framework("tensorflow").requirement == "tensorflow[and-cuda]==2.16.1"
     assert settings.dependencies == ("nvidia-ml-py",)
     assert settings.env["NVIDIA_VISIBLE_DEVICES"] == "all"

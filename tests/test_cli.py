@@ -54,16 +54,42 @@ def test_console_script_and_usage_errors(tmp_path):
     assert done.returncode == 2
 
 
+def _matrix_rows(stdout: str) -> dict[str, str]:
+    return {line.split()[0]: line for line in stdout.splitlines() if line[:1].isdigit()}
+
+
 def test_matrix(tmp_path):
-    done = aicontainer("matrix", env=cli_env(tmp_path))
+    done = aicontainer("matrix", "--framework", "tensorflow", env=cli_env(tmp_path))
     assert done.returncode == 0, done.stderr
-    rows = {line.split()[0]: line for line in done.stdout.splitlines() if line[:1].isdigit()}
+    rows = _matrix_rows(done.stdout)
     assert "2.16" in rows and "2.10" in rows
     assert "2.16.1" in rows["2.16"] and "3.9–3.12" in rows["2.16"] and "12.3" in rows["2.16"]
-    assert "source:" in done.stdout
+    assert "tensorflow[and-cuda]" in rows["2.16"] and "tensorflow-cpu / tensorflow" in rows["2.16"]
+    assert "source:" in done.stdout and "PyTorch" not in done.stdout
     data = json.loads(aicontainer("matrix", "--json", env=cli_env(tmp_path)).stdout)
-    line = next(r for r in data["lines"] if r["tensorflow"] == "2.16")
-    assert line["python"] == ["3.9", "3.10", "3.11", "3.12"] and line["cuda"] == "12.3" and line["and_cuda"]
+    assert list(data) == ["tensorflow", "torch", "jax"]
+    line = next(r for r in data["tensorflow"]["lines"] if r["tensorflow"] == "2.16")
+    assert line["python"] == ["3.9", "3.10", "3.11", "3.12"] and line["cuda"] == {"12": "12.3"}
+    assert line["cuda_build"] == {"linux/amd64": {"12": "tensorflow[and-cuda]"}}
+
+
+def test_matrix_shows_pytorch_and_jax(tmp_path):
+    """Every framework's table by default; PyTorch's CPU builds come from its CPU index where PyPI's
+    wheel is the CUDA build (x86_64 always, aarch64 from 2.11), JAX's GPU builds per CUDA major."""
+    done = aicontainer("matrix", env=cli_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[0] for line in done.stdout.splitlines() if line and not line[:1].isdigit() and not line.startswith("source")] == [
+        "TensorFlow", "PyTorch", "JAX"]
+    torch = _matrix_rows(aicontainer("matrix", "--framework", "torch", env=cli_env(tmp_path)).stdout)
+    assert "2.7.1" in torch["2.7"] and "12.6" in torch["2.7"] and "9.5" in torch["2.7"]
+    assert "torch+cpu / torch" in torch["2.10"] and "torch+cpu / torch+cpu" in torch["2.11"]
+    jax = json.loads(aicontainer("matrix", "--json", "--framework", "jax", env=cli_env(tmp_path)).stdout)
+    assert list(jax) == ["jax"]
+    newest = jax["jax"]["lines"][0]
+    assert newest["python"][0] == "3.12" and newest["cuda_build"]["linux/amd64"] == {"12": "jax[cuda12]", "13": "jax[cuda13]"}
+    assert newest["cpu_build"] == {"linux/amd64": "jax[cpu]", "linux/arm64": "jax[cpu]"}
+    done = aicontainer("matrix", "--framework", "mxnet", env=cli_env(tmp_path))
+    assert done.returncode == 2 and "invalid choice" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_check_prints_the_resolved_target(tmp_path):
@@ -84,7 +110,24 @@ def test_check_prints_the_resolved_target(tmp_path):
     data = json.loads(aicontainer("check", str(root), "--json", env=cli_env(tmp_path, AICONTAINER_PUSH="0",
                                                                             AICONTAINER_BASE_IMAGE="127.0.0.1:5000/library/python:3.11")).stdout)
     assert data["outputs"]["push"] == [] and data["base_image_from"] == "AICONTAINER_BASE_IMAGE"
-    assert data["platforms"][0]["requirement"] == "tensorflow-cpu==2.16.1" and not data["platforms"][0]["lock_exists"]
+    assert data["platforms"][0]["requirements"] == ["tensorflow-cpu==2.16.1"] and not data["platforms"][0]["lock_exists"]
+
+
+def test_check_shows_every_framework_and_its_index(tmp_path):
+    """PyTorch and JAX beside TensorFlow: each version, the builds the lock will ask for, PyTorch's
+    CPU index (its credentials never shown), the archive named after all three."""
+    root = project(tmp_path, 'torch = "2.10.0"\njax = "0.6.2"\n')
+    secret = "idx-Secret-77Qq"
+    env = cli_env(tmp_path, AICONTAINER_TORCH_INDEX_URL=f"https://ci:{secret}@mirror.example.com/whl/cpu")
+    done = aicontainer("check", str(root), env=env)
+    assert done.returncode == 0, done.stderr
+    out = {line.split("  ", 1)[0].strip(): line.split("  ", 1)[1].strip() for line in done.stdout.splitlines() if "  " in line}
+    assert (out["tensorflow"], out["torch"], out["jax"]) == ("2.16.1", "2.10.0", "0.6.2")
+    assert out["archive"] == "demo_app-0.3.0-py311-tf2.16.1-torch2.10.0-jax0.6.2-cpu-amd64.oci.tar"
+    assert "tensorflow-cpu==2.16.1 torch==2.10.0+cpu jax[cpu]==0.6.2 (from https://***@mirror.example.com/whl/cpu)" in done.stdout
+    data = json.loads(aicontainer("check", str(root), "--json", env=env).stdout)
+    assert data["platforms"][0]["indexes"] == {"torch": "https://***@mirror.example.com/whl/cpu"}
+    assert secret not in done.stdout + done.stderr + json.dumps(data)
 
 
 @pytest.mark.parametrize(

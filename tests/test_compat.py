@@ -1,4 +1,5 @@
-"""The TensorFlow compatibility data and the checks on it (hatch_aicontainer.config.compat)."""
+"""The TensorFlow compatibility data and the checks on it (hatch_aicontainer.config.compat);
+PyTorch, JAX and frameworks together: tests/test_frameworks.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from hatch_aicontainer.config import compat
-from hatch_aicontainer.config.compat import check_target, release_for, supported_table
+from hatch_aicontainer.config.compat import check_target
+from hatch_aicontainer.config.frameworks import framework
+from hatch_aicontainer.config.messages import format_value
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.descriptor import Platform
 
@@ -23,6 +26,21 @@ REFERENCE = Path(__file__).resolve().parent / "data" / "tensorflow-reference.md"
 
 AMD64 = Platform.parse("linux/amd64")
 ARM64 = Platform.parse("linux/arm64")
+TF = framework("tensorflow")
+
+
+def release_for(version):
+    return TF.table.release_for(version)
+
+
+def supported_table():
+    return TF.table.lines
+
+
+def tf_target(python, version, accelerator, platform, **kwargs):
+    """The target of a TensorFlow-only image, and its TensorFlow."""
+    target = check_target(python, {"tensorflow": version}, accelerator, platform, **kwargs)
+    return target, target.framework("tensorflow")
 
 
 def _reference_text() -> str:
@@ -53,15 +71,15 @@ def test_every_reference_row_is_in_the_data():
         assert release is not None, tf
         assert release.tested == tf
         assert list(release.pythons) == pythons, tf
-        assert (release.cuda, release.cudnn) == (cuda, cudnn), tf
+        assert (dict(release.cuda), dict(release.cudnn)) == ({cuda.split(".")[0]: cuda}, {cuda.split(".")[0]: cudnn}), tf
 
 
 def test_and_cuda_lines_match_the_reference():
     text = _reference_text()
     first = re.search(r"From (\d+\.\d+) on, Linux x86_64 `tensorflow\[and-cuda\]`", text).group(1)
     for release in supported_table():
-        assert release.and_cuda == (release.version >= tuple(map(int, first.split(".")))), release.line
-        assert release.cuda_platforms == (("linux/amd64",) if release.and_cuda else ())
+        assert bool(release.facts.get("and-cuda")) == (release.version >= tuple(map(int, first.split(".")))), release.line
+        assert release.cuda_platforms == (("linux/amd64",) if release.facts.get("and-cuda") else ())
 
 
 def test_cpu_packages_match_the_reference():
@@ -69,7 +87,7 @@ def test_cpu_packages_match_the_reference():
     assert "`tensorflow-cpu` is the smaller CPU-only wheel for Linux x86_64" in text
     assert "On Linux\n  aarch64 the plain `tensorflow` wheel is the CPU build" in text
     for release in supported_table():
-        assert dict(release.cpu_package) == {"linux/amd64": "tensorflow-cpu", "linux/arm64": "tensorflow"}
+        assert dict(release.facts["cpu-package"]) == {"linux/amd64": "tensorflow-cpu", "linux/arm64": "tensorflow"}
 
 
 def test_manylinux_tags_match_the_reference():
@@ -83,12 +101,12 @@ def test_manylinux_tags_match_the_reference():
 def test_newest_release_matches_the_reference():
     text = _reference_text()
     newest = re.search(r"Newest on PyPI at the time of writing: (\d+\.\d+\.\d+)", text).group(1)
-    assert compat.data_info().newest_on_pypi == newest
-    assert compat.newest_release().tested == newest
+    assert TF.table.info.newest_on_pypi == newest
+    assert TF.table.newest.tested == newest
 
 
 def test_data_records_source_and_date():
-    info = compat.data_info()
+    info = TF.table.info
     assert "https://www.tensorflow.org/install/source" in info.source  # the public page, not a local path
     assert ".md" not in info.source
     assert re.fullmatch(r"\d{4}-\d{2}", info.source_date)
@@ -100,7 +118,7 @@ def test_the_reference_records_the_same_source_and_date():
     """The facts and the data were read from the same pages in the same state."""
     text = _reference_text()
     assert "https://www.tensorflow.org/install/source" in text and "https://www.tensorflow.org/install/pip" in text
-    assert re.search(r"state of (\d{4}-\d{2})", text).group(1) == compat.data_info().source_date
+    assert re.search(r"state of (\d{4}-\d{2})", text).group(1) == TF.table.info.source_date
 
 
 def test_table_is_newest_first_and_contiguous():
@@ -108,7 +126,7 @@ def test_table_is_newest_first_and_contiguous():
     assert lines == sorted(lines, reverse=True)
     assert lines[0] == (2, 21) and lines[-1] == (2, 10)
     assert all(a[1] - b[1] == 1 for a, b in zip(lines, lines[1:]))
-    assert compat.known_lines_text() == "2.10 … 2.21"
+    assert TF.table.known_lines_text == "2.10 … 2.21"
 
 
 def test_data_file_is_inside_the_package():
@@ -168,47 +186,47 @@ def test_release_for_unknown(version):
 
 
 def test_cpu_amd64_uses_tensorflow_cpu():
-    target = check_target("3.11", "2.16.1", "cpu", AMD64)
-    assert target.tf_requirement == "tensorflow-cpu==2.16.1"
-    assert target.tf_distribution == "tensorflow-cpu"
-    assert (target.cuda, target.cudnn, target.known, target.line) == (None, None, True, "2.16")
+    target, tf = tf_target("3.11", "2.16.1", "cpu", AMD64)
+    assert tf.requirement == "tensorflow-cpu==2.16.1"
+    assert tf.distribution == "tensorflow-cpu"
+    assert (tf.cuda, tf.cudnn, tf.known, tf.line, target.cuda_major) == (None, None, True, "2.16", None)
     assert target.python_tag == "py311"
 
 
 def test_cpu_arm64_uses_plain_tensorflow():
     for platform in (ARM64, Platform.parse("linux/arm64/v8")):
-        target = check_target("3.12", "2.17.1", "cpu", platform)
-        assert target.tf_requirement == "tensorflow==2.17.1"
-        assert target.tf_distribution == "tensorflow"
+        target, tf = tf_target("3.12", "2.17.1", "cpu", platform)
+        assert tf.requirement == "tensorflow==2.17.1"
+        assert tf.distribution == "tensorflow"
         assert target.platform == platform
 
 
 def test_cuda_uses_and_cuda_and_labels_versions():
-    target = check_target("3.10", "2.14.1", "cuda", AMD64)  # 2.14's and-cuda pulls tensorrt 8.5.3.1: cp36-cp310 wheels only
-    assert target.tf_requirement == "tensorflow[and-cuda]==2.14.1"
-    assert target.tf_distribution == "tensorflow"
-    assert (target.cuda, target.cudnn) == ("11.8", "8.7")
-    target = check_target("3.12.4", "2.16.1", "cuda", AMD64)
-    assert (target.cuda, target.cudnn, target.python, target.python_minor) == ("12.3", "8.9", "3.12.4", "3.12")
+    target, tf = tf_target("3.10", "2.14.1", "cuda", AMD64)  # 2.14's and-cuda pulls tensorrt 8.5.3.1: cp36-cp310 wheels only
+    assert tf.requirement == "tensorflow[and-cuda]==2.14.1"
+    assert tf.distribution == "tensorflow"
+    assert (tf.cuda, tf.cudnn, target.cuda_major) == ("11.8", "8.7", "11")
+    target, tf = tf_target("3.12.4", "2.16.1", "cuda", AMD64)
+    assert (tf.cuda, tf.cudnn, target.python, target.python_minor) == ("12.3", "8.9", "3.12.4", "3.12")
 
 
 def test_patch_release_of_a_known_line():
-    target = check_target("3.11", "2.15.1", "cpu", AMD64)
-    assert target.known and target.line == "2.15" and target.tf_requirement == "tensorflow-cpu==2.15.1"
+    _, tf = tf_target("3.11", "2.15.1", "cpu", AMD64)
+    assert tf.known and tf.line == "2.15" and tf.requirement == "tensorflow-cpu==2.15.1"
 
 
 def test_unknown_newer_version_is_cpu_only_and_unknown():
-    target = check_target("3.13", "2.22.0", "cpu", AMD64)
-    assert target.known is False
-    assert target.tf_requirement == "tensorflow-cpu==2.22.0"
-    assert (target.cuda, target.cudnn, target.line) == (None, None, None)
-    warning = compat.unknown_release_warning("2.22.0", "3.13", [AMD64])
+    _, tf = tf_target("3.13", "2.22.0", "cpu", AMD64)
+    assert tf.known is False
+    assert tf.requirement == "tensorflow-cpu==2.22.0"
+    assert (tf.cuda, tf.cudnn, tf.line) == (None, None, None)
+    warning = compat.unknown_release_warning("tensorflow", "2.22.0", "3.13", [AMD64])
     assert "\n" not in warning and "2.22.0" in warning and "2.10 … 2.21" in warning
 
 
 def test_keys_name_the_settings():
     with pytest.raises(ConfigError) as info:
-        check_target("3.13", "2.16.1", "cpu", AMD64, keys={"python": "tool.aicontainer.python"})
+        tf_target("3.13", "2.16.1", "cpu", AMD64, keys={"python": "tool.aicontainer.python"})
     assert str(info.value).startswith('tool.aicontainer.python = "3.13": ')
 
 
@@ -240,7 +258,7 @@ INVALID = [
 @pytest.mark.parametrize(("python", "tensorflow", "accelerator", "platform", "key", "value", "fragment"), INVALID)
 def test_invalid_targets(python, tensorflow, accelerator, platform, key, value, fragment):
     with pytest.raises(ConfigError) as info:
-        check_target(python, tensorflow, accelerator, Platform.parse(platform))
+        tf_target(python, tensorflow, accelerator, Platform.parse(platform))
     message = str(info.value)
     assert len(message.splitlines()) == 1
     assert message.startswith(f"{key} = {value}: "), message
@@ -249,6 +267,6 @@ def test_invalid_targets(python, tensorflow, accelerator, platform, key, value, 
 
 
 def test_format_value_is_one_line():
-    assert compat.format_value("a\nb\u2028c") == '"a\\nb\\u2028c"'
-    assert compat.format_value({"a b": [1, True]}) == '{ "a b" = [1, true] }'
-    assert len(compat.format_value("x" * 500)) == 120
+    assert format_value("a\nb\u2028c") == '"a\\nb\\u2028c"'
+    assert format_value({"a b": [1, True]}) == '{ "a b" = [1, true] }'
+    assert len(format_value("x" * 500)) == 120

@@ -82,3 +82,15 @@ def test_wrong_type(tmp_path, plugin_wheelhouse, hatch_home, base_image_ref):
     run = _build_with(tmp_path, plugin_wheelhouse, hatch_home, {'entrypoint = ["example-project"]': 'entrypoint = "example-project"'}, AICONTAINER_BASE_IMAGE=base_image_ref)
     line = _assert_clean_failure(run, "tool.aicontainer.entrypoint")
     assert re.search(r"array|list", line)
+
+
+def test_jax_on_a_python_it_does_not_support(tmp_path, plugin_wheelhouse, hatch_home, base_image_ref):
+    run = _build_with(tmp_path, plugin_wheelhouse, hatch_home, {'tensorflow = "2.16.1"': 'tensorflow = "2.16.1"\njax = "0.12.0"'},
+                      AICONTAINER_BASE_IMAGE=base_image_ref)
+    _assert_clean_failure(run, 'tool.aicontainer.python = "3.11"', "JAX 0.12", "3.12")
+
+
+def test_two_frameworks_that_need_two_cuda_majors(tmp_path, plugin_wheelhouse, hatch_home, base_image_ref):
+    run = _build_with(tmp_path, plugin_wheelhouse, hatch_home, {'tensorflow = "2.16.1"': 'tensorflow = "2.16.1"\ntorch = "2.11.0"'},
+                      'accelerator = "cuda"\n', AICONTAINER_BASE_IMAGE=base_image_ref)
+    _assert_clean_failure(run, 'tool.aicontainer.torch = "2.11.0"', "CUDA 13", "CUDA 12", "one CUDA major")

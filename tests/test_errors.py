@@ -1,6 +1,6 @@
 """One line per error, whatever the values in it hold."""
 
-from hatch_aicontainer.config.compat import config_error
+from hatch_aicontainer.config.messages import config_error
 from hatch_aicontainer.core.errors import one_line
 
 

@@ -39,7 +39,7 @@ import pytest
 from e2e_helpers import BIN, hatch_build, hatch_env, skopeo_inspect
 from runc_bundle import make_bundle, run_in_bundle
 
-from hatch_aicontainer.config.compat import release_for
+from hatch_aicontainer.config.frameworks import framework
 from hatch_aicontainer.outputs.summary import gpu_check_command
 
 pytestmark = pytest.mark.e2e
@@ -74,9 +74,9 @@ class GpuImage:
 
     @property
     def libraries(self) -> dict[str, str]:
-        release = release_for(self.tensorflow)
-        assert release is not None and release.cuda_libraries, f"no cuda-libraries in the data for {self.tensorflow}"
-        return dict(release.cuda_libraries)
+        release = framework("tensorflow").table.release_for(self.tensorflow)
+        assert release is not None and release.facts.get("cuda-libraries"), f"no cuda-libraries in the data for {self.tensorflow}"
+        return dict(release.facts["cuda-libraries"])
 
     @property
     def framework(self) -> str:
@@ -237,9 +237,10 @@ def _cuda_versions(rootfs: Path) -> tuple[str, str]:
 def test_inspect_and_summary_show_the_cuda_setup(gpu_image):
     """The labels say the CUDA and cuDNN that the image holds (the wheels' versions), which are the
     compatibility data's for the line."""
-    release = release_for(gpu_image.tensorflow)
+    release = framework("tensorflow").table.release_for(gpu_image.tensorflow)
+    (major,) = release.cuda_majors
     cuda, cudnn = _cuda_versions(gpu_image.rootfs)
-    assert cuda.startswith(release.cuda + ".") and cudnn.startswith(release.cudnn + ".")
+    assert cuda.startswith(release.cuda[major] + ".") and cudnn.startswith(release.cudnn[major] + ".")
     labels = skopeo_inspect(gpu_image.archive)["Labels"]
     assert (labels["io.hatch-aicontainer.cuda"], labels["io.hatch-aicontainer.cudnn"]) == (cuda, cudnn)
     done = subprocess.run([str(BIN / "aicontainer"), "inspect", str(gpu_image.archive)], capture_output=True, text=True, check=True)
@@ -251,7 +252,7 @@ def test_inspect_and_summary_show_the_cuda_setup(gpu_image):
     )
     cuda_json = json.loads(as_json.stdout)["images"][0]["cuda"]
     assert cuda_json == {"cuda": cuda, "cudnn": cudnn, "library_dirs": gpu_image.env["LD_LIBRARY_PATH"].split(":")}
-    assert gpu_check_command(f"{NAME}:{TAG}") in gpu_image.output
+    assert gpu_check_command(f"{NAME}:{TAG}", ["tensorflow"]) in gpu_image.output
 
 
 @pytest.mark.parametrize("gpu_image", [TF_2_16], ids=[TF_2_16[0]], indirect=True)

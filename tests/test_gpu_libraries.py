@@ -8,7 +8,8 @@ from environments import uv_runner
 
 from hatch_aicontainer.build.deps.cuda import CudaPaths, find_cuda_paths, loader_environment, search_path
 from hatch_aicontainer.build.deps.lock import LockInputs, ensure_lock
-from hatch_aicontainer.config.compat import check_target, release_for, supported_table
+from hatch_aicontainer.config.compat import check_target
+from hatch_aicontainer.config.frameworks import framework
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.descriptor import Platform
 
@@ -66,30 +67,33 @@ def test_a_damaged_record_is_refused(record):
 
 
 def test_every_and_cuda_line_names_the_libraries_tensorflow_loads():
-    lines = [release for release in supported_table() if release.and_cuda]
+    table = framework("tensorflow").table.lines
+    lines = [release for release in table if release.facts.get("and-cuda")]
     assert [r.line for r in lines][-1] == "2.14" and [r.line for r in lines][0] == "2.21"
     for release in lines:
-        assert LIBRARY_KEYS <= set(release.cuda_libraries), release.line
-        assert release.cuda_libraries_source and release.line in release.cuda_libraries_source.replace("-", " ")
-        major = release.cuda.split(".")[0]
-        assert release.cuda_libraries["cublas"] == f"libcublas.so.{major}"
-        assert release.cuda_libraries["cudnn"] == f"libcudnn.so.{release.cudnn.split('.')[0]}"
+        libraries, source = release.facts.get("cuda-libraries", {}), release.facts.get("cuda-libraries-source", "")
+        assert LIBRARY_KEYS <= set(libraries), release.line
+        assert source and release.line in source.replace("-", " ")
+        (major,) = release.cuda_majors
+        assert libraries["cublas"] == f"libcublas.so.{major}"
+        assert libraries["cudnn"] == f"libcudnn.so.{release.cudnn[major].split('.')[0]}"
         # NCCL is dlopened from 2.15 on (2.14 links it in)
-        assert ("nccl" in release.cuda_libraries) == (release.version >= (2, 15))
-    for release in supported_table():
-        if not release.and_cuda:
-            assert not release.cuda_libraries
+        assert ("nccl" in libraries) == (release.version >= (2, 15))
+    for release in table:
+        if not release.facts.get("and-cuda"):
+            assert not release.facts.get("cuda-libraries")
 
 
 def test_214_cuda_needs_python_310_or_older():
     with pytest.raises(ConfigError) as info:
-        check_target("3.11", "2.14.1", "cuda", AMD64, keys={"python": "tool.aicontainer.python"})
+        check_target("3.11", {"tensorflow": "2.14.1"}, "cuda", AMD64, keys={"python": "tool.aicontainer.python"})
     assert str(info.value) == (
-        'tool.aicontainer.python = "3.11": tensorflow[and-cuda] 2.14 (tensorflow = "2.14.1") has no wheels for '
+        'tool.aicontainer.python = "3.11": TensorFlow 2.14 (tensorflow = "2.14.1") has no CUDA wheels for '
         'Python 3.11; allowed: 3.9, 3.10, or accelerator = "cpu"'
     )
-    assert check_target("3.11", "2.14.1", "cpu", AMD64).tf_requirement == "tensorflow-cpu==2.14.1"
-    assert release_for("2.15.0").supports_cuda_python("3.11")
+    cpu = check_target("3.11", {"tensorflow": "2.14.1"}, "cpu", AMD64).framework("tensorflow")
+    assert cpu.requirement == "tensorflow-cpu==2.14.1"
+    assert framework("tensorflow").table.release_for("2.15.0").supports_cuda_python("3.11")
 
 
 @pytest.mark.network

@@ -7,7 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from hatch_aicontainer.build.deps.installed import Distribution, check_matches_lock, installed_facts, read_distributions
+from hatch_aicontainer.build.deps.installed import (
+    Distribution,
+    InstalledFramework,
+    check_matches_lock,
+    installed_facts,
+    read_distributions,
+)
+from hatch_aicontainer.config.compat import check_target
+from hatch_aicontainer.oci.descriptor import Platform
+
+KEYS = {"tensorflow": "tool.aicontainer.tensorflow", "torch": "tool.aicontainer.torch"}
+
+
+def tf_pin(version: str, accelerator: str = "cpu"):
+    """The TensorFlow of a checked linux/amd64 target (Python 3.10: 2.14's CUDA wheels stop there)."""
+    return check_target("3.10", {"tensorflow": version}, accelerator, Platform("linux", "amd64")).frameworks
 from hatch_aicontainer.build.deps.requirements_check import Root, check_requirements, find_conflicts
 from hatch_aicontainer.config.settings.probes import marker_env
 from hatch_aicontainer.core.errors import ResolveError
@@ -104,30 +119,29 @@ def test_top_level_requirements_count():
 def test_facts_come_from_the_installed_distributions():
     graph = [d("tensorflow", "2.16.1", top=("tensorflow",)), d("nvidia-cuda-runtime-cu12", "12.3.101", top=("nvidia",)),
              d("nvidia-cudnn-cu12", "8.9.7.29", top=("nvidia",))]
-    facts = installed_facts(graph, python="3.11.2", pin="2.16.1", accelerator="cuda", setting="tool.aicontainer.tensorflow")
-    assert (facts.python, facts.tensorflow, facts.tensorflow_distribution, facts.cuda, facts.cudnn) == (
-        "3.11.2", "2.16.1", "tensorflow", "12.3.101", "8.9.7.29")
-    cpu = installed_facts(graph[:1], python="3.11.2", pin="2.16.1", accelerator="cpu", setting="tensorflow")
+    facts = installed_facts(graph, python="3.11.2", pins=tf_pin("2.16.1", "cuda"), accelerator="cuda", keys=KEYS)
+    assert (facts.python, facts.frameworks, facts.cuda, facts.cudnn) == (
+        "3.11.2", (InstalledFramework("tensorflow", "tensorflow", "2.16.1"),), "12.3.101", "8.9.7.29")
+    cpu = installed_facts(graph[:1], python="3.11.2", pins=tf_pin("2.16.1"), accelerator="cpu", keys=KEYS)
     assert cpu.cuda is None and cpu.cudnn is None
 
 
 def test_an_image_that_is_not_what_was_pinned_fails_rather_than_report_the_setting():
-    key = "tool.aicontainer.tensorflow"
     with pytest.raises(ResolveError, match=r"tool.aicontainer.tensorflow = 2.16.1: the image holds tensorflow 2.16.2, not the pinned version"):
-        installed_facts([d("tensorflow", "2.16.2", top=("tensorflow",))], python="3.11.2", pin="2.16.1", accelerator="cpu", setting=key)
+        installed_facts([d("tensorflow", "2.16.2", top=("tensorflow",))], python="3.11.2", pins=tf_pin("2.16.1"), accelerator="cpu", keys=KEYS)
     with pytest.raises(ResolveError, match="both installed into the one tensorflow package"):
         installed_facts([d("tensorflow", "2.16.1", top=("tensorflow",)), d("tensorflow-cpu", "2.16.1", top=("tensorflow",))],
-                        python="3.11", pin="2.16.1", accelerator="cpu", setting=key)
+                        python="3.11", pins=tf_pin("2.16.1"), accelerator="cpu", keys=KEYS)
     with pytest.raises(ResolveError, match="holds no TensorFlow distribution"):
-        installed_facts([d("numpy", "1")], python="3.11", pin="2.16.1", accelerator="cpu", setting=key)
+        installed_facts([d("numpy", "1")], python="3.11", pins=tf_pin("2.16.1"), accelerator="cpu", keys=KEYS)
     with pytest.raises(ResolveError, match="no CUDA runtime"):
-        installed_facts([d("tensorflow", "2.16.1", top=("tensorflow",))], python="3.11", pin="2.16.1", accelerator="cuda", setting=key)
+        installed_facts([d("tensorflow", "2.16.1", top=("tensorflow",))], python="3.11", pins=tf_pin("2.16.1"), accelerator="cuda", keys=KEYS)
 
 
 def test_a_stub_and_its_provider_are_one_tensorflow():
     """linux/arm64 up to 2.12: the tensorflow wheel is a stub whose tensorflow-cpu-aws holds the package."""
     graph = [d("tensorflow", "2.12.0", "tensorflow-cpu-aws==2.12.0"), d("tensorflow-cpu-aws", "2.12.0", top=("tensorflow",))]
-    assert installed_facts(graph, python="3.11", pin="2.12.0", accelerator="cpu", setting="t").tensorflow == "2.12.0"
+    assert installed_facts(graph, python="3.11", pins=tf_pin("2.12.0"), accelerator="cpu", keys=KEYS).framework("tensorflow").version == "2.12.0"
 
 
 def test_the_tree_must_hold_what_was_locked():

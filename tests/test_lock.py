@@ -214,9 +214,9 @@ def test_cuda_lock_brings_the_cuda_and_cudnn_the_data_states(tmp_path, tensorflo
     """The compatibility data checked against what PyPI's tensorflow[and-cuda] really resolves to."""
     from hatch_aicontainer.config.compat import check_target
 
-    target = check_target("3.11", tensorflow, "cuda", AMD64)
-    assert target.tf_requirement == f"tensorflow[and-cuda]=={tensorflow}"
-    request = TensorFlowRequest(tensorflow, target.tf_distribution, "and-cuda")
+    target = check_target("3.11", {"tensorflow": tensorflow}, "cuda", AMD64).framework("tensorflow")
+    assert target.requirement == f"tensorflow[and-cuda]=={tensorflow}"
+    request = TensorFlowRequest(tensorflow, target.distribution, "and-cuda")
     lock = ensure_lock(LockInputs((), "3.11", AMD64, tensorflow=request), tmp_path / "pylock.cuda.toml", uv=uv_runner())
     assert lock.version_of("tensorflow") == tensorflow
     assert lock.version_of("tensorflow-cpu") is None

@@ -15,7 +15,7 @@ from release_helpers import LABELS, free_port, skopeo_digest, small_archive
 from hatch_aicontainer.build.base.accounts import ResolvedUser
 from hatch_aicontainer.build.base.python import PythonInfo
 from hatch_aicontainer.build.base.resolve import BaseImage
-from hatch_aicontainer.build.deps.installed import InstalledFacts
+from hatch_aicontainer.build.deps.installed import InstalledFacts, InstalledFramework
 from hatch_aicontainer.build.deps.lock import Lock
 from hatch_aicontainer.build.deps.tensorflow_rule import TensorFlowChoice
 from hatch_aicontainer.build.entrypoint import Entrypoint
@@ -59,12 +59,12 @@ def build_result(archive: Path, built, tags=("hello-app:1.0.0",)) -> BuiltImage:
         lock = Lock(Path(f"/project/pylock.aicontainer-py311-{platform.architecture}-cpu.toml"),
                     labels["io.hatch-aicontainer.lock.sha256"], (), True, TensorFlowChoice("tensorflow-cpu"))
         images.append(PlatformImage(
-            platform=platform, target=check_target("3.11", "2.16.1", "cpu", platform),
+            platform=platform, target=check_target("3.11", {"tensorflow": "2.16.1"}, "cpu", platform),
             base=BaseImage(BaseImageSpec.parse("oci:/base:1"), "oci:/base:1@" + item.config.digest, item.config.digest, None, {}, ()),
             python=PythonInfo("3.11", "3.11", "/usr/bin/python3.11"), lock=lock, manifest=item.manifest, config=item.config,
             config_document=config, layers=tuple(item.layers), dependency_layer_cached=True,
-            installed=InstalledFacts(python=labels["io.hatch-aicontainer.python"], tensorflow=labels["io.hatch-aicontainer.tensorflow"],
-                                     tensorflow_distribution=labels["io.hatch-aicontainer.tensorflow.package"]),
+            installed=InstalledFacts(python=labels["io.hatch-aicontainer.python"], frameworks=(InstalledFramework(
+                "tensorflow", labels["io.hatch-aicontainer.tensorflow.package"], labels["io.hatch-aicontainer.tensorflow"]),)),
             entrypoint=Entrypoint(("python",)), user=ResolvedUser(10001, 10001, False), labels=labels,
         ))
     return BuiltImage(archive=archive, root=built.root, repo_tags=tuple(tags), images=tuple(images), project=PROJECT,

@@ -50,7 +50,7 @@ def tf(**more: Any) -> dict[str, Any]:
 def test_defaults_derived_from_the_project():
     s = load({"tensorflow": "2.16.1"})
     assert s.python == "3.12"  # newest Python in requires-python (>=3.10) that TF 2.16 supports
-    assert s.tensorflow == "2.16.1" and s.tensorflow_spec == "==2.16.1"
+    assert s.version_of("tensorflow") == "2.16.1" and s.pin("tensorflow").spec == "==2.16.1"
     assert s.accelerator == "cpu"
     assert s.platforms == (Platform("linux", "amd64"),)
     assert str(s.base_image) == "python:3.12-slim-bookworm" and not s.base_image_from_env
@@ -68,7 +68,7 @@ def test_defaults_derived_from_the_project():
     assert s.healthcheck is None
     assert s.warnings == ()
     (target,) = s.targets
-    assert target.tf_requirement == "tensorflow-cpu==2.16.1" and target.python == "3.12" and target.known
+    assert target.framework("tensorflow").requirement == "tensorflow-cpu==2.16.1" and target.python == "3.12" and target.framework("tensorflow").known
     assert s.origins["python"] == "default" and s.origins["tensorflow"] == T
     assert s.key("python") == f"{T}.python"
 
@@ -90,15 +90,15 @@ def test_exact_python_pin_carries_into_the_base_tag():
 def test_patch_release_matches_its_line():
     s = load({"tensorflow": "2.15.1", "python": "3.11"})
     (target,) = s.targets
-    assert target.line == "2.15" and target.tf_requirement == "tensorflow-cpu==2.15.1"
-    assert load({"tensorflow": "==2.16.2"}).tensorflow == "2.16.2"
+    assert target.framework("tensorflow").line == "2.15" and target.framework("tensorflow").requirement == "tensorflow-cpu==2.15.1"
+    assert load({"tensorflow": "==2.16.2"}).version_of("tensorflow") == "2.16.2"
 
 
 def test_unknown_newer_tensorflow_is_cpu_with_a_warning():
     s = load({"tensorflow": "2.22.0"}, replace(PROJECT, requires_python=None))
     assert s.python == "3.13"  # assumed from the newest known line
     (target,) = s.targets
-    assert target.known is False and target.tf_requirement == "tensorflow-cpu==2.22.0"
+    assert target.framework("tensorflow").known is False and target.framework("tensorflow").requirement == "tensorflow-cpu==2.22.0"
     (warning,) = s.warnings
     assert "2.22.0" in warning and "\n" not in warning
 
@@ -165,7 +165,7 @@ def test_target_overrides():
     assert s.include == (IncludeSpec("weights/big.h5", "/models/big.h5"),)
     assert s.dependencies == ("nvidia-ml-py",)
     (target,) = s.targets
-    assert target.tf_requirement == "tensorflow[and-cuda]==2.16.1" and (target.cuda, target.cudnn) == ("12.3", "8.9")
+    assert target.framework("tensorflow").requirement == "tensorflow[and-cuda]==2.16.1" and (target.framework("tensorflow").cuda, target.framework("tensorflow").cudnn) == ("12.3", "8.9")
     assert s.key("accelerator") == f"{TGT}.accelerator"
     assert s.key("include") == f"{TGT}.image-include"
     assert s.key("python") == f"{T}.python"
@@ -185,8 +185,8 @@ def test_every_hatchling_option_is_exempt():
 
 def test_multi_platform_targets():
     s = load(tf(platforms=["linux/amd64", "linux/arm64/v8"]))
-    assert [t.tf_requirement for t in s.targets] == ["tensorflow-cpu==2.16.1", "tensorflow==2.16.1"]
-    assert s.target_for(Platform("linux", "arm64", "v8")).tf_distribution == "tensorflow"
+    assert [t.framework("tensorflow").requirement for t in s.targets] == ["tensorflow-cpu==2.16.1", "tensorflow==2.16.1"]
+    assert s.target_for(Platform("linux", "arm64", "v8")).framework("tensorflow").distribution == "tensorflow"
 
 
 def test_cuda_keeps_user_nvidia_env():
@@ -272,10 +272,10 @@ def test_check_and_build_render_one_tag():
 
 def test_project_tensorflow_requirement_admits_the_pin():
     project = replace(PROJECT, dependencies=("tensorflow>=2.15,<2.17", "numpy"))
-    assert load(tf(), project).tensorflow == "2.16.1"
+    assert load(tf(), project).version_of("tensorflow") == "2.16.1"
     # a requirement whose marker does not apply to the Linux target is not a constraint
     project = replace(PROJECT, dependencies=("tensorflow<2.0; sys_platform == 'darwin'", "tensorflow-cpu>=2.16; platform_machine == 'x86_64'"))
-    assert load(tf(), project).tensorflow == "2.16.1"
+    assert load(tf(), project).version_of("tensorflow") == "2.16.1"
 
 
 @pytest.mark.parametrize("distribution", ["tensorflow-cpu", "tensorflow-intel"])
@@ -295,15 +295,15 @@ def test_ranges_are_refused_unless_the_caller_resolves_them():
     with pytest.raises(ConfigError, match="needs resolution at lock time"):
         load({"tensorflow": "~=2.16.0"})
     s = load({"tensorflow": "~=2.16.0"}, allow_ranges=True)
-    assert (s.tensorflow, s.tensorflow_spec, s.targets) == (None, "~=2.16.0", ())
+    assert (s.version_of("tensorflow"), s.pin("tensorflow").spec, s.targets) == (None, "~=2.16.0", ())
     assert s.python == "3.12"
-    resolved = load({"tensorflow": "~=2.16.0"}, resolved_tensorflow="2.16.2")
-    assert resolved.tensorflow == "2.16.2" and resolved.tensorflow_spec == "~=2.16.0" and resolved.python == s.python
-    assert resolved.targets[0].tf_requirement == "tensorflow-cpu==2.16.2"
+    resolved = load({"tensorflow": "~=2.16.0"}, resolved={"tensorflow": "2.16.2"})
+    assert resolved.version_of("tensorflow") == "2.16.2" and resolved.pin("tensorflow").spec == "~=2.16.0" and resolved.python == s.python
+    assert resolved.targets[0].framework("tensorflow").requirement == "tensorflow-cpu==2.16.2"
     wide = load({"tensorflow": ">=2.15"}, replace(PROJECT, requires_python=None), allow_ranges=True)
     assert wide.python == "3.13" and wide.warnings == ()
-    newer = load({"tensorflow": ">=2.15"}, replace(PROJECT, requires_python=None), resolved_tensorflow="2.22.0")
-    assert newer.python == "3.13" and newer.targets[0].known is False and newer.warnings
+    newer = load({"tensorflow": ">=2.15"}, replace(PROJECT, requires_python=None), resolved={"tensorflow": "2.22.0"})
+    assert newer.python == "3.13" and newer.targets[0].framework("tensorflow").known is False and newer.warnings
     # only newer-than-known releases: allowed for CPU, with a warning
     future = load({"tensorflow": ">=2.22"}, replace(PROJECT, requires_python=None), allow_ranges=True)
     assert future.python == "3.13" and future.warnings
@@ -375,7 +375,7 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, str | None, str]] 
     ("python-2", tf(python="2.7"), {}, f"{T}.python", '"2.7"', "not a Python version"),
     ("python-outside-requires", tf(python="3.9"), {}, f"{T}.python", '"3.9"', 'outside project.requires-python = ">=3.10"; allowed: 3.10, 3.11, 3.12'),
     ("requires-python-excludes-tf", tf(), {"project": replace(PROJECT, requires_python=">=3.13")}, f"{T}.tensorflow", '"2.16.1"', 'none of which project.requires-python = ">=3.13" admits'),
-    ("tensorflow-missing", {"python": "3.11"}, {}, f"{T}.tensorflow", None, "required but not set"),
+    ("tensorflow-missing", {"python": "3.11"}, {}, f"{T}", None, "no framework is pinned"),
     ("tensorflow-float", {"tensorflow": 2.16}, {}, f"{T}.tensorflow", "2.16", "must be a string"),
     ("tensorflow-older", {"tensorflow": "2.9.0"}, {}, f"{T}.tensorflow", '"2.9.0"', "known lines: 2.10 … 2.21"),
     ("tensorflow-1x", {"tensorflow": "1.15.5"}, {}, f"{T}.tensorflow", '"1.15.5"', "not a TensorFlow release this plugin knows"),
@@ -384,7 +384,7 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, str | None, str]] 
     ("tensorflow-not-exact-ranges", {"tensorflow": "2.17"}, {"allow_ranges": True}, f"{T}.tensorflow", '"2.17"', 'allowed: "2.17.0" or "~=2.17.0"'),
     ("tensorflow-range-no-release", {"tensorflow": "~=1.15.0"}, {"allow_ranges": True}, f"{T}.tensorflow", '"~=1.15.0"', "admits no TensorFlow release"),
     ("tensorflow-range-cuda-old", {"tensorflow": "~=2.13.0", "accelerator": "cuda"}, {"allow_ranges": True}, f"{T}.accelerator", '"cuda"', 'got tensorflow = "~=2.13.0"'),
-    ("tensorflow-resolved-outside", {"tensorflow": "~=2.16.0"}, {"resolved_tensorflow": "2.17.0"}, f"{T}.tensorflow", '"~=2.16.0"', "outside this range"),
+    ("tensorflow-resolved-outside", {"tensorflow": "~=2.16.0"}, {"resolved": {"tensorflow": "2.17.0"}}, f"{T}.tensorflow", '"~=2.16.0"', "outside this range"),
     ("tensorflow-outside-project-dep", tf(), {"project": replace(PROJECT, dependencies=("tensorflow>=2.15,<2.16",))}, f"{T}.tensorflow", '"2.16.1"', "outside the project's own requirement"),
     ("platform-unsupported", tf(platforms=["linux/s390x"]), {}, f"{T}.platforms[0]", '"linux/s390x"', "allowed: linux/amd64, linux/arm64"),
     ("platform-malformed", tf(platforms=["amd64"]), {}, f"{T}.platforms[0]", '"amd64"', "not a platform"),

@@ -190,12 +190,12 @@ def write_tiny_lock(root: Path, table: dict) -> None:
     platform = settings.platforms[0]
     target = settings.target_for(platform)
     inputs = lock_inputs(settings, project, target)
-    stand_ins = [lock_package(stand_in_wheel(root / "stand-in", target.tf_distribution), root, target.tf_distribution)]
+    stand_ins = [lock_package(stand_in_wheel(root / "stand-in", target.framework("tensorflow").distribution), root, target.framework("tensorflow").distribution)]
     if settings.accelerator == "cuda":  # the CUDA runtime and cuDNN wheels a CUDA image must hold (their versions only)
         for name, version in (("nvidia-cuda-runtime-cu12", "12.3.101"), ("nvidia-cudnn-cu12", "8.9.7.29")):
             stand_ins.append(lock_package(metadata_wheel(root / "stand-in", name, version), root, name, version))
     document = {**SIX_LOCK, "packages": [*SIX_LOCK["packages"], *stand_ins],
-                "tool": lock_tool_table(inputs.fingerprint(), target.tf_distribution)}
+                "tool": lock_tool_table(inputs.fingerprint(), target.framework("tensorflow").distribution)}
     lock_path(root, platform, settings.accelerator, settings.python).write_text(tomli_w.dumps(document))
 
 

@@ -37,13 +37,14 @@ def image_labels(
         OCI_PREFIX + "created": rfc3339(mtime),
         OCI_PREFIX + "base.digest": base.index_digest or base.manifest_digest,
         LABEL_PREFIX + "python": installed.python,
-        LABEL_PREFIX + "tensorflow": installed.tensorflow,
-        LABEL_PREFIX + "tensorflow.package": installed.tensorflow_distribution,
         LABEL_PREFIX + "accelerator": accelerator,
         LABEL_PREFIX + "lock.sha256": lock.sha256,
         LABEL_PREFIX + "plugin.version": __version__,
         LABEL_PREFIX + "sbom": sbom_image_path(project.name),  # CycloneDX JSON in the image (sbom.py)
     }
+    for framework in installed.frameworks:  # io.hatch-aicontainer.torch = 2.10.0+cpu, .torch.package = torch
+        labels[LABEL_PREFIX + framework.framework] = framework.version
+        labels[LABEL_PREFIX + framework.framework + ".package"] = framework.distribution
     if not base.spec.is_local:
         # A local path would make the digest depend on where the base lies.
         labels[OCI_PREFIX + "base.name"] = base.spec.text

@@ -101,10 +101,11 @@ def build_platform(
     inputs = lock_inputs(settings, project, target)
     with step(f"[{platform}] lock"):
         path = lock_path(project.root, platform, settings.accelerator, settings.python)
-        lock = resolve_lock(inputs, path, uv, pin_key=settings.key("tensorflow"))
+        lock = resolve_lock(inputs, path, uv, pin_keys=settings.pin_keys())
     log(f"[{platform}] lock {lock.path.name} ({'reused' if lock.reused else 'resolved'}, {len(lock.packages)} packages)")
-    if lock.tensorflow is not None and lock.tensorflow.reason:
-        log(f"[{platform}] {lock.tensorflow.distribution} {target.tensorflow}, not {target.tf_distribution}: {lock.tensorflow.reason}")
+    tensorflow = target.framework("tensorflow")
+    if tensorflow is not None and lock.tensorflow is not None and lock.tensorflow.reason:
+        log(f"[{platform}] {lock.tensorflow.distribution} {tensorflow.version}, not {tensorflow.distribution}: {lock.tensorflow.reason}")
 
     layer_options = dict(mtime=mtime, compression=settings.compression, level=settings.compression_level)
     with step(f"[{platform}] bytecode"):
@@ -199,13 +200,15 @@ def check_installed(
     everything = (*dependencies, *project_dists)
     roots = [Root(f"{d.name} {d.version} (the project)", r) for d in project_dists for r in d.requires]
     roots += [Root(settings.key("dependencies"), r) for r in settings.dependencies]
-    if lock.tensorflow is not None:
-        extra = "[and-cuda]" if settings.accelerator == "cuda" else ""
-        roots.append(Root(settings.key("tensorflow"), f"{lock.tensorflow.distribution}{extra}=={target.tensorflow}"))
+    for pinned in target.frameworks:
+        requirement = pinned.requirement
+        if pinned.framework == "tensorflow" and lock.tensorflow is not None:  # the distribution the lock chose
+            requirement = requirement.replace(pinned.distribution, lock.tensorflow.distribution, 1)
+        roots.append(Root(settings.key(pinned.framework), requirement))
     where = f"for Python {python.version} on {target.platform}"
     check_requirements(everything, roots, marker_env(python.version, target.platform), where)
     return installed_facts(
-        everything, python=python.version, pin=target.tensorflow, accelerator=settings.accelerator, setting=settings.key("tensorflow")
+        everything, python=python.version, pins=target.frameworks, accelerator=settings.accelerator, keys=settings.pin_keys()
     )
 
 

@@ -60,6 +60,7 @@ def _load_project(directory: str, target: str) -> tuple[Any, Any, Any]:
 def cmd_check(args: argparse.Namespace) -> int:
     from hatch_aicontainer.build.deps.lock import lock_path
     from hatch_aicontainer.build.entrypoint import describe_default
+    from hatch_aicontainer.config.messages import without_credentials
     from hatch_aicontainer.config.naming import archive_name, render_tags
     from hatch_aicontainer.outputs import load_tags, push_references
 
@@ -73,14 +74,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         "version": project.version,
         "target": args.target,
         "python": settings.python,
-        "tensorflow": settings.tensorflow,
+        **{pin.framework: pin.version for pin in settings.pins},
         "accelerator": settings.accelerator,
         "platforms": [
             {
                 "platform": str(t.platform),
-                "requirement": t.tf_requirement,
-                "cuda": t.cuda,
-                "cudnn": t.cudnn,
+                "requirements": [f.requirement for f in t.frameworks],
+                "indexes": {f.framework: without_credentials(f.index) for f in t.frameworks if f.index},
+                "cuda": {f.framework: f.cuda for f in t.frameworks if f.cuda},
+                "cudnn": {f.framework: f.cudnn for f in t.frameworks if f.cudnn},
                 "lock_file": locks[str(t.platform)].name,
                 "lock_exists": locks[str(t.platform)].is_file(),
             }
@@ -110,8 +112,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     rows = [
         ("project", f"{project.name} {project.version} (target {args.target})"),
         ("python", settings.python),
-        ("tensorflow", settings.tensorflow),
-        ("accelerator", settings.accelerator + (f" (CUDA {first.cuda}, cuDNN {first.cudnn})" if first.cuda else "")),
+        *((pin.framework, _pin_text(settings, pin)) for pin in settings.pins),
+        ("accelerator", settings.accelerator + (f" (CUDA {first.cuda_major})" if first.cuda_major else "")),
         ("base image", str(settings.base_image) + ("" if settings.key("base-image").startswith("tool.") else f" (from {settings.key('base-image')})")),
         ("platforms", ", ".join(str(p) for p in settings.platforms)),
         ("entrypoint", json.dumps(report["entrypoint"]) if report["entrypoint"] is not None else f"(default) {report['default_entrypoint']}"),
@@ -119,7 +121,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     ]
     for item in report["platforms"]:
         state = "present" if item["lock_exists"] else "not written yet: aicontainer lock"
-        rows.append((f"  {item['platform']}", f"{item['requirement']}; lock {item['lock_file']} ({state})"))
+        indexes = "".join(f" (from {url})" for url in item["indexes"].values())
+        rows.append((f"  {item['platform']}", f"{' '.join(item['requirements'])}{indexes}; lock {item['lock_file']} ({state})"))
+        for name, cuda in item["cuda"].items():
+            rows.append(("", f"{name}: CUDA {cuda}, cuDNN {item['cudnn'].get(name, '-')} (compatibility data)"))
     rows += [
         ("image", settings.name),
         ("tags", ", ".join(repo_tags)),
@@ -149,70 +154,107 @@ def cmd_lock(args: argparse.Namespace) -> int:
             scratch = path.with_name(f".{path.name}.refresh")
             scratch.unlink(missing_ok=True)
             try:
-                resolve_lock(inputs, scratch, uv, pin_key=settings.key("tensorflow"))
+                resolve_lock(inputs, scratch, uv, pin_keys=settings.pin_keys())
                 os.replace(scratch, path)
             finally:
                 scratch.unlink(missing_ok=True)
             lock = read_lock(path, reused=False)
         else:
-            lock = resolve_lock(inputs, path, uv, pin_key=settings.key("tensorflow"))
+            lock = resolve_lock(inputs, path, uv, pin_keys=settings.pin_keys())
         state = "unchanged" if lock.reused else "written"
         print(f"{path} ({state}, {len(lock.packages)} packages, {lock.sha256})")
     return 0
 
 
-def cmd_matrix(args: argparse.Namespace) -> int:
-    from hatch_aicontainer.config.compat import data_info, supported_table
+def _pin_text(settings: Any, pin: Any) -> str:
+    """``2.16.1``, or ``2.16.2 (from ~=2.16.0)`` for a range the lock step resolved."""
+    exact = pin.spec.lstrip("=") == pin.version
+    return pin.version if exact else f"{pin.version} (from {pin.spec})"
 
-    table = supported_table()
-    info = data_info()
+
+def _build_text(target: Any) -> str:
+    """What a target installs, without the version: ``tensorflow[and-cuda]``, ``torch+cpu``."""
+    extra = f"[{target.extra}]" if target.extra else ""
+    local = f"+{target.local}" if target.local else ""
+    return f"{target.distribution}{extra}{local}"
+
+
+def matrix_rows(name: str) -> list[dict[str, Any]]:
+    """One framework's table as ``aicontainer matrix`` shows it: per line, the Pythons, the GPU
+    builds by CUDA major, and what each platform installs (the framework's own rules)."""
+    from hatch_aicontainer.config.frameworks import SUPPORTED_PLATFORMS, framework
+    from hatch_aicontainer.oci.descriptor import Platform
+
+    pinned = framework(name)
+    rows = []
+    for line in pinned.table.lines:
+        version = line.tested or f"{line.line}.0"
+        cpu, gpu = {}, {}
+        for platform_name in SUPPORTED_PLATFORMS:
+            platform = Platform.parse(platform_name)
+            try:
+                cpu[platform_name] = _build_text(pinned.target(line, version, platform, None))
+            except ConfigError:
+                cpu[platform_name] = None
+            if platform_name in line.cuda_platforms:
+                gpu[platform_name] = {major: _build_text(pinned.target(line, version, platform, major)) for major in line.cuda_majors}
+        rows.append({
+            name: line.line,
+            "tested": line.tested,
+            "python": list(line.pythons),
+            "cuda": dict(line.cuda),
+            "cudnn": dict(line.cudnn),
+            "cuda_platforms": list(line.cuda_platforms) if line.cuda else [],
+            "cpu_build": cpu,
+            "cuda_build": gpu,
+            "cpu_index": pinned.target(line, version, Platform.parse("linux/amd64"), None).index,
+        })
+    return rows
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    from hatch_aicontainer.config.frameworks import FRAMEWORK_NAMES, framework
+    from hatch_aicontainer.config.pythons import python_range
+
+    names = [args.framework] if args.framework else list(FRAMEWORK_NAMES)
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "source": info.source,
-                    "source_date": info.source_date,
-                    "lines": [
-                        {
-                            "tensorflow": r.line,
-                            "tested": r.tested,
-                            "python": list(r.pythons),
-                            "cuda": r.cuda,
-                            "cudnn": r.cudnn,
-                            "and_cuda": r.and_cuda,
-                            "cuda_platforms": list(r.cuda_platforms),
-                            "cpu_package": dict(r.cpu_package),
-                            "manylinux": r.manylinux,
-                        }
-                        for r in table
-                    ],
-                },
-                indent=2,
-            )
-        )
+        document = {}
+        for name in names:
+            info = framework(name).table.info
+            document[name] = {"source": info.source, "source_date": info.source_date, "lines": matrix_rows(name)}
+        print(json.dumps(document, indent=2))
         return 0
-    header = ("TensorFlow", "tested", "Python", "CUDA", "cuDNN", "cuda accelerator", "CPU package (amd64 / arm64)")
-    rows = [
-        (
-            r.line,
-            r.tested or "-",
-            r.python_range,
-            r.cuda or "-",
-            r.cudnn or "-",
-            "yes (tensorflow[and-cuda])" if r.and_cuda else "no",
-            " / ".join(r.cpu_package.get(p, "-") for p in ("linux/amd64", "linux/arm64")),
-        )
-        for r in table
-    ]
-    widths = [max(len(str(row[i])) for row in (header, *rows)) for i in range(len(header))]
-    for row in (header, *rows):
-        print("  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-    print(f"\nsource: {info.source} ({info.source_date})")
+    for position, name in enumerate(names):
+        pinned = framework(name)
+        header = (pinned.title, "tested", "Python", "CUDA", "cuDNN", "CUDA build (platforms)", "CPU build (amd64 / arm64)")
+        rows = []
+        at_least = ">=" if pinned.cuda_lower_bounds else ""
+        for row in matrix_rows(name):
+            majors = sorted(row["cuda"], key=int)
+            gpu_builds = sorted({b for builds in row["cuda_build"].values() for b in builds.values()})
+            rows.append((
+                row[name],
+                row["tested"] or "-",
+                python_range(row["python"]),
+                ", ".join(at_least + row["cuda"][m] for m in majors) or "-",
+                ", ".join(at_least + row["cudnn"].get(m, "-") for m in majors) or "-",
+                f"{', '.join(gpu_builds)} ({', '.join(p.split('/')[1] for p in row['cuda_build'])})" if gpu_builds else "no",
+                " / ".join(row["cpu_build"].get(p) or "-" for p in ("linux/amd64", "linux/arm64")),
+            ))
+        widths = [max(len(str(r[i])) for r in (header, *rows)) for i in range(len(header))]
+        if position:
+            print()
+        for row in (header, *rows):
+            print("  ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+        info = pinned.table.info
+        index = next((r["cpu_index"] for r in matrix_rows(name) if r["cpu_index"]), None)
+        print(f"source: {info.source} ({info.source_date})" + (f"; CPU builds +cpu from {index}" if index else ""))
     return 0
 
 
 def add_commands(sub: Any) -> None:
     """Register ``check``, ``lock`` and ``matrix`` on ``sub`` (argparse's subparsers)."""
+    from hatch_aicontainer.config.frameworks import FRAMEWORK_NAMES
 
     def project_args(p: argparse.ArgumentParser) -> None:
         p.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
@@ -228,6 +270,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--refresh", action="store_true", help="resolve again even when the inputs did not change")
     p.set_defaults(func=cmd_lock)
 
-    p = sub.add_parser("matrix", help="the TensorFlow / Python / CUDA compatibility table")
+    p = sub.add_parser("matrix", help="the framework / Python / CUDA compatibility tables (TensorFlow, PyTorch, JAX)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--framework", choices=FRAMEWORK_NAMES, help="one framework's table (default: every framework's)")
     p.set_defaults(func=cmd_matrix)

@@ -1,111 +1,58 @@
-"""TensorFlow ↔ Python ↔ CUDA/cuDNN compatibility: the data and the checks on it.
+"""Frameworks ↔ Python ↔ platform ↔ CUDA: whether the pins of one image work together.
 
-Pure: values in, values out. The data (``data/tensorflow.toml``) and the lookups
-in it are :mod:`hatch_aicontainer.config.tf_releases`; its public names are re-exported
-here (``release_for``, ``supported_table``, ``newest_release``, ...).
+Pure: values in, values out. The tables and each framework's own rules are
+:mod:`hatch_aicontainer.config.frameworks`'.
 
-* :func:`release_for` finds the release line of a version, matching on
-  major.minor, so patch releases (``2.15.1``) use their line's row.
-* :func:`check_target` turns one ``python × tensorflow × accelerator × platform``
+* :func:`check_target` turns one ``python × {framework: version} × accelerator × platform``
   combination into a :class:`Target` or raises a one-line
   :class:`~hatch_aicontainer.core.errors.ConfigError` naming the key, the value and
   what is allowed.
-* A TensorFlow version NEWER than the data is allowed for CPU images
-  (``Target.known = False``; warn with :func:`unknown_release_warning`): whether
-  wheels exist for the Python and platform is found out at lock time against
-  the package index. Older or malformed versions are errors, and so is CUDA
-  with an unknown version (its CUDA/cuDNN facts are unknown).
+* A version NEWER than a framework's table is allowed for CPU images
+  (``FrameworkTarget.known = False``; warn with :func:`unknown_release_warning`): whether
+  wheels exist for the Python and platform is found out at lock time against the package
+  index. Older or malformed versions are errors, and so is CUDA with an unknown version
+  (its CUDA/cuDNN facts are unknown).
+* CUDA images: every framework's GPU build must exist for the platform and Python, and
+  all must use one CUDA major (one copy of each NVIDIA library for one loader); two
+  frameworks that need different majors are an error before any work.
 * Whether an exact version exists inside a known line (``2.16.9``) can only be
   answered by the package index: the lock step does that, not this module.
-
-Error messages take the display names of the settings through ``keys`` (e.g.
-``{"python": "tool.aicontainer.python"}``) so that the caller decides how a key
-is spelled; without it the bare names are used.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from packaging.version import InvalidVersion, Version
-
-from hatch_aicontainer.config.tf_releases import (
-    DataInfo,
-    TensorFlowRelease,
-    data_info,
-    first_and_cuda_release,
-    known_lines_text,
-    line_of,
-    newest_release,
-    oldest_release,
-    parse_python,
-    python_minor,
-    python_tag,
-    release_for,
-    supported_table,
+from hatch_aicontainer.config.frameworks import (
+    ACCELERATORS,
+    FRAMEWORKS,
+    SUPPORTED_PLATFORMS,
+    FrameworkTarget,
+    framework,
+    platform_key,
 )
-from hatch_aicontainer.core.errors import ConfigError, one_line
+from hatch_aicontainer.config.frameworks.data import ReleaseLine
+from hatch_aicontainer.config.messages import config_error, format_value, short_key
+from hatch_aicontainer.config.pythons import parse_python, python_minor, python_tag
+from hatch_aicontainer.core.errors import one_line
 from hatch_aicontainer.oci.descriptor import Platform
 
-__all__ = [
-    "ACCELERATORS",
-    "SUPPORTED_PLATFORMS",
-    "TENSORFLOW_DISTRIBUTIONS",
-    "DataInfo",
-    "Target",
-    "TensorFlowRelease",
-    "check_python",
-    "check_target",
-    "check_tensorflow",
-    "config_error",
-    "data_info",
-    "format_value",
-    "known_lines_text",
-    "newest_release",
-    "parse_python",
-    "python_tag",
-    "platform_key",
-    "release_for",
-    "supported_table",
-    "unknown_release_warning",
-]
-
-ACCELERATORS = ("cpu", "cuda")
-#: Distributions that provide the ``tensorflow`` module (the one list). A project's own
-#: requirement on any of them is replaced by the target's exact pin in the lock (or both
-#: would be installed), must admit the pin, and may not appear in ``dependencies``.
-TENSORFLOW_DISTRIBUTIONS = frozenset({"tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel"})
-#: Platforms TensorFlow publishes Linux wheels for (``os/architecture``).
-SUPPORTED_PLATFORMS = ("linux/amd64", "linux/arm64")
 #: Variants accepted per platform (``None``: no variant written).
 _VARIANTS = {"linux/amd64": (None,), "linux/arm64": (None, "v8")}
-
-_LINE_BREAKS = str.maketrans({"\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
-# ---------------------------------------------------------------------------
-# value types
+PYTHON_ALLOWED = '"3.N" or "3.N.M", e.g. "3.11" or "3.11.9"'
 
 
 @dataclass(frozen=True)
 class Target:
-    """A checked ``python × tensorflow × accelerator × platform`` combination."""
+    """A checked ``python × frameworks × accelerator × platform`` combination."""
 
     python: str  #: as pinned: "3.11" or "3.11.9"
-    tensorflow: str  #: exact version "2.16.1"
     accelerator: str  #: "cpu" | "cuda"
     platform: Platform
-    tf_requirement: str  #: "tensorflow-cpu==2.16.1", "tensorflow[and-cuda]==2.16.1", "tensorflow==2.16.1"
-    tf_distribution: str  #: "tensorflow-cpu" | "tensorflow"
-    cuda: str | None  #: CUDA version for "cuda" images, else None
-    cudnn: str | None  #: cuDNN version for "cuda" images, else None
-    known: bool  #: False: the TensorFlow line is newer than the data (CPU only, warn)
-    line: str | None = None  #: the release line ("2.16"), None when unknown
-    manylinux: str | None = None  #: the manylinux tag the x86_64 wheels need, None when unknown
+    frameworks: tuple[FrameworkTarget, ...]  #: in the order of ``FRAMEWORKS``
+    cuda_major: str | None = None  #: the one CUDA major of a "cuda" image's frameworks
 
     @property
     def python_minor(self) -> str:
@@ -117,240 +64,154 @@ class Target:
         """The wheel/file-name tag of the Python ("py311")."""
         return python_tag(self.python)
 
-
-# ---------------------------------------------------------------------------
-# formatting helpers shared with settings/values.py
-
-
-def format_value(value: Any, limit: int = 120) -> str:
-    """A one-line, TOML-like rendering of a setting's value for error messages."""
-    text = _format(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text
-
-
-def _format(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKS)
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, Platform):
-        return _format(str(value))
-    if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        return "{ " + ", ".join(f"{format_key(str(k))} = {_format(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_format(v) for v in value) + "]"
-    if value is None:
-        return "(unset)"
-    return _format(str(value))
-
-
-def format_key(key: str) -> str:
-    """A TOML key: bare when it can be, quoted otherwise."""
-    if re.fullmatch(r"[A-Za-z0-9_-]+", key):
-        return key
-    return _format(key)
-
-
-def config_error(key: str, value: Any, problem: str, allowed: str | None = None) -> ConfigError:
-    """The one-line settings error: ``<key> = <value>: <problem>; allowed: <allowed>``."""
-    message = f"{key} = {format_value(value)}: {problem}"
-    if allowed:
-        message += f"; allowed: {allowed}"
-    return ConfigError(one_line(message))
-
-
-# ---------------------------------------------------------------------------
-# checks
-
-
-def _keys(keys: Mapping[str, str] | None) -> dict[str, str]:
-    out = {"python": "python", "tensorflow": "tensorflow", "accelerator": "accelerator", "platform": "platforms"}
-    out.update(keys or {})
-    return out
-
-
-def _short(key: str) -> str:
-    """``tool.aicontainer.python`` -> ``python`` for secondary mentions in a message."""
-    return key.rsplit(".", 1)[-1].split("[", 1)[0]
+    def framework(self, name: str) -> FrameworkTarget | None:
+        return next((f for f in self.frameworks if f.framework == name), None)
 
 
 def check_python(python: Any, *, key: str = "python") -> str:
     """Check the syntax of a Python pin ("3.N" or "3.N.M"); return it."""
     if not isinstance(python, str):
-        raise config_error(key, python, "must be a string", '"3.N" or "3.N.M", e.g. "3.11" or "3.11.9"')
+        raise config_error(key, python, "must be a string", PYTHON_ALLOWED)
     try:
         parse_python(python)
     except ValueError:
-        raise config_error(key, python, "not a Python version", '"3.N" or "3.N.M", e.g. "3.11" or "3.11.9"') from None
+        raise config_error(key, python, "not a Python version", PYTHON_ALLOWED) from None
     return python
 
 
-def platform_key(platform: Platform) -> str:
-    """``linux/arm64/v8`` -> ``linux/arm64`` (the data's platform names)."""
-    return f"{platform.os}/{platform.architecture}"
-
-
-def _check_platform(platform: Platform, key: str) -> str:
+def check_platform(platform: Any, key: str) -> str:
+    """``platform`` as the tables name it, or ConfigError for one no framework has wheels for."""
+    if not isinstance(platform, Platform):
+        raise config_error(key, platform, 'must be a platform such as "linux/amd64"', ", ".join(SUPPORTED_PLATFORMS))
     name = platform_key(platform)
     if name not in SUPPORTED_PLATFORMS or platform.variant not in _VARIANTS[name]:
         raise config_error(
-            key,
-            str(platform),
-            "TensorFlow publishes no Linux wheels for this platform",
+            key, str(platform), "the frameworks publish no Linux wheels for this platform",
             ", ".join(SUPPORTED_PLATFORMS) + " (linux/arm64/v8 is linux/arm64)",
         )
     return name
 
 
-def check_tensorflow(tensorflow: Any, *, key: str = "tensorflow") -> TensorFlowRelease | None:
-    """Check an exact TensorFlow version against the data.
-
-    Returns its release line, or None for a version NEWER than every known line
-    (allowed for CPU images). Raises ConfigError for a malformed version, a
-    version that is not exact (fewer than three parts) or one older than the data.
-    """
-    allowed = f'an exact version such as "{newest_release().tested or newest_release().line + ".0"}"'
-    if not isinstance(tensorflow, str):
-        raise config_error(key, tensorflow, "must be a string", allowed)
-    try:
-        version = Version(tensorflow)
-    except InvalidVersion:
-        raise config_error(key, tensorflow, "not a version", allowed) from None
-    if len(version.release) < 3 or version.local is not None:
-        raise config_error(key, tensorflow, "not an exact TensorFlow version (major.minor.patch)", allowed)
-    release = release_for(tensorflow)
-    if release is not None:
-        return release
-    if line_of(version) > newest_release().version:
-        return None
-    raise config_error(
-        key,
-        tensorflow,
-        f"not a TensorFlow release this plugin knows (known lines: {known_lines_text()})",
-        f"TensorFlow {oldest_release().line} or newer",
-    )
+def check_accelerator(accelerator: Any, key: str) -> str:
+    if accelerator not in ACCELERATORS:
+        raise config_error(key, accelerator, "unknown accelerator", ", ".join(f'"{a}"' for a in ACCELERATORS))
+    return str(accelerator)
 
 
 def check_target(
     python: str,
-    tensorflow: str,
+    pins: Mapping[str, str],
     accelerator: str,
     platform: Platform,
     *,
     keys: Mapping[str, str] | None = None,
+    indexes: Mapping[str, str] | None = None,
 ) -> Target:
-    """Check one combination against the data and describe what to install.
+    """Check one combination against the tables and describe what to install.
 
-    ``keys`` maps ``python``, ``tensorflow``, ``accelerator`` and ``platform`` to
-    the names the messages use for them. Raises ConfigError (one line).
+    ``pins``: framework name -> exact version (at least one). ``keys`` maps ``python``,
+    ``accelerator``, ``platform`` and each framework's name to the names messages use for
+    them; ``indexes`` maps a framework to the index that replaces its table's (``torch``:
+    the CPU builds' index). Raises ConfigError (one line).
     """
-    k = _keys(keys)
-    check_python(python, key=k["python"])
-    release = check_tensorflow(tensorflow, key=k["tensorflow"])
-    if accelerator not in ACCELERATORS:
-        raise config_error(k["accelerator"], accelerator, "unknown accelerator", ", ".join(f'"{a}"' for a in ACCELERATORS))
-    if not isinstance(platform, Platform):
-        raise config_error(k["platform"], platform, "must be a platform such as \"linux/amd64\"", ", ".join(SUPPORTED_PLATFORMS))
-    pkey = _check_platform(platform, k["platform"])
-    tf_short = f"{_short(k['tensorflow'])} = {format_value(tensorflow)}"
-    first_cuda = first_and_cuda_release()
-    cuda_lines = f"tensorflow {first_cuda.line} … {newest_release().line}" if first_cuda else "none"
-
-    if release is None:  # newer than the data: CPU only, Python unchecked (the lock step finds wheels or not)
-        if accelerator == "cuda":
-            raise config_error(
-                k["accelerator"],
-                accelerator,
-                f"{tf_short} is newer than this plugin's compatibility data (known lines: {known_lines_text()}), "
-                "so its CUDA/cuDNN versions are unknown",
-                f'{_short(k["accelerator"])} = "cpu", or {cuda_lines}',
-            )
-        return _target(python, tensorflow, platform, None, accelerator="cpu", distribution=newest_release().cpu_package[pkey])
-
-    if not release.supports_python(python):
-        raise config_error(
-            k["python"],
-            python,
-            f"TensorFlow {release.line} ({tf_short}) does not support Python {python_minor(python)}",
-            ", ".join(release.pythons),
-        )
-
+    keys = dict(keys or {})
+    check_python(python, key=keys.get("python", "python"))
+    pinned = [f for f in FRAMEWORKS if f.name in pins]
+    if len(pinned) != len(pins):
+        unknown = sorted(set(pins) - {f.name for f in FRAMEWORKS})
+        raise KeyError(f"not a framework: {', '.join(unknown)}")
+    releases: dict[str, ReleaseLine | None] = {}
+    for fw in pinned:
+        releases[fw.name] = fw.check_version(pins[fw.name], key=fw.key(keys))
+    check_accelerator(accelerator, keys.get("accelerator", "accelerator"))
+    check_platform(platform, keys.get("platform", "platforms"))
+    for fw in pinned:
+        release = releases[fw.name]
+        if release is not None:
+            fw.check_python(release, pins[fw.name], python, keys)
+    cuda_major = None
     if accelerator == "cuda":
-        if not release.and_cuda:
-            raise config_error(
-                k["accelerator"],
-                accelerator,
-                f"needs tensorflow >= {first_cuda.line if first_cuda else '?'} "
-                f"(tensorflow[and-cuda] first shipped in {first_cuda.line if first_cuda else '?'}); got {tf_short}",
-                f'{_short(k["accelerator"])} = "cpu", or {cuda_lines}',
-            )
-        if pkey not in release.cuda_platforms:
-            where = ", ".join(release.cuda_platforms)
-            raise config_error(
-                k["accelerator"],
-                accelerator,
-                f'not available for platform "{platform}" (CUDA wheels exist only for {where})',
-                f'{_short(k["platform"])} = {format_value(list(release.cuda_platforms))}, '
-                f'or {_short(k["accelerator"])} = "cpu"',
-            )
-        if not release.supports_cuda_python(python):
-            raise config_error(
-                k["python"],
-                python,
-                f"tensorflow[and-cuda] {release.line} ({tf_short}) has no wheels for Python {python_minor(python)}",
-                f'{", ".join(release.cuda_pythons)}, or {_short(k["accelerator"])} = "cpu"',
-            )
-        return _target(python, tensorflow, platform, release, accelerator="cuda", distribution="tensorflow", extra="[and-cuda]")
-
-    dist = release.cpu_package.get(pkey)
-    if dist is None:  # the data lacks this platform for the line
-        raise config_error(
-            k["platform"],
-            str(platform),
-            f"TensorFlow {release.line} has no CPU wheel for this platform",
-            ", ".join(sorted(release.cpu_package)),
-        )
-    return _target(python, tensorflow, platform, release, accelerator="cpu", distribution=dist)
+        majors = {fw.name: fw.cuda_majors(releases[fw.name], pins[fw.name], python, platform, keys) for fw in pinned}
+        cuda_major = common_cuda_major(majors, pins, keys)
+    targets = tuple(
+        fw.target(releases[fw.name], pins[fw.name], platform, cuda_major, index=(indexes or {}).get(fw.name), keys=keys)
+        for fw in pinned
+    )
+    if cuda_major is not None:
+        check_one_cudnn(targets, pins, keys)
+    return Target(python=python, accelerator=accelerator, platform=platform, frameworks=targets, cuda_major=cuda_major)
 
 
-def _target(
-    python: str,
-    tensorflow: str,
-    platform: Platform,
-    release: TensorFlowRelease | None,
-    *,
-    accelerator: str,
-    distribution: str,
-    extra: str = "",
-) -> Target:
-    """The checked target; ``release`` None means a line newer than the data (``known=False``)."""
-    gpu = release if accelerator == "cuda" else None  # a CPU build names no CUDA/cuDNN
-    return Target(
-        python=python,
-        tensorflow=tensorflow,
-        accelerator=accelerator,
-        platform=platform,
-        tf_requirement=f"{distribution}{extra}=={tensorflow}",
-        tf_distribution=distribution,
-        cuda=gpu.cuda if gpu else None,
-        cudnn=gpu.cudnn if gpu else None,
-        known=release is not None,
-        line=release.line if release else None,
-        manylinux=release.manylinux if release else None,
+def common_cuda_major(majors: Mapping[str, tuple[str, ...]], pins: Mapping[str, str], keys: Mapping[str, str]) -> str:
+    """The newest CUDA major every framework's GPU build exists for; ConfigError naming two that
+    disagree."""
+    common = set.intersection(*(set(m) for m in majors.values()))
+    if common:
+        return max(common, key=int)
+
+    def says(name: str) -> str:
+        return f"{short_key(keys.get(name, name))} = {format_value(pins[name])} is built for CUDA {' or '.join(majors[name])}"
+
+    names = list(majors)
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :] if not set(majors[a]) & set(majors[b])]
+    first, second = pairs[0] if pairs else (names[0], names[-1])  # no pair apart: the three together are
+    involved = [first, second] if pairs else names
+    raise config_error(
+        keys.get(second, second),
+        pins[second],
+        f"{', '.join(says(n) for n in reversed(involved))}; one image holds one CUDA major",
+        f"releases of {' and '.join(framework(n).title for n in involved)} built for the same CUDA major",
     )
 
 
-def unknown_release_warning(tensorflow: str, python: str, platforms: Sequence[Platform] = ()) -> str:
-    """The warning for a TensorFlow version newer than the data (one line)."""
+def check_one_cudnn(targets: Sequence[FrameworkTarget], pins: Mapping[str, str], keys: Mapping[str, str]) -> None:
+    """The frameworks of a CUDA image can share one cuDNN: the ones that pin it (TensorFlow,
+    PyTorch) pin the same major.minor, and the ones that ask for a lower bound (JAX) ask for
+    no more than that; else ConfigError naming two that cannot (the lock could not resolve them)."""
+    exact = [t for t in targets if t.cudnn and not framework(t.framework).cuda_lower_bounds]
+    bounds = [t for t in targets if t.cudnn and framework(t.framework).cuda_lower_bounds]
+
+    def says(t: FrameworkTarget, how: str) -> str:
+        return f"{short_key(keys.get(t.framework, t.framework))} = {format_value(pins[t.framework])} {how} cuDNN {t.cudnn}"
+
+    clash = next(((a, b, "pins") for i, a in enumerate(exact) for b in exact[i + 1 :] if a.cudnn != b.cudnn), None)
+    if clash is None:
+        clash = next(((a, b, "needs at least") for a in exact for b in bounds if _older(a.cudnn, b.cudnn)), None)
+    if clash is None:
+        return
+    first, second, how = clash
+    raise config_error(
+        keys.get(second.framework, second.framework),
+        pins[second.framework],
+        f"{says(second, how)}, {says(first, 'pins')}; one image holds one cuDNN",
+        f"releases of {framework(first.framework).title} and {framework(second.framework).title} built for the same cuDNN",
+    )
+
+
+def _older(version: str | None, than: str | None) -> bool:
+    parts = [tuple(int(p) for p in (v or "0").split(".")) for v in (version, than)]
+    return parts[0] < parts[1]
+
+
+def unknown_release_warning(name: str, version: str, python: str, platforms: Sequence[Platform] = ()) -> str:
+    """The warning for a version newer than a framework's table (one line)."""
+    fw = framework(name)
     where = ", ".join(str(p) for p in platforms) or "the target platform"
     return one_line(
-        f"TensorFlow {tensorflow} is newer than this plugin's compatibility data "
-        f"(known lines: {known_lines_text()}, recorded {data_info().recorded}): its Python and CUDA facts are unknown; "
+        f"{fw.title} {version} is newer than this plugin's compatibility data "
+        f"(known lines: {fw.table.known_lines_text}, recorded {fw.table.info.recorded}): its Python and CUDA facts are unknown; "
         f"building a CPU image, and the lock step checks that wheels exist for Python {python} on {where}"
     )
+
+
+__all__ = [
+    "PYTHON_ALLOWED",
+    "Target",
+    "check_accelerator",
+    "check_platform",
+    "check_python",
+    "check_target",
+    "check_one_cudnn",
+    "common_cuda_major",
+    "unknown_release_warning",
+]

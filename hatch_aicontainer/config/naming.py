@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
+from hatch_aicontainer.config.frameworks import FRAMEWORK_NAMES, framework
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.registry.reference import TAG_RE
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 LABEL_PREFIX = "io.hatch-aicontainer."
 #: The placeholders of tag and push-reference templates.
-TAG_FIELDS = ("name", "version", "python", "tensorflow", "accelerator", "platform")
+TAG_FIELDS = ("name", "version", "python", *FRAMEWORK_NAMES, "accelerator", "platform")
 ARCHIVE_SUFFIX = ".oci.tar"
 #: The directory in the image that holds the SBOM (no leading slash: a layer path).
 SBOM_IMAGE_DIR = "opt/venv/share/sbom"
@@ -49,18 +50,29 @@ def tag_safe(value: str) -> str:
 
 
 def template_values(
-    name: str, version: str, python: str, tensorflow: str, accelerator: str, platforms: Sequence[Platform]
+    name: str,
+    version: str,
+    python: str,
+    frameworks: Mapping[str, str],
+    accelerator: str,
+    platforms: Sequence[Platform],
 ) -> dict[str, str]:
     """The placeholder values of tag and reference templates, as they are (the renderers
-    make them safe); ``{platform}`` joins the architectures: ``amd64-arm64``."""
+    make them safe): one per pinned framework (``{torch}``: its version); ``{platform}`` joins
+    the architectures: ``amd64-arm64``."""
     return {
         "name": name,
         "version": version,
         "python": python,
-        "tensorflow": tensorflow,
+        **{name: frameworks[name] for name in FRAMEWORK_NAMES if name in frameworks},
         "accelerator": accelerator,
         "platform": "-".join(p.architecture for p in platforms),
     }
+
+
+def placeholders(values: Mapping[str, str]) -> str:
+    """``{name}, {version}, ...``: the placeholders a template may use with these values."""
+    return ", ".join("{" + field + "}" for field in TAG_FIELDS if field in values)
 
 
 def _filled(template: str, values: Mapping[str, str]) -> str:
@@ -93,8 +105,8 @@ def image_name(settings: Settings, project: ProjectInfo) -> str:
 def settings_values(settings: Settings, project: ProjectInfo, target: Target) -> dict[str, str]:
     """:func:`template_values` of a build target."""
     return template_values(
-        image_name(settings, project), project.version, settings.python, target.tensorflow,
-        settings.accelerator, settings.platforms,
+        image_name(settings, project), project.version, settings.python,
+        {pinned.framework: pinned.version for pinned in target.frameworks}, settings.accelerator, settings.platforms,
     )
 
 
@@ -109,7 +121,7 @@ def render_tags(settings: Settings, project: ProjectInfo, target: Target) -> tup
             if exc.tag is None:
                 raise ConfigError(
                     f"tool.aicontainer.tags: {template!r} is not a valid tag template ({exc}); "
-                    f"allowed placeholders: {', '.join('{' + p + '}' for p in TAG_FIELDS)}"
+                    f"allowed placeholders: {placeholders(values)}"
                 ) from None
             raise ConfigError(
                 f"tool.aicontainer.tags: {template!r} renders to {exc.tag!r}, which is not a valid image tag "
@@ -130,10 +142,12 @@ def archive_prefix(project_name: str) -> str:
 
 
 def archive_name(settings: Settings, project: ProjectInfo, targets: Sequence[Target]) -> str:
-    """``<dist>-<version>-py311-tf2.16.1-cpu-amd64.oci.tar`` (``-amd64-arm64`` for several)."""
+    """``<dist>-<version>-py311-tf2.16.1-cpu-amd64.oci.tar``: every pinned framework in turn
+    (``-tf2.16.1-torch2.10.0-jax0.12.0``), ``-amd64-arm64`` for several platforms."""
     arches = "-".join(t.platform.file_tag for t in targets)
+    pins = "".join(f"-{framework(pinned.framework).file_tag}{pinned.version}" for pinned in targets[0].frameworks)
     return (
-        f"{archive_prefix(project.name)}{project.version}-{targets[0].python_tag}-tf{targets[0].tensorflow}"
+        f"{archive_prefix(project.name)}{project.version}-{targets[0].python_tag}{pins}"
         f"-{settings.accelerator}-{arches}{ARCHIVE_SUFFIX}"
     )
 

@@ -24,6 +24,7 @@ CACHE_DIR_ENV = "AICONTAINER_CACHE_DIR"
 CACHE_MAX_SIZE_ENV = "AICONTAINER_CACHE_MAX_SIZE"
 BYTECODE_ENV = "AICONTAINER_BYTECODE"
 UV_ENV = "AICONTAINER_UV"
+TORCH_INDEX_URL_ENV = "AICONTAINER_TORCH_INDEX_URL"
 INSECURE_REGISTRIES_ENV = "AICONTAINER_INSECURE_REGISTRIES"
 #: Every ``AICONTAINER_*`` variable the code reads -> what it does (the one registry of them:
 #: ``config.environment`` parses each value once and warns about unknown names;
@@ -41,6 +42,7 @@ ENVIRONMENT = MappingProxyType(
         CACHE_MAX_SIZE_ENV: "prune the cache to this size after each build (20G, 500MB)",
         BYTECODE_ENV: "precompile .pyc files: auto, on or off",
         UV_ENV: "the uv executable to use instead of the bundled one",
+        TORCH_INDEX_URL_ENV: "replaces torch-index-url: the index of PyTorch's CPU builds (a mirror)",
         INSECURE_REGISTRIES_ENV: "comma-separated host[:port] reached over plain HTTP",
         REGISTRY_USERNAME_ENV: "registry user name (with AICONTAINER_REGISTRY_PASSWORD)",
         REGISTRY_PASSWORD_ENV: "registry password or token (with AICONTAINER_REGISTRY_USERNAME)",

@@ -84,7 +84,7 @@ def image_repository(settings: Settings, kube: KubernetesSettings) -> str:
         settings.name,
         settings.project.version,
         settings.python,
-        settings.tensorflow or "",
+        {pin.framework: pin.version or "" for pin in settings.pins},
         settings.accelerator,
         settings.platforms,
     )

@@ -32,11 +32,12 @@ digest and a newline. Both files are written to a temporary name and renamed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from hatch_aicontainer.build.image import BuiltImage
+from hatch_aicontainer.config.frameworks import FRAMEWORK_NAMES
 from hatch_aicontainer.config.naming import LABEL_PREFIX, archive_files
 from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import OutputError
@@ -98,18 +99,34 @@ def record_of(built: BuiltImage) -> dict[str, Any]:
         "media_type": built.media_type,
         "size": sum(built.blob_sizes().values()),
         "platforms": platforms,
-        "pinned": {
-            "python": installed.python,
-            "tensorflow": installed.tensorflow,
-            "tensorflow_package": installed.tensorflow_distribution,
-            "accelerator": first.target.accelerator,
-            "cuda": installed.cuda,
-            "cudnn": installed.cudnn,
-        },
+        "pinned": pinned_record(
+            installed.python,
+            [(f.framework, f.version, f.distribution) for f in installed.frameworks],
+            first.target.accelerator,
+            installed.cuda,
+            installed.cudnn,
+        ),
         "lock_sha256": first.lock.sha256,
         "pushed": [],
         "loaded": [],
     }
+
+
+def pinned_record(
+    python: str | None,
+    frameworks: Sequence[tuple[str, str, str | None]],
+    accelerator: str | None,
+    cuda: str | None,
+    cudnn: str | None,
+) -> dict[str, Any]:
+    """The record's ``pinned`` table: ``python``, then ``<framework>`` and ``<framework>_package`` for
+    every framework the image holds (``frameworks``: name, version, distribution), then the accelerator."""
+    record: dict[str, Any] = {"python": python}
+    for name, version, distribution in frameworks:
+        record[name] = version
+        record[name + "_package"] = distribution
+    record.update(accelerator=accelerator, cuda=cuda, cudnn=cudnn)
+    return record
 
 
 def _size(path: Path) -> int | None:
@@ -153,14 +170,17 @@ def image_record(image: OCIImage, archive: str | Path) -> dict[str, Any]:
         "media_type": image.root.media_type,
         "size": sum(blob_sizes.values()),
         "platforms": platforms,
-        "pinned": {
-            "python": labels.get(LABEL_PREFIX + "python"),
-            "tensorflow": labels.get(LABEL_PREFIX + "tensorflow"),
-            "tensorflow_package": labels.get(LABEL_PREFIX + "tensorflow.package"),
-            "accelerator": labels.get(LABEL_PREFIX + "accelerator"),
-            "cuda": labels.get(LABEL_PREFIX + "cuda"),
-            "cudnn": labels.get(LABEL_PREFIX + "cudnn"),
-        },
+        "pinned": pinned_record(
+            labels.get(LABEL_PREFIX + "python"),
+            [
+                (name, labels[LABEL_PREFIX + name], labels.get(LABEL_PREFIX + name + ".package"))
+                for name in FRAMEWORK_NAMES
+                if LABEL_PREFIX + name in labels
+            ],
+            labels.get(LABEL_PREFIX + "accelerator"),
+            labels.get(LABEL_PREFIX + "cuda"),
+            labels.get(LABEL_PREFIX + "cudnn"),
+        ),
         "lock_sha256": labels.get(LABEL_PREFIX + "lock.sha256"),
         "pushed": [],
         "loaded": [],

@@ -27,6 +27,7 @@ from hatch_aicontainer.build.deps.venv import VENV_PYTHON
 from hatch_aicontainer.build.image import BuiltImage, PlatformImage
 from hatch_aicontainer.build.layers import sbom
 from hatch_aicontainer.build.layers.secrets_filter import wheel_secrets
+from hatch_aicontainer.config.frameworks import framework
 from hatch_aicontainer.core.progress import human_bytes
 from hatch_aicontainer.outputs.steps import SideOutputs
 
@@ -73,13 +74,15 @@ def summary_lines(
     lines = [f"image {shown}{took}", f"image digest {result.digest}", f"tags {', '.join(result.repo_tags)}"]
     for image in result.images:
         installed = image.installed
+        frameworks = "".join(f", {f.distribution} {f.version}" for f in installed.frameworks)
         lines.append(
-            f"[{image.platform}] Python {installed.python}, {installed.tensorflow_distribution} {installed.tensorflow}, "
+            f"[{image.platform}] Python {installed.python}{frameworks}, "
             f"{len(image.lock.packages)} locked packages ({image.lock.path.name})"
         )
-        if image.lock.tensorflow is not None and image.lock.tensorflow.reason:
+        tensorflow, asked = installed.framework("tensorflow"), image.target.framework("tensorflow")
+        if tensorflow and asked and image.lock.tensorflow is not None and image.lock.tensorflow.reason:
             lines.append(
-                f"[{image.platform}] {installed.tensorflow_distribution}, not {image.target.tf_distribution}: {image.lock.tensorflow.reason}"
+                f"[{image.platform}] {tensorflow.distribution}, not {asked.distribution}: {image.lock.tensorflow.reason}"
             )
         if image.bytecode:
             lines.append(f"[{image.platform}] {image.bytecode}")
@@ -98,7 +101,8 @@ def summary_lines(
     if result.archived:
         lines.append(f"run: docker load -i {archive} && {shlex.join(run_command(result))}")
     if any(image.target.accelerator == "cuda" for image in result.images):
-        lines.append(f"gpu check (on a host with an NVIDIA GPU, after docker load): {gpu_check_command(result.repo_tags[0])}")
+        frameworks = [f.framework for f in result.images[0].installed.frameworks]
+        lines.append(f"gpu check (on a host with an NVIDIA GPU, after docker load): {gpu_check_command(result.repo_tags[0], frameworks)}")
     return lines
 
 
@@ -107,13 +111,10 @@ def run_command(result: BuiltImage) -> list[str]:
     return ["docker", "run", "--rm", result.repo_tags[0], *result.images[0].entrypoint.run_args]
 
 
-#: Prints the GPUs TensorFlow sees: ``[]`` means it runs on the CPU.
-GPU_CHECK = 'import tensorflow as tf; print(tf.config.list_physical_devices("GPU"))'
-
-
-def gpu_check_command(tag: str) -> str:
-    """``docker run --gpus all`` with the image's Python listing the GPUs TensorFlow sees."""
-    return shlex.join(["docker", "run", "--rm", "--gpus", "all", "--entrypoint", VENV_PYTHON, tag, "-c", GPU_CHECK])
+def gpu_check_command(tag: str, frameworks: Sequence[str]) -> str:
+    """``docker run --gpus all`` with the image's Python printing the GPUs each of its frameworks sees."""
+    check = "; ".join(framework(name).gpu_check for name in frameworks)
+    return shlex.join(["docker", "run", "--rm", "--gpus", "all", "--entrypoint", VENV_PYTHON, tag, "-c", check])
 
 
 def _shown(path: Path, cwd: Path | None) -> str:
@@ -125,4 +126,4 @@ def _shown(path: Path, cwd: Path | None) -> str:
     return str(path)
 
 
-__all__: Sequence[str] = ("GPU_CHECK", "gpu_check_command", "layer_descriptions", "run_command", "summary_lines", "wheel_warnings")
+__all__: Sequence[str] = ("gpu_check_command", "layer_descriptions", "run_command", "summary_lines", "wheel_warnings")

@@ -1,11 +1,11 @@
-"""Settings for a build, with a TensorFlow range resolved to one exact release.
+"""Settings for a build, with every framework range resolved to one exact release.
 
-``tensorflow = "~=2.16.0"`` is resolved once and then kept: the release the
-target's lock file already holds wins while it still satisfies the range (so a
-build a month later installs the same TensorFlow); otherwise uv picks the
-newest release with wheels for the target's Python and platform. The settings
-are then loaded again with that exact version, so every compatibility check
-runs on it, and it ends up in the lock and the image labels.
+``tensorflow = "~=2.16.0"`` (or ``torch = ">=2.9,<2.11"``) is resolved once and then
+kept: the release the target's lock file already holds wins while it still satisfies
+the range (so a build a month later installs the same release); otherwise uv picks
+the newest release with wheels for the target's Python and platform. The settings are
+then loaded again with the exact versions, so every compatibility check runs on them,
+and they end up in the lock and the image labels.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from hatch_aicontainer.build.deps.lock import lock_path, read_lock
 from hatch_aicontainer.build.deps.uv import Indexes, Uv, target_args
-from hatch_aicontainer.config import compat
-from hatch_aicontainer.config.settings import ProjectInfo, Settings, load_settings
+from hatch_aicontainer.config.frameworks import framework
+from hatch_aicontainer.config.settings import Pin, ProjectInfo, Settings, load_settings
 from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.plugin.preflight import preflight
 from hatch_aicontainer.plugin.project import project_info, tool_table
@@ -54,33 +55,28 @@ def project_settings(
     target_overrides: Mapping[str, Any] | None = None,
     target_name: str = "container",
 ) -> Settings:
-    """load_settings, resolving a TensorFlow range through the lock or the package index;
+    """load_settings, resolving framework ranges through the lock or the package index;
     everything else checkable before work starts is checked here too (``preflight``)."""
     settings = load_settings(
         table, project, environ, target_overrides=target_overrides, target_name=target_name, allow_ranges=True
     )
-    preflight(settings, project)  # before any work, also the range's resolution
-    if settings.tensorflow is None:
-        exact = resolve_tensorflow_range(settings, project)
+    preflight(settings, project)  # before any work, also the ranges' resolution
+    if not settings.resolved:
+        exact = {pin.framework: resolve_range(settings, project, pin) for pin in settings.pins if pin.version is None}
         settings = load_settings(
-            table, project, environ, target_overrides=target_overrides, target_name=target_name, resolved_tensorflow=exact
+            table, project, environ, target_overrides=target_overrides, target_name=target_name, resolved=exact
         )
     return settings
 
 
-def tensorflow_distribution(accelerator: str, platform: Platform) -> str:
-    """The distribution that carries TensorFlow for a target: the compatibility data's
-    CPU package for the platform (tensorflow-cpu where it exists), ``tensorflow`` for CUDA."""
-    if accelerator == "cuda":
-        return "tensorflow"
-    return compat.newest_release().cpu_package.get(compat.platform_key(platform), "tensorflow")
-
-
-def resolve_tensorflow_range(settings: Settings, project: ProjectInfo) -> str:
-    spec = SpecifierSet(settings.tensorflow_spec)
+def resolve_range(settings: Settings, project: ProjectInfo, pin: Pin) -> str:
+    """The exact release of ``pin``'s range: the locked one while it fits, else the newest with
+    wheels for the first platform (a local version label, ``2.10.0+cpu``, is not part of it)."""
+    spec = SpecifierSet(pin.spec)
     platform = settings.platforms[0]
-    distribution = tensorflow_distribution(settings.accelerator, platform)
-    locked = _locked_version(project, platform, settings.accelerator, settings.python, distribution)
+    pinned = framework(pin.framework)
+    distribution = pinned.range_distribution(settings.accelerator, platform)
+    locked = _locked_version(project, platform, settings.accelerator, settings.python, pin.framework, distribution)
     if locked is not None and spec.contains(locked, prereleases=False):
         return locked
     output = Uv.of(settings.environment).run(
@@ -98,17 +94,19 @@ def resolve_tensorflow_range(settings: Settings, project: ProjectInfo) -> str:
             *_index_args(settings),
             "-",
         ],
-        step=f'{settings.key("tensorflow")} = "{settings.tensorflow_spec}": resolving it for Python {settings.python} on {platform}',
+        step=f'{settings.key(pin.framework)} = "{pin.spec}": resolving it for Python {settings.python} on {platform}',
         input_text=f"{distribution}{spec}\n",
     )
     for line in output.splitlines():
         name, _, version = line.strip().partition("==")
         if name.lower() == distribution and version:
-            return version.split(";")[0].strip()
+            return Version(version.split(";")[0].strip()).public
     raise AssertionError(f"uv resolved {distribution}{spec} without naming a version: {output!r}")
 
 
-def _locked_version(project: ProjectInfo, platform: Platform, accelerator: str, python: str, distribution: str) -> str | None:
+def _locked_version(
+    project: ProjectInfo, platform: Platform, accelerator: str, python: str, name: str, distribution: str
+) -> str | None:
     path = lock_path(project.root, platform, accelerator, python)
     if not path.is_file():
         return None
@@ -116,8 +114,8 @@ def _locked_version(project: ProjectInfo, platform: Platform, accelerator: str, 
         lock = read_lock(path, reused=True)
     except Exception:  # noqa: BLE001 - an unreadable lock is re-resolved later anyway
         return None
-    # the distribution the lock installs: the target's, or ``tensorflow`` when the graph asked for it
-    return lock.version_of(lock.tensorflow.distribution if lock.tensorflow else distribution)
+    version = lock.framework_version(name, distribution)
+    return Version(version).public if version else None
 
 
 def _index_args(settings: Settings) -> list[str]:

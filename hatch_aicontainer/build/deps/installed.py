@@ -23,11 +23,9 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from hatch_aicontainer.build.deps.tensorflow_rule import same_version
-from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS
+from hatch_aicontainer.config.frameworks import FRAMEWORKS, FrameworkTarget
 from hatch_aicontainer.core.errors import ResolveError
 
-#: The module every TensorFlow distribution installs.
-TENSORFLOW_MODULE = "tensorflow"
 #: The CUDA runtime and cuDNN wheels (any CUDA major: ``nvidia-cudnn-cu12``, ``nvidia-cudnn``).
 CUDA_RUNTIME = "nvidia-cuda-runtime"
 CUDNN = "nvidia-cudnn"
@@ -103,40 +101,71 @@ def _top_level(dist_info: Path) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class InstalledFramework:
+    """One framework as installed: the distribution that carries its module, and its version."""
+
+    framework: str  #: "torch"
+    distribution: str  #: "torch", "tensorflow-cpu"
+    version: str  #: "2.10.0+cpu", as the distribution's metadata states it
+
+
+@dataclass(frozen=True)
 class InstalledFacts:
     """What the image's frameworks are, as installed."""
 
     python: str  #: the interpreter's version, as probed in the base image ("3.11.2")
-    tensorflow: str  #: the installed TensorFlow distribution's version
-    tensorflow_distribution: str
+    #: every framework the tree holds (pinned or brought in by a dependency), in ``FRAMEWORKS`` order
+    frameworks: tuple[InstalledFramework, ...]
     cuda: str | None = None  #: the installed CUDA runtime wheel's version (GPU images)
     cudnn: str | None = None  #: the installed cuDNN wheel's version (GPU images)
 
+    def framework(self, name: str) -> InstalledFramework | None:
+        return next((f for f in self.frameworks if f.framework == name), None)
+
 
 def installed_facts(
-    distributions: Sequence[Distribution], *, python: str, pin: str, accelerator: str, setting: str
+    distributions: Sequence[Distribution],
+    *,
+    python: str,
+    pins: Sequence[FrameworkTarget],
+    accelerator: str,
+    keys: Mapping[str, str],
 ) -> InstalledFacts:
-    """The facts of an installed tree; ResolveError (one line) when it does not hold one TensorFlow at
-    ``pin``, or a CUDA image holds no CUDA runtime. ``setting`` names the pin in messages."""
-    owners = [d for d in distributions if TENSORFLOW_MODULE in d.top_level]
-    named = [d for d in distributions if d.key in TENSORFLOW_DISTRIBUTIONS]
-    if len(owners) > 1:
-        shown = " and ".join(f"{d.name} {d.version}" for d in owners)
-        raise ResolveError(f"{shown} are both installed into the one tensorflow package; an image holds one TensorFlow distribution")
-    if len(named) != 1:
-        shown = " and ".join(f"{d.name} {d.version}" for d in named) or "no TensorFlow distribution"
-        raise ResolveError(f"{setting} = {pin}: the image holds {shown}; it must hold exactly one, at the pin")
-    tensorflow = named[0]
-    if not same_version(tensorflow.version, pin):
-        raise ResolveError(f"{setting} = {pin}: the image holds {tensorflow.name} {tensorflow.version}, not the pinned version")
+    """The facts of an installed tree; ResolveError (one line) when it does not hold each pinned
+    framework once, at its pin, or a CUDA image holds no CUDA runtime. ``keys`` names the pins'
+    settings in messages (framework -> ``tool.aicontainer.torch``)."""
+    pinned = {p.framework: p for p in pins}
+    found = []
+    for candidate in FRAMEWORKS:
+        owners = [d for d in distributions if candidate.module in d.top_level]
+        named = [d for d in distributions if d.key in candidate.distributions]
+        if len(owners) > 1:
+            shown = " and ".join(f"{d.name} {d.version}" for d in owners)
+            raise ResolveError(
+                f"{shown} are both installed into the one {candidate.module} package; "
+                f"an image holds one {candidate.title} distribution"
+            )
+        pin = pinned.get(candidate.name)
+        if pin is None:
+            found += [InstalledFramework(candidate.name, d.name, d.version) for d in named[:1]]
+            continue
+        setting = keys.get(candidate.name, candidate.name)
+        if len(named) != 1:
+            shown = " and ".join(f"{d.name} {d.version}" for d in named) or f"no {candidate.title} distribution"
+            raise ResolveError(f"{setting} = {pin.version}: the image holds {shown}; it must hold exactly one, at the pin")
+        (installed,) = named
+        if not same_version(installed.version, pin.pinned):
+            raise ResolveError(
+                f"{setting} = {pin.version}: the image holds {installed.name} {installed.version}, not the pinned version"
+            )
+        found.append(InstalledFramework(candidate.name, installed.name, installed.version))
     cuda = _version_of(distributions, CUDA_RUNTIME)
     cudnn = _version_of(distributions, CUDNN)
     if accelerator == "cuda" and cuda is None:
-        raise ResolveError(f"accelerator = cuda, but the image holds no CUDA runtime ({CUDA_RUNTIME}-* wheel)")
+        raise ResolveError(f"accelerator = cuda, but the image holds no CUDA runtime ({CUDA_RUNTIME} wheel)")
     return InstalledFacts(
         python=python,
-        tensorflow=tensorflow.version,
-        tensorflow_distribution=tensorflow.name,
+        frameworks=tuple(found),
         cuda=cuda if accelerator == "cuda" else None,
         cudnn=cudnn if accelerator == "cuda" else None,
     )
@@ -166,6 +195,6 @@ def check_matches_lock(distributions: Sequence[Distribution], locked: Mapping[st
 
 
 __all__: Sequence[str] = (
-    "CUDA_RUNTIME", "CUDNN", "Distribution", "InstalledFacts", "TENSORFLOW_MODULE", "check_matches_lock",
+    "CUDA_RUNTIME", "CUDNN", "Distribution", "InstalledFacts", "InstalledFramework", "check_matches_lock",
     "installed_facts", "read_distributions",
 )

@@ -41,7 +41,7 @@ def install_lock(lock: Lock, inputs: LockInputs, target: Path, uv: Uv, *, progre
             "--target",
             str(target),
             *target_args(inputs.python_version, inputs.platform),
-            *inputs.indexes.args(),
+            *inputs.all_indexes().args(),  # the lock's URLs hold no credentials: uv takes them from these
             "-r",
             str(installable_copy(lock, inputs.python_version, Path(scratch))),
         ]

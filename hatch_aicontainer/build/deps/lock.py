@@ -11,12 +11,15 @@ inputs change the lock is resolved again.
 An image lock holds one TensorFlow distribution, at the pin, and one build of each CUDA
 library (:mod:`hatch_aicontainer.build.deps.tensorflow_rule`); the lock records which distribution and
 why, and a reused lock is checked again (a hand-edited lock that breaks the rule is refused).
+PyTorch and JAX are asked for at their pins (``torch==2.10.0+cpu``, ``jax[cuda12]==0.12.0``) and
+held there by constraints whoever else asks for them; a framework's own index (PyTorch's CPU
+index) is searched besides the user's and named in the lock's ``[tool.hatch-aicontainer]`` table.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
+from hatch_aicontainer.build.deps.framework_rule import FrameworkRequest, framework_problem, name_indexes
 from hatch_aicontainer.build.deps.tensorflow_rule import (
     Requirers,
     TensorFlowChoice,
@@ -37,7 +41,11 @@ from hatch_aicontainer.build.deps.tensorflow_rule import (
     switched_choice,
 )
 from hatch_aicontainer.build.deps.uv import Indexes, Uv, target_args
-from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS, Target, python_tag
+from hatch_aicontainer.config.compat import Target
+from hatch_aicontainer.config.frameworks import framework
+from hatch_aicontainer.config.frameworks.tensorflow import TENSORFLOW_DISTRIBUTIONS
+from hatch_aicontainer.config.messages import without_credentials
+from hatch_aicontainer.config.pythons import python_tag
 from hatch_aicontainer.config.settings import ProjectInfo, Settings
 from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import ResolveError
@@ -82,6 +90,12 @@ class LockInputs:
     platform: Platform
     indexes: Indexes = Indexes()
     tensorflow: TensorFlowRequest | None = None  #: None: ``requirements`` resolved as they are
+    frameworks: tuple[FrameworkRequest, ...] = ()  #: PyTorch, JAX
+
+    def all_indexes(self) -> Indexes:
+        """The user's indexes, then the frameworks' own (searched besides them)."""
+        own = tuple(f.index for f in self.frameworks if f.index and f.index not in self.indexes.extra_index_urls)
+        return replace(self.indexes, extra_index_urls=(*self.indexes.extra_index_urls, *dict.fromkeys(own)))
 
     def fingerprint(self) -> str:
         document = {
@@ -94,6 +108,8 @@ class LockInputs:
             "find-links": list(self.indexes.find_links),
             "tensorflow": self.tensorflow.to_json() if self.tensorflow else None,
         }
+        if self.frameworks:  # absent for TensorFlow alone: its locks stay valid
+            document["frameworks"] = [f.to_json() for f in self.frameworks]
         return "sha256:" + hashlib.sha256(canonical_json(document)).hexdigest()
 
 
@@ -118,6 +134,13 @@ class Lock:
                 return package.version
         return None
 
+    def framework_version(self, name: str, distribution: str) -> str | None:
+        """The locked version of framework ``name`` whose target installs ``distribution`` (TensorFlow:
+        the distribution the lock chose, ``tensorflow`` when the graph asked for it)."""
+        if name == "tensorflow" and self.tensorflow is not None:
+            distribution = self.tensorflow.distribution
+        return self.version_of(distribution)
+
 
 def lock_inputs(settings: Settings, project: ProjectInfo, target: Target) -> LockInputs:
     """The inputs of a target's lock: the one place they are assembled (build, ``aicontainer lock``)."""
@@ -126,12 +149,23 @@ def lock_inputs(settings: Settings, project: ProjectInfo, target: Target) -> Loc
             Requirement(text)
         except InvalidRequirement as exc:
             raise ResolveError(f"dependency {text!r} is not a valid requirement ({exc})") from exc
+    tensorflow = None
+    others = []
+    for pinned in target.frameworks:
+        if pinned.framework == "tensorflow":
+            tensorflow = TensorFlowRequest(pinned.version, pinned.distribution, pinned.extra)
+        else:
+            others.append(FrameworkRequest(
+                pinned.framework, pinned.requirement, framework(pinned.framework).held(pinned),
+                pinned.distribution, pinned.pinned, pinned.index,
+            ))
     return LockInputs(
         requirements=tuple(dict.fromkeys((*project.dependencies, *settings.dependencies))),
         python_version=settings.python,
         platform=target.platform,
         indexes=Indexes(settings.index_url, settings.extra_index_urls, settings.find_links),
-        tensorflow=TensorFlowRequest(target.tensorflow, target.tf_distribution, "and-cuda" if target.accelerator == "cuda" else None),
+        tensorflow=tensorflow,
+        frameworks=tuple(others),
     )
 
 
@@ -214,6 +248,9 @@ def ensure_lock(inputs: LockInputs, path: Path, uv: Uv) -> Lock:
     """
     if path.is_file() and lock_fingerprint(path) == inputs.fingerprint():
         lock = read_lock(path, reused=True)
+        problem_text = framework_problem(lock.packages, inputs.frameworks)
+        if problem_text is not None:
+            raise ResolveError(f"lock file {path.name}: {problem_text}; delete it to resolve again")
         if inputs.tensorflow is not None:
             choice = lock.tensorflow or TensorFlowChoice(inputs.tensorflow.distribution)
             problem = lock_problem(lock.packages, inputs.tensorflow, choice)
@@ -223,6 +260,7 @@ def ensure_lock(inputs: LockInputs, path: Path, uv: Uv) -> Lock:
         return lock
     with temporary_directory(f"aicontainer-lock-{owner_token()}-") as scratch:
         document, choice = _resolve(inputs, Path(scratch), uv)
+    name_indexes(document.get("packages", []), inputs.frameworks)
     table: dict[str, object] = {
         "inputs": inputs.fingerprint(),
         "python": inputs.python_version,
@@ -231,6 +269,8 @@ def ensure_lock(inputs: LockInputs, path: Path, uv: Uv) -> Lock:
     }
     if choice is not None:
         table["tensorflow"] = choice.to_json()
+    if any(f.index for f in inputs.frameworks):
+        table["indexes"] = {f.framework: without_credentials(f.index) for f in inputs.frameworks if f.index}
     document.setdefault("tool", {})[TOOL_KEY] = table
     write_atomically(path, tomli_w.dumps(document).encode())
     return read_lock(path, reused=False)
@@ -239,18 +279,23 @@ def ensure_lock(inputs: LockInputs, path: Path, uv: Uv) -> Lock:
 def _resolve(inputs: LockInputs, scratch: Path, uv: Uv) -> tuple[dict, TensorFlowChoice | None]:
     """The PEP 751 document, and the TensorFlow distribution it installs (``tensorflow_rule``)."""
     request = inputs.tensorflow
+    asked = tuple(f.requirement for f in inputs.frameworks)
+    held = tuple(c for f in inputs.frameworks for c in f.held)
     if request is None:
-        return _compile(inputs, inputs.requirements, (), scratch, uv), None
+        document = _compile(inputs, (*inputs.requirements, *asked), held, scratch, uv)
+        _check_frameworks(document, inputs)
+        return document, None
     others = other_requirements(inputs.requirements)
     choice = initial_choice(request, inputs.requirements, inputs.python_version, inputs.platform)
     for _ in range(2):  # at most one switch, to ``tensorflow``
-        requirements = (*others, request.requirement(choice.distribution))
-        document = _compile(inputs, requirements, pin_constraints(request), scratch, uv)
+        requirements = (*others, request.requirement(choice.distribution), *asked)
+        document = _compile(inputs, requirements, (*pin_constraints(request), *held), scratch, uv)
+        _check_frameworks(document, inputs)
         packages = _packages(document)
         problem = lock_problem(packages, request, choice)
         if problem is None:
             return document, choice
-        requirers = _requirers(inputs, requirements, pin_constraints(request), scratch, uv)
+        requirers = _requirers(inputs, requirements, (*pin_constraints(request), *held), scratch, uv)
         switched = switched_choice(problem, choice, requirers)
         if switched is None:
             raise ResolveError(f"resolving for python {inputs.python_version} on {inputs.platform}: {problem.describe(requirers)}")
@@ -275,13 +320,19 @@ def _compile(
     uv.run(
         [
             "pip", "compile", "--no-config", "--quiet", "--only-binary", ":all:", *form, "--no-header",
-            "-o", str(output), *target_args(inputs.python_version, inputs.platform), *inputs.indexes.args(),
+            "-o", str(output), *target_args(inputs.python_version, inputs.platform), *inputs.all_indexes().args(),
             *constraint_args, str(requirements_in),
         ],
         step=f"resolving dependencies for python {inputs.python_version} on {inputs.platform}",
         cwd=scratch,
     )
     return output.read_text() if annotated else tomllib.loads(output.read_text())
+
+
+def _check_frameworks(document: dict, inputs: LockInputs) -> None:
+    problem = framework_problem(_packages(document), inputs.frameworks)
+    if problem is not None:  # the constraints make this impossible unless uv changes its rules
+        raise ResolveError(f"resolving for python {inputs.python_version} on {inputs.platform}: the resolution {problem}")
 
 
 def _packages(document: dict) -> tuple[LockedPackage, ...]:
@@ -293,14 +344,25 @@ def _requirers(inputs: LockInputs, requirements: Sequence[str], constraints: Seq
     return parse_requirers(_compile(inputs, requirements, constraints, scratch, uv, annotated=True))
 
 
-def resolve_lock(inputs: LockInputs, path: Path, uv: Uv, *, pin_key: str) -> Lock:
-    """``ensure_lock``, with resolution errors about the pinned TensorFlow told against its setting,
-    ``pin_key`` (the build's lock step, and ``aicontainer lock``'s)."""
+def resolve_lock(inputs: LockInputs, path: Path, uv: Uv, *, pin_keys: Mapping[str, str]) -> Lock:
+    """``ensure_lock``, with resolution errors about a pinned framework told against its setting
+    (``pin_keys``: framework -> the setting's display name; the build's lock step, and ``aicontainer lock``'s)."""
     try:
         return ensure_lock(inputs, path, uv)
     except ResolveError as exc:
+        for request in inputs.frameworks:
+            if any(f"{no} {asked}" in str(exc) for no in ("no version of", "no versions of")
+                   for asked in (request.held[0], request.requirement)):
+                version = request.pinned.split("+")[0]
+                where = f" ({without_credentials(request.index)} or the user's indexes)" if request.index else ""
+                raise ResolveError(
+                    f'{pin_keys.get(request.framework, request.framework)} = "{version}": {request.distribution} '
+                    f"{request.pinned} has no wheel for Python {inputs.python_version} on {inputs.platform} "
+                    f"on the package index{where}"
+                ) from None
         if inputs.tensorflow is None:
             raise
+        pin_key = pin_keys.get("tensorflow", "tensorflow")
         pin = inputs.tensorflow.version
         for name in sorted(TENSORFLOW_DISTRIBUTIONS):
             pinned = f"{name}=={pin}"

@@ -34,7 +34,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS
+from hatch_aicontainer.config.frameworks.tensorflow import TENSORFLOW_DISTRIBUTIONS
 from hatch_aicontainer.config.settings.probes import marker_env
 from hatch_aicontainer.oci.descriptor import Platform
 

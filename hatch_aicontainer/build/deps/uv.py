@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hatch_aicontainer.config.environment import BuildEnvironment
+from hatch_aicontainer.config.messages import without_credentials
 from hatch_aicontainer.core.errors import ResolveError
 from hatch_aicontainer.oci.descriptor import Platform
 
@@ -171,5 +172,5 @@ def summarize_uv_error(stderr: str) -> str:
         if not line or line.startswith(("hint:", "help:", "Using ", "Resolved ", "Prepared ", "Installed ")):
             continue
         lines.append(line)
-    text = " ".join(lines) or "uv failed without a message"
+    text = without_credentials(" ".join(lines)) or "uv failed without a message"
     return text if len(text) <= 400 else text[:397] + "..."

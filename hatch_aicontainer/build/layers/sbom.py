@@ -51,6 +51,7 @@ from packaging.utils import canonicalize_name
 from hatch_aicontainer import __version__
 from hatch_aicontainer.build.base.resolve import BaseImage
 from hatch_aicontainer.build.deps.lock import Lock
+from hatch_aicontainer.config.messages import without_credentials
 from hatch_aicontainer.config.naming import SBOM_IMAGE_DIR as IMAGE_DIR
 from hatch_aicontainer.config.naming import SBOM_SUFFIX as SUFFIX
 from hatch_aicontainer.config.naming import archive_files, sbom_image_path
@@ -201,6 +202,10 @@ def _read_lock(lock: Lock) -> dict[str, Any]:
         raise SbomError(f"lock file {lock.path.name} is not valid TOML ({exc}); delete it to resolve again") from None
 
 
+#: The index a ``pkg:pypi`` purl means when it names none.
+PYPI = "https://pypi.org/simple"
+
+
 def _package_component(entry: dict[str, Any], lock_name: str) -> Component:
     name = str(entry.get("name", ""))
     version = str(entry.get("version", ""))
@@ -216,8 +221,13 @@ def _package_component(entry: dict[str, Any], lock_name: str) -> Component:
         hashes += file_hashes
         url = file.get("url")
         if url:
-            references.append(ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(url), hashes=file_hashes))
-    purl = PackageURL(type="pypi", name=str(canonicalize_name(name)), version=version)
+            references.append(
+                ExternalReference(type=ExternalReferenceType.DISTRIBUTION, url=XsUri(without_credentials(url)), hashes=file_hashes)
+            )
+    index = entry.get("index")
+    # the purl names an index other than PyPI (PyTorch's CPU index, a mirror): purl-spec's repository_url
+    qualifiers = {"repository_url": without_credentials(index)} if isinstance(index, str) and index.rstrip("/") != PYPI else None
+    purl = PackageURL(type="pypi", name=str(canonicalize_name(name)), version=version, qualifiers=qualifiers)
     return Component(
         type=ComponentType.LIBRARY,
         name=name,

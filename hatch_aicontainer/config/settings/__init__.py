@@ -30,25 +30,25 @@ Where settings come from, later wins:
    ``base-image`` (air-gapped CI uses a mirror); ``Settings.base_image_from_env``
    and ``Settings.origins`` record it so messages can say where a value came from.
 
-``tensorflow`` is an exact version (``"2.16.1"`` or ``"==2.16.1"``) or a
-PEP 440 range (``"~=2.16.0"``, ``">=2.15,<2.17"``). ``Settings.tensorflow_spec``
-always holds the specifier (``"==2.16.1"`` for a pin). For a pin,
-``Settings.tensorflow`` is the exact version and ``Settings.targets`` holds one
-checked :class:`~hatch_aicontainer.config.compat.Target` per platform. For a range,
-``Settings.tensorflow`` is None and ``targets`` is empty until the lock step has
-chosen a version: it then calls :func:`load_settings` again with
-``resolved_tensorflow="2.16.2"`` (the same checks run on that version). At load
-time a range is checked for admitting at least one usable release. Ranges are
-accepted only with ``allow_ranges=True`` (a caller that can resolve them); by
-default a range is an error asking for an exact version, so callers that need
-``Settings.tensorflow`` never meet None. ``python``'s default is computed from
-the setting (pin or range), not from the resolution, so it is the same before
-and after the lock.
+The frameworks: ``tensorflow``, ``torch`` and ``jax``, at least one and any
+combination in one image. Each is an exact version (``"2.16.1"`` or
+``"==2.16.1"``) or a PEP 440 range (``"~=2.16.0"``, ``">=2.15,<2.17"``).
+``Settings.pins`` holds one :class:`Pin` per pinned framework (``spec``: the
+specifier, ``"==2.16.1"`` for an exact pin; ``version``: the exact version, None
+for a range). When every pin is exact, ``Settings.targets`` holds one checked
+:class:`~hatch_aicontainer.config.compat.Target` per platform; while a range is
+open, ``targets`` is empty until the lock step has chosen a version: it then calls
+:func:`load_settings` again with ``resolved={"tensorflow": "2.16.2"}`` (the same
+checks run on that version). At load time a range is checked for admitting at
+least one usable release. Ranges are accepted only with ``allow_ranges=True`` (a
+caller that can resolve them); by default a range is an error asking for an exact
+version, so callers that need the versions never meet None. ``python``'s default
+is computed from the settings (pins or ranges), not from the resolution, so it is
+the same before and after the lock.
 
-Values that depend on the TensorFlow pin per platform (the requirement to
-install, CUDA/cuDNN for labels, the manylinux tag) are in ``Settings.targets``,
-checked with the full key names: prefer them to calling
-:func:`~hatch_aicontainer.config.compat.check_target` again.
+Values that depend on the pins per platform (the requirement to install, its
+index, CUDA/cuDNN) are in ``Settings.targets``, checked with the full key names:
+prefer them to calling :func:`~hatch_aicontainer.config.compat.check_target` again.
 
 Not checked here (they need the network, the filesystem or the base image):
 whether an exact version exists on the index (``2.16.9``), what a base image
@@ -95,6 +95,7 @@ from hatch_aicontainer.config.settings.model import (
     Healthcheck,
     IncludeSpec,
     OutputSettings,
+    Pin,
     ProjectInfo,
     Settings,
     User,
@@ -113,6 +114,7 @@ __all__ = [
     "Healthcheck",
     "IncludeSpec",
     "OutputSettings",
+    "Pin",
     "ProjectInfo",
     "Settings",
     "User",

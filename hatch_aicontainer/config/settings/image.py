@@ -17,8 +17,8 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from hatch_aicontainer.config import compat
-from hatch_aicontainer.config.compat import TENSORFLOW_DISTRIBUTIONS
+from hatch_aicontainer.config.frameworks import FRAMEWORK_NAMES, FRAMEWORKS, SUPPORTED_PLATFORMS, platform_key
+from hatch_aicontainer.config.messages import without_credentials
 from hatch_aicontainer.config.settings.keys import (
     COMPRESSIONS,
     DEFAULT_BASE_IMAGE,
@@ -42,7 +42,7 @@ from hatch_aicontainer.config.settings.values import (
     type_name,
 )
 from hatch_aicontainer.config.settings.values import parse_ports as parse_port_list
-from hatch_aicontainer.config.variables import BASE_IMAGE_ENV
+from hatch_aicontainer.config.variables import BASE_IMAGE_ENV, TORCH_INDEX_URL_ENV
 from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.oci.layer import GZIP_LEVELS
 from hatch_aicontainer.registry.reference import BaseImageSpec
@@ -52,7 +52,7 @@ def parse_platforms(sources: Sources) -> tuple[Platform, ...]:
     got = sources.get("platforms")
     if got is None:
         return tuple(Platform.parse(p) for p in DEFAULT_PLATFORMS)
-    allowed = ", ".join(f'"{p}"' for p in compat.SUPPORTED_PLATFORMS)
+    allowed = ", ".join(f'"{p}"' for p in SUPPORTED_PLATFORMS)
     items = string_list(got[0], got[1], f"an array of {allowed}")
     if not items:
         raise config_error(got[1], got[0], "must name at least one platform", allowed)
@@ -64,7 +64,7 @@ def parse_platforms(sources: Sources) -> tuple[Platform, ...]:
             platform = Platform.parse(item)
         except ValueError:
             raise config_error(key, item, "not a platform (os/architecture[/variant])", allowed) from None
-        name = compat.platform_key(platform)
+        name = platform_key(platform)
         if name in seen:
             raise config_error(key, item, "listed twice", allowed)
         seen.add(name)
@@ -199,7 +199,7 @@ def include_source(value: Any, key: str, allowed: str) -> str:
 
 
 def parse_dependencies(sources: Sources) -> tuple[str, ...]:
-    """Image-only requirements; TensorFlow is not one of them (``tensorflow`` pins it)."""
+    """Image-only requirements; no framework is one of them (its own setting pins it)."""
     allowed = 'an array of requirements such as ["gunicorn>=22"]'
     got = sources.get("dependencies")
     if got is None:
@@ -211,8 +211,12 @@ def parse_dependencies(sources: Sources) -> tuple[str, ...]:
             req = Requirement(item)
         except InvalidRequirement:
             raise config_error(key, item, "not a requirement (PEP 508)", allowed) from None
-        if canonicalize_name(req.name) in TENSORFLOW_DISTRIBUTIONS:
-            raise config_error(key, item, f"TensorFlow is pinned by {TABLE}.tensorflow, not here", "requirements other than tensorflow")
+        for fw in FRAMEWORKS:
+            if canonicalize_name(req.name) in fw.distributions:
+                raise config_error(
+                    key, item, f"{fw.title} is pinned by {TABLE}.{fw.name}, not here",
+                    f"requirements other than {', '.join(FRAMEWORK_NAMES)}",
+                )
     return items
 
 
@@ -220,8 +224,18 @@ def parse_url(value: Any, key: str) -> str:
     allowed = "an http(s):// or file:// URL"
     text = string_value(value, key, allowed)
     if not re.match(r"^(https?://[^\s/]+|file://)\S*$", text):
-        raise config_error(key, value, "not a URL", allowed)
+        raise config_error(key, without_credentials(str(value)), "not a URL", allowed)
     return text
+
+
+def parse_framework_indexes(sources: Sources) -> dict[str, str]:
+    """``torch-index-url`` (``AICONTAINER_TORCH_INDEX_URL`` replaces it): the index of PyTorch's CPU
+    builds, for a mirror of it; messages never show the URL's credentials."""
+    env_value = sources.environ.get(TORCH_INDEX_URL_ENV)
+    if env_value:
+        return {"torch": parse_url(env_value, f"{TORCH_INDEX_URL_ENV} (environment; overrides {sources.key_of('torch-index-url')})")}
+    got = sources.get("torch-index-url")
+    return {} if got is None else {"torch": parse_url(got[0], got[1])}
 
 
 def parse_index_url(sources: Sources) -> str | None:

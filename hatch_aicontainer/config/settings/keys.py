@@ -32,6 +32,8 @@ COMPRESSIONS: dict[str, tuple[int, int] | None] = {"gzip": GZIP_LEVELS, "zstd": 
 KEYS = (
     "python",
     "tensorflow",
+    "torch",
+    "jax",
     "accelerator",
     "platforms",
     "base-image",
@@ -47,6 +49,7 @@ KEYS = (
     "index-url",
     "extra-index-urls",
     "find-links",
+    "torch-index-url",
     "compression",
     "compression-level",
     "name",

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 from typing import Any
 
-from hatch_aicontainer.config.compat import format_key, format_value
+from hatch_aicontainer.config.messages import format_key, format_value
 from hatch_aicontainer.config.settings.syntax import ENV_NAME_RE
 from hatch_aicontainer.config.settings.values import (
     config_error,

@@ -14,9 +14,16 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from hatch_aicontainer.config import compat
 from hatch_aicontainer.config.environment import BuildEnvironment
 from hatch_aicontainer.config.naming import template_values
+from hatch_aicontainer.config.settings.frameworks import (
+    check_targets,
+    parse_accelerator,
+    parse_framework_pins,
+    requires_python,
+    resolve_python,
+    sample_versions,
+)
 from hatch_aicontainer.config.settings.image import (
     parse_base_image,
     parse_cmd,
@@ -26,6 +33,7 @@ from hatch_aicontainer.config.settings.image import (
     parse_env,
     parse_extra_index_urls,
     parse_find_links,
+    parse_framework_indexes,
     parse_healthcheck,
     parse_include,
     parse_index_url,
@@ -40,14 +48,6 @@ from hatch_aicontainer.config.settings.kubernetes import parse_kubernetes
 from hatch_aicontainer.config.settings.model import ProjectInfo, Settings
 from hatch_aicontainer.config.settings.release import parse_name, parse_outputs, parse_tags
 from hatch_aicontainer.config.settings.sources import Sources
-from hatch_aicontainer.config.settings.tensorflow import (
-    check_targets,
-    parse_accelerator,
-    parse_tensorflow_setting,
-    requires_python,
-    resolve_python,
-    tensorflow_pin,
-)
 from hatch_aicontainer.config.variables import BASE_IMAGE_ENV
 
 
@@ -58,31 +58,31 @@ def load_settings(
     *,
     target_overrides: Mapping[str, Any] | None = None,
     target_name: str = "container",
-    resolved_tensorflow: str | None = None,
+    resolved: Mapping[str, str] | None = None,
     allow_ranges: bool = False,
 ) -> Settings:
     """Validate ``[tool.aicontainer]`` (+ the target table and environment) into :class:`Settings`.
 
-    ``resolved_tensorflow``: the exact version the lock step chose for a
-    ``tensorflow`` range (ignored when ``tensorflow`` is already exact, except
-    that it must then be equal). ``allow_ranges``: whether the caller can resolve
-    a ``tensorflow`` range at lock time; when False (the default) a range is a
-    ConfigError asking for an exact version, so no caller meets an unresolved
-    ``Settings.tensorflow = None`` it does not expect. Raises ConfigError (one line).
+    ``resolved``: framework -> the exact version the lock step chose for its range
+    (ignored for a framework already pinned exactly, except that it must then be equal).
+    ``allow_ranges``: whether the caller can resolve a range at lock time; when False
+    (the default) a range is a ConfigError asking for an exact version, so no caller meets
+    an unresolved pin it does not expect. Raises ConfigError (one line).
     """
     sources = Sources(table, project, environ, target_overrides, target_name)
     sources.collect()
     origins = sources.origins()
-    allow_ranges = allow_ranges or resolved_tensorflow is not None
+    resolved = dict(resolved or {})
+    allow_ranges = allow_ranges or bool(resolved)
 
-    # tensorflow (required), accelerator, platforms, python, and that they work together
-    spec, exact, tf_key = parse_tensorflow_setting(sources, allow_ranges=allow_ranges)
+    # the frameworks (at least one), accelerator, platforms, python, and that they work together
+    pins = parse_framework_pins(sources, allow_ranges=allow_ranges, resolved=resolved)
     requires = requires_python(project)
-    pin = tensorflow_pin(spec, exact, tf_key, resolved_tensorflow)
     accelerator = parse_accelerator(sources)
     platforms = parse_platforms(sources)
-    python = resolve_python(sources, pin, requires, origins)
-    targets = check_targets(sources, pin, python, accelerator, platforms)
+    python = resolve_python(sources, pins, requires, origins)
+    framework_indexes = parse_framework_indexes(sources)
+    targets = check_targets(sources, pins, python, accelerator, platforms, framework_indexes)
 
     # the image
     base_image, from_env = parse_base_image(sources, python)
@@ -102,8 +102,7 @@ def load_settings(
 
     # the release
     name = parse_name(sources)
-    tested = pin.exact or str(compat.newest_release().tested)
-    sample = template_values(name, project.version, python, tested, accelerator, platforms)
+    sample = template_values(name, project.version, python, sample_versions(pins), accelerator, platforms)
     tags = parse_tags(sources, sample)
     healthcheck = parse_healthcheck(sources)
     kubernetes = None
@@ -123,8 +122,7 @@ def load_settings(
     environment = BuildEnvironment.read(environ)  # after the table: its mistakes are reported first
     return Settings(
         python=python,
-        tensorflow=pin.exact,
-        tensorflow_spec=str(pin.spec),
+        pins=tuple(p.as_pin() for p in pins),
         accelerator=accelerator,
         platforms=platforms,
         base_image=base_image,
@@ -141,6 +139,7 @@ def load_settings(
         index_url=index_url,
         extra_index_urls=extra_index_urls,
         find_links=find_links,
+        framework_indexes=MappingProxyType(framework_indexes),
         compression=compression,
         compression_level=compression_level,
         name=name,

@@ -40,6 +40,15 @@ class ProjectInfo:
 
 
 @dataclass(frozen=True)
+class Pin:
+    """A framework setting: ``tensorflow = "2.16.1"`` is ``Pin("tensorflow", "==2.16.1", "2.16.1")``."""
+
+    framework: str  #: "tensorflow", "torch", "jax"
+    spec: str  #: the PEP 440 specifier as written, "==2.16.1" for an exact pin
+    version: str | None  #: the exact version; None while a range awaits the lock step
+
+
+@dataclass(frozen=True)
 class User:
     """The ``user`` setting as written (``10001:10001``, ``app``, ``10001:app``) and the numbers it
     states; a name is resolved against the base image's accounts at build time (build/base/accounts.py)."""
@@ -168,9 +177,8 @@ class OutputSettings:
 class Settings:
     """The validated settings of one build target. See docs/settings.md."""
 
-    python: str  #: "3.11" or "3.11.9"; default: newest Python both requires-python and TensorFlow support
-    tensorflow: str | None  #: exact version; None while a range awaits the lock step
-    tensorflow_spec: str  #: PEP 440 specifier as written, "==2.16.1" for a pin
+    python: str  #: "3.11" or "3.11.9"; default: newest Python requires-python and every pinned framework support
+    pins: tuple[Pin, ...]  #: the pinned frameworks, in ``FRAMEWORKS`` order (at least one)
     accelerator: str  #: "cpu" (default) | "cuda"
     platforms: tuple[Platform, ...]  #: default (linux/amd64,)
     base_image: BaseImageSpec  #: default "python:{python}-slim-bookworm"
@@ -187,15 +195,17 @@ class Settings:
     index_url: str | None  #: default None (uv's default, PyPI)
     extra_index_urls: tuple[str, ...]  #: default ()
     find_links: tuple[str, ...]  #: default ()
+    #: framework -> the index of its builds (``torch-index-url``); may hold credentials
+    framework_indexes: Mapping[str, str] = field(repr=False)
     compression: str  #: "gzip" (default) | "zstd"
     compression_level: int | None  #: None: the layer writer's default
     name: str  #: image name; default: the normalized project name
     tags: tuple[str, ...]  #: tag templates; default ("{version}",)
     healthcheck: Healthcheck | None  #: default None
-    targets: tuple[Target, ...]  #: one per platform once tensorflow is exact, else ()
+    targets: tuple[Target, ...]  #: one per platform once every pin is exact, else ()
     project: ProjectInfo = field(repr=False)  #: the project these settings are for
     environment: BuildEnvironment = field(repr=False)  #: the process environment, read once (config.environment)
-    warnings: tuple[str, ...] = ()  #: one-line warnings for the user (unknown newer TF, ...)
+    warnings: tuple[str, ...] = ()  #: one-line warnings for the user (a framework newer than its table, ...)
     kubernetes: KubernetesSettings | None = None  #: [tool.aicontainer.kubernetes]; None: no manifest
     outputs: OutputSettings = field(default_factory=OutputSettings)  #: push / load / oci-layout / latest
     origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where its value came from
@@ -212,6 +222,23 @@ class Settings:
         if prefix != TABLE:
             name = TARGET_KEY_NAMES.get(name, name)
         return f"{prefix}.{name}"
+
+    def pin(self, framework: str) -> Pin | None:
+        return next((p for p in self.pins if p.framework == framework), None)
+
+    def pin_keys(self) -> dict[str, str]:
+        """framework -> the display name of its setting (:meth:`key`), for every pinned framework."""
+        return {pin.framework: self.key(pin.framework) for pin in self.pins}
+
+    def version_of(self, framework: str) -> str | None:
+        """The exact version of ``framework``; None when it is not pinned or awaits the lock step."""
+        pin = self.pin(framework)
+        return pin.version if pin else None
+
+    @property
+    def resolved(self) -> bool:
+        """Whether every pin is an exact version (so ``targets`` are known)."""
+        return all(p.version is not None for p in self.pins)
 
     def target_for(self, platform: Platform) -> Target:
         for target in self.targets:

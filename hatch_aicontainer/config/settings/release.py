@@ -15,8 +15,8 @@ from typing import Any
 
 from packaging.utils import canonicalize_name
 
-from hatch_aicontainer.config.compat import format_value
-from hatch_aicontainer.config.naming import TagError, render_reference, render_tag
+from hatch_aicontainer.config.messages import format_value
+from hatch_aicontainer.config.naming import TagError, placeholders, render_reference, render_tag
 from hatch_aicontainer.config.settings.keys import (
     DEFAULT_TAGS,
     FALSE_WORDS,
@@ -53,20 +53,22 @@ def parse_name(sources: Sources) -> str:
     return text
 
 
-def _placeholders(template: str, key: str, allowed: str, what: str) -> None:
-    """Every ``{field}`` of ``template`` is one of :data:`TAG_FIELDS` (no format spec or conversion)."""
+def _placeholders(template: str, key: str, allowed: str, what: str, sample: Mapping[str, str]) -> None:
+    """Every ``{field}`` of ``template`` is one of the placeholders ``sample`` fills in (no format
+    spec or conversion): :data:`TAG_FIELDS`, of the frameworks only those the image pins."""
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError:
         raise config_error(key, template, f"not a {what} template (unbalanced braces)", allowed) from None
     for _, field_name, spec, conversion in parsed:
-        if field_name is not None and (field_name not in TAG_FIELDS or spec or conversion):
-            raise config_error(key, template, f"unknown placeholder {{{field_name}}}", allowed)
+        if field_name is not None and (field_name not in sample or spec or conversion):
+            why = "pinned by no setting" if field_name in TAG_FIELDS else "unknown"
+            raise config_error(key, template, f"{why} placeholder {{{field_name}}}", allowed)
 
 
 def parse_tags(sources: Sources, sample: Mapping[str, str]) -> tuple[str, ...]:
     """Tag templates, each rendered with ``sample`` by :func:`~hatch_aicontainer.config.naming.render_tag`."""
-    fields = ", ".join("{" + f + "}" for f in TAG_FIELDS)
+    fields = placeholders(sample)
     allowed = f"an array of tag templates of letters, digits, _ . - and {fields}"
     got = sources.get("tags")
     if got is None:
@@ -74,7 +76,7 @@ def parse_tags(sources: Sources, sample: Mapping[str, str]) -> tuple[str, ...]:
     items = string_list(got[0], got[1], allowed)
     for i, item in enumerate(items):
         key = f"{got[1]}[{i}]"
-        _placeholders(item, key, allowed, "tag")
+        _placeholders(item, key, allowed, "tag", sample)
         try:
             render_tag(item, sample)
         except TagError:
@@ -126,7 +128,7 @@ def parse_outputs(sources: Sources, name: str, sample: Mapping[str, str]) -> Out
 
 def _parse_push(sources: Sources, sample: Mapping[str, str]) -> tuple[tuple[str, ...], dict[str, str]]:
     """The push reference templates (``AICONTAINER_PUSH_TO`` replaces ``push``) and their origin."""
-    fields = ", ".join("{" + f + "}" for f in TAG_FIELDS)
+    fields = placeholders(sample)
     allowed = f'an array of image references such as ["127.0.0.1:5000/team/{{name}}:{{version}}"] (placeholders {fields})'
     origins: dict[str, str] = {}
     push: tuple[str, ...] = ()
@@ -170,7 +172,7 @@ def _output_flags(sources: Sources, origins: dict[str, str]) -> tuple[dict[str, 
 def push_reference(template: Any, key: str, sample: Mapping[str, str], allowed: str) -> str:
     """A push reference template, checked by rendering it with sample values."""
     text = string_value(template, key, allowed)
-    _placeholders(text, key, allowed, "reference")
+    _placeholders(text, key, allowed, "reference", sample)
     rendered = render_reference(text, sample)
     if "@" in rendered:
         raise config_error(key, template, "a push reference has no digest (the image's digest is known only after the build)", allowed)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hatch_aicontainer.config.compat import format_key
+from hatch_aicontainer.config.messages import format_key
 from hatch_aicontainer.config.settings.keys import HATCHLING_TARGET_OPTIONS, KEYS, TABLE, TARGET_KEY_NAMES
 from hatch_aicontainer.config.settings.model import ProjectInfo
 from hatch_aicontainer.config.settings.syntax import ENV_NAME_RE

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hatch_aicontainer.config.compat import config_error, format_key, format_value  # noqa: F401  (config_error: part of the kit)
+from hatch_aicontainer.config.messages import config_error, format_key, format_value  # noqa: F401  (config_error: part of the kit)
 from hatch_aicontainer.config.settings.syntax import DURATION_NS, DURATION_PART_RE, DURATION_RE, PORT_RE
 from hatch_aicontainer.registry.reference import BaseImageSpec
 
