@@ -121,3 +121,45 @@ def test_the_tables_name_their_source_and_date():
         assert "PyPI" in table.info.source and "METADATA" in table.info.source
         assert table.info.source_date == table.info.recorded == "2026-12"
         assert table.info.newest_on_pypi == table.newest.tested
+
+
+def _cuda_lock_inputs(table: dict):
+    from pathlib import Path
+
+    from hatch_aicontainer.build.deps.lock import lock_inputs
+    from hatch_aicontainer.config.settings import ProjectInfo, load_settings
+
+    project = ProjectInfo(name="cuda-lock", version="1", requires_python=">=3.10", root=Path("/nonexistent"))
+    settings = load_settings({**table, "accelerator": "cuda", "python": "3.11"}, project, {})
+    return lock_inputs(settings, project, settings.targets[0])
+
+
+def test_a_cuda_lock_of_pytorch_and_jax_holds_one_cuda_and_one_cudnn(tmp_path):
+    """What the one-CUDA/one-cuDNN rule allows resolves for real: PyTorch 2.10 pins cuDNN 9.10, JAX 0.6's
+    CUDA 12 plugin asks for 9.8 at least; the lock holds one of each NVIDIA library, at torch's pins."""
+    from environments import uv_runner
+
+    from hatch_aicontainer.build.deps.lock import ensure_lock
+
+    lock = ensure_lock(_cuda_lock_inputs({"torch": "2.10.0", "jax": "0.6.2"}), tmp_path / "pylock.toml", uv=uv_runner())
+    assert (lock.version_of("torch"), lock.version_of("jax"), lock.version_of("jax-cuda12-plugin")) == ("2.10.0", "0.6.2", "0.6.2")
+    assert lock.version_of("nvidia-cudnn-cu12") == "9.10.2.21" and lock.version_of("nvidia-cuda-runtime-cu12").startswith("12.8.")
+    stems = [p.name.rsplit("-cu", 1)[0] for p in lock.packages if p.name.startswith("nvidia-")]
+    assert len(stems) == len(set(stems)), stems
+
+
+def test_what_the_cudnn_rule_refuses_does_not_resolve(tmp_path):
+    """TensorFlow 2.18 pins cuDNN 9.3 (and the NVIDIA wheels of CUDA 12.5), PyTorch 2.8 pins 9.10 (and 12.8's):
+    refused before any work, and the same pins given to the resolver fail on the NVIDIA wheels."""
+    from environments import uv_runner
+
+    from hatch_aicontainer.build.deps.lock import LockInputs, ensure_lock
+    from hatch_aicontainer.core.errors import ConfigError, ResolveError
+
+    with pytest.raises(ConfigError, match="one image holds one cuDNN"):
+        _cuda_lock_inputs({"tensorflow": "2.18.0", "torch": "2.8.0"})
+    platform = _cuda_lock_inputs({"torch": "2.8.0"}).platform
+    inputs = LockInputs(("tensorflow[and-cuda]==2.18.0", "torch==2.8.0"), "3.11", platform)
+    with pytest.raises(ResolveError, match=r"nvidia-\S+-cu12==") as info:
+        ensure_lock(inputs, tmp_path / "pylock.toml", uv=uv_runner())
+    assert "are incompatible" in str(info.value)
