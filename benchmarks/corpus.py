@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Real public TensorFlow projects built with this checkout's plugin: which build, and what breaks.
+"""Real public TensorFlow, PyTorch and JAX projects built with this checkout's plugin: which build, and what breaks.
 
-    sudo .venv/bin/python benchmarks/corpus.py [--base SPEC] [--bytecode] [--only NAME ...] [--workdir DIR]
+    sudo .venv/bin/python benchmarks/corpus.py [--base SPEC] [--bytecode] [--only NAME ...] [--workdir DIR] [--torch-wheels DIR]
 
 Every folder under benchmarks/corpus/ is a real project's pyproject.toml and
 package sources (each with an ORIGIN.md: repository, commit, license, changes).
@@ -11,7 +11,7 @@ For each one, in name order: copy it to a temporary directory, add
 ``hatch build -t container`` there as a user would, with this checkout's
 plugin as a fresh wheel (tests/e2e_helpers.py: the same way the end-to-end
 tests run hatch). Then one line per project: result, wall time, archive size,
-the TensorFlow distribution and version from the image's labels and the image's
+each framework's distribution and version from the image's labels and the image's
 entrypoint (or the build's ``error:`` line), the build's warnings below it, and a
 summary table at the end.
 
@@ -21,6 +21,9 @@ Python 3.11 layout that tests/base_images.py makes (root and debootstrap, cached
 under /var/tmp). Bytecode is off unless ``--bytecode``. The projects share one
 plugin cache (created here, removed at the end) and the user's uv package cache,
 as builds on one machine do; TensorFlow and the other wheels come from PyPI.
+PyTorch's CPU builds come from its CPU index, which these machines cannot reach:
+``--torch-wheels DIR`` (default /opt/wheels, where this machine keeps one) serves the
+``torch-*+cpu`` wheels of DIR as that index on loopback (tests/simple_index.py).
 
 A report: the exit status is 0 whether projects build or not, non-zero only when
 the script itself fails. Needs: Linux, skopeo; root for the default base.
@@ -50,6 +53,9 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 sys.path.insert(0, str(REPO / "tests"))
 
 from e2e_helpers import build_plugin_wheelhouse, copy_project, hatch_build, hatch_env, skopeo_inspect  # noqa: E402
+from simple_index import SimpleIndex  # noqa: E402
+
+from hatch_aicontainer.config.frameworks import FRAMEWORK_NAMES  # noqa: E402
 
 LABEL = "io.hatch-aicontainer."
 # a report of builds only: nothing is pushed or loaded, whatever the caller's environment says
@@ -67,14 +73,14 @@ class Result:
     built: bool
     seconds: float
     archive_bytes: int | None = None
-    tensorflow: str = ""  # "tensorflow-cpu 2.16.1", from the image's labels
+    frameworks: str = ""  # "tensorflow-cpu 2.16.1", "torch 2.13.0+cpu, jax 0.10.2": from the image's labels
     error: str = ""
     entrypoint: str = ""  # the image config's Entrypoint
     warnings: tuple[str, ...] = ()  # the build's "warning:" lines
 
     def line(self) -> str:
         size = f"{self.archive_bytes / 1e6:.1f} MB" if self.archive_bytes is not None else "-"
-        what = f"{self.tensorflow}, entrypoint {self.entrypoint}" if self.built else self.error
+        what = f"{self.frameworks}, entrypoint {self.entrypoint}" if self.built else self.error
         shown = "".join(f"\n    {w}" for w in self.warnings)
         return f"{self.name}: {'built' if self.built else 'failed'} in {self.seconds:.1f} s, image {size}, {what}{shown}"
 
@@ -117,14 +123,14 @@ def error_line(output: str) -> str:
 
 
 def image_facts(archive: Path) -> tuple[str, str]:
-    """The TensorFlow distribution and version from the image's labels, and its entrypoint."""
+    """Each framework's distribution and version from the image's labels, and its entrypoint."""
     try:
         config = skopeo_inspect(archive, config=True).get("config") or {}
     except subprocess.CalledProcessError as exc:  # the archive is there but unreadable: report it, go on
         return f"(skopeo inspect --config failed: {exc.stderr.strip().splitlines()[-1:]})", "?"
     labels = config.get("Labels") or {}
-    package, version = labels.get(LABEL + "tensorflow.package"), labels.get(LABEL + "tensorflow")
-    return f"{package or '?'} {version or '?'}", json.dumps(config.get("Entrypoint"))
+    held = [f"{labels.get(LABEL + name + '.package', '?')} {labels[LABEL + name]}" for name in FRAMEWORK_NAMES if LABEL + name in labels]
+    return ", ".join(held) or "(no framework label)", json.dumps(config.get("Entrypoint"))
 
 
 def build_project(source: Path, work: Path, env: dict[str, str], requirement: str) -> Result:
@@ -142,18 +148,18 @@ def build_project(source: Path, work: Path, env: dict[str, str], requirement: st
     if run.returncode != 0 or len(archives) != 1:
         log(f"{source.name}: hatch exited {run.returncode}, {len(archives)} archive(s); its output ends:\n" + "\n".join(output.strip().splitlines()[-25:]))
         return Result(source.name, False, seconds, error=error_line(output) if run.returncode else f"error: (corpus.py) {len(archives)} archives in dist/")
-    tensorflow, entrypoint = image_facts(archives[0])
+    frameworks, entrypoint = image_facts(archives[0])
     warnings = tuple(line.strip() for line in output.splitlines() if line.strip().startswith("warning:"))
-    result = Result(source.name, True, seconds, archives[0].stat().st_size, tensorflow, entrypoint=entrypoint, warnings=warnings)
+    result = Result(source.name, True, seconds, archives[0].stat().st_size, frameworks, entrypoint=entrypoint, warnings=warnings)
     shutil.rmtree(project)  # about 1 GB per TensorFlow image: the next project needs the room
     return result
 
 
 def table(results: list[Result]) -> str:
-    rows = [("project", "result", "time", "image", "TensorFlow / error")]
+    rows = [("project", "result", "time", "image", "frameworks / error")]
     for r in results:
         size = f"{r.archive_bytes / 1e6:.1f} MB" if r.archive_bytes is not None else "-"
-        rows.append((r.name, "built" if r.built else "failed", f"{r.seconds:.1f} s", size, r.tensorflow if r.built else r.error))
+        rows.append((r.name, "built" if r.built else "failed", f"{r.seconds:.1f} s", size, r.frameworks if r.built else r.error))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths)) + "  " + row[4] for row in rows]
     lines.insert(1, "-" * max(len(line) for line in lines))
@@ -167,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bytecode", action="store_true", help="keep the plugin's bytecode step (default: AICONTAINER_BYTECODE=off)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="these corpus folders only")
     parser.add_argument("--workdir", type=Path, help="where the temporary directory goes (default: $TMPDIR)")
+    parser.add_argument("--torch-wheels", type=Path, default=Path("/opt/wheels"),
+                        help="serve the torch-*+cpu wheels of this folder as PyTorch's CPU index (default: /opt/wheels)")
     args = parser.parse_args(argv)
 
     projects = sorted(p for p in CORPUS.iterdir() if (p / "pyproject.toml").is_file())
@@ -178,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     base = args.base or default_base()
 
     results: list[Result] = []
-    with tempfile.TemporaryDirectory(prefix="aicontainer-corpus-", dir=args.workdir) as tmp:
+    torch_wheels = sorted(args.torch_wheels.glob("torch-*+cpu-*.whl")) if args.torch_wheels.is_dir() else []
+    with tempfile.TemporaryDirectory(prefix="aicontainer-corpus-", dir=args.workdir) as tmp, SimpleIndex(torch_wheels) as torch_index:
         work = Path(tmp)
         log("this checkout's plugin as a wheel")
         wheelhouse = build_plugin_wheelhouse(work / "plugin")
@@ -187,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in DROPPED_ENV:
             env.pop(name, None)
         env["AICONTAINER_BASE_IMAGE"] = base
+        if torch_wheels:
+            env["AICONTAINER_TORCH_INDEX_URL"] = torch_index.url()
+            print(f"PyTorch's CPU index: {', '.join(w.name for w in torch_wheels)} on {torch_index.url()}", flush=True)
         if args.bytecode:
             env.pop("AICONTAINER_BYTECODE", None)
         else:
