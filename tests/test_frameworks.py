@@ -195,3 +195,11 @@ def test_packages_from_a_frameworks_index_name_it_in_the_lock():
     ]
     name_indexes(packages, [request])
     assert [p.get("index") for p in packages] == ["https://***@mirror.example:8443/whl/cpu", None, None]
+
+
+def test_a_project_named_like_a_pinned_framework_is_one_line():
+    """A project called "jax" pinning jax: its wheel and JAX's are one distribution; refused up front."""
+    project = ProjectInfo(name="JAX", version="1.0", requires_python=">=3.10", root=Path("/w"))
+    message = one_line_error({"jax": "0.12.0"}, project)
+    assert message.startswith('project.name = "JAX": the name of a JAX distribution, pinned by tool.aicontainer.jax')
+    assert load({"torch": "2.10.0"}, project).python  # not pinned: no clash

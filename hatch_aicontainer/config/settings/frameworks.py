@@ -304,8 +304,15 @@ def check_range(
 
 
 def check_project_requirement(project: ProjectInfo, pin: FrameworkPin, python: str, platforms: tuple[Platform, ...]) -> None:
-    """The pin must satisfy the project's own dependency on the framework, if it declares one."""
+    """The pin must satisfy the project's own dependency on the framework, if it declares one; the
+    project may not be named like one of the framework's distributions (its wheel would replace it)."""
     fw, spec, exact, key = pin.framework, pin.spec, pin.exact, pin.key
+    if canonicalize_name(project.name) in fw.distributions:
+        raise config_error(
+            "project.name", project.name,
+            f"the name of a {fw.title} distribution, pinned by {key}: the project's own wheel would take its place in the image",
+            "a project name that no pinned framework's distribution has",
+        )
     for text in project.dependencies:
         try:
             req = Requirement(text)
