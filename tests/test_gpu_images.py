@@ -127,12 +127,14 @@ def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_hatch_data):
         base = base_images.make_python_base_layout(root / "base", suite)
         project = _project(root / "project", tensorflow, python, base.spec, dependencies)
         started = time.monotonic()
-        # The plugin's cache is the line's own: two lines share no dependency layer, and keeping each
-        # line's 4-5 GB layer until the session ends would add up. Bytecode is not what is tested here,
-        # and compiling TensorFlow's tree costs a minute.
-        env = hatch_env(plugin_wheelhouse, gpu_hatch_data, root / "cache", AICONTAINER_BYTECODE="off")
+        # The plugin's cache and uv's are the line's own: two lines share no NVIDIA wheel and no
+        # dependency layer, and keeping each line's 4-6 GB of unpacked wheels and layer until the
+        # session ends would add up (a CI runner starts with an empty uv cache anyway). Bytecode is
+        # not what is tested here, and compiling TensorFlow's tree costs a minute.
+        env = hatch_env(plugin_wheelhouse, gpu_hatch_data, root / "cache", AICONTAINER_BYTECODE="off", UV_CACHE_DIR=str(root / "uv-cache"))
         run = hatch_build(project, env, "container-gpu")
         assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
+        shutil.rmtree(root / "uv-cache", ignore_errors=True)  # installed: the layer is in the plugin's cache
         [archive] = run.archives
         built = time.monotonic()
         config = skopeo_inspect(archive, config=True)

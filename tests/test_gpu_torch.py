@@ -84,9 +84,11 @@ torch = "{TORCH}"
 base-image = "{python_base_layout.spec}"
 compression = "none"
 """)
-    env = hatch_env(plugin_wheelhouse, root / "hatch", root / "cache", AICONTAINER_BYTECODE="off")
+    # uv's cache is the image's own, as for tests/test_gpu_images.py: the CUDA wheels unpacked (~5 GB) go with it
+    env = hatch_env(plugin_wheelhouse, root / "hatch", root / "cache", AICONTAINER_BYTECODE="off", UV_CACHE_DIR=str(root / "uv-cache"))
     run = hatch_build(project, env, "container-gpu")
     assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
+    shutil.rmtree(root / "uv-cache", ignore_errors=True)
     [archive] = run.archives
     config = skopeo_inspect(archive, config=True)
     labels = skopeo_inspect(archive)["Labels"]
