@@ -317,3 +317,12 @@ def test_a_locked_local_wheel_leaves_no_host_record_in_the_tree(tmp_path):
     (dist_info,) = (tmp_path / "site").glob("vendored-1.0.dist-info")
     assert sorted(p.name for p in dist_info.iterdir()) == ["INSTALLER", "METADATA", "RECORD", "REQUESTED", "WHEEL"]
     assert "uv_cache.json" not in (dist_info / "RECORD").read_text()
+
+
+def test_uv_gets_the_network_settings_and_nothing_that_changes_the_files():
+    from hatch_aicontainer.build.deps.uv import uv_environment
+
+    env = uv_environment({"UV_HTTP_RETRIES": "8", "UV_CACHE_DIR": "/c", "UV_INDEX_URL": "https://other.example/simple",
+                          "UV_EXCLUDE_NEWER": "2024-01-01", "PATH": "/bin"})
+    assert (env["UV_HTTP_RETRIES"], env["UV_CACHE_DIR"], env["PATH"]) == ("8", "/c", "/bin")
+    assert "UV_INDEX_URL" not in env and "UV_EXCLUDE_NEWER" not in env
