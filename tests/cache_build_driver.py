@@ -74,6 +74,7 @@ sha256 = "ab7ae7122974553370f0bdb919e1a960b2cd1bc1ef0276416d896db81c14582c"
 
 
 def _settings_and_project(project_dir: Path, base_spec: str):
+    from environments import without_plugin_settings
     from hatchling.metadata.core import ProjectMetadata
     from hatchling.plugin.manager import PluginManager
 
@@ -82,7 +83,7 @@ def _settings_and_project(project_dir: Path, base_spec: str):
 
     metadata = ProjectMetadata(str(project_dir), PluginManager())
     project = project_info(metadata, project_dir)
-    settings = load_settings(tool_table(metadata), project, {"AICONTAINER_BASE_IMAGE": base_spec})
+    settings = load_settings(tool_table(metadata), project, without_plugin_settings(AICONTAINER_BASE_IMAGE=base_spec))
     return settings, project
 
 

@@ -15,6 +15,13 @@ def read_environment(**variables: str) -> BuildEnvironment:
     return BuildEnvironment.read({**os.environ, **variables})
 
 
+def without_plugin_settings(**variables: str) -> dict[str, str]:
+    """``os.environ`` without the machine's ``AICONTAINER_*`` settings (a test states the ones it
+    means), with ``variables`` on top: the network settings (proxy, CA bundle) and HOME still reach
+    uv, as they do from an entry point."""
+    return {**{k: v for k, v in os.environ.items() if not k.startswith("AICONTAINER_")}, **variables}
+
+
 def registry_access(**variables: str) -> RegistryAccess:
     return read_environment(**variables).registry
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import tomli_w
 import tomllib
+from environments import without_plugin_settings
 from stand_ins import lock_package, lock_tool_table, metadata_wheel, stand_in_wheel
 
 from hatch_aicontainer.build.deps.lock import lock_inputs, lock_path
@@ -179,7 +180,7 @@ def tiny_project_info(root: Path) -> ProjectInfo:
 
 
 def tiny_settings(root: Path, table: dict) -> Settings:
-    return load_settings(table, tiny_project_info(root), {})
+    return load_settings(table, tiny_project_info(root), without_plugin_settings())
 
 
 def write_tiny_lock(root: Path, table: dict) -> None:
