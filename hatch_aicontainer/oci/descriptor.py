@@ -69,9 +69,12 @@ class Descriptor:
     size: int
     annotations: Mapping[str, str] = field(default_factory=dict)
     platform: Platform | None = None
+    artifact_type: str | None = None  #: a referrer's ``artifactType`` (OCI 1.1), as listed in a referrers index
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"mediaType": self.media_type, "digest": self.digest, "size": self.size}
+        if self.artifact_type is not None:
+            out["artifactType"] = self.artifact_type
         if self.platform is not None:
             out["platform"] = self.platform.to_json()
         if self.annotations:
@@ -87,6 +90,7 @@ class Descriptor:
             size=int(data["size"]),
             annotations=dict(data.get("annotations") or {}),
             platform=Platform(platform["os"], platform["architecture"], platform.get("variant")) if platform else None,
+            artifact_type=data.get("artifactType"),
         )
 
 

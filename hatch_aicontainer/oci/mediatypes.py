@@ -16,6 +16,14 @@ OCI_LAYER_TAR = "application/vnd.oci.image.layer.v1.tar"
 OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
 OCI_LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd"
 
+#: OCI 1.1: the config of an artifact manifest that has none (``{}``), and its digest
+OCI_EMPTY = "application/vnd.oci.empty.v1+json"
+OCI_EMPTY_DIGEST = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+#: an in-toto Statement (unsigned), a DSSE envelope, and a sigstore bundle (v0.3) holding a DSSE envelope
+IN_TOTO = "application/vnd.in-toto+json"
+DSSE_ENVELOPE = "application/vnd.dsse.envelope.v1+json"
+SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json"
+
 DOCKER_MANIFEST_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
 DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
