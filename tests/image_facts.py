@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ensurepip
 import importlib.metadata
+import json
 import shutil
 import subprocess
 import sys
@@ -63,3 +64,23 @@ def python_and_tensorflow(bundle: Path, scratch: Path) -> dict:
 
 
 __all__ = ["installed", "pip_check", "python_and_tensorflow", "site_packages", "tensorflows"]
+
+
+def archive_provenance(archive: Path) -> dict:
+    """The image's provenance statement, read from the archive with tarfile and json only: the referrers
+    index its index.json entry names, the provenance referrer, its bundle's DSSE payload (or the bare statement)."""
+    import base64
+    import tarfile
+
+    with tarfile.open(archive) as tar:
+        def blob(digest: str) -> bytes:
+            return tar.extractfile("blobs/" + digest.replace(":", "/")).read()  # type: ignore[union-attr]
+
+        (entry,) = json.loads(tar.extractfile("index.json").read())["manifests"]  # type: ignore[union-attr]
+        index = json.loads(blob(entry["annotations"]["io.hatch-aicontainer.referrers"]))
+        referrer = next(m for m in index["manifests"] if m["annotations"]["io.hatch-aicontainer.attestation"] == "provenance")
+        manifest = json.loads(blob(referrer["digest"]))
+        content = json.loads(blob(manifest["layers"][0]["digest"]))
+    if "dsseEnvelope" in content:
+        return json.loads(base64.b64decode(content["dsseEnvelope"]["payload"]))
+    return content

@@ -94,3 +94,48 @@ def test_two_frameworks_that_need_two_cuda_majors(tmp_path, plugin_wheelhouse, h
     run = _build_with(tmp_path, plugin_wheelhouse, hatch_home, {'tensorflow = "2.16.1"': 'tensorflow = "2.16.1"\ntorch = "2.11.0"'},
                       'accelerator = "cuda"\n', AICONTAINER_BASE_IMAGE=base_image_ref)
     _assert_clean_failure(run, 'tool.aicontainer.torch = "2.11.0"', "CUDA 13", "CUDA 12", "one CUDA major")
+
+
+# --- the signing key: one line before any work, the passphrase never shown ---------------------------
+
+SIGNING_PASSWORD = "errors-Passphrase-41z"
+
+
+def _signing_keys(directory) -> tuple:
+    """A cosign-format key (written by ``aicontainer keygen``) and an RSA key in PKCS#8 PEM (made by cryptography)."""
+    import subprocess
+    import sys
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    directory.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([sys.executable, "-m", "hatch_aicontainer.cli.main", "keygen"], cwd=directory, capture_output=True,
+                          text=True, env={**__import__("os").environ, "AICONTAINER_SIGNING_PASSWORD": SIGNING_PASSWORD})
+    assert done.returncode == 0, done.stderr
+    rsa_key = directory / "rsa.pem"
+    rsa_key.write_bytes(rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return directory / "cosign.key", rsa_key
+
+
+@pytest.mark.parametrize("case", ["wrong passphrase", "no passphrase", "an RSA key", "no such key", "the public key"])
+def test_a_signing_key_that_cannot_sign_is_one_line_before_any_work(case, tmp_path, plugin_wheelhouse, hatch_home, base_image_ref):
+    cosign_key, rsa_key = _signing_keys(tmp_path / "keys")
+    env = {
+        "wrong passphrase": {"AICONTAINER_SIGNING_KEY": str(cosign_key), "AICONTAINER_SIGNING_PASSWORD": SIGNING_PASSWORD + "x"},
+        "no passphrase": {"AICONTAINER_SIGNING_KEY": str(cosign_key)},
+        "an RSA key": {"AICONTAINER_SIGNING_KEY": str(rsa_key), "AICONTAINER_SIGNING_PASSWORD": SIGNING_PASSWORD},
+        "no such key": {"AICONTAINER_SIGNING_KEY": str(tmp_path / "keys" / "missing.key")},
+        "the public key": {"AICONTAINER_SIGNING_KEY": str(cosign_key.with_suffix(".pub"))},
+    }[case]
+    expected = {
+        "wrong passphrase": ("AICONTAINER_SIGNING_KEY", str(cosign_key), "passphrase"),
+        "no passphrase": ("AICONTAINER_SIGNING_KEY", "AICONTAINER_SIGNING_PASSWORD"),
+        "an RSA key": ("AICONTAINER_SIGNING_KEY", "RSA", "ECDSA P-256"),
+        "no such key": ("AICONTAINER_SIGNING_KEY", "missing.key"),
+        "the public key": ("AICONTAINER_SIGNING_KEY", "cosign.pub", "public key"),
+    }[case]
+    run = _build_with(tmp_path, plugin_wheelhouse, hatch_home, {}, AICONTAINER_BASE_IMAGE=base_image_ref, **env)
+    _assert_clean_failure(run, *expected)
+    assert SIGNING_PASSWORD not in run.stdout + run.stderr

@@ -8,8 +8,10 @@ run). The build resolves and installs TensorFlow for each platform with uv.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import tarfile
@@ -85,7 +87,13 @@ def test_two_platforms_give_an_index_with_the_right_wheels(tmp_path, plugin_whee
     project = copy_project(EXAMPLE, tmp_path / "example_project")
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + 'platforms = ["linux/amd64", "linux/arm64"]\n')
-    env = hatch_env(plugin_wheelhouse, tmp_path / "hatch", tmp_path / "cache", AICONTAINER_BASE_IMAGE=two_platform_base)
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    keygen = subprocess.run([str(BIN / "aicontainer"), "keygen"], cwd=keys, capture_output=True, text=True,
+                            env={**os.environ, "AICONTAINER_SIGNING_PASSWORD": "two-platforms"})
+    assert keygen.returncode == 0, keygen.stderr
+    env = hatch_env(plugin_wheelhouse, tmp_path / "hatch", tmp_path / "cache", AICONTAINER_BASE_IMAGE=two_platform_base,
+                    AICONTAINER_SIGNING_KEY=str(keys / "cosign.key"), AICONTAINER_SIGNING_PASSWORD="two-platforms")
     run = hatch_build(project, env)
     assert run.returncode == 0, run.stderr[-3000:]
     [archive] = run.archives
@@ -125,3 +133,25 @@ def test_two_platforms_give_an_index_with_the_right_wheels(tmp_path, plugin_whee
     remote = subprocess.run(["skopeo", "inspect", "--raw", "--tls-verify=false", f"docker://{target}"], capture_output=True, check=True)
     assert "sha256:" + hashlib.sha256(remote.stdout).hexdigest() == skopeo_inspect(archive)["Digest"]
     assert json.loads(remote.stdout)["mediaType"] == raw["mediaType"]
+
+    # signed attestations for the index and each platform: the provenance names both, an SBOM each
+    verify = subprocess.run([str(BIN / "aicontainer"), "verify", target, "--key", str(keys / "cosign.pub")],
+                            env=env, capture_output=True, text=True)
+    assert verify.returncode == 0, verify.stderr
+    lines = verify.stdout.splitlines()
+    root = skopeo_inspect(archive)["Digest"]
+    for line in (f"verified signature of {root[:19]}", f"verified provenance of {root[:19]}",
+                 f"verified SBOM linux/amd64 of {platforms['amd64'][:19]}", f"verified SBOM linux/arm64/v8 of {platforms['arm64'][:19]}"):
+        assert any(item.startswith(line) for item in lines), (line, lines)
+    with tarfile.open(archive) as outer:
+        (entry,) = json.load(outer.extractfile("index.json"))["manifests"]
+        index = json.load(outer.extractfile("blobs/sha256/" + entry["annotations"]["io.hatch-aicontainer.referrers"][7:]))
+        provenance = next(m for m in index["manifests"] if m["annotations"]["io.hatch-aicontainer.attestation"] == "provenance")
+        bundle = json.load(outer.extractfile("blobs/sha256/" + json.load(
+            outer.extractfile("blobs/sha256/" + provenance["digest"][7:]))["layers"][0]["digest"][7:]))
+    statement = json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
+    assert [s["digest"]["sha256"] for s in statement["subject"]] == [d[7:] for d in (root, platforms["amd64"], platforms["arm64"])]
+    kinds = {}
+    for dep in statement["predicate"]["buildDefinition"]["resolvedDependencies"]:
+        kinds.setdefault(dep["annotations"]["kind"], set()).add(dep["annotations"].get("platform"))
+    assert kinds["lock"] == kinds["base-image"] == {"linux/amd64", "linux/arm64/v8"}

@@ -42,6 +42,11 @@ from runc_bundle import make_bundle, run_in_bundle
 from hatch_aicontainer.config.frameworks import framework
 from hatch_aicontainer.outputs.summary import gpu_check_command
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
 pytestmark = pytest.mark.e2e
 
 HERE = Path(__file__).resolve().parent
@@ -67,6 +72,7 @@ class GpuImage:
     output: str  #: the build's stdout + stderr
     project: Path
     build_env: dict[str, str]
+    keys: Path
 
     @property
     def env(self) -> dict[str, str]:
@@ -117,8 +123,22 @@ def gpu_hatch_data(tmp_path_factory):
     shutil.rmtree(root, ignore_errors=True)
 
 
+SIGNING_PASSWORD = "gpu-release-key"
+
+
+@pytest.fixture(scope="session")
+def gpu_signing_key(gpu_hatch_data) -> Path:
+    """A key ``aicontainer keygen`` wrote: the GPU images are signed releases (their attestations are checked here)."""
+    keys = gpu_hatch_data / "keys"
+    keys.mkdir()
+    done = subprocess.run([str(BIN / "aicontainer"), "keygen"], cwd=keys, capture_output=True, text=True,
+                          env={**os.environ, "AICONTAINER_SIGNING_PASSWORD": SIGNING_PASSWORD})
+    assert done.returncode == 0, done.stderr
+    return keys
+
+
 @pytest.fixture(scope="module", params=LINES, ids=[line[0] for line in LINES])
-def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_hatch_data):
+def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_hatch_data, gpu_signing_key):
     if os.geteuid() != 0:
         pytest.skip("debootstrap and runc need root (run scripts/test as root, as CI does)")
     tensorflow, python, suite, dependencies = request.param
@@ -131,7 +151,8 @@ def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_hatch_data):
         # dependency layer, and keeping each line's 4-6 GB of unpacked wheels and layer until the
         # session ends would add up (a CI runner starts with an empty uv cache anyway). Bytecode is
         # not what is tested here, and compiling TensorFlow's tree costs a minute.
-        env = hatch_env(plugin_wheelhouse, gpu_hatch_data, root / "cache", AICONTAINER_BYTECODE="off", UV_CACHE_DIR=str(root / "uv-cache"))
+        env = hatch_env(plugin_wheelhouse, gpu_hatch_data, root / "cache", AICONTAINER_BYTECODE="off", UV_CACHE_DIR=str(root / "uv-cache"),
+                        AICONTAINER_SIGNING_KEY=str(gpu_signing_key / "cosign.key"), AICONTAINER_SIGNING_PASSWORD=SIGNING_PASSWORD)
         run = hatch_build(project, env, "container-gpu")
         assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
         shutil.rmtree(root / "uv-cache", ignore_errors=True)  # installed: the layer is in the plugin's cache
@@ -150,6 +171,7 @@ def gpu_image(request, tmp_path_factory, plugin_wheelhouse, gpu_hatch_data):
             output=run.stdout + run.stderr,
             project=project,
             build_env=env,
+            keys=gpu_signing_key,
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)  # several GB per image
@@ -271,3 +293,24 @@ def test_from_the_cached_dependency_layer_the_image_is_the_same(gpu_image):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_the_gpu_release_is_signed_and_its_provenance_names_the_cuda_wheels(gpu_image, tmp_path):
+    """``aicontainer verify`` accepts the archive, and the signed provenance states the GPU target and lists
+    the NVIDIA wheels the lock installs (by the lock's own hashes), the CUDA/cuDNN the image holds."""
+    env = {**gpu_image.build_env}
+    done = subprocess.run([str(BIN / "aicontainer"), "verify", str(gpu_image.archive), "--key", str(gpu_image.keys / "cosign.pub")],
+                          env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1].endswith("verified (3 signed attestations)")
+    provenance = image_facts.archive_provenance(gpu_image.archive)
+    settings = provenance["predicate"]["buildDefinition"]["externalParameters"]["settings"]
+    assert settings["target"] == "container-gpu" and settings["accelerator"] == "cuda"
+    assert settings["tensorflow"] == gpu_image.tensorflow and settings["python"] == gpu_image.python
+    wheels = {d["name"]: d["digest"]["sha256"] for d in provenance["predicate"]["buildDefinition"]["resolvedDependencies"]
+              if d["annotations"]["kind"] == "wheel"}
+    (lock,) = gpu_image.project.glob("pylock.aicontainer-*-cuda.toml")
+    locked = {w["url"].rsplit("/", 1)[1]: w["hashes"]["sha256"] for p in tomllib.loads(lock.read_text())["packages"]
+              for w in p.get("wheels", [])}
+    assert wheels == locked
+    assert any(name.startswith(("nvidia_cuda_runtime", "nvidia-cuda-runtime")) for name in wheels), sorted(wheels)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hatch_aicontainer.build.attestations import attachment_blobs, attest_image, store_referrers_index
 from hatch_aicontainer.build.labels import oci_annotations
 from hatch_aicontainer.build.platform import PlatformImage, build_platform
 from hatch_aicontainer.config.naming import archive_name, render_tags
@@ -28,6 +29,7 @@ from hatch_aicontainer.oci.archive import ArchiveImage, layout_documents, write_
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor
 from hatch_aicontainer.oci.image import image_index, store_json
+from hatch_aicontainer.signing.signer import Signer
 
 Log = Callable[[str], None]
 
@@ -46,6 +48,8 @@ class BuiltImage:
     archived: bool = True
     documents: Mapping[str, bytes] = field(default_factory=dict)  #: the layout's index.json etc. (layout_documents)
     warnings: tuple[str, ...] = ()  #: one-line warnings found while building (shown with the summary)
+    referrers: tuple[Descriptor, ...] = ()  #: the attestation manifests (build.attestations), in the store
+    signed: bool = False  #: whether the attestations are signed (and the image's signature is among them)
 
     @property
     def digest(self) -> str:
@@ -74,8 +78,10 @@ def build_image(
     revision: str | None = None,
     log: Log = lambda _message: None,
     progress: Progress | None = None,
+    signer: Signer | None = None,
 ) -> BuiltImage:
-    """Build the image for every configured platform and write the archive."""
+    """Build the image for every configured platform, attest it (signed by ``signer``, if any)
+    and write the archive."""
     progress = progress or Progress.silent()
     images = tuple(
         build_platform(settings, project, wheel, store, platform, mtime=mtime, revision=revision, log=log, progress=progress)
@@ -91,16 +97,20 @@ def build_image(
     archive = output_dir / archive_name(settings, project, [image.target for image in images])
     parts = [ArchiveImage(manifest=i.manifest, config=i.config, layers=i.layers) for i in images]
     ref_name = repo_tags[0].rpartition(":")[2]
+    referrers = attest_image(settings, project, images, root, wheel, store, revision=revision, signer=signer)
+    index = store_referrers_index(store, referrers)
     built = BuiltImage(
         archive=archive, root=root, repo_tags=repo_tags, images=images, project=project,
-        archived=settings.outputs.archive, documents=layout_documents(root, parts, ref_name, repo_tags),
+        archived=settings.outputs.archive, documents=layout_documents(root, parts, ref_name, repo_tags, index),
         warnings=tuple(dict.fromkeys(i.entrypoint.warning for i in images if i.entrypoint.warning)),
+        referrers=referrers, signed=signer is not None,
     )
     if settings.outputs.archive:
         log(f"writing {archive.name}")
         with progress.task(f"writing {archive.name}").begin(sum(built.blob_sizes().values())) as task:
             write_oci_archive(
-                archive, store, root=root, images=parts, ref_name=ref_name, repo_tags=repo_tags, mtime=mtime, progress=task
+                archive, store, root=root, images=parts, ref_name=ref_name, repo_tags=repo_tags, mtime=mtime, progress=task,
+                attachments=attachment_blobs(store, referrers, index), referrers=index,
             )
     else:
         log(f"no {archive.name} (as {settings.key('archive')} asks): the push reads the cache")

@@ -8,6 +8,8 @@
     aicontainer inspect ARCHIVE [--json]                         layers, sizes, config, pins, digests
     aicontainer push ARCHIVE REF [REF …]                         push the archive built earlier (same digest)
     aicontainer load ARCHIVE [--tag NAME:TAG …]                  docker load it (DOCKER_HOST) and tag it
+    aicontainer keygen                                           write cosign.key / cosign.pub
+    aicontainer verify REF|ARCHIVE --key PUB [--rebuild]         check signature and attestations; rebuild
 
 The project commands (``check``, ``lock``, ``matrix``) live in project.py, the archive
 commands (``inspect``, ``push``, ``load``) and ``cache`` in archive.py. Results go to standard output (``push`` prints ``REF@DIGEST`` per line),
@@ -24,7 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hatch_aicontainer import __version__
-from hatch_aicontainer.cli import archive, project
+from hatch_aicontainer.cli import archive, project, verify
 from hatch_aicontainer.cli.common import EXIT_ERROR, EXIT_USAGE, UsageError, err
 
 
@@ -37,13 +39,14 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="aicontainer", description="Release tools for hatch-aicontainer images (check, lock, matrix, inspect, push, load, cache)."
+        prog="aicontainer", description="Release tools for hatch-aicontainer images (check, lock, matrix, inspect, push, load, cache, keygen, verify)."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     project.add_commands(sub)  # check, lock, matrix
     archive.add_commands(sub)  # inspect, push, load, cache
+    verify.add_commands(sub)  # keygen, verify
     return parser
 
 

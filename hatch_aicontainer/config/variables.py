@@ -26,6 +26,8 @@ BYTECODE_ENV = "AICONTAINER_BYTECODE"
 UV_ENV = "AICONTAINER_UV"
 TORCH_INDEX_URL_ENV = "AICONTAINER_TORCH_INDEX_URL"
 INSECURE_REGISTRIES_ENV = "AICONTAINER_INSECURE_REGISTRIES"
+SIGNING_KEY_ENV = "AICONTAINER_SIGNING_KEY"  #: a path; replaces ``sign.key``
+SIGNING_PASSWORD_ENV = "AICONTAINER_SIGNING_PASSWORD"  #: the key's passphrase (never a setting)
 #: Every ``AICONTAINER_*`` variable the code reads -> what it does (the one registry of them:
 #: ``config.environment`` parses each value once and warns about unknown names;
 #: tests/test_cli_mistakes.py fails when the code reads one that is not listed here).
@@ -44,6 +46,8 @@ ENVIRONMENT = MappingProxyType(
         UV_ENV: "the uv executable to use instead of the bundled one",
         TORCH_INDEX_URL_ENV: "replaces torch-index-url: the index of PyTorch's CPU builds (a mirror)",
         INSECURE_REGISTRIES_ENV: "comma-separated host[:port] reached over plain HTTP",
+        SIGNING_KEY_ENV: "the private key that signs the image and its attestations (replaces sign.key)",
+        SIGNING_PASSWORD_ENV: "the signing key's passphrase (and the passphrase aicontainer keygen encrypts with)",
         REGISTRY_USERNAME_ENV: "registry user name (with AICONTAINER_REGISTRY_PASSWORD)",
         REGISTRY_PASSWORD_ENV: "registry password or token (with AICONTAINER_REGISTRY_USERNAME)",
         REGISTRY_HOST_ENV: "the registry the AICONTAINER_REGISTRY_* credentials are for",

@@ -56,6 +56,7 @@ from hatch_aicontainer.oci.layer import LayerEntry, write_tar
 from hatch_aicontainer.oci.mediatypes import (
     ANNOTATION_CONTAINERD_NAME,
     ANNOTATION_REF_NAME,
+    ANNOTATION_REFERRERS,
     INDEX_TYPES,
     OCI_INDEX,
     OCI_LAYOUT_VERSION,
@@ -104,22 +105,29 @@ def _docker_manifest(image: ArchiveImage, repo_tags: Sequence[str]) -> bytes:
     return canonical_json([entry])
 
 
-def _index(root: Descriptor, ref_name: str, repo_tags: Sequence[str]) -> dict[str, Any]:
+def _index(root: Descriptor, ref_name: str, repo_tags: Sequence[str], referrers: Descriptor | None) -> dict[str, Any]:
     annotations = {**root.annotations, ANNOTATION_REF_NAME: ref_name}
     if repo_tags:
         annotations[ANNOTATION_CONTAINERD_NAME] = repo_tags[0]
+    if referrers is not None:
+        annotations[ANNOTATION_REFERRERS] = referrers.digest
     descriptor = Descriptor(root.media_type, root.digest, root.size, annotations, root.platform)
     return {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [descriptor.to_json()]}
 
 
 def layout_documents(
-    root: Descriptor, images: Sequence[ArchiveImage], ref_name: str, repo_tags: Sequence[str]
+    root: Descriptor,
+    images: Sequence[ArchiveImage],
+    ref_name: str,
+    repo_tags: Sequence[str],
+    referrers: Descriptor | None = None,
 ) -> dict[str, bytes]:
     """``oci-layout``, ``index.json`` and ``manifest.json`` of the archive, in its order (also what a
-    push straight from the cache records, with no archive written)."""
+    push straight from the cache records, with no archive written). ``referrers``: the index of the
+    image's attestations (``ANNOTATION_REFERRERS``)."""
     return {
         "oci-layout": canonical_json({"imageLayoutVersion": OCI_LAYOUT_VERSION}),
-        "index.json": canonical_json(_index(root, ref_name, repo_tags)),
+        "index.json": canonical_json(_index(root, ref_name, repo_tags, referrers)),
         "manifest.json": _docker_manifest(images[0], repo_tags),
     }
 
@@ -156,17 +164,23 @@ def write_oci_archive(
     repo_tags: Sequence[str],
     mtime: int,
     progress: Callable[[int], None] | None = None,
+    attachments: Sequence[Descriptor] = (),
+    referrers: Descriptor | None = None,
 ) -> None:
     """Write the archive of ``root`` (a manifest or an index) to ``destination``.
 
     Several images (an index) are all in the OCI part, but ``manifest.json``
     lists only ``images[0]``: ``docker load`` cannot choose a platform.
+    ``attachments``: the blobs of the image's attestations (after the image's
+    own, reached from the ``referrers`` index that ``index.json`` names).
     ``progress`` is called with the number of bytes just written, as they are
     (a kept prefix counts as written at once).
     """
     _check_images(store, root, images)
-    documents = layout_documents(root, images, ref_name, repo_tags)
+    documents = layout_documents(root, images, ref_name, repo_tags, referrers)
     blobs = member_order(root, images)
+    seen = {blob.digest for blob in blobs}
+    blobs += [d for d in dict((d.digest, d) for d in attachments).values() if d.digest not in seen]
     entries = [
         LayerEntry("oci-layout", "file", data=documents["oci-layout"]),
         LayerEntry("blobs", "dir", 0o755),

@@ -6,6 +6,10 @@ OCI_LAYOUT_VERSION = "1.0.0"
 
 #: The tag of an image in an OCI layout's ``index.json`` (the annotation on its entry).
 ANNOTATION_REF_NAME = "org.opencontainers.image.ref.name"
+#: On the image's ``index.json`` entry: the digest of an OCI index (a blob of the layout) listing the
+#: image's referrers (attestations) — a layout has no referrers API, and more entries in index.json
+#: would make ``skopeo oci-archive:FILE`` and others ask which image is meant.
+ANNOTATION_REFERRERS = "io.hatch-aicontainer.referrers"
 #: The full image name containerd writes (and ``ctr import`` reads) on an index entry.
 ANNOTATION_CONTAINERD_NAME = "io.containerd.image.name"
 

@@ -1,4 +1,6 @@
-"""Read an image back: an ``.oci.tar`` (ours, or any OCI archive) or an OCI layout directory.
+"""Long because: one reader for every layout a user hands us (archive, directory, store), its referrers too.
+
+Read an image back: an ``.oci.tar`` (ours, or any OCI archive) or an OCI layout directory.
 
 ``open_image(path)`` returns an :class:`OCIImage` (a context manager) with
 the layout's ``index.json``, the root descriptor (a manifest or an index),
@@ -43,8 +45,10 @@ from hatch_aicontainer.oci.layout import (
 from hatch_aicontainer.oci.mediatypes import (
     ANNOTATION_CONTAINERD_NAME,
     ANNOTATION_REF_NAME,
+    ANNOTATION_REFERRERS,
     INDEX_TYPES,
     MANIFEST_TYPES,
+    OCI_INDEX,
 )
 
 #: re-exported: the limits an archive is read with (``oci.layout``'s, the same for base images)
@@ -153,6 +157,41 @@ class OCIImage:
         for image in self.images:
             out.setdefault(image.descriptor.digest)
         out.setdefault(self.root.digest)
+        return list(out)
+
+    @property
+    def referrers_index(self) -> Descriptor | None:
+        """The index of the image's attestations that its ``index.json`` entry names (``ANNOTATION_REFERRERS``)."""
+        digest = self.root.annotations.get(ANNOTATION_REFERRERS)
+        return Descriptor(OCI_INDEX, digest, self.blob_size(digest)) if digest else None
+
+    @property
+    def referrers(self) -> list[Descriptor]:
+        """The image's attestations (referrer manifests, as a referrers index lists them); [] when it has none."""
+        index = self.referrers_index
+        if index is None:
+            return []
+        document = self._parse(self.read_blob(index.digest), f"referrers index {short_digest(index.digest)}")
+        entries = document.get("manifests") if isinstance(document, dict) else None
+        if not isinstance(entries, list):
+            raise ArchiveError(f"{self.path}: referrers index {short_digest(index.digest)} lists no manifests")
+        return [self._descriptor(entry, "a referrers index entry") for entry in entries]
+
+    def attachment_digests(self) -> list[str]:
+        """Every blob of the attestations, each once: layers and configs, manifests, then their index."""
+        index = self.referrers_index
+        if index is None:
+            return []
+        out: dict[str, None] = {}
+        referrers = self.referrers
+        for referrer in referrers:
+            document = self._document(referrer)
+            for entry in (*(document.get("layers") or []), document.get("config") or {}):
+                if isinstance(entry, dict) and isinstance(entry.get("digest"), str):
+                    out.setdefault(entry["digest"])
+        for referrer in referrers:
+            out.setdefault(referrer.digest)
+        out.setdefault(index.digest)
         return list(out)
 
     def blob_size(self, digest: str) -> int:

@@ -119,7 +119,7 @@ def _apply_outputs(
         recorder.run(Load(archive, load_tags(settings, result.repo_tags), settings.environment.variables, say).run)
     if outputs.push_enabled:
         references = push_references(settings, result.repo_tags)
-        recorder.run(Push(store, result.root, references, settings.environment.registry, say, progress).run)
+        recorder.run(Push(store, result.root, references, settings.environment.registry, say, progress, result.referrers).run)
     record = recorder.record
     results, digest_file = recorder.paths
     say(f"results {results.name}, {digest_file.name}")

@@ -36,7 +36,7 @@ def write_oci_layout(image: OCIImage, destination: Path) -> Path:
         (tmp / "index.json").write_bytes(canonical_json(image.index))
         blobs = tmp / "blobs" / "sha256"
         blobs.mkdir(parents=True)
-        for digest in image.blob_digests():
+        for digest in dict.fromkeys([*image.blob_digests(), *image.attachment_digests()]):
             with image.open_blob(digest) as source, open(blobs / digest.split(":", 1)[1], "wb") as target:
                 shutil.copyfileobj(source, target, CHUNK)
         for path in [tmp, *tmp.rglob("*")]:

@@ -19,6 +19,7 @@
       "pinned": {"python": "3.11", "tensorflow": "2.16.1", "tensorflow_package": "tensorflow-cpu",
                  "accelerator": "cpu", "cuda": null, "cudnn": null},
       "lock_sha256": "sha256:…",                 # the first platform's lock file
+      "attestations": [{"kind": "provenance", "digest": "sha256:…", "artifact_type": "…", "signed": true}, …],
       "pushed": ["127.0.0.1:5000/team/app:1.0@sha256:…"],
       "loaded": [{"engine": "unix:///var/run/docker.sock", "image_id": "sha256:…", "tags": ["app:1.0"]}]
     }
@@ -36,17 +37,21 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from hatch_aicontainer.attest.referrers import KIND_ANNOTATION
 from hatch_aicontainer.build.image import BuiltImage
 from hatch_aicontainer.config.frameworks import FRAMEWORK_NAMES
 from hatch_aicontainer.config.naming import LABEL_PREFIX, archive_files
 from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.errors import OutputError
+from hatch_aicontainer.oci.descriptor import Descriptor
+from hatch_aicontainer.oci.mediatypes import SIGSTORE_BUNDLE
 from hatch_aicontainer.oci.reader import OCIImage, open_image
 
 SCHEMA = 1
 
 __all__ = [
     "SCHEMA",
+    "attestations_record",
     "record_of",
     "add_loaded",
     "add_pushed",
@@ -107,9 +112,24 @@ def record_of(built: BuiltImage) -> dict[str, Any]:
             installed.cudnn,
         ),
         "lock_sha256": first.lock.sha256,
+        "attestations": attestations_record(built.referrers),
         "pushed": [],
         "loaded": [],
     }
+
+
+def attestations_record(referrers: Iterable[Descriptor]) -> list[dict[str, Any]]:
+    """The record's ``attestations``: each referrer manifest's kind, digest and artifact type, and
+    whether it is signed (a sigstore bundle) — read from the manifests, as a consumer finds them."""
+    return [
+        {
+            "kind": r.annotations.get(KIND_ANNOTATION),
+            "digest": r.digest,
+            "artifact_type": r.artifact_type,
+            "signed": r.artifact_type == SIGSTORE_BUNDLE,
+        }
+        for r in referrers
+    ]
 
 
 def pinned_record(
@@ -182,6 +202,7 @@ def image_record(image: OCIImage, archive: str | Path) -> dict[str, Any]:
             labels.get(LABEL_PREFIX + "cudnn"),
         ),
         "lock_sha256": labels.get(LABEL_PREFIX + "lock.sha256"),
+        "attestations": attestations_record(image.referrers),
         "pushed": [],
         "loaded": [],
     }

@@ -108,10 +108,14 @@ class Push:
     access: RegistryAccess
     log: Log
     progress: Progress | None
+    referrers: Sequence[Descriptor] = ()  #: the attestations, attached to every repository pushed to
 
     def run(self, record: Record) -> None:
         try:
-            pushed = push_image(self.store, self.root, self.references, access=self.access, log=self.log, progress=self.progress)
+            pushed = push_image(
+                self.store, self.root, self.references, access=self.access, log=self.log, progress=self.progress,
+                referrers=self.referrers,
+            )
         except PushError as exc:
             add_pushed(record, [p.pinned for p in exc.pushed])  # what the registry accepted before the failure
             raise

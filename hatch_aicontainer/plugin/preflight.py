@@ -7,8 +7,9 @@ stops the build first, and ``aicontainer check`` reports the same thing the buil
 would. Each value is checked by the function the build itself uses for it (one
 home for each decision); this module only calls them early.
 
-Checked here: ``include`` sources (they must match files) and optional extras the
-settings need (``compression = "zstd"``). The ``AICONTAINER_*`` variables are parsed
+Checked here: ``include`` sources (they must match files), optional extras the
+settings need (``compression = "zstd"``) and the signing key (it opens with the passphrase
+given, and is an ECDSA P-256 key). The ``AICONTAINER_*`` variables are parsed
 with the settings (``config.environment``, when the settings are loaded).
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from hatch_aicontainer.build.layers.include import include_entries
 from hatch_aicontainer.config.settings import ProjectInfo, Settings
 from hatch_aicontainer.core.errors import missing_extra
+from hatch_aicontainer.plugin.signing import signer_for
 
 #: The extra that provides each optional module, for the advice.
 _EXTRAS = {"zstandard": "zstd"}
@@ -29,6 +31,7 @@ def preflight(settings: Settings, project: ProjectInfo) -> None:
     """Raise ConfigError (one line) for the first problem found."""
     check_extras(settings)
     check_includes(settings, project)
+    signer_for(settings)
 
 
 def check_extras(settings: Settings) -> None:

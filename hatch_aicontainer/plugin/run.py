@@ -27,6 +27,7 @@ from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore, CacheFolders
 from hatch_aicontainer.outputs import SideOutputs
 from hatch_aicontainer.outputs.summary import summary_lines, wheel_warnings
 from hatch_aicontainer.plugin.project import git_revision, project_info
+from hatch_aicontainer.plugin.signing import signer_for
 
 __all__ = ["make_image", "sweep_dead_leftovers"]
 
@@ -51,6 +52,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     check_writable(store.root, "cache")
     sweep_dead_leftovers(directory, store.root)
     progress = Progress.for_app(app)
+    signer = signer_for(settings)
     try:
         result = build_image(
             settings,
@@ -62,6 +64,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
             revision=git_revision(Path(root)),
             log=progress.say,
             progress=progress,
+            signer=signer,
         )
 
         def announce(side: SideOutputs) -> None:  # the side files are written; nothing is loaded or pushed yet

@@ -15,7 +15,9 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import requests
@@ -35,7 +37,20 @@ log = logging.getLogger(__name__)
 MANIFEST_ACCEPT = ", ".join((mt.OCI_INDEX, mt.OCI_MANIFEST, mt.DOCKER_MANIFEST_LIST, mt.DOCKER_MANIFEST))
 MAX_MANIFEST_BYTES = 4 << 20  # the distribution project's own limit
 
-__all__ = ["MANIFEST_ACCEPT", "MAX_MANIFEST_BYTES", "RegistryClient"]
+#: answers to ``GET /v2/<name>/referrers/<digest>`` of a registry without the referrers API
+#: (a registry that has it never answers 404; 400 and 406 are what some others say to the unknown path)
+NO_REFERRERS_API = frozenset({400, 404, 405, 406, 501})
+MAX_REFERRERS_PAGES = 64
+
+__all__ = ["MANIFEST_ACCEPT", "MAX_MANIFEST_BYTES", "NO_REFERRERS_API", "ManifestAnswer", "RegistryClient"]
+
+
+@dataclass(frozen=True)
+class ManifestAnswer:
+    """What a registry said when it accepted a manifest."""
+
+    digest: str  #: the manifest's digest (checked against the one the registry echoed)
+    subject: str | None  #: its ``OCI-Subject`` header: the registry recorded the manifest's subject (referrers API)
 
 
 def _sha256(data: bytes) -> str:
@@ -212,6 +227,15 @@ class RegistryClient:
 
     def put_manifest(self, repository: str, reference: str, data: bytes, media_type: str) -> str:
         """PUT a manifest or index under ``reference`` (tag or digest); returns its digest."""
+        return self.put_manifest_answer(repository, reference, data, media_type).digest
+
+    def put_manifest_answer(self, repository: str, reference: str, data: bytes, media_type: str) -> ManifestAnswer:
+        """PUT a manifest or index, and say what the registry answered besides accepting it.
+
+        A registry with the referrers API answers a manifest carrying a
+        ``subject`` with ``OCI-Subject: <subject digest>``; without that
+        header the client must keep the referrers tag itself.
+        """
         digest = _sha256(data)
         resp = self._request(
             "PUT",
@@ -224,9 +248,46 @@ class RegistryClient:
             if resp.status_code not in (200, 201):
                 self._fail(resp, f"accept the manifest {repository}:{reference}", repository)
             echoed = resp.headers.get("Docker-Content-Digest", "")
+            subject = resp.headers.get("OCI-Subject", "").strip() or None
         if echoed.startswith("sha256:") and echoed != digest:
             raise RegistryError(f"registry {self.host} stored manifest {repository}:{reference} under another digest")
-        return digest
+        return ManifestAnswer(digest, subject)
+
+    def get_referrers(self, repository: str, digest: str) -> dict[str, Any] | None:
+        """The referrers API's index of the manifests whose subject is ``digest``, every page of it;
+        None when the registry has no referrers API (then the referrers tag is where they are listed)."""
+        what = f"the referrers of {repository}@{short_digest(digest)}"
+        url = f"/v2/{repository}/referrers/{quote(digest, safe=':')}"
+        index: dict[str, Any] | None = None
+        for _page in range(MAX_REFERRERS_PAGES):
+            resp = self._request(
+                "GET", url, scopes=(self._scope(repository, "pull"),), headers={"Accept": mt.OCI_INDEX}, stream=True
+            )
+            with resp:
+                if resp.status_code in NO_REFERRERS_API:
+                    return None
+                if resp.status_code != 200:
+                    self._fail(resp, f"list {what}", repository)
+                content_type = resp.headers.get("Content-Type", "").split(";", 1)[0].strip()
+                data = self._read_limited(resp, what)
+                following = resp.links.get("next", {}).get("url")
+            try:
+                page = json.loads(data)
+            except ValueError:
+                page = None
+            listed = page.get("manifests") if isinstance(page, dict) else None
+            if content_type != mt.OCI_INDEX and (not isinstance(page, dict) or page.get("mediaType") != mt.OCI_INDEX):
+                return None  # a 200 that is not the API's answer (a catch-all page): no referrers API
+            if not isinstance(listed, list):
+                raise RegistryError(f"registry {self.host} sent {what} in an index without a manifests list")
+            if index is None:
+                index = page
+            else:
+                index["manifests"] = [*index["manifests"], *listed]
+            if not following:
+                return index
+            url = self.transport.absolute(following)
+        raise RegistryError(f"registry {self.host} sent {what} in more than {MAX_REFERRERS_PAGES} pages")
 
     def _mount_or_start(
         self, repository: str, digest: str, candidates: Sequence[str]

@@ -98,6 +98,7 @@ from hatch_aicontainer.config.settings.model import (
     Pin,
     ProjectInfo,
     Settings,
+    SigningSettings,
     User,
 )
 from hatch_aicontainer.config.settings.values import base_image_problem
@@ -117,6 +118,7 @@ __all__ = [
     "Pin",
     "ProjectInfo",
     "Settings",
+    "SigningSettings",
     "User",
     "base_image_problem",
     "load_settings",

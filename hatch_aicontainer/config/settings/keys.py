@@ -61,6 +61,7 @@ KEYS = (
     "oci-layout",
     "latest",
     "archive",
+    "sign",
 )
 #: Our key -> its name in ``[tool.hatch.build.targets.<target>]`` where it differs.
 TARGET_KEY_NAMES = MappingProxyType({"include": "image-include", "dependencies": "image-dependencies"})
@@ -91,3 +92,4 @@ HATCHLING_TARGET_OPTIONS = frozenset(
 )
 HEALTHCHECK_KEYS = ("test", "interval", "timeout", "start-period", "retries")
 INCLUDE_KEYS = ("source", "destination")
+SIGN_KEYS = ("key",)

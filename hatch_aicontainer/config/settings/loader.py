@@ -46,7 +46,7 @@ from hatch_aicontainer.config.settings.image import (
 from hatch_aicontainer.config.settings.keys import KEYS
 from hatch_aicontainer.config.settings.kubernetes import parse_kubernetes
 from hatch_aicontainer.config.settings.model import ProjectInfo, Settings
-from hatch_aicontainer.config.settings.release import parse_name, parse_outputs, parse_tags
+from hatch_aicontainer.config.settings.release import parse_name, parse_outputs, parse_signing, parse_tags
 from hatch_aicontainer.config.settings.sources import Sources
 from hatch_aicontainer.config.variables import BASE_IMAGE_ENV
 
@@ -111,6 +111,7 @@ def load_settings(
         sources.warnings += notes
     outputs = parse_outputs(sources, name, sample)
     origins.update((k, v) for k, v in outputs.origins.items() if k in KEYS)
+    signing = parse_signing(sources)
 
     for key in ("python", "base-image"):
         origins.setdefault(key, "default")
@@ -147,6 +148,7 @@ def load_settings(
         healthcheck=healthcheck,
         kubernetes=kubernetes,
         outputs=outputs,
+        signing=signing,
         targets=targets,
         warnings=tuple(dict.fromkeys((*sources.warnings, *environment.warnings))),
         origins=MappingProxyType(origins),

@@ -174,6 +174,15 @@ class OutputSettings:
 
 
 @dataclass(frozen=True)
+class SigningSettings:
+    """``[tool.aicontainer.sign]`` / ``AICONTAINER_SIGNING_KEY``: the key that signs the image and its
+    attestations. The passphrase is read from the environment when the key is loaded, never kept here."""
+
+    key: Path  #: absolute (a relative ``sign.key`` is relative to the project)
+    setting: str  #: where it was set, for messages: ``tool.aicontainer.sign.key`` or ``AICONTAINER_SIGNING_KEY``
+
+
+@dataclass(frozen=True)
 class Settings:
     """The validated settings of one build target. See docs/settings.md."""
 
@@ -208,6 +217,7 @@ class Settings:
     warnings: tuple[str, ...] = ()  #: one-line warnings for the user (a framework newer than its table, ...)
     kubernetes: KubernetesSettings | None = None  #: [tool.aicontainer.kubernetes]; None: no manifest
     outputs: OutputSettings = field(default_factory=OutputSettings)  #: push / load / oci-layout / latest
+    signing: SigningSettings | None = None  #: None: the attestations are attached unsigned
     origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where its value came from
     target_name: str = "container"
 

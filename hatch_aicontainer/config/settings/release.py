@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -21,11 +22,12 @@ from hatch_aicontainer.config.settings.keys import (
     DEFAULT_TAGS,
     FALSE_WORDS,
     OUTPUT_FLAGS,
+    SIGN_KEYS,
     TABLE,
     TAG_FIELDS,
     TRUE_WORDS,
 )
-from hatch_aicontainer.config.settings.model import OutputSettings
+from hatch_aicontainer.config.settings.model import OutputSettings, SigningSettings
 from hatch_aicontainer.config.settings.sources import Sources
 from hatch_aicontainer.config.settings.values import (
     config_error,
@@ -34,7 +36,7 @@ from hatch_aicontainer.config.settings.values import (
     string_value,
     type_name,
 )
-from hatch_aicontainer.config.variables import PUSH_ENV, PUSH_TO_ENV
+from hatch_aicontainer.config.variables import PUSH_ENV, PUSH_TO_ENV, SIGNING_KEY_ENV
 from hatch_aicontainer.registry.reference import name_problem
 
 
@@ -180,3 +182,31 @@ def push_reference(template: Any, key: str, sample: Mapping[str, str], allowed: 
     if problem:
         raise config_error(key, template, f"not an image reference once rendered ({rendered!r}: {problem})", allowed)
     return text
+
+
+def parse_signing(sources: Sources) -> SigningSettings | None:
+    """``[tool.aicontainer.sign] key`` (a path, relative to the project) or ``AICONTAINER_SIGNING_KEY``.
+
+    Only where the key is: whether it opens (type, passphrase) is checked before the build
+    starts (``plugin.preflight``), by the function that loads it for signing.
+    """
+    allowed = 'a table such as sign = { key = "cosign.key" } (the passphrase comes from AICONTAINER_SIGNING_PASSWORD)'
+    from_env = sources.environ.get(SIGNING_KEY_ENV, "")
+    if from_env.strip().lower() in FALSE_WORDS:  # off: no signing, whatever sign.key says
+        return None
+    if from_env.strip():
+        path, setting = from_env.strip(), SIGNING_KEY_ENV
+    elif (got := sources.get("sign")) is not None:
+        value, key = got[0], got[1]
+        if not isinstance(value, Mapping):
+            raise config_error(key, value, f"must be a table, not {type_name(value)}", allowed)
+        for name in value:
+            if name not in SIGN_KEYS:
+                raise sources.unknown(key, name, value[name], SIGN_KEYS)
+        if "key" not in value:
+            raise config_error(key, value, "names no key", allowed)
+        setting = f"{key}.key"
+        path = string_value(value["key"], setting, allowed)
+    else:
+        return None
+    return SigningSettings(key=Path(sources.project.root, path).absolute(), setting=setting)

@@ -21,7 +21,11 @@ For every repository (references are grouped by registry and repository):
    when the registry refuses, the blob is uploaded;
 2. for an index, each platform's manifest, by digest (skipped when present);
 3. the root manifest or index under each tag (skipped when the tag already
-   points at it).
+   points at it);
+4. each referrer (attestation) given: its blobs as in 1., its manifest by
+   digest, then its listing: by the registry's referrers API when it has
+   one, else in the fallback tag's index (``registry.referrers``). A failure
+   here leaves the image's references pushed (and reported as such).
 
 A second push of the same image therefore sends no blob and no manifest, and
 a push that failed half-way completes when run again (what arrived stays).
@@ -37,9 +41,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from hatch_aicontainer.attest.referrers import (
+    KIND_ANNOTATION,
+    ReferrerError,
+    referrer_blobs,
+    referrer_descriptor,
+    referrer_subject,
+)
 from hatch_aicontainer.core.errors import AIContainerError, ConfigError, RegistryError, one_line
 from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci.cache import BlobStore
@@ -52,6 +63,7 @@ from hatch_aicontainer.registry.blob_sources import BlobSource, StoreBlobs, chec
 from hatch_aicontainer.registry.client import RegistryClient
 from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryUnreachable
 from hatch_aicontainer.registry.reference import BaseImageSpec, ImageReference
+from hatch_aicontainer.registry.referrers import WithEmptyConfig, attach
 
 Log = Callable[[str], None]
 ClientFactory = Callable[[str], RegistryClient]
@@ -80,6 +92,8 @@ class Pushed:
     uploaded: int = 0  #: blobs sent
     mounted: int = 0  #: blobs mounted from another repository of the registry
     existing: int = 0  #: blobs the registry already had
+    attestations: int = 0  #: referrers attached to the image in this repository
+    attached_via: str = ""  #: how they are listed: ``referrers API`` or ``fallback tag sha256-…``
 
     @property
     def pinned(self) -> str:
@@ -97,6 +111,17 @@ class PushError(RegistryError):
         self.pushed: tuple[Pushed, ...] = tuple(pushed)
 
 
+@dataclass(frozen=True)
+class _Referrer:
+    """One referrer to attach: its manifest, the index entry listing it, its subject and blobs."""
+
+    descriptor: Descriptor
+    data: bytes
+    subject: str
+    blobs: tuple[tuple[str, str], ...]  # (digest, what)
+    kind: str  # "provenance attestation", or "attestation" when not one of ours
+
+
 @dataclass
 class _Image:
     """What to push: the root and, per manifest, its bytes and blobs."""
@@ -106,6 +131,7 @@ class _Image:
     manifests: list[tuple[Descriptor, bytes]] = field(default_factory=list)  # index children
     blobs: list[tuple[str, str]] = field(default_factory=list)  # (digest, what) layers then configs
     base_names: list[str] = field(default_factory=list)  # org.opencontainers.image.base.name values
+    referrers: list[_Referrer] = field(default_factory=list)  # attached after the references
 
 
 @dataclass
@@ -216,6 +242,34 @@ def _load(root: Descriptor, read_document: Callable[[str], bytes], blobs: BlobSo
     return image
 
 
+def _load_referrers(
+    image: _Image, referrers: Sequence[Descriptor], read_document: Callable[[str], bytes], blobs: BlobSource
+) -> None:
+    """Read each referrer manifest; check that its subject is part of the image and its blobs are there."""
+    subjects = {image.root.digest, *(d.digest for d, _data in image.manifests)}
+    for given in {d.digest: d for d in referrers}.values():
+        data = read_document(given.digest)
+        try:
+            descriptor = referrer_descriptor(data)
+            subject = referrer_subject(data)
+            needed = referrer_blobs(data)
+        except ReferrerError as exc:
+            raise AIContainerError(f"cannot push: attestation {given.digest[:19]}: {exc}") from None
+        kind = descriptor.annotations.get(KIND_ANNOTATION) or given.annotations.get(KIND_ANNOTATION)
+        what = f"{kind} attestation" if kind else "attestation"
+        if subject not in subjects:
+            raise AIContainerError(
+                f"cannot push: the {what} {given.digest[:19]} is attached to {subject[:19]}, which is not this image"
+            )
+        wanted = tuple((blob.digest, f"blob of the {what}") for blob in needed)
+        for digest, blob in wanted:
+            try:
+                blobs.blob_size(digest)
+            except AIContainerError as exc:
+                raise AIContainerError(f"cannot push: {blob} {digest[:19]} is missing ({exc})") from None
+        image.referrers.append(_Referrer(descriptor, data, subject, wanted, what))
+
+
 def push_image(
     store: BlobStore,
     root: Descriptor,
@@ -227,6 +281,7 @@ def push_image(
     mount_from: Mapping[str, str] | None = None,
     cache_dir: Path | None = None,
     progress: Progress | None = None,
+    referrers: Sequence[Descriptor] = (),
 ) -> list[Pushed]:
     """Push the image ``root`` (and everything it reaches, from ``store``) to every reference.
 
@@ -236,13 +291,15 @@ def push_image(
     of the blobs, to mount them from instead of uploading (the base image's
     repository is found in the image itself). ``cache_dir`` holds the record
     of where blobs were seen (default: the store's own directory, the build
-    cache). Returns one :class:`Pushed` per reference, in order. Raises
-    ConfigError for a reference that does not parse (before anything is
-    sent) and PushError when a push fails (with the references completed
-    before it).
+    cache). ``referrers`` are the descriptors of referrer manifests in the
+    store (attestations whose subject is the image or one of its manifests),
+    attached in every repository after the references are pushed. Returns
+    one :class:`Pushed` per reference, in order. Raises ConfigError for a
+    reference that does not parse (before anything is sent) and PushError
+    when a push fails (with the references completed before it).
     """
     refs = _refs(references)
-    blobs = StoreBlobs(store)
+    blobs = WithEmptyConfig(StoreBlobs(store))
 
     def read_document(digest: str) -> bytes:
         try:
@@ -252,6 +309,7 @@ def push_image(
 
     _check_digests(refs, root)
     image = _load(root, read_document, blobs)
+    _load_referrers(image, referrers, read_document, blobs)
     # the store's blobs were checked when they were written: those not sent are not read again
     source = _Source(blobs, str(store.root), check_unsent=False)
     factory = client_factory or _client_factory(access)
@@ -267,21 +325,26 @@ def push_archive(
     log: Log | None = None,
     client_factory: ClientFactory | None = None,
     progress: Progress | None = None,
+    referrers: Sequence[Descriptor] | None = None,
 ) -> list[Pushed]:
     """Push an ``.oci.tar`` (or OCI layout directory) built earlier; its digest does not change.
 
     The references are checked before the archive is read. Every blob is
     read from the archive and checked against its digest (nothing is taken
     from the cache); ``cache_dir`` (the build cache) keeps the record of
-    where blobs were seen.
+    where blobs were seen. The archive's referrers (attestations) are
+    attached too: ``referrers`` names them (None: those the archive lists).
     """
     refs = _refs(references)
     factory = client_factory or _client_factory(access)
     with open_image(archive) as opened:
         root = Descriptor(opened.root.media_type, opened.root.digest, opened.root.size)
         _check_digests(refs, root)
-        image = _load(root, opened.read_blob, opened)
-        source = _Source(opened, str(archive), check_unsent=True)
+        blobs = WithEmptyConfig(opened)
+        image = _load(root, opened.read_blob, blobs)
+        listed = getattr(opened, "referrers", ()) if referrers is None else referrers
+        _load_referrers(image, listed, opened.read_blob, blobs)
+        source = _Source(blobs, str(archive), check_unsent=True)
         return _push(image, source, refs, MountSources(cache_dir), log, factory, None, progress)
 
 
@@ -335,7 +398,11 @@ def _push(
         hints.setdefault(host, []).append(repository)
 
     # what an upload of every blob to every repository would send (mounted or present blobs are not)
-    size = sum(source.blobs.blob_size(digest) for digest, _what in image.blobs)
+    every_blob = dict(image.blobs)
+    for referrer in image.referrers:
+        for digest, what in referrer.blobs:
+            every_blob.setdefault(digest, what)
+    size = sum(source.blobs.blob_size(digest) for digest in every_blob)
     where = ", ".join(f"{host}/{repository}" for host, repository in groups)
     task = (progress or Progress.silent()).task(f"push to {where}", size * len(groups))
 
@@ -346,6 +413,24 @@ def _push(
     present: dict[tuple[str, str], list[str]] = {}  # (host, repository) -> blobs now there
     current = refs[0]
     step = "connecting"
+
+    def send(client: RegistryClient, host: str, repository: str, digest: str, what: str) -> str:
+        """Make one blob present in ``repository``: HEAD, else mount, else upload; check what was not sent."""
+        nonlocal step
+        candidates = [holder[host]] if host in holder else []
+        candidates += memory.repositories(host, digest) + hints.get(host, [])
+        candidates = [r for r in dict.fromkeys(candidates) if r != repository][:MAX_MOUNT_TRIES]
+        status = client.upload_blob(repository, digest, source.blobs, mount_from=candidates, progress=task)
+        if status == "uploaded" or not source.check_unsent:
+            checked.add(digest)  # read through blob_sources.VerifiedReader while sent
+        elif digest not in checked:
+            before, step = step, f"checking {what} {digest[:19]} (the registry had it: not sent)"
+            check_blob(source.blobs, digest, source.where, count=task)
+            checked.add(digest)
+            step = before
+        present[(host, repository)].append(digest)
+        return status
+
     try:
         for (host, repository), group in groups.items():
             current = group[0]
@@ -353,21 +438,10 @@ def _push(
             if client is None:
                 client = clients[host] = factory(host)
             counts = {"uploaded": 0, "mounted": 0, "exists": 0}
-            arrived = present.setdefault((host, repository), [])
+            present.setdefault((host, repository), [])
             for digest, what in image.blobs:
                 step = f"uploading {what} {digest[:19]}"
-                candidates = [holder[host]] if host in holder else []
-                candidates += memory.repositories(host, digest) + hints.get(host, [])
-                candidates = [r for r in dict.fromkeys(candidates) if r != repository][:MAX_MOUNT_TRIES]
-                status = client.upload_blob(repository, digest, source.blobs, mount_from=candidates, progress=task)
-                if status == "uploaded" or not source.check_unsent:
-                    checked.add(digest)  # read through blob_sources.VerifiedReader while sent
-                elif digest not in checked:
-                    step = f"checking {what} {digest[:19]} (the registry had it: not sent)"
-                    check_blob(source.blobs, digest, source.where, count=task)
-                    checked.add(digest)
-                counts[status] += 1
-                arrived.append(digest)
+                counts[send(client, host, repository, digest, what)] += 1
             for descriptor, data in image.manifests:
                 step = f"uploading the {descriptor.platform or ''} manifest {descriptor.digest[:19]}".replace("  ", " ")
                 if not _has_manifest(client, repository, descriptor.digest):
@@ -393,6 +467,22 @@ def _push(
                     f"{counts['exists']} already there)"
                 )
                 counts = {"uploaded": 0, "mounted": 0, "exists": len(image.blobs)}
+            if image.referrers:
+                vias: list[str] = []
+                for referrer in image.referrers:
+                    step = f"attaching the {referrer.kind} {referrer.descriptor.digest[:19]}"
+                    named = dict(referrer.blobs)
+                    attached = attach(
+                        client, repository, referrer.subject, referrer.data, referrer.descriptor, source.blobs,
+                        send_blob=lambda digest, named=named: send(client, host, repository, digest, named[digest]),
+                    )
+                    vias.append(attached.via)
+                via = ", ".join(dict.fromkeys(vias))
+                count = len(image.referrers)
+                for ref in group:
+                    done[ref] = replace(done[ref], attestations=count, attached_via=via)
+                names = ", ".join(done[ref].pinned for ref in group)
+                say(f"attached {count} attestation{'s' if count != 1 else ''} to {names} ({via})")
     except AIContainerError as exc:
         raise PushError(
             f"push to {_display(current)} failed while {step}: {one_line(str(exc))}",
