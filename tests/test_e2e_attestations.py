@@ -36,6 +36,7 @@ from pathlib import Path
 import pytest
 import requests
 from cli_helpers import aicontainer, assert_one_line_error, cli_env
+from cryptography.hazmat.primitives import serialization
 from e2e_helpers import hatch_build, hatch_env, skopeo_inspect, umoci_unpack
 from independent_checkers import (
     securesystemslib_verify_envelope,
@@ -44,6 +45,11 @@ from independent_checkers import (
     validate_statement,
 )
 from trust_fixtures import MTIME, NAME, VERSION, make_tiny_project
+
+from hatch_aicontainer.signing.bundle import bundle_of
+from hatch_aicontainer.signing.dsse import sign_envelope
+from hatch_aicontainer.signing.keys import load_signing_key
+from hatch_aicontainer.signing.signer import KeySigner
 
 try:
     import tomllib
@@ -106,10 +112,19 @@ def release(module_tmp, plugin_wheelhouse, base_image_ref, registry) -> Release:
     env = hatch_env(
         plugin_wheelhouse, top / "hatch", top / "cache",
         SOURCE_DATE_EPOCH=str(MTIME), AICONTAINER_SIGNING_KEY=str(keys / "cosign.key"),
-        AICONTAINER_SIGNING_PASSWORD=PASSWORD, AICONTAINER_PUSH_TO=reference,
+        AICONTAINER_SIGNING_PASSWORD=PASSWORD, AICONTAINER_PUSH_TO=reference, AICONTAINER_OCI_LAYOUT="1",
     )
-    _, archive = _build(project, env)
+    run, archive = _build(project, env)
     digest = json.loads(archive.with_name(archive.name + ".json").read_text())["digest"]
+    keyid = hashlib.sha256(serialization.load_pem_public_key((keys / "cosign.pub").read_bytes()).public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)).hexdigest()
+    assert f"attestations provenance, sbom, signature: signed with key {keyid[:12]}" in run.stdout + run.stderr
+    # neither the passphrase nor the private key reaches the archive, its results or anything beside it
+    secret = (keys / "cosign.key").read_text().splitlines()[1]  # a line of the encrypted key's body
+    for path in archive.parent.iterdir():
+        if path.is_file():
+            data = path.read_bytes()
+            assert PASSWORD.encode() not in data and secret.encode() not in data, path
     return Release(project, keys, archive, digest, reference, registry.host, repository, env)
 
 
@@ -291,7 +306,10 @@ def _archive_attestations(archive: Path) -> dict[str, tuple[str, str, dict]]:
 
 def test_verify_accepts_the_archive_and_the_pushed_image(release, tmp_path):
     env = cli_env(tmp_path)
-    for image, where in ((str(release.archive), "the archive"), (release.reference, "fallback tag sha256-")):
+    layout = release.archive.with_name(release.archive.name.removesuffix(".tar"))  # oci-layout: the same attestations
+    assert layout.is_dir()
+    for image, where in ((str(release.archive), "the archive"), (str(layout), "the archive"),
+                         (release.reference, "fallback tag sha256-")):
         done = aicontainer("verify", image, "--key", str(release.public_key), env=env)
         assert done.returncode == 0, done.stderr
         lines = done.stdout.splitlines()
@@ -364,25 +382,18 @@ def test_a_modified_manifest_is_refused(release, tmp_path):
 
 
 def test_a_swapped_attestation_is_refused(release, tmp_path):
-    """The provenance of another image, re-pointed at this one: its signed statement names the other image."""
+    """A provenance validly signed with the release key but about another image, put in this image's place."""
     _copy_release(release, "team/tamper-swap", tmp_path)
     manifest, bundle = _attestations(release.host, "team/tamper-swap", release.digest)["provenance"]
-    statement = _statement(bundle)
-    assert statement["subject"][0]["digest"]["sha256"] == release.digest.split(":", 1)[1]
-    other = subprocess.run(  # another signed release: the archive of a copy with a changed version
-        ["true"], check=True)
-    del other
-    # the signature attestation (a valid bundle about this image) stands in for "another image's" by its
-    # statement: re-use the SBOM bundle under the provenance entry, and a bundle about another digest below
-    fake = dict(manifest)
-    foreign = json.loads(bundle)
-    foreign_statement = dict(statement, subject=[{"name": "other", "digest": {"sha256": "1" * 64}}])
-    foreign["dsseEnvelope"] = dict(foreign["dsseEnvelope"], payload=base64.b64encode(json.dumps(foreign_statement).encode()).decode())
-    layer = _put_blob(release.host, "team/tamper-swap", json.dumps(foreign).encode())
-    fake["layers"] = [dict(manifest["layers"][0], digest=layer, size=len(json.dumps(foreign).encode()))]
-    _replace_referrer(release, "team/tamper-swap", "provenance", fake)
+    statement = dict(_statement(bundle), subject=[{"name": "other", "digest": {"sha256": "1" * 64}}])
+    key = load_signing_key(release.keys / "cosign.key", PASSWORD, what="test", password_source="test")
+    signer = KeySigner(key)
+    envelope = sign_envelope(signer, "application/vnd.in-toto+json", json.dumps(statement).encode())
+    data = json.dumps(bundle_of(envelope, signer.verification_material())).encode()
+    layer = _put_blob(release.host, "team/tamper-swap", data)
+    _replace_referrer(release, "team/tamper-swap", "provenance", dict(manifest, layers=[dict(manifest["layers"][0], digest=layer, size=len(data))]))
     done = aicontainer("verify", f"{release.host}/team/tamper-swap:1", "--key", str(release.public_key), env=cli_env(tmp_path))
-    assert_one_line_error(done, "provenance attestation", "does not verify")
+    assert_one_line_error(done, "provenance attestation", "is signed but its statement names", "not this image")
 
 
 def test_a_truncated_signature_is_refused(release, tmp_path):

@@ -36,6 +36,7 @@ __all__ = [
     "Recipe",
     "provenance_statement",
     "read_recipe",
+    "subjects_for",
 ]
 
 
@@ -132,13 +133,17 @@ def read_recipe(statement: Statement) -> Recipe:
             locks[platform] = (str(entry.get("name")), "sha256:" + str(digest.get("sha256")))
         elif kind == PROJECT_WHEEL:
             wheel = (str(entry.get("name")), "sha256:" + str(digest.get("sha256")))
+    settings = _table(external, "settings")
     manifests = {s.name.rpartition("@")[2]: s.digest for s in statement.subjects[1:] if "@" in s.name}
+    if not manifests:  # one platform: the root is its manifest
+        platforms = settings.get("platforms") or [""]
+        manifests = {str(platforms[0]): statement.subjects[0].digest}
     return Recipe(
         image=statement.subjects[0].digest,
-        manifests=manifests or {"": statement.subjects[0].digest},
+        manifests=manifests,
         project=str(project.get("name")),
         version=str(project.get("version")),
-        settings=_table(external, "settings"),
+        settings=settings,
         plugin_version=str(_table(internal, "plugin").get("version")),
         revision=revision,
         base_images=base_images,
@@ -162,5 +167,3 @@ def subjects_for(name: str, root: str, manifests: Sequence[tuple[str, str]]) -> 
         subjects += [Subject(f"{name}@{platform}", digest) for platform, digest in manifests]
     return tuple(subjects)
 
-
-__all__ += ["subjects_for"]

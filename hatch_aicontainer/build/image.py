@@ -49,7 +49,11 @@ class BuiltImage:
     documents: Mapping[str, bytes] = field(default_factory=dict)  #: the layout's index.json etc. (layout_documents)
     warnings: tuple[str, ...] = ()  #: one-line warnings found while building (shown with the summary)
     referrers: tuple[Descriptor, ...] = ()  #: the attestation manifests (build.attestations), in the store
-    signed: bool = False  #: whether the attestations are signed (and the image's signature is among them)
+    signed_by: str | None = None  #: the key id the attestations are signed with (the signature among them); None: unsigned
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_by is not None
 
     @property
     def digest(self) -> str:
@@ -103,7 +107,7 @@ def build_image(
         archive=archive, root=root, repo_tags=repo_tags, images=images, project=project,
         archived=settings.outputs.archive, documents=layout_documents(root, parts, ref_name, repo_tags, index),
         warnings=tuple(dict.fromkeys(i.entrypoint.warning for i in images if i.entrypoint.warning)),
-        referrers=referrers, signed=signer is not None,
+        referrers=referrers, signed_by=signer.keyid if signer is not None else None,
     )
     if settings.outputs.archive:
         log(f"writing {archive.name}")

@@ -13,6 +13,7 @@ hatch's display (so ``hatch build -q`` silences it with the phase lines)::
     …
     sbom dist/example_project-0.1.0-py311-tf2.16.1-cpu-amd64.cdx.json (also in the image at /opt/venv/share/sbom/example-project.cdx.json)
     kubernetes dist/example-project.k8s.yaml
+    attestations provenance, sbom, signature: signed with key 3f2a9c0e1b7d (check: aicontainer verify IMAGE --key PUB)
     run: docker load -i dist/….oci.tar && docker run --rm example-project:0.1.0
     gpu check (on a host with an NVIDIA GPU, after docker load): docker run --rm --gpus all … -c '…list_physical_devices…'
 """
@@ -23,11 +24,13 @@ import shlex
 from collections.abc import Sequence
 from pathlib import Path
 
+from hatch_aicontainer.attest.referrers import KIND_ANNOTATION
 from hatch_aicontainer.build.deps.venv import VENV_PYTHON
 from hatch_aicontainer.build.image import BuiltImage, PlatformImage
 from hatch_aicontainer.build.layers import sbom
 from hatch_aicontainer.build.layers.secrets_filter import wheel_secrets
 from hatch_aicontainer.config.frameworks import framework
+from hatch_aicontainer.config.variables import SIGNING_KEY_ENV
 from hatch_aicontainer.core.progress import human_bytes
 from hatch_aicontainer.outputs.steps import SideOutputs
 
@@ -98,12 +101,22 @@ def summary_lines(
             lines.append(f"sbom {_shown(path, cwd)} (also in the image at {sbom.image_path(result.project)})")
         if side.kubernetes is not None:
             lines.append(f"kubernetes {_shown(side.kubernetes, cwd)}")
+    if result.referrers:
+        lines.append(attestations_line(result))
     if result.archived:
         lines.append(f"run: docker load -i {archive} && {shlex.join(run_command(result))}")
     if any(image.target.accelerator == "cuda" for image in result.images):
         frameworks = [f.framework for f in result.images[0].installed.frameworks]
         lines.append(f"gpu check (on a host with an NVIDIA GPU, after docker load): {gpu_check_command(result.repo_tags[0], frameworks)}")
     return lines
+
+
+def attestations_line(result: BuiltImage) -> str:
+    """What is attached to the image (read from its referrer manifests) and whether it is signed, by which key."""
+    kinds = ", ".join(str(r.annotations.get(KIND_ANNOTATION)) for r in result.referrers)
+    if result.signed_by is None:
+        return f"attestations {kinds}: unsigned (no signing key: set sign.key or {SIGNING_KEY_ENV} to sign)"
+    return f"attestations {kinds}: signed with key {result.signed_by[:12]} (check: aicontainer verify IMAGE --key PUB)"
 
 
 def run_command(result: BuiltImage) -> list[str]:
@@ -126,4 +139,4 @@ def _shown(path: Path, cwd: Path | None) -> str:
     return str(path)
 
 
-__all__: Sequence[str] = ("gpu_check_command", "layer_descriptions", "run_command", "summary_lines", "wheel_warnings")
+__all__: Sequence[str] = ("attestations_line", "gpu_check_command", "layer_descriptions", "run_command", "summary_lines", "wheel_warnings")
