@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import base_images
+import image_facts
 import pytest
 from build_hosts import HostBuild, Kit, build_in_chroot, build_in_container, build_on_host, ca_bundle
 from e2e_helpers import EXAMPLE, copy_project
@@ -128,6 +129,25 @@ def test_three_hosts_give_one_digest(builds):
         differing += [f"label {k}: {ours.get(k)!r} vs {theirs.get(k)!r}" for k in sorted(ours.keys() | theirs.keys())
                       if ours.get(k) != theirs.get(k)]
         pytest.fail(f"{name} (Python {build.python}) differs from the host: {differing}")
+
+
+def test_three_hosts_give_one_provenance(builds):
+    """The provenance (and every attestation) is the same bytes on each host: no host's Python, user, path,
+    CPU count or time reaches it; and it states the Python the image holds, not the one that built it."""
+    reference = image_facts.archive_provenance(builds["host"].archive)
+    assert reference["subject"][0]["digest"]["sha256"] == builds["host"].digest.split(":", 1)[1]
+    for name, build in builds.items():
+        assert image_facts.archive_provenance(build.archive) == reference, name
+        assert _referrers_index(build.archive) == _referrers_index(builds["host"].archive), name
+    assert reference["predicate"]["buildDefinition"]["externalParameters"]["settings"]["python"] == "3.11"
+
+
+def _referrers_index(archive: Path) -> str:
+    with tarfile.open(archive) as tar:
+        member = tar.extractfile("index.json")
+        assert member is not None
+        (root,) = json.loads(member.read())["manifests"]
+    return root["annotations"]["io.hatch-aicontainer.referrers"]
 
 
 def test_every_image_carries_bytecode(builds):
