@@ -449,3 +449,20 @@ def test_verify_rebuild_gives_the_same_digest_then_names_the_changed_layer(relea
         source.write_text(original)
     line = assert_one_line_error(done, "the rebuild differs", "first differing layer: linux/amd64 layer")
     assert "project tiny_app-" in line and "the project's wheel differs" in line
+
+
+def test_a_push_straight_from_the_cache_attaches_the_same_attestations(release, tmp_path):
+    """``archive = false``: no archive, the push reads the build cache; the registry gets the same signed referrers."""
+    reference = f"{release.host}/team/attested-no-archive:{VERSION}"
+    env = {**release.env, "AICONTAINER_PUSH_TO": reference, "AICONTAINER_ARCHIVE": "0", "AICONTAINER_OCI_LAYOUT": "0"}
+    project = release.project.parent / "no-archive"
+    shutil.copytree(release.project, project, symlinks=True, ignore=shutil.ignore_patterns("dist"))
+    run = hatch_build(project, env)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert run.archives == []
+    ours = {kind: manifest["layers"][0]["digest"] for kind, (manifest, _) in _attestations(release.host, release.repository, release.digest).items()}
+    theirs = {kind: manifest["layers"][0]["digest"]
+              for kind, (manifest, _) in _attestations(release.host, "team/attested-no-archive", release.digest).items()}
+    assert theirs == ours  # the same image, the same key: the same bundles
+    done = aicontainer("verify", reference, "--key", str(release.public_key), env=cli_env(tmp_path))
+    assert done.returncode == 0, done.stderr

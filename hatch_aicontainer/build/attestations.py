@@ -45,6 +45,7 @@ from hatch_aicontainer.attest.referrers import (
     referrers_index,
 )
 from hatch_aicontainer.attest.statements import SBOM_TYPE, SIGNATURE_TYPE, Subject, statement_bytes
+from hatch_aicontainer.build.deps.lock import lock_document
 from hatch_aicontainer.build.layers.dependencies import LAYER_FORMAT
 from hatch_aicontainer.build.platform import PlatformImage
 from hatch_aicontainer.config.messages import without_credentials
@@ -54,11 +55,6 @@ from hatch_aicontainer.oci import mediatypes as mt
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor
 from hatch_aicontainer.signing.signer import Signer
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 #: the kinds of attestation (``KIND_ANNOTATION``), in the order they are attached
 PROVENANCE, SBOM, SIGNATURE = "provenance", "sbom", "signature"
@@ -81,7 +77,7 @@ def provenance_of(
         uri = base.canonical if not base.spec.is_local else settings_record(settings)["base-image"]
         dependencies.append(Dependency(BASE_IMAGE, "base-image", _sha256_table(digest), uri=uri, platform=platform))
         dependencies.append(Dependency(LOCK, image.lock.path.name, _sha256_table(image.lock.sha256), platform=platform))
-        dependencies += _lock_wheels(image.lock.path.read_bytes(), platform)
+        dependencies += _lock_wheels(lock_document(image.lock), platform)
     wheel_digest = "sha256:" + hashlib.sha256(wheel.read_bytes()).hexdigest()
     dependencies.append(Dependency(PROJECT_WHEEL, wheel.name, _sha256_table(wheel_digest)))
     inputs = ProvenanceInputs(
@@ -108,19 +104,17 @@ def attest_image(
     signer: Signer | None,
 ) -> tuple[Descriptor, ...]:
     """Store the image's attestations as referrer manifests; their descriptors (as a referrers index lists them)."""
-    made: list[tuple[str, Descriptor, str, bytes]] = [
-        (PROVENANCE, root, "provenance", provenance_of(settings, project, images, root, wheel, revision))
-    ]
+    made: list[tuple[str, Descriptor, bytes]] = [(PROVENANCE, root, provenance_of(settings, project, images, root, wheel, revision))]
     for image in images:
         if image.sbom:
             name = settings.name if len(images) == 1 else f"{settings.name}@{image.platform}"
             statement = statement_bytes([Subject(name, image.manifest.digest)], SBOM_TYPE, json.loads(image.sbom))
-            made.append((SBOM, image.manifest, f"sbom {image.platform}", statement))
+            made.append((SBOM, image.manifest, statement))
     if signer is not None:
-        made.append((SIGNATURE, root, "signature", statement_bytes([Subject(settings.name, root.digest)], SIGNATURE_TYPE, {})))
+        made.append((SIGNATURE, root, statement_bytes([Subject(settings.name, root.digest)], SIGNATURE_TYPE, {})))
     store.put_bytes(EMPTY_CONFIG_BYTES)
     referrers = []
-    for kind, subject, _what, statement in made:
+    for kind, subject, statement in made:
         predicate_type = json.loads(statement)["predicateType"]
         attached = attachment(predicate_type, statement, signer)
         digest, size = store.put_bytes(attached.content)
@@ -139,9 +133,8 @@ def _sha256_table(digest: str) -> dict[str, str]:
     return {algorithm: value}
 
 
-def _lock_wheels(lock: bytes, platform: str) -> list[Dependency]:
+def _lock_wheels(document: dict[str, Any], platform: str) -> list[Dependency]:
     """Every file the lock installs, by its sha256 and where it comes from (credentials dropped)."""
-    document: dict[str, Any] = tomllib.loads(lock.decode())
     out = []
     for package in document.get("packages") or []:
         for wheel in package.get("wheels") or []:

@@ -179,6 +179,18 @@ def lock_path(project_root: Path, platform: Platform, accelerator: str, python_v
     return project_root / f"pylock.aicontainer-{python_tag(python_version)}-{platform.file_tag}-{accelerator}.toml"
 
 
+def lock_document(lock: Lock) -> dict[str, Any]:
+    """The lock file's TOML, checked to be the bytes the build resolved or reused (what the SBOM and the
+    provenance list); ResolveError (one line) when it changed since, or does not parse."""
+    data = lock.path.read_bytes()
+    if "sha256:" + hashlib.sha256(data).hexdigest() != lock.sha256:
+        raise ResolveError(f"lock file {lock.path.name} changed during the build; build again")
+    try:
+        return tomllib.loads(data.decode())
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ResolveError(f"lock file {lock.path.name} is not valid TOML ({exc}); delete it to resolve again") from None
+
+
 def read_lock(path: Path, *, reused: bool) -> Lock:
     data = path.read_bytes()
     try:

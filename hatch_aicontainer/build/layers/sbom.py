@@ -50,7 +50,7 @@ from packaging.utils import canonicalize_name
 
 from hatch_aicontainer import __version__
 from hatch_aicontainer.build.base.resolve import BaseImage
-from hatch_aicontainer.build.deps.lock import Lock
+from hatch_aicontainer.build.deps.lock import Lock, lock_document
 from hatch_aicontainer.config.messages import without_credentials
 from hatch_aicontainer.config.naming import SBOM_IMAGE_DIR as IMAGE_DIR
 from hatch_aicontainer.config.naming import SBOM_SUFFIX as SUFFIX
@@ -62,11 +62,6 @@ from hatch_aicontainer.oci.cache import file_sha256
 from hatch_aicontainer.oci.descriptor import Platform
 from hatch_aicontainer.oci.image import canonical_json
 from hatch_aicontainer.oci.layer import LayerEntry
-
-try:
-    import tomllib
-except ImportError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 SCHEMA_VERSION = SchemaVersion.V1_6
 #: Namespace of the content-derived serial numbers (uuid5 of the document's sha256).
@@ -102,7 +97,7 @@ def make_sbom(
     mtime: int,
 ) -> bytes:
     """The CycloneDX JSON document (UTF-8, ends with a newline) for one platform image."""
-    lock_document = _read_lock(lock)
+    locked = lock_document(lock)
     wheel_sha256 = file_sha256(wheel)
 
     image = Component(
@@ -130,7 +125,7 @@ def make_sbom(
         properties=_properties({"wheel": wheel.name}),
     )
     base_component = _base_component(base, platform)
-    packages = [_package_component(entry, lock.path.name) for entry in lock_document.get("packages", [])]
+    packages = [_package_component(entry, lock.path.name) for entry in locked.get("packages", [])]
     refs = [str(p.bom_ref) for p in packages]
     if len(set(refs)) != len(refs):
         raise SbomError(f"lock file {lock.path.name} lists a package twice with the same version; delete it to resolve again")
@@ -190,16 +185,6 @@ def _write(path: Path, document: bytes) -> Path:
 def _serialize(bom: Bom) -> bytes:
     outputter = make_outputter(bom, OutputFormat.JSON, SCHEMA_VERSION)
     return (outputter.output_as_string(indent=2) + "\n").encode()
-
-
-def _read_lock(lock: Lock) -> dict[str, Any]:
-    data = lock.path.read_bytes()
-    if "sha256:" + hashlib.sha256(data).hexdigest() != lock.sha256:
-        raise SbomError(f"lock file {lock.path.name} changed during the build; build again")
-    try:
-        return tomllib.loads(data.decode())
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SbomError(f"lock file {lock.path.name} is not valid TOML ({exc}); delete it to resolve again") from None
 
 
 #: The index a ``pkg:pypi`` purl means when it names none.
