@@ -20,15 +20,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-from hatch_aicontainer.config.settings import Settings
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.core.faults import reported
-from hatch_aicontainer.plugin import run as build
-from hatch_aicontainer.plugin.configure import target_settings
+
+if TYPE_CHECKING:
+    from hatch_aicontainer.config.settings import Settings
 
 HOOK_NAME = "aicontainer"
 _HOOK_OPTIONS = frozenset({"target"})
@@ -55,6 +55,8 @@ class AIContainerBuildHook(BuildHookInterface):
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if self.target_name != "wheel" or version == "editable" or _suppressed.get():
             return
+        from hatch_aicontainer.plugin import run as build  # what the image build needs, once it is asked for
+
         with reported(self.app.abort):  # one line and exit 1 (130/143 on SIGINT/SIGTERM); abort exits
             target = self._image_target()
             settings = self._settings(target)
@@ -74,4 +76,6 @@ class AIContainerBuildHook(BuildHookInterface):
         return target
 
     def _settings(self, target: str) -> Settings:
+        from hatch_aicontainer.plugin.configure import target_settings
+
         return target_settings(self.metadata, self.root, target, self.metadata.hatch.build_targets.get(target, {}))

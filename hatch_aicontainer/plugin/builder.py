@@ -4,25 +4,27 @@ hatchling glue only: the target's settings (``configure.target_settings``),
 the project's own wheel (built by hatchling, with the wheel hook held off),
 then ``build.make_image`` around it; ``hatch build --clean`` removes what
 earlier builds wrote.
+
+hatchling imports this module for every build of the project (``hatch build -t wheel``
+too), often in an environment without bytecode: it imports only hatchling's own
+interfaces, and each method imports what it runs when it runs
+(tests/test_import_cost.py).
 """
 
 from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatchling.builders.config import BuilderConfig
 from hatchling.builders.plugin.interface import BuilderInterface
-from hatchling.builders.wheel import WheelBuilder
 
-from hatch_aicontainer import outputs
-from hatch_aicontainer.config.settings import Settings
 from hatch_aicontainer.core.faults import check_temp_folder, owner_token, reported, step, temporary_directory
-from hatch_aicontainer.outputs.results import results_path
-from hatch_aicontainer.plugin import run as build
 from hatch_aicontainer.plugin.build_hook import image_hook_suppressed
-from hatch_aicontainer.plugin.configure import target_settings
+
+if TYPE_CHECKING:
+    from hatch_aicontainer.config.settings import Settings
 
 
 class ContainerBuilderConfig(BuilderConfig):
@@ -30,6 +32,8 @@ class ContainerBuilderConfig(BuilderConfig):
 
     @cached_property
     def image_settings(self) -> Settings:
+        from hatch_aicontainer.plugin.configure import target_settings
+
         return target_settings(self.builder.metadata, self.root, self.plugin_name, self.target_config)
 
 
@@ -49,9 +53,14 @@ class ContainerBuilder(BuilderInterface):
         return ["standard"]
 
     def clean(self, directory: str, versions: list[str]) -> None:
-        outputs.clean(Path(directory), self.metadata.core.name)
+        from hatch_aicontainer.outputs.clean import clean
+
+        clean(Path(directory), self.metadata.core.name)
 
     def build_standard(self, directory: str, **_build_data: Any) -> str:
+        from hatch_aicontainer.outputs.results import results_path
+        from hatch_aicontainer.plugin import run as build
+
         with reported(self.app.abort):  # one line and exit 1 (130/143 on SIGINT/SIGTERM); abort exits
             settings = self.config.image_settings
             for warning in settings.warnings:
@@ -68,6 +77,8 @@ class ContainerBuilder(BuilderInterface):
     def _build_wheel(self, directory: Path) -> Path:
         """The project's own wheel, by hatchling, with the project's wheel config and hooks
         (the wheel's own aicontainer hook held off: it must not build an image too)."""
+        from hatchling.builders.wheel import WheelBuilder
+
         wheel_builder = WheelBuilder(self.root, plugin_manager=self.plugin_manager, metadata=self.metadata, app=self.app)
         with image_hook_suppressed():
             return Path(next(wheel_builder.build(directory=str(directory), versions=["standard"])))
