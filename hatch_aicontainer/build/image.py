@@ -20,6 +20,7 @@ from pathlib import Path
 
 from hatch_aicontainer.build.attestations import attachment_blobs, attest_image, store_referrers_index
 from hatch_aicontainer.build.labels import oci_annotations
+from hatch_aicontainer.build.layers.dependencies import RemoteLayers
 from hatch_aicontainer.build.platform import PlatformImage, build_platform
 from hatch_aicontainer.config.naming import archive_name, render_tags
 from hatch_aicontainer.config.settings import ProjectInfo, Settings
@@ -27,7 +28,7 @@ from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.archive import ArchiveImage, layout_documents, write_oci_archive
 from hatch_aicontainer.oci.cache import BlobStore
-from hatch_aicontainer.oci.descriptor import Descriptor
+from hatch_aicontainer.oci.descriptor import Descriptor, Layer
 from hatch_aicontainer.oci.image import image_index, store_json
 from hatch_aicontainer.signing.signer import Signer
 
@@ -63,6 +64,15 @@ class BuiltImage:
     def media_type(self) -> str:
         return self.root.media_type
 
+    def remote_blobs(self) -> dict[str, str]:
+        """Blobs of the image that are not in the local store (taken from a registry cache, not downloaded):
+        digest -> the ``host/repo`` that holds them (the push mounts them from there)."""
+        return {i.dependency.layer.descriptor.digest: i.dependency.remote for i in self.images if i.dependency and i.dependency.remote}
+
+    def cache_entries(self) -> list[tuple[str, Layer, dict]]:
+        """(key, layer, record extras) of every layer a registry cache entry can name (``cache.remote``)."""
+        return [(i.dependency.key, i.dependency.layer, i.dependency.extras()) for i in self.images if i.dependency and i.dependency.key]
+
     def blob_sizes(self) -> dict[str, int]:
         """Every blob of the image once (digest -> size): what a registry stores."""
         sizes = {self.root.digest: self.root.size}
@@ -83,12 +93,15 @@ def build_image(
     log: Log = lambda _message: None,
     progress: Progress | None = None,
     signer: Signer | None = None,
+    remote: RemoteLayers | None = None,
 ) -> BuiltImage:
     """Build the image for every configured platform, attest it (signed by ``signer``, if any)
     and write the archive."""
     progress = progress or Progress.silent()
     images = tuple(
-        build_platform(settings, project, wheel, store, platform, mtime=mtime, revision=revision, log=log, progress=progress)
+        build_platform(
+            settings, project, wheel, store, platform, mtime=mtime, revision=revision, log=log, progress=progress, remote=remote
+        )
         for platform in settings.platforms
     )
     first = images[0]

@@ -32,7 +32,13 @@ from hatch_aicontainer.build.entrypoint import Entrypoint, choose_entrypoint
 from hatch_aicontainer.build.labels import image_labels, oci_annotations
 from hatch_aicontainer.build.layers import bytecode, sbom
 from hatch_aicontainer.build.layers.app import app_layer, sbom_layer, workdir_entry
-from hatch_aicontainer.build.layers.dependencies import LAYER_FORMAT, dependency_layer, write_layer_shown
+from hatch_aicontainer.build.layers.dependencies import (
+    LAYER_FORMAT,
+    DependencyLayer,
+    RemoteLayers,
+    dependency_layer,
+    write_layer_shown,
+)
 from hatch_aicontainer.build.layers.include import include_layers
 from hatch_aicontainer.config.compat import Target
 from hatch_aicontainer.config.settings import ProjectInfo, Settings
@@ -68,6 +74,7 @@ class PlatformImage:
     labels: Mapping[str, str]  #: the labels the build states (the user's ``labels`` are in the config too)
     sbom: bytes = b""  #: the CycloneDX JSON document in the image (sbom.image_path)
     bytecode: str = ""  #: one line for the summary: who compiled the bytecode, or why there is none
+    dependency: DependencyLayer | None = None  #: the dependency layer with its cache key (registry cache entries)
 
 
 def build_platform(
@@ -81,6 +88,7 @@ def build_platform(
     revision: str | None,
     log: Log,
     progress: Progress,
+    remote: RemoteLayers | None = None,
 ) -> PlatformImage:
     target = settings.target_for(platform)
     environment = settings.environment
@@ -113,7 +121,9 @@ def build_platform(
     log(f"[{platform}] {bytecode_note}")
     with step(f"[{platform}] layers"), temporary_directory(f"aicontainer-build-{owner_token()}-") as scratch_name:
         scratch = Path(scratch_name)
-        deps = dependency_layer(lock, inputs, uv, python, compiler, store, scratch, platform, layer_options, progress)
+        deps = dependency_layer(
+            lock, inputs, uv, python, compiler, store, scratch, platform, layer_options, progress, remote=remote, say=log
+        )
         log(f"[{platform}] dependency layer {deps.layer.descriptor.digest[:19]} ({'cached' if deps.cached else 'built'})")
         app, project_dists = app_layer(workdir, wheel, inputs, uv, python, compiler, store, scratch, layer_options)
         facts = check_installed(settings, target, lock, python, deps.installed, project_dists)
@@ -174,6 +184,7 @@ def build_platform(
         labels=labels,
         sbom=sbom_document,
         bytecode=bytecode_note,
+        dependency=deps,
     )
 
 

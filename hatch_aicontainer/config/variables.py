@@ -26,6 +26,8 @@ BYTECODE_ENV = "AICONTAINER_BYTECODE"
 UV_ENV = "AICONTAINER_UV"
 TORCH_INDEX_URL_ENV = "AICONTAINER_TORCH_INDEX_URL"
 INSECURE_REGISTRIES_ENV = "AICONTAINER_INSECURE_REGISTRIES"
+CACHE_FROM_ENV = "AICONTAINER_CACHE_FROM"  #: comma-separated host/repo; replaces ``cache-from``
+CACHE_TO_ENV = "AICONTAINER_CACHE_TO"  #: 1/0: replaces ``cache-to``
 SIGNING_KEY_ENV = "AICONTAINER_SIGNING_KEY"  #: a path; replaces ``sign.key``
 SIGNING_PASSWORD_ENV = "AICONTAINER_SIGNING_PASSWORD"  #: the key's passphrase (never a setting)
 #: Every ``AICONTAINER_*`` variable the code reads -> what it does (the one registry of them:
@@ -46,6 +48,8 @@ ENVIRONMENT = MappingProxyType(
         UV_ENV: "the uv executable to use instead of the bundled one",
         TORCH_INDEX_URL_ENV: "replaces torch-index-url: the index of PyTorch's CPU builds (a mirror)",
         INSECURE_REGISTRIES_ENV: "comma-separated host[:port] reached over plain HTTP",
+        CACHE_FROM_ENV: "comma-separated registry repositories (host/repo) to take cached layers from; replaces cache-from",
+        CACHE_TO_ENV: "write the layers' cache entries on push (1/0); replaces cache-to",
         SIGNING_KEY_ENV: "the private key that signs the image and its attestations (replaces sign.key)",
         SIGNING_PASSWORD_ENV: "the signing key's passphrase (and the passphrase aicontainer keygen encrypts with)",
         REGISTRY_USERNAME_ENV: "registry user name (with AICONTAINER_REGISTRY_PASSWORD)",

@@ -119,7 +119,11 @@ def _apply_outputs(
         recorder.run(Load(archive, load_tags(settings, result.repo_tags), settings.environment.variables, say).run)
     if outputs.push_enabled:
         references = push_references(settings, result.repo_tags)
-        recorder.run(Push(store, result.root, references, settings.environment.registry, say, progress, result.referrers).run)
+        remote = {digest: (result.blob_sizes()[digest], where) for digest, where in result.remote_blobs().items()}
+        entries = result.cache_entries() if outputs.cache_to else []
+        recorder.run(
+            Push(store, result.root, references, settings.environment.registry, say, progress, result.referrers, remote, entries).run
+        )
     record = recorder.record
     results, digest_file = recorder.paths
     say(f"results {results.name}, {digest_file.name}")

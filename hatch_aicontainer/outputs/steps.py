@@ -10,7 +10,7 @@ raising).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,11 +19,12 @@ from hatch_aicontainer.build.layers import sbom
 from hatch_aicontainer.config.settings import Settings
 from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci.cache import BlobStore
-from hatch_aicontainer.oci.descriptor import Descriptor
+from hatch_aicontainer.oci.descriptor import Descriptor, Layer
 from hatch_aicontainer.oci.reader import OCIImage
 from hatch_aicontainer.outputs import kubernetes
 from hatch_aicontainer.outputs.layout import layout_path, write_oci_layout
 from hatch_aicontainer.outputs.load import load_archive
+from hatch_aicontainer.outputs.push.cache_entries import write_cache_entries
 from hatch_aicontainer.outputs.push.publish import PushError, push_image
 from hatch_aicontainer.outputs.results import add_loaded, add_pushed, write_results
 from hatch_aicontainer.registry.access import RegistryAccess
@@ -109,14 +110,18 @@ class Push:
     log: Log
     progress: Progress | None
     referrers: Sequence[Descriptor] = ()  #: the attestations, attached to every repository pushed to
+    remote_blobs: Mapping[str, tuple[int, str]] = field(default_factory=dict)  #: taken from a registry cache, not here
+    cache_entries: Sequence[tuple[str, Layer, dict]] = ()  #: written to every repository pushed to (``cache-to``)
 
     def run(self, record: Record) -> None:
         try:
             pushed = push_image(
                 self.store, self.root, self.references, access=self.access, log=self.log, progress=self.progress,
-                referrers=self.referrers,
+                referrers=self.referrers, remote_blobs=self.remote_blobs,
             )
         except PushError as exc:
             add_pushed(record, [p.pinned for p in exc.pushed])  # what the registry accepted before the failure
             raise
         add_pushed(record, [p.pinned for p in pushed])
+        if self.cache_entries:
+            write_cache_entries(self.references, self.cache_entries, self.access, self.log)

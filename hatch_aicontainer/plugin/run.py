@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +19,23 @@ from hatchling.builders.utils import get_reproducible_timestamp
 
 from hatch_aicontainer import outputs
 from hatch_aicontainer.build.image import BuiltImage, build_image
+from hatch_aicontainer.build.layers.dependencies import RemoteLayers
 from hatch_aicontainer.cache.admin import after_build, checked_cache_dir
-from hatch_aicontainer.config.settings import Settings
+from hatch_aicontainer.cache.remote import RegistryCache
+from hatch_aicontainer.config.naming import render_tags
+from hatch_aicontainer.config.settings import ProjectInfo, Settings
 from hatch_aicontainer.config.variables import CACHE_DIR_ENV
 from hatch_aicontainer.core.faults import PROBE_PREFIX, check_temp_folder, check_writable, step, sweep
 from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore, CacheFolders
 from hatch_aicontainer.outputs import SideOutputs
+from hatch_aicontainer.outputs.push.publish import parse_references
+from hatch_aicontainer.outputs.references import push_references
 from hatch_aicontainer.outputs.summary import summary_lines, wheel_warnings
 from hatch_aicontainer.plugin.project import git_revision, project_info
 from hatch_aicontainer.plugin.signing import signer_for
 
-__all__ = ["make_image", "sweep_dead_leftovers"]
+__all__ = ["make_image", "registry_layers", "sweep_dead_leftovers"]
 
 
 def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, directory: Path, app: Any) -> BuiltImage:
@@ -53,6 +59,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     sweep_dead_leftovers(directory, store.root)
     progress = Progress.for_app(app)
     signer = signer_for(settings)
+    remote = registry_layers(settings, project, progress.say)
     try:
         result = build_image(
             settings,
@@ -65,6 +72,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
             log=progress.say,
             progress=progress,
             signer=signer,
+            remote=remote,
         )
 
         def announce(side: SideOutputs) -> None:  # the side files are written; nothing is loaded or pushed yet
@@ -77,8 +85,28 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     except BaseException:
         store.close()
         raise
+    finally:
+        if remote is not None:
+            remote.cache.close()
     after_build(store, environment.cache_max_size, app.display_info)  # releases the cache, then keeps its size limit
     return result
+
+
+def registry_layers(settings: Settings, project: ProjectInfo, say: Callable[[str], None]) -> RemoteLayers | None:
+    """The registry cache of a build: the ``cache-from`` repositories (by default those the build pushes to);
+    None when there are none. With ``archive = false`` and every push on one registry, a layer found there
+    is mounted by the push instead of downloaded."""
+    outputs = settings.outputs
+    pushed = []
+    if outputs.push_enabled:
+        tags = render_tags(settings, project, settings.targets[0])
+        pushed = parse_references(push_references(settings, tags))
+    repositories = list(outputs.cache_from) if outputs.cache_from is not None else [f"{r.registry}/{r.repository}" for r in pushed]
+    if not repositories:
+        return None
+    hosts = {r.registry for r in pushed}
+    push_only = frozenset(hosts) if not outputs.archive and len(hosts) == 1 else frozenset()
+    return RemoteLayers(RegistryCache(list(dict.fromkeys(repositories)), settings.environment.registry, say), push_only)
 
 
 def sweep_dead_leftovers(directory: Path, cache: Path) -> None:

@@ -14,8 +14,9 @@ an archive's blobs, but an archive push reads the archive.
 from __future__ import annotations
 
 import hashlib
+import io
 import tarfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -140,3 +141,43 @@ def check_blob(source: BlobSource, digest: str, where: str, count: Count | None 
 
 def _reason(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
+class BytesBlobs:
+    """Small blobs held in memory (a cache entry's record) as a :class:`BlobSource`."""
+
+    def __init__(self, blobs: Mapping[str, bytes], path: Path = Path("<memory>")) -> None:
+        self.blobs = dict(blobs)
+        self.path = path
+
+    def blob_size(self, digest: str) -> int:
+        if digest not in self.blobs:
+            raise AIContainerError(f"blob {short_digest(digest)} is not among the blobs to send")
+        return len(self.blobs[digest])
+
+    def open_blob(self, digest: str) -> BinaryIO:
+        self.blob_size(digest)
+        return io.BytesIO(self.blobs[digest])
+
+
+class WithRemoteBlobs:
+    """A blob source plus blobs that are in a registry, not here (layers taken from a registry cache and
+    not downloaded): their sizes are known; a push must find them there or mount them, never read them."""
+
+    def __init__(self, source: BlobSource, remote: Mapping[str, tuple[int, str]]) -> None:
+        self.source = source
+        self.remote = dict(remote)  #: digest -> (size, "host/repo" holding it)
+        self.path: Path = source.path
+
+    def blob_size(self, digest: str) -> int:
+        if digest in self.remote:
+            return self.remote[digest][0]
+        return self.source.blob_size(digest)
+
+    def open_blob(self, digest: str) -> BinaryIO:
+        if digest in self.remote:
+            raise AIContainerError(
+                f"blob {short_digest(digest)} was taken from the registry cache {self.remote[digest][1]} without downloading "
+                f"it, and the registry could not mount it from there; build again with cache-from = [] to build the layer here"
+            )
+        return self.source.open_blob(digest)

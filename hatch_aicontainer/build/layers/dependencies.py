@@ -5,12 +5,17 @@ layer options and the bytecode compiler's key: the same key gives the same bytes
 code-only rebuild takes the layer from the cache. The cache record (``<cache>/layers/<key>.json``)
 keeps what a layer taken from the cache can no longer show, having no installed tree: the
 NVIDIA library folders (deps/cuda.py) and the installed distributions' metadata (installed.py).
+
+On a local miss, the key is looked up in the registry cache (``cache.remote``: the
+``cache-from`` repositories), where a push of an earlier build left the layer and its record;
+only when that misses too are the packages installed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +28,7 @@ from hatch_aicontainer.build.deps.lock import Lock, LockInputs
 from hatch_aicontainer.build.deps.uv import Uv
 from hatch_aicontainer.build.deps.venv import installed_tree_entries, site_packages, skeleton_entries
 from hatch_aicontainer.build.layers import bytecode
+from hatch_aicontainer.cache.remote import RegistryCache
 from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.progress import Progress, Task
 from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore
@@ -36,9 +42,25 @@ LAYER_FORMAT = "1"
 @dataclass(frozen=True)
 class DependencyLayer:
     layer: Layer
-    cached: bool  #: taken from the cache
+    cached: bool  #: taken from the cache (the local one, or a registry's)
     cuda: CudaPaths  #: the NVIDIA library folders in it
     installed: tuple[Distribution, ...]  #: what it installed, from the distributions' metadata
+    key: str = ""  #: its cache key (what a registry cache entry is found by)
+    remote: str | None = None  #: ``host/repo`` holding the blob when it is not in the local store (not downloaded)
+
+    def extras(self) -> dict:
+        """What its cache records keep besides the layer (the local record, a registry entry's)."""
+        return {"cuda": self.cuda.to_json(), "installed": [d.to_json() for d in self.installed]}
+
+
+@dataclass(frozen=True)
+class RemoteLayers:
+    """Where a build may take layers from when its own cache misses (``cache-from``)."""
+
+    cache: RegistryCache
+    #: registry hosts every push goes to, when nothing else needs the blob locally (``archive = false``):
+    #: a layer found there is mounted by the push, never downloaded
+    push_only_hosts: frozenset[str] = frozenset()
 
 
 def dependency_layer(
@@ -52,6 +74,8 @@ def dependency_layer(
     platform: Platform,
     layer_options: dict,
     progress: Progress,
+    remote: RemoteLayers | None = None,
+    say: Callable[[str], None] = lambda _line: None,
 ) -> DependencyLayer:
     """The venv skeleton plus the locked packages, cached by what determines it (the
     compiler's key: the base image's interpreter, when it wrote bytecode), with the
@@ -70,6 +94,10 @@ def dependency_layer(
     cached = _cached_layer(store, key)
     if cached is not None:
         return cached
+    if remote is not None:
+        found = _from_registry(remote, key, store, f"[{platform}] dependencies", say)
+        if found is not None:
+            return found
     tree = scratch / "dependencies"
     install_lock(lock, inputs, tree, uv, progress=progress.lines(f"[{platform}] uv: "))
     installed = read_distributions(tree)
@@ -78,9 +106,34 @@ def dependency_layer(
         bytecode.compile_tree(tree, site_packages(python.minor), compiler)
     entries = skeleton_entries(python) + installed_tree_entries(tree, python.minor)
     layer = write_layer_shown(entries, store, layer_options, progress.task(f"[{platform}] dependency layer"))
-    built = DependencyLayer(layer, False, cuda, installed)
+    built = DependencyLayer(layer, False, cuda, installed, key=key)
     _remember_layer(store, key, built)
     return built
+
+
+def _from_registry(remote: RemoteLayers, key: str, store: BlobStore, what: str, say: Callable[[str], None]) -> DependencyLayer | None:
+    """The layer of ``key`` from the registry cache: not downloaded when the push mounts it, else streamed
+    into the store and checked; None (with one line saying why) when it cannot be used."""
+    entry = remote.cache.lookup(key, what)
+    if entry is None:
+        return None
+    try:
+        cuda = CudaPaths.from_json(entry.extras["cuda"])
+        installed = tuple(Distribution.from_json(item) for item in entry.extras["installed"])
+    except (ValueError, KeyError, TypeError) as exc:
+        say(f"{what}: registry cache {entry.where}: the entry's record is damaged ({exc}); building locally")
+        return None
+    host = entry.where.partition("/")[0]
+    if host in remote.push_only_hosts and remote.cache.has_blob(entry):
+        say(f"{what}: from registry cache {entry.where} (key {key[:12]}; mounted by the push, not downloaded)")
+        return DependencyLayer(entry.layer, True, cuda, installed, key=key, remote=entry.where)
+    layer = remote.cache.fetch(entry, store, what)
+    if layer is None:
+        return None
+    found = DependencyLayer(layer, True, cuda, installed, key=key)
+    _remember_layer(store, key, found)
+    say(f"{what}: from registry cache {entry.where} (key {key[:12]}; {layer.descriptor.size} bytes downloaded)")
+    return found
 
 
 def _layer_index_path(store: BlobStore, key: str) -> Path:
@@ -97,16 +150,13 @@ def _cached_layer(store: BlobStore, key: str) -> DependencyLayer | None:
         installed = tuple(Distribution.from_json(item) for item in record["installed"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return DependencyLayer(layer, True, cuda, installed) if store.verify(layer.descriptor.digest) else None
+    return DependencyLayer(layer, True, cuda, installed, key=key) if store.verify(layer.descriptor.digest) else None
 
 
 def _remember_layer(store: BlobStore, key: str, built: DependencyLayer) -> None:
     path = _layer_index_path(store, key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    record = {
-        "descriptor": built.layer.descriptor.to_json(), "diff_id": built.layer.diff_id, "cuda": built.cuda.to_json(),
-        "installed": [d.to_json() for d in built.installed],
-    }
+    record = {"descriptor": built.layer.descriptor.to_json(), "diff_id": built.layer.diff_id, **built.extras()}
     write_atomically(path, json.dumps(record).encode(), prefix=TEMP_PREFIX)
 
 

@@ -61,6 +61,8 @@ KEYS = (
     "oci-layout",
     "latest",
     "archive",
+    "cache-from",
+    "cache-to",
     "sign",
 )
 #: Our key -> its name in ``[tool.hatch.build.targets.<target>]`` where it differs.

@@ -170,6 +170,9 @@ class OutputSettings:
     oci_layout: bool = False  #: also write an OCI layout directory beside the archive
     latest: bool = False  #: also tag ``latest`` (loaded image, pushed repositories)
     archive: bool = True  #: write the ``.oci.tar`` (False: push straight from the cache)
+    #: registry repositories (``host/repo``) to take layers from on a local cache miss; None: the push repositories
+    cache_from: tuple[str, ...] | None = None
+    cache_to: bool = True  #: write the layers' cache entries on push
     origins: Mapping[str, str] = field(default_factory=dict)  #: key -> where it came from (TOML key or env var)
 
 

@@ -36,8 +36,8 @@ from hatch_aicontainer.config.settings.values import (
     string_value,
     type_name,
 )
-from hatch_aicontainer.config.variables import PUSH_ENV, PUSH_TO_ENV, SIGNING_KEY_ENV
-from hatch_aicontainer.registry.reference import name_problem
+from hatch_aicontainer.config.variables import CACHE_FROM_ENV, CACHE_TO_ENV, PUSH_ENV, PUSH_TO_ENV, SIGNING_KEY_ENV
+from hatch_aicontainer.registry.reference import ImageReference, name_problem
 
 
 def parse_name(sources: Sources) -> str:
@@ -124,8 +124,52 @@ def parse_outputs(sources: Sources, name: str, sample: Mapping[str, str]) -> Out
         load=bool(flags["load"]),
         oci_layout=bool(flags["oci-layout"]),
         latest=bool(flags["latest"]),
+        cache_from=_parse_cache_from(sources),
+        cache_to=_parse_cache_to(sources),
         origins=MappingProxyType(origins),
     )
+
+
+def _parse_cache_from(sources: Sources) -> tuple[str, ...] | None:
+    """``cache-from`` (``AICONTAINER_CACHE_FROM`` replaces it): registry repositories, no tag; None: unset."""
+    allowed = 'an array of registry repositories such as ["registry.example.com/team/app"] (no tag: the cache entries have their own)'
+    raw = sources.environ.get(CACHE_FROM_ENV, "")
+    if raw.strip():
+        key = f"{CACHE_FROM_ENV} (environment)"
+        items = [item.strip() for item in raw.split(",")]
+        if not all(items):
+            raise config_error(key, raw, "an empty repository (a stray comma)", "comma-separated host/repository")
+        return tuple(dict.fromkeys(_cache_repository(item, key, allowed) for item in items))
+    got = sources.get("cache-from")
+    if got is None:
+        return None
+    items = list(string_list(got[0], got[1], allowed))
+    return tuple(dict.fromkeys(_cache_repository(item, f"{got[1]}[{i}]", allowed) for i, item in enumerate(items)))
+
+
+def _cache_repository(text: str, key: str, allowed: str) -> str:
+    try:
+        reference = ImageReference.parse(text, default_tag=None)
+    except ValueError as exc:
+        raise config_error(key, text, f"not a registry repository ({exc})", allowed) from None
+    if reference.tag or reference.digest:
+        raise config_error(key, text, "names a tag or digest; cache-from names repositories", allowed)
+    return f"{reference.registry}/{reference.repository}"
+
+
+def _parse_cache_to(sources: Sources) -> bool:
+    raw = sources.environ.get(CACHE_TO_ENV, "")
+    if raw.strip():
+        word = raw.strip().lower()
+        if word not in TRUE_WORDS | FALSE_WORDS:
+            raise config_error(f"{CACHE_TO_ENV} (environment)", raw, "not a boolean", "1, 0, true, false, yes, no, on, off")
+        return word in TRUE_WORDS
+    got = sources.get("cache-to")
+    if got is None:
+        return True
+    if not isinstance(got[0], bool):
+        raise config_error(got[1], got[0], f"must be a boolean, not {type_name(got[0])}", "true or false")
+    return got[0]
 
 
 def _parse_push(sources: Sources, sample: Mapping[str, str]) -> tuple[tuple[str, ...], dict[str, str]]:

@@ -59,7 +59,7 @@ from hatch_aicontainer.oci.mediatypes import INDEX_TYPES, MANIFEST_TYPES
 from hatch_aicontainer.oci.reader import open_image
 from hatch_aicontainer.outputs.push.mounts import MountSources
 from hatch_aicontainer.registry.access import RegistryAccess
-from hatch_aicontainer.registry.blob_sources import BlobSource, StoreBlobs, check_blob
+from hatch_aicontainer.registry.blob_sources import BlobSource, StoreBlobs, WithRemoteBlobs, check_blob
 from hatch_aicontainer.registry.client import RegistryClient
 from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryUnreachable
 from hatch_aicontainer.registry.reference import BaseImageSpec, ImageReference
@@ -282,6 +282,7 @@ def push_image(
     cache_dir: Path | None = None,
     progress: Progress | None = None,
     referrers: Sequence[Descriptor] = (),
+    remote_blobs: Mapping[str, tuple[int, str]] | None = None,
 ) -> list[Pushed]:
     """Push the image ``root`` (and everything it reaches, from ``store``) to every reference.
 
@@ -293,13 +294,20 @@ def push_image(
     of where blobs were seen (default: the store's own directory, the build
     cache). ``referrers`` are the descriptors of referrer manifests in the
     store (attestations whose subject is the image or one of its manifests),
-    attached in every repository after the references are pushed. Returns
+    attached in every repository after the references are pushed.
+    ``remote_blobs`` (digest -> (size, ``host/repo``)) are blobs of the image that
+    are not in the store but in a registry cache repository: each is found in the
+    destination or mounted from there, never read. Returns
     one :class:`Pushed` per reference, in order. Raises ConfigError for a
     reference that does not parse (before anything is sent) and PushError
     when a push fails (with the references completed before it).
     """
     refs = _refs(references)
-    blobs = WithEmptyConfig(StoreBlobs(store))
+    blobs = WithEmptyConfig(WithRemoteBlobs(StoreBlobs(store), remote_blobs or {}))
+    mounts = dict(mount_from or {})
+    for _size, where in (remote_blobs or {}).values():
+        holder = ImageReference.parse(where, default_tag=None)
+        mounts.setdefault(holder.api_host, holder.repository)
 
     def read_document(digest: str) -> bytes:
         try:
@@ -313,7 +321,7 @@ def push_image(
     # the store's blobs were checked when they were written: those not sent are not read again
     source = _Source(blobs, str(store.root), check_unsent=False)
     factory = client_factory or _client_factory(access)
-    return _push(image, source, refs, MountSources(cache_dir or store.root), log, factory, mount_from, progress)
+    return _push(image, source, refs, MountSources(cache_dir or store.root), log, factory, mounts, progress)
 
 
 def push_archive(

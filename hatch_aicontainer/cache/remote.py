@@ -1,0 +1,210 @@
+"""The registry as a shared layer cache: one small entry per layer key, found by its tag.
+
+A layer we build is reproducible from its inputs, so its cache key (the local cache's:
+``build/layers/dependencies.py``) names the same bytes on every host. On push, each such
+layer gets an *entry* in the pushed repository: an OCI artifact manifest under the tag
+``aicontainer-cache-<key>`` whose config is the layer's record (what a layer taken from a
+cache can no longer show, having no installed tree: its diff_id, the installed
+distributions, the NVIDIA library folders) and whose one layer is the layer blob itself
+(so the registry keeps it, and a push elsewhere on that registry can mount it).
+
+A later build with an empty local cache (a fresh CI runner) looks the key up in the
+``cache-from`` repositories: one GET of the tag, one GET of the record. Found, the layer
+is taken from there: streamed once into the local cache (its digest checked while it
+streams, then its diff_id against the record), or, when nothing is written locally
+(``archive = false`` + push on the same registry), not downloaded at all. Anything else,
+a missing entry, a registry that is down, refuses, answers 5xx, or serves an entry or
+blob that does not match, is one line, and the build goes on locally: a cache never fails
+a build, and never makes a different image (the layer's digest and diff_id are checked).
+
+Trust: entries are read only from the repositories the user names (or pushes to). Whoever
+can write to them can serve a layer record of their own making (its installed-package
+facts go into labels, results and the SBOM); the layer's bytes and diff_id are checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hatch_aicontainer.core.errors import AIContainerError, one_line
+from hatch_aicontainer.oci import mediatypes as mt
+from hatch_aicontainer.oci.cache import CHUNK, BlobStore
+from hatch_aicontainer.oci.descriptor import Descriptor, Layer, short_digest
+from hatch_aicontainer.oci.image import canonical_json
+from hatch_aicontainer.oci.layer_reader import decompressed
+from hatch_aicontainer.registry.access import RegistryAccess
+from hatch_aicontainer.registry.client import RegistryClient
+from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryNotFound, RegistryUnreachable
+from hatch_aicontainer.registry.reference import ImageReference
+
+ENTRY_ARTIFACT = "application/vnd.hatch-aicontainer.cache.v1"
+RECORD_MEDIA_TYPE = "application/vnd.hatch-aicontainer.cache.record.v1+json"
+TAG_PREFIX = "aicontainer-cache-"
+KEY_ANNOTATION = "io.hatch-aicontainer.cache.key"
+#: bump when the record's shape changes: older entries are then ignored
+RECORD_FORMAT = 1
+
+__all__ = ["ENTRY_ARTIFACT", "Entry", "RegistryCache", "entry_documents", "entry_tag", "split_repository"]
+
+Say = Callable[[str], None]
+
+
+def entry_tag(key: str) -> str:
+    """The tag of a key's entry (a key is 64 hex digits: the tag stays far below 128 characters)."""
+    return TAG_PREFIX + key
+
+
+def split_repository(text: str) -> tuple[str, str]:
+    """``host/repo/path`` (as ``cache-from`` normalises it) -> (the API host, ``repo/path``)."""
+    reference = ImageReference.parse(text, default_tag=None)
+    return reference.api_host, reference.repository
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A layer found in a registry cache."""
+
+    key: str
+    where: str  #: ``host/repository``
+    layer: Layer
+    extras: Mapping[str, Any] = field(default_factory=dict)  #: kind-specific facts (installed distributions, CUDA folders)
+
+
+def entry_documents(key: str, layer: Layer, extras: Mapping[str, Any]) -> tuple[bytes, bytes]:
+    """(record, manifest) of a key's entry, canonical JSON: the same layer gives the same entry everywhere."""
+    record = canonical_json(
+        {"format": RECORD_FORMAT, "key": key, "layer": {**layer.descriptor.to_json(), "diffId": layer.diff_id}, "extras": dict(extras)}
+    )
+    config = Descriptor(RECORD_MEDIA_TYPE, "sha256:" + hashlib.sha256(record).hexdigest(), len(record))
+    manifest = canonical_json(
+        {
+            "schemaVersion": 2,
+            "mediaType": mt.OCI_MANIFEST,
+            "artifactType": ENTRY_ARTIFACT,
+            "config": config.to_json(),
+            "layers": [layer.descriptor.to_json()],
+            "annotations": {KEY_ANNOTATION: key},
+        }
+    )
+    return record, manifest
+
+
+class _NotAnEntry(AIContainerError):
+    pass
+
+
+class RegistryCache:
+    """The ``cache-from`` repositories of one build, asked in order; every failure is one line through ``say``."""
+
+    def __init__(self, repositories: Sequence[str], access: RegistryAccess, say: Say) -> None:
+        self.repositories = tuple(repositories)
+        self.access = access
+        self.say = say
+        self._clients: dict[str, RegistryClient] = {}
+        self._dead: set[str] = set()  # hosts found down in this build: not asked again
+        self._scratch = tempfile.TemporaryDirectory(prefix="aicontainer-cache-records-")
+        self._records = BlobStore(Path(self._scratch.name))  # the entries' records, checked against their digests
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+        self._scratch.cleanup()
+
+    def _client(self, host: str) -> RegistryClient:
+        client = self._clients.get(host)
+        if client is None:  # one try: a cache that does not answer at once is not worth waiting for
+            client = self._clients[host] = RegistryClient(host, access=self.access, retries=1)
+        return client
+
+    def lookup(self, key: str, what: str) -> Entry | None:
+        """The first entry of ``key`` in the repositories; None (and one line per repository that failed) otherwise."""
+        for where in self.repositories:
+            host, repository = split_repository(where)
+            if host in self._dead:
+                continue
+            try:
+                return self._read_entry(self._client(host), where, repository, key)
+            except RegistryNotFound:
+                self.say(f"{what}: not in the registry cache {where} (key {key[:12]})")
+            except RegistryUnreachable as exc:
+                self._dead.add(host)
+                self.say(f"{what}: registry cache {where} unreachable ({one_line(str(exc))}); building locally")
+            except RegistryAuthError as exc:
+                self.say(f"{what}: registry cache {where} refused ({one_line(str(exc))}); building locally")
+            except AIContainerError as exc:
+                self.say(f"{what}: registry cache {where}: {one_line(str(exc))}; building locally")
+        return None
+
+    def _read_entry(self, client: RegistryClient, where: str, repository: str, key: str) -> Entry:
+        data, media_type, _digest = client.get_manifest(repository, entry_tag(key))
+        try:
+            manifest = json.loads(data)
+            if media_type != mt.OCI_MANIFEST or manifest.get("artifactType") != ENTRY_ARTIFACT:
+                raise _NotAnEntry(f"{entry_tag(key)[:30]}… is not a cache entry of ours")
+            config = Descriptor.from_json(manifest["config"])
+            (layer_json,) = manifest["layers"]
+            descriptor = Descriptor.from_json(layer_json)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise _NotAnEntry(f"the entry of key {key[:12]} is malformed ({exc})") from None
+        record = json.loads(self._small_blob(client, repository, config))
+        recorded = record.get("layer") or {}
+        if record.get("format") != RECORD_FORMAT or record.get("key") != key:
+            raise _NotAnEntry(f"the entry of key {key[:12]} is for another key or format")
+        if recorded.get("digest") != descriptor.digest or not isinstance(recorded.get("diffId"), str):
+            raise _NotAnEntry(f"the entry of key {key[:12]} names another layer than its record")
+        layer = Layer(descriptor=descriptor, diff_id=recorded["diffId"])
+        return Entry(key, where, layer, dict(record.get("extras") or {}))
+
+    def _small_blob(self, client: RegistryClient, repository: str, descriptor: Descriptor) -> bytes:
+        if descriptor.size > 16 << 20:
+            raise _NotAnEntry(f"the record {short_digest(descriptor.digest)} is too large ({descriptor.size} bytes)")
+        return client.fetch_blob(repository, descriptor.digest, self._records).read_bytes()
+
+    def has_blob(self, entry: Entry) -> bool:
+        """Whether the entry's layer blob is still in its repository (a HEAD)."""
+        host, repository = split_repository(entry.where)
+        try:
+            return self._client(host).head_blob(repository, entry.layer.descriptor.digest) is not None
+        except AIContainerError as exc:
+            self.say(f"registry cache {entry.where}: {one_line(str(exc))}")
+            return False
+
+    def fetch(self, entry: Entry, store: BlobStore, what: str) -> Layer | None:
+        """Stream the entry's layer into ``store`` (its digest checked while it streams), then check its
+        diff_id against the record; None (one line) when either fails."""
+        host, repository = split_repository(entry.where)
+        digest = entry.layer.descriptor.digest
+        try:
+            self._client(host).fetch_blob(repository, digest, store)
+        except AIContainerError as exc:
+            self.say(f"{what}: registry cache {entry.where}: {one_line(str(exc))}; building locally")
+            return None
+        if diff_id_of(store, digest) != entry.layer.diff_id:
+            self.say(
+                f"{what}: registry cache {entry.where}: layer {short_digest(digest)} does not uncompress to the "
+                f"recorded diff_id {short_digest(entry.layer.diff_id)}; building locally"
+            )
+            return None
+        return entry.layer
+
+
+def diff_id_of(store: BlobStore, digest: str) -> str:
+    """The sha256 of a stored layer's uncompressed bytes."""
+    hashing = hashlib.sha256()
+    try:
+        with store.open(digest) as raw:
+            stream = decompressed(raw, "registry cache", digest)
+            while chunk := stream.read(CHUNK):
+                hashing.update(chunk)
+    except (OSError, EOFError, ValueError, AIContainerError):
+        return ""
+    except Exception:  # noqa: BLE001 - a corrupt stream raises its decompressor's own error types (zlib, zstd)
+        return ""
+    return "sha256:" + hashing.hexdigest()
