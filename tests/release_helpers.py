@@ -170,6 +170,7 @@ class RegistryProxy:
     ``fail``: predicate(method, path) -> HTTP status to answer instead of forwarding (or None).
     ``drop``: predicate(method, path) -> True to close the connection without an answer.
     ``after``: callback(method, path, status) run after a request was answered.
+    ``alter``: callback(method, path, body) -> the body to answer instead (a registry serving wrong bytes).
     ``dead``: when True every request is dropped (a registry that went away).
     """
 
@@ -177,6 +178,7 @@ class RegistryProxy:
     fail: Callable[[str, str], int | None] | None = None
     drop: Callable[[str, str], bool] | None = None
     after: Callable[[str, str, int], None] | None = None
+    alter: Callable[[str, str, bytes], bytes] | None = None
     dead: bool = False
     seen: list[Seen] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -255,6 +257,8 @@ class RegistryProxy:
                 self._record(answer.status)
                 if proxy.after:
                     proxy.after(self.command, self.path, answer.status)
+                if proxy.alter and answer.status == 200:
+                    data = proxy.alter(self.command, self.path, data)
                 self.send_response(answer.status)
                 for key, value in answer.getheaders():
                     if key.lower() not in _HOP_BY_HOP and key.lower() != "content-length":
