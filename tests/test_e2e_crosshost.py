@@ -191,3 +191,29 @@ def test_next_release_uploads_only_the_changed_layers(builds, kit, proxy, tmp_pa
     image_blobs = [d for d in uploaded if d not in attestations]
     assert len(image_blobs) == len(changed) + 1, uploaded
     assert sorted(d for d in uploaded if d in attestations) == sorted(attestations)
+
+
+def test_a_fresh_runner_releases_the_next_version_from_the_registry_cache(builds, kit, proxy, tmp_path):
+    """0.1.0 pushed by the host (its cache warm: the push writes the dependency layer's registry cache entry);
+    then 0.1.1 from a runner with an empty plugin cache and an empty uv cache, pushing through the recording
+    proxy: its dependency layer comes from the registry (TensorFlow is neither downloaded nor installed), it
+    uploads only what changed, and its image is the one the host makes of 0.1.1 with everything built there."""
+    first = build_on_host(kit, _checkout(tmp_path / "v010" / "example_project"), tmp_path / "v010-build",
+                          plugin_cache=builds["host"].plugin_cache, AICONTAINER_PUSH_TO=f"{proxy.host}/team/example:0.1.0")
+    assert first.digest == builds["host"].digest
+    project = _checkout(tmp_path / "checkout" / "example_project", version="0.1.1")
+    reference = build_on_host(kit, project, tmp_path / "full", plugin_cache=builds["host"].plugin_cache)
+
+    proxy.reset()
+    uv_cache = tmp_path / "runner-uv"
+    fresh = build_on_host(kit, project, tmp_path / "runner", UV_CACHE_DIR=str(uv_cache),
+                          AICONTAINER_PUSH_TO=f"{proxy.host}/team/example:0.1.1")
+    assert fresh.digest == reference.digest
+    assert not [p for p in uv_cache.rglob("*.dist-info") if p.name.startswith(("tensorflow", "numpy", "keras"))]
+    downloaded = [s for s in proxy.seen if s.method == "GET" and "/blobs/" in s.path and s.status == 200]
+    dependency = dict(_layers(reference))[next(c for c, _ in _layers(reference) if c.startswith("dependencies"))]
+    assert [s for s in downloaded if s.path.endswith(dependency)]  # streamed once from the registry, not built
+    uploaded = {s.path.rsplit("digest=", 1)[1] for s in proxy.blob_uploads()}
+    assert dependency not in uploaded
+    changed = {d for c, d in _layers(reference) if c.split(" ", 1)[0] in ("project", "SBOM")}
+    assert changed <= uploaded and uploaded - changed - set(_attestation_layers(fresh.archive)) == {_manifest(fresh.archive)["config"]["digest"]}

@@ -73,7 +73,8 @@ def release(module_tmp, plugin_wheelhouse, python_base_layout, registry) -> Rele
     assert run.returncode == 0, run.stderr[-3000:]
     assert f"cache entry {ENTRY}" in run.stdout + run.stderr
     tags = requests.get(f"http://{registry.host}/v2/team/cached/tags/list", timeout=30).json()["tags"]
-    (tag,) = [t for t in tags if t.startswith(ENTRY)]
+    entries = [t for t in tags if t.startswith(ENTRY)]
+    assert len(entries) == 2  # the dependency layer's and the include layer's
 
     change = top / "change"
     shutil.copytree(project, change, symlinks=True, ignore=shutil.ignore_patterns("dist"))
@@ -83,7 +84,20 @@ def release(module_tmp, plugin_wheelhouse, python_base_layout, registry) -> Rele
     control = hatch_build(_copy(change, top / "control"), full.env(plugin_wheelhouse))
     assert control.returncode == 0, control.stderr[-3000:]
     assert "registry cache" not in control.stdout + control.stderr and full.installed_from_the_lock() != []
-    return Release(top, project, change, _digest(control), registry.host, tag[len(ENTRY):])
+    key = next(line for line in (run.stdout + run.stderr).splitlines() if "dependency layer" in line)
+    dependency_key = _dependency_key(registry.host, entries, key)
+    return Release(top, project, change, _digest(control), registry.host, dependency_key)
+
+
+def _dependency_key(host: str, tags: list[str], line: str) -> str:
+    """The key of the entry whose layer is the dependency layer the build printed (``dependency layer sha256:…``)."""
+    printed = line.split("dependency layer ", 1)[1].split(" ", 1)[0]
+    for tag in tags:
+        manifest = requests.get(f"http://{host}/v2/team/cached/manifests/{tag}", timeout=30,
+                                headers={"Accept": "application/vnd.oci.image.manifest.v1+json"}).json()
+        if manifest["layers"][0]["digest"].startswith(printed):
+            return tag[len(ENTRY):]
+    raise AssertionError(f"no entry names the dependency layer {printed}")
 
 
 def _copy(source: Path, destination: Path) -> Path:
@@ -102,6 +116,7 @@ def test_a_fresh_runner_takes_the_dependency_layer_from_the_registry(release, tm
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-3000:]
     assert f"dependencies: from registry cache {release.registry}/team/cached (key {release.key[:12]}" in output
+    assert "include files: from registry cache" in output  # the include layer's entry too (by its content)
     assert runner.installed_from_the_lock() == []  # no package of the lock installed, no wheel fetched
     assert _digest(run) == release.full_digest
 
@@ -198,7 +213,7 @@ def test_a_swapped_blob_is_refused_by_its_diff_id(release, tmp_path, plugin_whee
 def _assert_local_build(run, runner: Runner, release: Release, words: str) -> None:
     output = run.stdout + run.stderr
     assert run.returncode == 0, output[-3000:]
-    lines = [line for line in output.splitlines() if "registry cache" in line]
+    lines = [line for line in output.splitlines() if "registry cache" in line and "] dependencies:" in line]
     assert len(lines) == 1 and words in lines[0], lines
     assert "Traceback" not in output
     assert runner.installed_from_the_lock() != []  # built locally

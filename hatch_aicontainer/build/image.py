@@ -20,8 +20,8 @@ from pathlib import Path
 
 from hatch_aicontainer.build.attestations import attachment_blobs, attest_image, store_referrers_index
 from hatch_aicontainer.build.labels import oci_annotations
-from hatch_aicontainer.build.layers.dependencies import RemoteLayers
 from hatch_aicontainer.build.platform import PlatformImage, build_platform
+from hatch_aicontainer.cache.remote import RemoteLayers
 from hatch_aicontainer.config.naming import archive_name, render_tags
 from hatch_aicontainer.config.settings import ProjectInfo, Settings
 from hatch_aicontainer.core.progress import Progress
@@ -67,11 +67,11 @@ class BuiltImage:
     def remote_blobs(self) -> dict[str, str]:
         """Blobs of the image that are not in the local store (taken from a registry cache, not downloaded):
         digest -> the ``host/repo`` that holds them (the push mounts them from there)."""
-        return {i.dependency.layer.descriptor.digest: i.dependency.remote for i in self.images if i.dependency and i.dependency.remote}
+        return {digest: where for image in self.images for digest, where in image.remote_blobs.items()}
 
     def cache_entries(self) -> list[tuple[str, Layer, dict]]:
         """(key, layer, record extras) of every layer a registry cache entry can name (``cache.remote``)."""
-        return [(i.dependency.key, i.dependency.layer, i.dependency.extras()) for i in self.images if i.dependency and i.dependency.key]
+        return list({key: (key, layer, extras) for image in self.images for key, layer, extras in image.cache_entries}.values())
 
     def blob_sizes(self) -> dict[str, int]:
         """Every blob of the image once (digest -> size): what a registry stores."""

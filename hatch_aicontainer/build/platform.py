@@ -12,7 +12,7 @@ descriptors, the config document, the labels, and what was installed.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,9 @@ from hatch_aicontainer.build.entrypoint import Entrypoint, choose_entrypoint
 from hatch_aicontainer.build.labels import image_labels, oci_annotations
 from hatch_aicontainer.build.layers import bytecode, sbom
 from hatch_aicontainer.build.layers.app import app_layer, sbom_layer, workdir_entry
-from hatch_aicontainer.build.layers.dependencies import (
-    LAYER_FORMAT,
-    DependencyLayer,
-    RemoteLayers,
-    dependency_layer,
-    write_layer_shown,
-)
+from hatch_aicontainer.build.layers.dependencies import LAYER_FORMAT, dependency_layer, write_layer_shown
 from hatch_aicontainer.build.layers.include import include_layers
+from hatch_aicontainer.cache.remote import RemoteLayers
 from hatch_aicontainer.config.compat import Target
 from hatch_aicontainer.config.settings import ProjectInfo, Settings
 from hatch_aicontainer.config.settings.probes import marker_env
@@ -48,7 +43,7 @@ from hatch_aicontainer.core.faults import owner_token, step, temporary_directory
 from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.cache import BlobStore
-from hatch_aicontainer.oci.descriptor import Descriptor, Platform
+from hatch_aicontainer.oci.descriptor import Descriptor, Layer, Platform
 from hatch_aicontainer.oci.image import ConfigChanges, image_config, image_manifest, rfc3339, store_json
 
 Log = Callable[[str], None]
@@ -74,7 +69,10 @@ class PlatformImage:
     labels: Mapping[str, str]  #: the labels the build states (the user's ``labels`` are in the config too)
     sbom: bytes = b""  #: the CycloneDX JSON document in the image (sbom.image_path)
     bytecode: str = ""  #: one line for the summary: who compiled the bytecode, or why there is none
-    dependency: DependencyLayer | None = None  #: the dependency layer with its cache key (registry cache entries)
+    #: (key, layer, record extras) of each layer a registry cache entry names (``cache.remote``)
+    cache_entries: tuple[tuple[str, Layer, dict], ...] = ()
+    #: digest -> ``host/repo`` of layers taken from a registry cache and not downloaded (the push mounts them)
+    remote_blobs: Mapping[str, str] = field(default_factory=dict)
 
 
 def build_platform(
@@ -132,6 +130,7 @@ def build_platform(
             settings.include, project.root, store, layer_options, workdir=workdir,
             identity={"format": LAYER_FORMAT, "plugin": __version__}, log=log, prefix=f"[{platform}] ",
             write=lambda entries, what: write_layer_shown(entries, store, layer_options, progress.task(f"[{platform}] {what}")),
+            remote=remote,
         )
 
     # Order: include_layers' docstring (large include entries below the project layer).
@@ -184,7 +183,14 @@ def build_platform(
         labels=labels,
         sbom=sbom_document,
         bytecode=bytecode_note,
-        dependency=deps,
+        cache_entries=(
+            (deps.key, deps.layer, deps.extras()),
+            *((key, layer, {}) for key, layer in includes.keys),
+        ),
+        remote_blobs={
+            **({deps.layer.descriptor.digest: deps.remote} if deps.remote else {}),
+            **includes.remote,
+        },
     )
 
 

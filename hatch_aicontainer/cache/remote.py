@@ -50,7 +50,17 @@ KEY_ANNOTATION = "io.hatch-aicontainer.cache.key"
 #: bump when the record's shape changes: older entries are then ignored
 RECORD_FORMAT = 1
 
-__all__ = ["ENTRY_ARTIFACT", "Entry", "RegistryCache", "entry_documents", "entry_tag", "split_repository"]
+__all__ = [
+    "ENTRY_ARTIFACT",
+    "Entry",
+    "RegistryCache",
+    "RemoteLayers",
+    "Taken",
+    "content_key",
+    "entry_documents",
+    "entry_tag",
+    "split_repository",
+]
 
 Say = Callable[[str], None]
 
@@ -208,3 +218,39 @@ def diff_id_of(store: BlobStore, digest: str) -> str:
     except Exception:  # noqa: BLE001 - a corrupt stream raises its decompressor's own error types (zlib, zstd)
         return ""
     return "sha256:" + hashing.hexdigest()
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A layer taken from a registry cache: in the local store (``remote`` None), or left where it is."""
+
+    layer: Layer
+    remote: str | None  #: ``host/repo`` holding the blob when it was not downloaded (the push mounts it)
+
+
+@dataclass(frozen=True)
+class RemoteLayers:
+    """Where a build may take layers from when its own cache misses (``cache-from``)."""
+
+    cache: RegistryCache
+    #: registry hosts every push goes to, when nothing else needs the blob locally (``archive = false``):
+    #: a layer found there is mounted by the push, never downloaded
+    push_only_hosts: frozenset[str] = frozenset()
+
+    def take(self, entry: Entry, store: BlobStore, what: str) -> Taken | None:
+        """The entry's layer: not downloaded when every push goes to its registry (and the blob is there),
+        else streamed into ``store`` and checked; None (one line said why) when it cannot be used."""
+        if entry.where.partition("/")[0] in self.push_only_hosts and self.cache.has_blob(entry):
+            self.cache.say(f"{what}: from registry cache {entry.where} (key {entry.key[:12]}; mounted by the push, not downloaded)")
+            return Taken(entry.layer, entry.where)
+        layer = self.cache.fetch(entry, store, what)
+        if layer is None:
+            return None
+        self.cache.say(f"{what}: from registry cache {entry.where} (key {entry.key[:12]}; {layer.descriptor.size} bytes downloaded)")
+        return Taken(layer, None)
+
+
+def content_key(identity: Mapping[str, Any], diff_id: str) -> str:
+    """The registry cache key of a layer known by its content (an include layer): what decides its
+    compressed bytes (``identity``: layer format, plugin version, compression options) and its diff_id."""
+    return hashlib.sha256(json.dumps({"identity": dict(identity), "diff_id": diff_id}, sort_keys=True).encode()).hexdigest()

@@ -19,9 +19,8 @@ from hatchling.builders.utils import get_reproducible_timestamp
 
 from hatch_aicontainer import outputs
 from hatch_aicontainer.build.image import BuiltImage, build_image
-from hatch_aicontainer.build.layers.dependencies import RemoteLayers
 from hatch_aicontainer.cache.admin import after_build, checked_cache_dir
-from hatch_aicontainer.cache.remote import RegistryCache
+from hatch_aicontainer.cache.remote import RegistryCache, RemoteLayers
 from hatch_aicontainer.config.naming import render_tags
 from hatch_aicontainer.config.settings import ProjectInfo, Settings
 from hatch_aicontainer.config.variables import CACHE_DIR_ENV

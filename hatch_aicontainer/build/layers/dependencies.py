@@ -28,7 +28,7 @@ from hatch_aicontainer.build.deps.lock import Lock, LockInputs
 from hatch_aicontainer.build.deps.uv import Uv
 from hatch_aicontainer.build.deps.venv import installed_tree_entries, site_packages, skeleton_entries
 from hatch_aicontainer.build.layers import bytecode
-from hatch_aicontainer.cache.remote import RegistryCache
+from hatch_aicontainer.cache.remote import RemoteLayers
 from hatch_aicontainer.core.atomic import write_atomically
 from hatch_aicontainer.core.progress import Progress, Task
 from hatch_aicontainer.oci.cache import TEMP_PREFIX, BlobStore
@@ -51,16 +51,6 @@ class DependencyLayer:
     def extras(self) -> dict:
         """What its cache records keep besides the layer (the local record, a registry entry's)."""
         return {"cuda": self.cuda.to_json(), "installed": [d.to_json() for d in self.installed]}
-
-
-@dataclass(frozen=True)
-class RemoteLayers:
-    """Where a build may take layers from when its own cache misses (``cache-from``)."""
-
-    cache: RegistryCache
-    #: registry hosts every push goes to, when nothing else needs the blob locally (``archive = false``):
-    #: a layer found there is mounted by the push, never downloaded
-    push_only_hosts: frozenset[str] = frozenset()
 
 
 def dependency_layer(
@@ -123,16 +113,12 @@ def _from_registry(remote: RemoteLayers, key: str, store: BlobStore, what: str, 
     except (ValueError, KeyError, TypeError) as exc:
         say(f"{what}: registry cache {entry.where}: the entry's record is damaged ({exc}); building locally")
         return None
-    host = entry.where.partition("/")[0]
-    if host in remote.push_only_hosts and remote.cache.has_blob(entry):
-        say(f"{what}: from registry cache {entry.where} (key {key[:12]}; mounted by the push, not downloaded)")
-        return DependencyLayer(entry.layer, True, cuda, installed, key=key, remote=entry.where)
-    layer = remote.cache.fetch(entry, store, what)
-    if layer is None:
+    taken = remote.take(entry, store, what)
+    if taken is None:
         return None
-    found = DependencyLayer(layer, True, cuda, installed, key=key)
-    _remember_layer(store, key, found)
-    say(f"{what}: from registry cache {entry.where} (key {key[:12]}; {layer.descriptor.size} bytes downloaded)")
+    found = DependencyLayer(entry.layer, True, cuda, installed, key=key, remote=taken.remote)
+    if taken.remote is None:
+        _remember_layer(store, key, found)
     return found
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hatch_aicontainer.build.layers.include_record import (
@@ -30,6 +30,7 @@ from hatch_aicontainer.build.layers.include_record import (
     save_record,
 )
 from hatch_aicontainer.build.layers.secrets_filter import IncludeFilter
+from hatch_aicontainer.cache.remote import RemoteLayers, Taken, content_key
 from hatch_aicontainer.config.settings import IncludeSpec
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.cache import BlobStore
@@ -60,6 +61,10 @@ class IncludeLayers:
 
     stable: tuple[tuple[Layer, str], ...]
     small: tuple[tuple[Layer, str], ...]
+    #: (registry cache key, layer) of each layer (``cache.remote.content_key``: host-independent)
+    keys: tuple[tuple[str, Layer], ...] = ()
+    #: digest -> ``host/repo`` of layers taken from a registry cache and not downloaded
+    remote: Mapping[str, str] = field(default_factory=dict)
 
 
 def include_entries(specs: Sequence[IncludeSpec], root: Path, log: Log = lambda _message: None) -> list[LayerEntry]:
@@ -105,6 +110,7 @@ def include_layers(
     log: Log = lambda _message: None,
     prefix: str = "",
     write: Writer | None = None,
+    remote: RemoteLayers | None = None,
 ) -> IncludeLayers:
     """Every include layer, from the cache when its files' fingerprint (or content) is unchanged.
 
@@ -112,21 +118,41 @@ def include_layers(
     it back to root); ``identity`` is what else decides the bytes (layer format,
     plugin version). ``write(entries, what)`` writes a layer that is not cached
     (the platform build's, which shows its progress); by default plain ``write_layer``.
+    On a local miss, ``remote`` (the registry cache) is asked for the layer of the same
+    content (its diff_id) and identity before it is compressed here.
     """
     if write is None:
         write = lambda entries, _what: write_layer(entries, store, **layer_options)  # type: ignore[arg-type]  # noqa: E731
     stable: list[tuple[Layer, str]] = []
     small: list[tuple[Layer, str]] = []
+    keys: list[tuple[str, Layer]] = []
+    remote_blobs: dict[str, str] = {}
     for group in include_groups(specs, root, log):
         entries = [entry for entry in group.entries if entry.path != workdir.path] + [workdir]
         key_identity = {**identity, "options": dict(layer_options), "group": group.source}
         name = "include files" if group.source is None else f"include {group.source}"
-        layer, how = _cached_or_written(
-            entries, store, layer_options, key_identity, record_key(key_identity, root), lambda entries: write(entries, name)
+
+        def from_registry(diff_id: str, what: str = f"{prefix}{name}", identity: Mapping[str, object] = key_identity) -> Taken | None:
+            if remote is None:
+                return None
+            entry = remote.cache.lookup(content_key(identity, diff_id), what)
+            if entry is None:
+                return None
+            if entry.layer.diff_id != diff_id:
+                remote.cache.say(f"{what}: registry cache {entry.where}: the entry's layer has another diff_id; building locally")
+                return None
+            return remote.take(entry, store, what)
+
+        layer, how, where = _cached_or_written(
+            entries, store, layer_options, key_identity, record_key(key_identity, root), lambda entries: write(entries, name),
+            from_registry if remote is not None else None,
         )
         log(f"{prefix}{name} {layer.descriptor.digest[:19]} ({how})")
         (small if group.source is None else stable).append((layer, name))
-    return IncludeLayers(stable=tuple(stable), small=tuple(small))
+        keys.append((content_key(key_identity, layer.diff_id), layer))
+        if where is not None:
+            remote_blobs[layer.descriptor.digest] = where
+    return IncludeLayers(stable=tuple(stable), small=tuple(small), keys=tuple(keys), remote=remote_blobs)
 
 
 class _Sha256Sink:
@@ -144,21 +170,36 @@ def _cached_or_written(
     identity: Mapping[str, object],
     key: str,
     write: Callable[[list[LayerEntry]], Layer],
-) -> tuple[Layer, str]:
-    """The recorded layer when the fingerprint matches (settled), or the content hash does; else a new one."""
+    from_registry: Callable[[str], Taken | None] | None = None,
+) -> tuple[Layer, str, str | None]:
+    """The recorded layer when the fingerprint matches (settled), or the content hash does; else the
+    registry cache's layer of that content; else a new one. (layer, how, ``host/repo`` when not downloaded)."""
     printed, settled = fingerprint(entries, identity)
     record = load_record(store, key)
+    diff_id = None
     if record is not None and store.verify(record.layer.descriptor.digest):
         if record.fingerprint == printed and record.settled:
-            return record.layer, "cached"
-        sink = _Sha256Sink()
-        write_tar(entries, sink, mtime=int(layer_options["mtime"]))  # type: ignore[call-overload]
-        if "sha256:" + sink.sha.hexdigest() == record.layer.diff_id:
+            return record.layer, "cached", None
+        diff_id = _diff_id(entries, layer_options)
+        if diff_id == record.layer.diff_id:
             save_record(store, key, IncludeRecord(fingerprint=printed, settled=settled, layer=record.layer))
-            return record.layer, "cached, content confirmed"
+            return record.layer, "cached, content confirmed", None
+    if from_registry is not None:
+        taken = from_registry(diff_id or _diff_id(entries, layer_options))
+        if taken is not None:
+            if taken.remote is None:
+                save_record(store, key, IncludeRecord(fingerprint=printed, settled=settled, layer=taken.layer))
+            return taken.layer, "from registry cache", taken.remote
     layer = write(entries)
     save_record(store, key, IncludeRecord(fingerprint=printed, settled=settled, layer=layer))
-    return layer, "built"
+    return layer, "built", None
+
+
+def _diff_id(entries: list[LayerEntry], layer_options: Mapping[str, object]) -> str:
+    """The sha256 of the layer's uncompressed tar: every file read once, nothing compressed or written."""
+    sink = _Sha256Sink()
+    write_tar(entries, sink, mtime=int(layer_options["mtime"]))  # type: ignore[call-overload]
+    return "sha256:" + sink.sha.hexdigest()
 
 
 def _unique_dirs(entries: list[LayerEntry]) -> list[LayerEntry]:
