@@ -187,7 +187,7 @@ def build_on_host(kit: Kit, project: Path, workdir: Path, *, plugin_cache: Path 
     plugin_cache = plugin_cache or work / "plugin-cache"
     env = hatch_env(
         kit.wheelhouse, work / "hatch", plugin_cache,
-        AICONTAINER_BASE_IMAGE=kit.base_image, UV_CACHE_DIR=str(kit.uv_cache), **extra,
+        **{"AICONTAINER_BASE_IMAGE": kit.base_image, "UV_CACHE_DIR": str(kit.uv_cache), **extra},  # extra may give its own uv cache
     )
     started = time.monotonic()
     _run([str(BIN / "hatch"), "build", "-t", "container"], cwd=work / "project", env=env)

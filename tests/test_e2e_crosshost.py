@@ -199,7 +199,7 @@ def test_a_fresh_runner_releases_the_next_version_from_the_registry_cache(builds
     proxy: its dependency layer comes from the registry (TensorFlow is neither downloaded nor installed), it
     uploads only what changed, and its image is the one the host makes of 0.1.1 with everything built there."""
     first = build_on_host(kit, _checkout(tmp_path / "v010" / "example_project"), tmp_path / "v010-build",
-                          plugin_cache=builds["host"].plugin_cache, AICONTAINER_PUSH_TO=f"{proxy.host}/team/example:0.1.0")
+                          plugin_cache=builds["host"].plugin_cache, AICONTAINER_PUSH_TO=f"{proxy.host}/team/example-cached:0.1.0")
     assert first.digest == builds["host"].digest
     project = _checkout(tmp_path / "checkout" / "example_project", version="0.1.1")
     reference = build_on_host(kit, project, tmp_path / "full", plugin_cache=builds["host"].plugin_cache)
@@ -207,7 +207,7 @@ def test_a_fresh_runner_releases_the_next_version_from_the_registry_cache(builds
     proxy.reset()
     uv_cache = tmp_path / "runner-uv"
     fresh = build_on_host(kit, project, tmp_path / "runner", UV_CACHE_DIR=str(uv_cache),
-                          AICONTAINER_PUSH_TO=f"{proxy.host}/team/example:0.1.1")
+                          AICONTAINER_PUSH_TO=f"{proxy.host}/team/example-cached:0.1.1")
     assert fresh.digest == reference.digest
     assert not [p for p in uv_cache.rglob("*.dist-info") if p.name.startswith(("tensorflow", "numpy", "keras"))]
     downloaded = [s for s in proxy.seen if s.method == "GET" and "/blobs/" in s.path and s.status == 200]
