@@ -76,7 +76,7 @@ def change(project: Path, n: int) -> None:
 
 def blob_read_seconds(registry: str, repository: str) -> float:
     """One GET of the release's largest layer (the dependency layer), read to the end."""
-    request = urllib.request.Request(f"http://{registry}/v2/{repository}/manifests/1",
+    request = urllib.request.Request(f"http://{registry}/v2/{repository}/manifests/0.1.0",  # the example's version
                                      headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
     manifest = json.loads(urllib.request.urlopen(request, timeout=60).read())
     largest = max(manifest["layers"], key=lambda layer: layer["size"])
