@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,7 @@ __all__ = [
     "Entry",
     "RegistryCache",
     "RemoteLayers",
+    "StreamingDiffId",
     "Taken",
     "content_key",
     "entry_documents",
@@ -187,22 +189,75 @@ class RegistryCache:
             return False
 
     def fetch(self, entry: Entry, store: BlobStore, what: str) -> Layer | None:
-        """Stream the entry's layer into ``store`` (its digest checked while it streams), then check its
-        diff_id against the record; None (one line) when either fails."""
+        """Stream the entry's layer into ``store``, its digest and its diff_id (the uncompressed bytes)
+        checked while it streams; None (one line) when either fails."""
         host, repository = split_repository(entry.where)
         digest = entry.layer.descriptor.digest
+        streaming = StreamingDiffId(entry.layer.descriptor.media_type)
         try:
-            self._client(host).fetch_blob(repository, digest, store)
+            self._client(host).fetch_blob(repository, digest, store, observe=streaming.update)
         except AIContainerError as exc:
             self.say(f"{what}: registry cache {entry.where}: {one_line(str(exc))}; building locally")
             return None
-        if diff_id_of(store, digest) != entry.layer.diff_id:
+        found = streaming.result(entry.layer.descriptor.size)
+        if found is None:  # a retried download, or no incremental decompressor: read the stored blob once
+            found = diff_id_of(store, digest)
+        if found != entry.layer.diff_id:
             self.say(
                 f"{what}: registry cache {entry.where}: layer {short_digest(digest)} does not uncompress to the "
                 f"recorded diff_id {short_digest(entry.layer.diff_id)}; building locally"
             )
             return None
         return entry.layer
+
+
+class StreamingDiffId:
+    """The sha256 of a layer's uncompressed bytes, computed from its compressed chunks as they arrive
+    (gzip, several members allowed; zstd when ``zstandard`` is installed; uncompressed tars)."""
+
+    def __init__(self, media_type: str) -> None:
+        self.hashing = hashlib.sha256()
+        self.seen = 0
+        self.failed = False
+        self._decompress: Callable[[bytes], bytes] | None
+        if media_type.endswith("+gzip"):
+            self._gzip = zlib.decompressobj(wbits=31)
+            self._decompress = self._gunzip
+        elif media_type.endswith("+zstd"):
+            try:
+                import zstandard
+
+                self._decompress = zstandard.ZstdDecompressor().decompressobj().decompress
+            except ImportError:
+                self._decompress = None
+        else:
+            self._decompress = lambda data: data
+
+    def _gunzip(self, data: bytes) -> bytes:
+        out = []
+        while data:
+            out.append(self._gzip.decompress(data))
+            if not self._gzip.eof:
+                break
+            data = self._gzip.unused_data  # the next gzip member
+            self._gzip = zlib.decompressobj(wbits=31)
+        return b"".join(out)
+
+    def update(self, chunk: bytes) -> None:
+        self.seen += len(chunk)
+        if self._decompress is None or self.failed:
+            return
+        try:
+            self.hashing.update(self._decompress(chunk))
+        except Exception:  # noqa: BLE001 - a corrupt stream raises its decompressor's own error (zlib.error, zstd)
+            self.failed = True
+
+    def result(self, size: int) -> str | None:
+        """The diff_id; "" when the stream did not decompress; None when it cannot tell (another attempt's
+        chunks were seen too, or there is no incremental decompressor for the format)."""
+        if self._decompress is None or self.seen != size:
+            return None
+        return "" if self.failed else "sha256:" + self.hashing.hexdigest()
 
 
 def diff_id_of(store: BlobStore, digest: str) -> str:

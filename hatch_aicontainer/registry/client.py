@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -128,8 +128,14 @@ class RegistryClient:
         media_type = self._manifest_media_type(data, resp.headers.get("Content-Type", ""), what)
         return data, media_type, digest
 
-    def fetch_blob(self, repository: str, digest: str, store: BlobStore) -> Path:
-        """Stream blob ``digest`` of ``repository`` into ``store`` (verified); skip it when cached and intact."""
+    def fetch_blob(
+        self, repository: str, digest: str, store: BlobStore, *, observe: Callable[[bytes], None] | None = None
+    ) -> Path:
+        """Stream blob ``digest`` of ``repository`` into ``store`` (verified); skip it when cached and intact.
+
+        ``observe`` sees every chunk as it streams (a second check over the same bytes, such as a layer's
+        diff_id); a retried download shows it the new attempt's chunks too (it can tell by the count).
+        """
         if store.has(digest) and store.verify(digest):
             return store.path(digest)
         last: BaseException | None = None
@@ -144,7 +150,8 @@ class RegistryClient:
                     self._fail(resp, f"serve blob {short_digest(digest)} of {repository}", repository)
                 log.info("pulling %s from %s/%s", short_digest(digest), self.host, repository)
                 try:
-                    store.put_stream(resp.iter_content(CHUNK), expected=digest)
+                    chunks = resp.iter_content(CHUNK)
+                    store.put_stream(_observed(chunks, observe) if observe is not None else chunks, expected=digest)
                     return store.path(digest)
                 except DigestMismatch:
                     raise RegistryError(
@@ -484,6 +491,12 @@ class RegistryClient:
             raise RegistryError(f"registry {self.host} sent {what} with unsupported media type {media_type or 'none'}")
         return media_type
 
+
+
+def _observed(chunks: Iterable[bytes], observe: Callable[[bytes], None]) -> Iterator[bytes]:
+    for chunk in chunks:
+        observe(chunk)
+        yield chunk
 
 
 def _add_query(url: str, key: str, value: str) -> str:
