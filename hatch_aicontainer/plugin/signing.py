@@ -8,6 +8,9 @@ from the process environment here and nowhere else; it is never stored in the se
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 from hatch_aicontainer.config.settings import Settings
 from hatch_aicontainer.config.variables import SIGNING_PASSWORD_ENV
 from hatch_aicontainer.signing.keys import load_signing_key
@@ -22,5 +25,15 @@ def signer_for(settings: Settings) -> Signer | None:
     if signing is None:
         return None
     password = settings.environment.variables.get(SIGNING_PASSWORD_ENV)
-    key = load_signing_key(signing.key, password, what=signing.setting, password_source=SIGNING_PASSWORD_ENV)
-    return KeySigner(key)
+    try:
+        stat = signing.key.stat()
+        version = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    except OSError:
+        version = None  # the loader reports it, in one line
+    return _opened(signing.key, version, password, signing.setting)
+
+
+@functools.lru_cache(maxsize=4)
+def _opened(path: Path, version: tuple[int, int, int] | None, password: str | None, setting: str) -> Signer:
+    """One scrypt per key file version in a process: preflight opens the key, the build signs with it."""
+    return KeySigner(load_signing_key(path, password, what=setting, password_source=SIGNING_PASSWORD_ENV))
