@@ -221,7 +221,7 @@ class StreamingDiffId:
         self.failed = False
         self._decompress: Callable[[bytes], bytes] | None
         if media_type.endswith("+gzip"):
-            self._gzip = zlib.decompressobj(wbits=31)
+            self._gzip = _gzip_decompressobj()
             self._decompress = self._gunzip
         elif media_type.endswith("+zstd"):
             try:
@@ -240,7 +240,7 @@ class StreamingDiffId:
             if not self._gzip.eof:
                 break
             data = self._gzip.unused_data  # the next gzip member
-            self._gzip = zlib.decompressobj(wbits=31)
+            self._gzip = _gzip_decompressobj()
         return b"".join(out)
 
     def update(self, chunk: bytes) -> None:
@@ -258,6 +258,16 @@ class StreamingDiffId:
         if self._decompress is None or self.seen != size:
             return None
         return "" if self.failed else "sha256:" + self.hashing.hexdigest()
+
+
+def _gzip_decompressobj() -> Any:
+    """ISA-L's inflate (several times zlib's speed: it keeps pace with a local registry), else zlib's."""
+    try:
+        from isal import isal_zlib
+
+        return isal_zlib.decompressobj(wbits=31)
+    except ImportError:  # pragma: no cover - isal is a dependency
+        return zlib.decompressobj(wbits=31)
 
 
 def diff_id_of(store: BlobStore, digest: str) -> str:
