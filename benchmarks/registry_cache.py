@@ -18,13 +18,19 @@ is an empty ``AICONTAINER_CACHE_DIR``, an empty uv cache and a fresh hatch data 
 * fresh runner with the archive: the same writing the ``.oci.tar``, against floor + warm + the time
   to read the dependency blob from the registry once (measured with one GET);
 
-each with its ratio. Wall times on a shared machine: compare the ratios within one run.
+each with its ratio. With ``--buildah`` (Debian's buildah, as root): the same two releases with
+``buildah build --layers --cache-from REPO --cache-to REPO`` of the equivalent Dockerfile (pip installs
+the locked TensorFlow, then the project) on the same registry, the second from fresh storage (a fresh
+runner), each followed by its push, against our fresh runner with ``archive = false`` + push.
+
+Wall times on a shared machine: compare the ratios within one run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -87,10 +93,59 @@ def blob_read_seconds(registry: str, repository: str) -> float:
     return time.monotonic() - started
 
 
+BUILDAH_DOCKERFILE = """\
+FROM {base}
+COPY bench-setup /tmp/bench-setup
+RUN rm -f /usr/lib/python3*/EXTERNALLY-MANAGED \\
+ && python3 /tmp/bench-setup/{wheel}/pip install --no-cache-dir --no-index /tmp/bench-setup/{wheel} \\
+ && mkdir -p /etc/ssl/certs && cp /tmp/bench-setup/ca.pem /etc/ssl/certs/bench-ca.pem
+ENV PIP_CERT=/etc/ssl/certs/bench-ca.pem
+RUN python3 -m pip install --no-cache-dir {tensorflow}
+COPY . /src
+RUN python3 -m pip install --no-cache-dir --no-deps /src
+WORKDIR /app
+ENTRYPOINT ["example-project"]
+"""
+
+
+def buildah_context(release: Path, destination: Path, base: str) -> Path:
+    """The project as ``pip`` builds it (hatchling only in build-system.requires), with pip's wheel and this
+    machine's CA bundle for the base image that has neither."""
+    context = copy_project(release, destination)
+    pyproject = context / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('"hatch-aicontainer"', '"hatchling"'))
+    setup = context / "bench-setup"
+    setup.mkdir()
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:", "-d", str(setup), "pip"],
+                   check=True)
+    ca = next((os.environ[v] for v in ("SSL_CERT_FILE", "PIP_CERT", "REQUESTS_CA_BUNDLE") if os.path.isfile(os.environ.get(v, ""))),
+              "/etc/ssl/certs/ca-certificates.crt")
+    shutil.copyfile(ca, setup / "ca.pem")
+    lock = next(context.glob("pylock.aicontainer-*.toml")).read_text()
+    version = lock.split('name = "tensorflow"\nversion = "', 1)[1].split('"', 1)[0]
+    (context / "Dockerfile").write_text(BUILDAH_DOCKERFILE.format(base=base, wheel=next(setup.glob("pip-*.whl")).name,
+                                                                  tensorflow=f"tensorflow=={version}"))
+    return context
+
+
+def buildah_release(context: Path, storage: Path, registry: str, tag: str) -> float:
+    """``buildah build --layers`` with the registry cache, then its push, from ``storage`` (fresh: a new runner)."""
+    base = ["buildah", "--root", str(storage / "root"), "--runroot", str(storage / "run"), "--storage-driver", "overlay"]
+    cache = f"{registry}/team/buildah-cache"
+    started = time.monotonic()
+    timed([*base, "build", "--layers", "--isolation", "chroot", "--network", "host", "--tls-verify=false",
+           "--cache-from", cache, "--cache-to", cache, "-t", f"bench/example:{tag}", str(context)], context, dict(os.environ))
+    timed([*base, "push", "--tls-verify=false", f"bench/example:{tag}", f"docker://{registry}/team/buildah:{tag}"], context,
+          dict(os.environ))
+    return time.monotonic() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--buildah", action="store_true", help="also buildah with --cache-from/--cache-to on the same registry")
     args = parser.parse_args()
+    peer: dict[str, float] = {}
     work = Path(tempfile.mkdtemp(prefix="bench-registry-cache-", dir="/var/tmp"))
     registry = services.start_registry()
     try:
@@ -126,6 +181,11 @@ def main() -> int:
             assert "from registry cache" in out, out[-2000:]
             fresh_archive.append(took)
         blob = statistics.median(blob_read_seconds(registry.host, repository) for _ in range(args.runs))
+        if args.buildah:
+            context = buildah_context(release, work / "buildah-context", base)
+            peer["cold"] = buildah_release(context, work / "buildah-laptop", registry.host, "1")
+            change(context, 200)
+            peer["fresh"] = buildah_release(context, work / "buildah-fresh", registry.host, "2")
     finally:
         registry.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -144,6 +204,10 @@ def main() -> int:
     goal = floor + warm_t + blob
     print(f"fresh runner, archive written (no push)           {archive:7.1f} s   goal floor + warm + blob read = {goal:.1f} s "
           f"({archive / goal:.2f}x of the goal; {cold / archive:.1f}x faster than cold)")
+    if peer:
+        print(f"buildah --layers, cold release (build + push)      {peer['cold']:7.1f} s")
+        print(f"buildah --layers --cache-from, fresh storage       {peer['fresh']:7.1f} s   ours (archive = false + push) "
+              f"{no_archive:.1f} s: {peer['fresh'] / no_archive:.1f}x faster (goal: at least 3x)")
     return 0
 
 
