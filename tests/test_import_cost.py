@@ -40,3 +40,8 @@ def test_the_control_a_build_step_does_import_them():
     """The check can fail: the module that runs a build loads the registry client and the SBOM library."""
     loaded = _loaded_by("hatch_aicontainer.plugin.run")
     assert {"requests", "cyclonedx"} <= loaded
+
+
+def test_a_build_loads_the_signing_libraries_only_to_sign():
+    assert not {"cryptography", "nacl"} & _loaded_by("hatch_aicontainer.plugin.run")
+    assert "cryptography" in _loaded_by("hatch_aicontainer.plugin.run, hatch_aicontainer.signing.keys")

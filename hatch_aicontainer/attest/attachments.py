@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from hatch_aicontainer.oci import mediatypes as mt
 from hatch_aicontainer.oci.image import canonical_json
-from hatch_aicontainer.signing.bundle import bundle_of
-from hatch_aicontainer.signing.dsse import sign_envelope
-from hatch_aicontainer.signing.signer import Signer
+
+if TYPE_CHECKING:
+    from hatch_aicontainer.signing.signer import Signer
 
 #: the annotations cosign writes on a bundle's referrer manifest, and BuildKit's/in-toto's for a bare statement
 BUNDLE_CONTENT_ANNOTATION = "dev.sigstore.bundle.content"
@@ -41,6 +42,10 @@ def attachment(predicate_type: str, statement: bytes, signer: Signer | None) -> 
     """``statement`` (canonical JSON) as a bundle signed by ``signer``, or bare when there is none."""
     if signer is None:
         return Attachment(mt.IN_TOTO, mt.IN_TOTO, statement, {PREDICATE_ANNOTATION: predicate_type}, signed=False)
+    # only a signed build loads the signing libraries (cryptography: 0.1 s of a build's import without bytecode)
+    from hatch_aicontainer.signing.bundle import bundle_of
+    from hatch_aicontainer.signing.dsse import sign_envelope
+
     envelope = sign_envelope(signer, mt.IN_TOTO, statement)
     bundle = canonical_json(bundle_of(envelope, signer.verification_material()))
     annotations = {BUNDLE_CONTENT_ANNOTATION: "dsse-envelope", BUNDLE_PREDICATE_ANNOTATION: predicate_type}

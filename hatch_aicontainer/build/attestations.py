@@ -22,7 +22,7 @@ import json
 import posixpath
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatch_aicontainer import __version__
 from hatch_aicontainer.attest.attachments import attachment
@@ -54,7 +54,9 @@ from hatch_aicontainer.config.settings.record import settings_record
 from hatch_aicontainer.oci import mediatypes as mt
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor
-from hatch_aicontainer.signing.signer import Signer
+
+if TYPE_CHECKING:
+    from hatch_aicontainer.signing.signer import Signer
 
 #: the kinds of attestation (``KIND_ANNOTATION``), in the order they are attached
 PROVENANCE, SBOM, SIGNATURE = "provenance", "sbom", "signature"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hatch_aicontainer.build.attestations import attachment_blobs, attest_image, store_referrers_index
 from hatch_aicontainer.build.labels import oci_annotations
@@ -30,7 +31,9 @@ from hatch_aicontainer.oci.archive import ArchiveImage, layout_documents, write_
 from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor, Layer
 from hatch_aicontainer.oci.image import image_index, store_json
-from hatch_aicontainer.signing.signer import Signer
+
+if TYPE_CHECKING:
+    from hatch_aicontainer.signing.signer import Signer
 
 Log = Callable[[str], None]
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hatch_aicontainer.config.settings import Settings
 from hatch_aicontainer.config.variables import SIGNING_PASSWORD_ENV
-from hatch_aicontainer.signing.keys import load_signing_key
-from hatch_aicontainer.signing.signer import KeySigner, Signer
+
+if TYPE_CHECKING:
+    from hatch_aicontainer.signing.signer import Signer
 
 __all__ = ["signer_for"]
 
@@ -36,4 +38,7 @@ def signer_for(settings: Settings) -> Signer | None:
 @functools.lru_cache(maxsize=4)
 def _opened(path: Path, version: tuple[int, int, int] | None, password: str | None, setting: str) -> Signer:
     """One scrypt per key file version in a process: preflight opens the key, the build signs with it."""
+    from hatch_aicontainer.signing.keys import load_signing_key
+    from hatch_aicontainer.signing.signer import KeySigner
+
     return KeySigner(load_signing_key(path, password, what=setting, password_source=SIGNING_PASSWORD_ENV))
