@@ -128,6 +128,16 @@ class RegistryClient:
         media_type = self._manifest_media_type(data, resp.headers.get("Content-Type", ""), what)
         return data, media_type, digest
 
+    def manifest_digest(self, repository: str, reference: str) -> str | None:
+        """What ``repository:reference`` points at now; None when nothing is there or it is something we
+        cannot read (it gets replaced). Refusals and an unreachable registry still raise."""
+        try:
+            return self.get_manifest(repository, reference)[2]
+        except (RegistryAuthError, RegistryUnreachable):
+            raise
+        except RegistryError:
+            return None
+
     def fetch_blob(
         self, repository: str, digest: str, store: BlobStore, *, observe: Callable[[bytes], None] | None = None
     ) -> Path:

@@ -105,7 +105,7 @@ def attach(
     send = send_blob or (lambda digest: client.upload_blob(repository, digest, source, progress=progress))
     for blob in needed:
         send(blob.digest)
-    if _has_manifest(client, repository, descriptor.digest):
+    if client.manifest_digest(repository, descriptor.digest) == descriptor.digest:
         api = client.get_referrers(repository, subject_digest)
         if api is not None and descriptor.digest in _digests(api):
             return Attached(descriptor.digest, VIA_API, wrote=False)
@@ -166,15 +166,6 @@ def find_referrers(client: RegistryClient, repository: str, digest: str) -> tupl
     if media_type != mt.OCI_INDEX:
         return [], where
     return _descriptors(json.loads(data)), where
-
-
-def _has_manifest(client: RegistryClient, repository: str, digest: str) -> bool:
-    try:
-        return client.get_manifest(repository, digest)[2] == digest
-    except (RegistryAuthError, RegistryUnreachable):
-        raise
-    except RegistryError:
-        return False
 
 
 def _digests(index: dict[str, Any]) -> set[str]:

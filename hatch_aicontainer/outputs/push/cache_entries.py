@@ -19,7 +19,6 @@ from hatch_aicontainer.oci.descriptor import Layer
 from hatch_aicontainer.registry.access import RegistryAccess
 from hatch_aicontainer.registry.blob_sources import BytesBlobs
 from hatch_aicontainer.registry.client import RegistryClient
-from hatch_aicontainer.registry.errors import RegistryNotFound
 from hatch_aicontainer.registry.reference import ImageReference
 
 __all__ = ["write_cache_entries"]
@@ -42,7 +41,7 @@ def write_cache_entries(
         with RegistryClient(host, access=access) as client:
             for key, record, manifest in documents:
                 try:
-                    if _digest_at(client, repository, entry_tag(key)) == _sha256(manifest):
+                    if client.manifest_digest(repository, entry_tag(key)) == _sha256(manifest):
                         continue
                     client.upload_blob(repository, _sha256(record), BytesBlobs({_sha256(record): record}))
                     client.put_manifest(repository, entry_tag(key), manifest, mt.OCI_MANIFEST)
@@ -52,13 +51,6 @@ def write_cache_entries(
                     say(f"cache entry for key {key[:12]} not written to {where} ({one_line(str(exc))}); the image is pushed")
                     break
     return written
-
-
-def _digest_at(client: RegistryClient, repository: str, tag: str) -> str | None:
-    try:
-        return client.get_manifest(repository, tag)[2]
-    except RegistryNotFound:
-        return None
 
 
 def _sha256(data: bytes) -> str:

@@ -61,7 +61,6 @@ from hatch_aicontainer.outputs.push.mounts import MountSources
 from hatch_aicontainer.registry.access import RegistryAccess
 from hatch_aicontainer.registry.blob_sources import BlobSource, StoreBlobs, WithRemoteBlobs, check_blob
 from hatch_aicontainer.registry.client import RegistryClient
-from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryUnreachable
 from hatch_aicontainer.registry.reference import BaseImageSpec, ImageReference
 from hatch_aicontainer.registry.referrers import WithEmptyConfig, attach
 
@@ -452,7 +451,7 @@ def _push(
                 counts[send(client, host, repository, digest, what)] += 1
             for descriptor, data in image.manifests:
                 step = f"uploading the {descriptor.platform or ''} manifest {descriptor.digest[:19]}".replace("  ", " ")
-                if not _has_manifest(client, repository, descriptor.digest):
+                if client.manifest_digest(repository, descriptor.digest) != descriptor.digest:
                     client.put_manifest(repository, descriptor.digest, data, descriptor.media_type)
             holder.setdefault(host, repository)
             for ref in group:
@@ -460,7 +459,7 @@ def _push(
                 tag = ref.tag or ref.digest or root.digest
                 kind = "index" if root.media_type in INDEX_TYPES else "manifest"
                 step = f"uploading the {kind} {root.digest[:19]} as {tag}"
-                if _manifest_digest(client, repository, tag) != root.digest:
+                if client.manifest_digest(repository, tag) != root.digest:
                     client.put_manifest(repository, tag, image.root_bytes, root.media_type)
                 pushed = Pushed(
                     reference=_display(ref),
@@ -520,20 +519,6 @@ def _remember(memory: MountSources, present: Mapping[tuple[str, str], list[str]]
                 f"({exc.strerror or exc}); later pushes elsewhere upload them instead of mounting"
             )
             return
-
-
-def _has_manifest(client: RegistryClient, repository: str, digest: str) -> bool:
-    return _manifest_digest(client, repository, digest) == digest
-
-
-def _manifest_digest(client: RegistryClient, repository: str, reference: str) -> str | None:
-    """What ``repository:reference`` points at now (None: nothing, or something we cannot read)."""
-    try:
-        return client.get_manifest(repository, reference)[2]
-    except (RegistryAuthError, RegistryUnreachable):
-        raise
-    except RegistryError:  # 404, or an artifact of another kind: it gets replaced
-        return None
 
 
 def _display(ref: ImageReference) -> str:
