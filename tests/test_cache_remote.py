@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import os
 import random
+import threading
 
 import pytest
 
-from hatch_aicontainer.cache.remote import ENTRY_ARTIFACT, StreamingDiffId, content_key, diff_id_of, entry_documents, entry_tag
+from hatch_aicontainer.cache.remote import ENTRY_ARTIFACT, content_key, entry_documents, entry_tag
 from hatch_aicontainer.oci.cache import BlobStore
+from hatch_aicontainer.oci.diff_id import StreamingDiffId, diff_id_of
 from hatch_aicontainer.oci.layer import LayerEntry, write_layer
 
 
@@ -60,3 +62,17 @@ def test_an_entry_depends_on_the_layer_only(tmp_path):
     assert len(entry_tag(key)) <= 128
     assert content_key({"format": "1"}, layer.diff_id) != content_key({"format": "2"}, layer.diff_id)
     assert os.fsencode(str(tmp_path)) not in record + manifest
+
+
+def test_a_stream_given_up_half_way_ends_its_threads(tmp_path):
+    """A download that fails part-way leaves the checker with half a stream: leaving its ``with`` block
+    ends its threads (none is left waiting for chunks that will never come)."""
+    store = BlobStore(tmp_path / "store")
+    layer = _layer(store, "gzip")
+    blob = store.read_bytes(layer.descriptor.digest)
+    before = threading.active_count()
+    with StreamingDiffId(layer.descriptor.media_type) as streaming:
+        for start in range(0, len(blob) // 2, 4096):
+            streaming.update(blob[start:start + 4096])
+        assert threading.active_count() > before
+    assert threading.active_count() == before

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +34,10 @@ from typing import Any
 
 from hatch_aicontainer.core.errors import AIContainerError, one_line
 from hatch_aicontainer.oci import mediatypes as mt
-from hatch_aicontainer.oci.cache import CHUNK, BlobStore
+from hatch_aicontainer.oci.cache import BlobStore
 from hatch_aicontainer.oci.descriptor import Descriptor, Layer, short_digest
+from hatch_aicontainer.oci.diff_id import StreamingDiffId, diff_id_of
 from hatch_aicontainer.oci.image import canonical_json
-from hatch_aicontainer.oci.layer_reader import decompressed
 from hatch_aicontainer.registry.access import RegistryAccess
 from hatch_aicontainer.registry.client import RegistryClient
 from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryNotFound, RegistryUnreachable
@@ -56,7 +55,6 @@ __all__ = [
     "Entry",
     "RegistryCache",
     "RemoteLayers",
-    "StreamingDiffId",
     "Taken",
     "content_key",
     "entry_documents",
@@ -193,13 +191,13 @@ class RegistryCache:
         checked while it streams; None (one line) when either fails."""
         host, repository = split_repository(entry.where)
         digest = entry.layer.descriptor.digest
-        streaming = StreamingDiffId(entry.layer.descriptor.media_type)
-        try:
-            self._client(host).fetch_blob(repository, digest, store, observe=streaming.update)
-        except AIContainerError as exc:
-            self.say(f"{what}: registry cache {entry.where}: {one_line(str(exc))}; building locally")
-            return None
-        found = streaming.result(entry.layer.descriptor.size)
+        with StreamingDiffId(entry.layer.descriptor.media_type) as streaming:
+            try:
+                self._client(host).fetch_blob(repository, digest, store, observe=streaming.update)
+            except AIContainerError as exc:
+                self.say(f"{what}: registry cache {entry.where}: {one_line(str(exc))}; building locally")
+                return None
+            found = streaming.result(entry.layer.descriptor.size)
         if found is None:  # a retried download, or no incremental decompressor: read the stored blob once
             found = diff_id_of(store, digest)
         if found != entry.layer.diff_id:
@@ -209,80 +207,6 @@ class RegistryCache:
             )
             return None
         return entry.layer
-
-
-class StreamingDiffId:
-    """The sha256 of a layer's uncompressed bytes, computed from its compressed chunks as they arrive
-    (gzip, several members allowed; zstd when ``zstandard`` is installed; uncompressed tars)."""
-
-    def __init__(self, media_type: str) -> None:
-        self.hashing = hashlib.sha256()
-        self.seen = 0
-        self.failed = False
-        self._decompress: Callable[[bytes], bytes] | None
-        if media_type.endswith("+gzip"):
-            self._gzip = _gzip_decompressobj()
-            self._decompress = self._gunzip
-        elif media_type.endswith("+zstd"):
-            try:
-                import zstandard
-
-                self._decompress = zstandard.ZstdDecompressor().decompressobj().decompress
-            except ImportError:
-                self._decompress = None
-        else:
-            self._decompress = lambda data: data
-
-    def _gunzip(self, data: bytes) -> bytes:
-        out = []
-        while data:
-            out.append(self._gzip.decompress(data))
-            if not self._gzip.eof:
-                break
-            data = self._gzip.unused_data  # the next gzip member
-            self._gzip = _gzip_decompressobj()
-        return b"".join(out)
-
-    def update(self, chunk: bytes) -> None:
-        self.seen += len(chunk)
-        if self._decompress is None or self.failed:
-            return
-        try:
-            self.hashing.update(self._decompress(chunk))
-        except Exception:  # noqa: BLE001 - a corrupt stream raises its decompressor's own error (zlib.error, zstd)
-            self.failed = True
-
-    def result(self, size: int) -> str | None:
-        """The diff_id; "" when the stream did not decompress; None when it cannot tell (another attempt's
-        chunks were seen too, or there is no incremental decompressor for the format)."""
-        if self._decompress is None or self.seen != size:
-            return None
-        return "" if self.failed else "sha256:" + self.hashing.hexdigest()
-
-
-def _gzip_decompressobj() -> Any:
-    """ISA-L's inflate (several times zlib's speed: it keeps pace with a local registry), else zlib's."""
-    try:
-        from isal import isal_zlib
-
-        return isal_zlib.decompressobj(wbits=31)
-    except ImportError:  # pragma: no cover - isal is a dependency
-        return zlib.decompressobj(wbits=31)
-
-
-def diff_id_of(store: BlobStore, digest: str) -> str:
-    """The sha256 of a stored layer's uncompressed bytes."""
-    hashing = hashlib.sha256()
-    try:
-        with store.open(digest) as raw:
-            stream = decompressed(raw, "registry cache", digest)
-            while chunk := stream.read(CHUNK):
-                hashing.update(chunk)
-    except (OSError, EOFError, ValueError, AIContainerError):
-        return ""
-    except Exception:  # noqa: BLE001 - a corrupt stream raises its decompressor's own error types (zlib, zstd)
-        return ""
-    return "sha256:" + hashing.hexdigest()
 
 
 @dataclass(frozen=True)
