@@ -463,6 +463,13 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, str | None, str]] 
     ("archive-false-load", tf(archive=False, load=True, push=["127.0.0.1:5000/{name}"]), {}, f"{T}.archive", "false", f"{T}.load needs the archive"),
     ("env-archive-off-layout", tf(push=["127.0.0.1:5000/{name}"]), {"environ": {"AICONTAINER_ARCHIVE": "0", "AICONTAINER_OCI_LAYOUT": "1"}}, "AICONTAINER_ARCHIVE (environment)", '"0"', "AICONTAINER_OCI_LAYOUT needs the archive"),
     ("env-archive-not-bool", tf(), {"environ": {"AICONTAINER_ARCHIVE": "none"}}, "AICONTAINER_ARCHIVE (environment)", '"none"', "not a boolean"),
+    # the registry cache: where to read entries (cache-from) and whether a push writes them (cache-to)
+    ("cache-to-string", tf(**{"cache-to": "no"}), {}, f"{T}.cache-to", '"no"', "must be a boolean, not a string"),
+    ("env-cache-to-not-bool", tf(), {"environ": {"AICONTAINER_CACHE_TO": "never"}}, "AICONTAINER_CACHE_TO (environment)", '"never"', "not a boolean"),
+    ("cache-from-string", tf(**{"cache-from": "127.0.0.1:5000/team/app"}), {}, f"{T}.cache-from", '"127.0.0.1:5000/team/app"', "must be an array of strings"),
+    ("cache-from-tag", tf(**{"cache-from": ["127.0.0.1:5000/ok", "127.0.0.1:5000/team/app:1"]}), {}, f"{T}.cache-from[1]", '"127.0.0.1:5000/team/app:1"', "names a tag or digest"),
+    ("env-cache-from-comma", tf(), {"environ": {"AICONTAINER_CACHE_FROM": "127.0.0.1:5000/a,"}}, "AICONTAINER_CACHE_FROM (environment)", '"127.0.0.1:5000/a,"', "an empty repository (a stray comma)"),
+    ("env-cache-from-upper", tf(), {"environ": {"AICONTAINER_CACHE_FROM": "127.0.0.1:5000/Team"}}, "AICONTAINER_CACHE_FROM (environment)", '"127.0.0.1:5000/Team"', "not a registry repository"),
     ("env-push-nowhere", tf(), {"environ": {"AICONTAINER_PUSH": "1"}}, "AICONTAINER_PUSH (environment)", '"1"', "no push reference is configured"),
     ("env-push-to-invalid", tf(push=["127.0.0.1:5000/{name}"]), {"environ": {"AICONTAINER_PUSH_TO": "127.0.0.1:5000/ok:1, bad ref"}}, "AICONTAINER_PUSH_TO (environment; overrides tool.aicontainer.push)", '"bad ref"', "not an image reference once rendered"),
     ("env-push-to-placeholder", tf(), {"environ": {"AICONTAINER_PUSH_TO": "127.0.0.1:5000/{branch}"}}, "AICONTAINER_PUSH_TO (environment; overrides tool.aicontainer.push)", '"127.0.0.1:5000/{branch}"', "unknown placeholder {branch}"),
@@ -544,6 +551,34 @@ def test_release_outputs_per_target_and_origins():
 )
 def test_archive_switch(table, environ, archive):
     assert load(table, environ=environ).outputs.archive is archive
+
+
+@pytest.mark.parametrize(
+    ("table", "environ", "cache_to"),
+    [
+        (tf(), {}, True),  # written on push unless turned off
+        (tf(**{"cache-to": False}), {}, False),
+        (tf(**{"cache-to": False}), {"AICONTAINER_CACHE_TO": "yes"}, True),  # the variable wins
+        (tf(), {"AICONTAINER_CACHE_TO": "off"}, False),
+    ],
+)
+def test_cache_to_switch(table, environ, cache_to):
+    assert load(table, environ=environ).outputs.cache_to is cache_to
+
+
+@pytest.mark.parametrize(
+    ("table", "environ", "cache_from"),
+    [
+        (tf(), {}, None),  # unset: the push repositories
+        (tf(**{"cache-from": []}), {}, ()),  # no registry cache at all
+        (tf(**{"cache-from": ["127.0.0.1:5000/team/app", "127.0.0.1:5000/team/app"]}), {}, ("127.0.0.1:5000/team/app",)),
+        (tf(**{"cache-from": ["docker.io/team/app"]}), {}, ("docker.io/team/app",)),
+        (tf(**{"cache-from": ["127.0.0.1:5000/a"]}), {"AICONTAINER_CACHE_FROM": " 127.0.0.1:5000/b , host.example:5000/c "},
+         ("127.0.0.1:5000/b", "host.example:5000/c")),  # the variable replaces the setting
+    ],
+)
+def test_cache_from_repositories(table, environ, cache_from):
+    assert load(table, environ=environ).outputs.cache_from == cache_from
 
 
 def test_the_settings_package_re_exports_no_private_names():

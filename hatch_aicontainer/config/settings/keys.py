@@ -8,7 +8,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from hatch_aicontainer.config.naming import TAG_FIELDS  # noqa: F401  (its home is naming; re-exported)
-from hatch_aicontainer.config.variables import ARCHIVE_ENV, LATEST_ENV, LOAD_ENV, OCI_LAYOUT_ENV, PUSH_ENV
+from hatch_aicontainer.config.variables import ARCHIVE_ENV, CACHE_TO_ENV, LATEST_ENV, LOAD_ENV, OCI_LAYOUT_ENV, PUSH_ENV
 from hatch_aicontainer.oci.layer import GZIP_LEVELS
 
 TABLE = "tool.aicontainer"
@@ -22,6 +22,7 @@ NVIDIA_ENV = {"NVIDIA_VISIBLE_DEVICES": "all", "NVIDIA_DRIVER_CAPABILITIES": "co
 #: Release outputs and the variables that override them in CI (1/0, true/false).
 OUTPUT_FLAGS = (
     ("push", PUSH_ENV), ("load", LOAD_ENV), ("oci-layout", OCI_LAYOUT_ENV), ("latest", LATEST_ENV), ("archive", ARCHIVE_ENV),
+    ("cache-to", CACHE_TO_ENV),
 )
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})

@@ -36,7 +36,7 @@ from hatch_aicontainer.config.settings.values import (
     string_value,
     type_name,
 )
-from hatch_aicontainer.config.variables import CACHE_FROM_ENV, CACHE_TO_ENV, PUSH_ENV, PUSH_TO_ENV, SIGNING_KEY_ENV
+from hatch_aicontainer.config.variables import CACHE_FROM_ENV, PUSH_ENV, PUSH_TO_ENV, SIGNING_KEY_ENV
 from hatch_aicontainer.registry.reference import ImageReference, name_problem
 
 
@@ -125,7 +125,7 @@ def parse_outputs(sources: Sources, name: str, sample: Mapping[str, str]) -> Out
         oci_layout=bool(flags["oci-layout"]),
         latest=bool(flags["latest"]),
         cache_from=_parse_cache_from(sources),
-        cache_to=_parse_cache_to(sources),
+        cache_to=flags["cache-to"] is not False,
         origins=MappingProxyType(origins),
     )
 
@@ -155,21 +155,6 @@ def _cache_repository(text: str, key: str, allowed: str) -> str:
     if reference.tag or reference.digest:
         raise config_error(key, text, "names a tag or digest; cache-from names repositories", allowed)
     return f"{reference.registry}/{reference.repository}"
-
-
-def _parse_cache_to(sources: Sources) -> bool:
-    raw = sources.environ.get(CACHE_TO_ENV, "")
-    if raw.strip():
-        word = raw.strip().lower()
-        if word not in TRUE_WORDS | FALSE_WORDS:
-            raise config_error(f"{CACHE_TO_ENV} (environment)", raw, "not a boolean", "1, 0, true, false, yes, no, on, off")
-        return word in TRUE_WORDS
-    got = sources.get("cache-to")
-    if got is None:
-        return True
-    if not isinstance(got[0], bool):
-        raise config_error(got[1], got[0], f"must be a boolean, not {type_name(got[0])}", "true or false")
-    return got[0]
 
 
 def _parse_push(sources: Sources, sample: Mapping[str, str]) -> tuple[tuple[str, ...], dict[str, str]]:
