@@ -229,6 +229,7 @@ def test_hatch_build_emits_the_image_beside_the_wheel(tmp_path, plugin_wheelhous
         plugin_wheelhouse, tmp_path / "hatch", tmp_path / "cache",
         AICONTAINER_BASE_IMAGE=base_image_ref,
         AICONTAINER_PUSH_TO=f"{registry.host}/hooks/{{name}}:{{version}}",
+        PYTHONDONTWRITEBYTECODE="1",  # as in many CI images: the plugin keeps its imports' bytecode in its cache
     )
     for name in ("AICONTAINER_REGISTRY_USERNAME", "AICONTAINER_REGISTRY_PASSWORD", "AICONTAINER_PUSH", "AICONTAINER_LOAD"):
         env.pop(name, None)
@@ -270,5 +271,10 @@ def test_hatch_build_emits_the_image_beside_the_wheel(tmp_path, plugin_wheelhous
     assert (dist / (archive + ".digest")).read_text().strip() == digest, image_differences(
         tmp_path / "from-hook.oci.tar", dist / archive)
     assert json.loads((dist / (archive + ".json")).read_text())["pushed"] == []
+    # the builds' imports (the hook's and the builder's) left their bytecode in the plugin's cache, none
+    # in hatch's build environment
+    cached = {p.name.split(".")[0] for p in (tmp_path / "cache" / "bytecode").rglob("hatch_aicontainer/plugin/*.pyc")}
+    assert {"run", "configure"} <= cached, cached
+    assert not list((tmp_path / "hatch").rglob("hatch_aicontainer/**/__pycache__"))
     shutil.rmtree(tmp_path / "copied", ignore_errors=True)
     os.sync()

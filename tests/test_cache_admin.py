@@ -144,7 +144,7 @@ def test_using_a_blob_records_the_use_in_its_mtime(store):
 
 
 def test_prune_removes_least_recently_used_blobs_first(store):
-    oldest = put(store, b"1" * 1000, age_days=30)
+    put(store, b"1" * 1000, age_days=30)  # the oldest: removed first
     old = put(store, b"2" * 1000, age_days=20)
     recent = put(store, b"3" * 1000, age_days=1)
     newest = put(store, b"4" * 1000)

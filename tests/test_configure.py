@@ -9,10 +9,10 @@ import pytest
 from environments import uv_runner
 
 from hatch_aicontainer.build.deps.lock import LockInputs, ensure_lock, lock_path
+from hatch_aicontainer.config.frameworks import framework
 from hatch_aicontainer.config.settings import ProjectInfo
 from hatch_aicontainer.core.errors import ConfigError
 from hatch_aicontainer.oci.descriptor import Platform
-from hatch_aicontainer.config.frameworks import framework
 from hatch_aicontainer.plugin.configure import project_settings
 
 AMD64 = Platform("linux", "amd64")

@@ -26,7 +26,6 @@ def tf_pin(version: str, accelerator: str = "cpu"):
 from hatch_aicontainer.build.deps.requirements_check import Root, check_requirements, find_conflicts
 from hatch_aicontainer.config.settings.probes import marker_env
 from hatch_aicontainer.core.errors import ResolveError
-from hatch_aicontainer.oci.descriptor import Platform
 
 ENV_311_AMD64 = marker_env("3.11.2", Platform("linux", "amd64"))
 ENV_312_ARM64 = marker_env("3.12.1", Platform("linux", "arm64", "v8"))

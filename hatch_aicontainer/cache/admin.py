@@ -8,6 +8,7 @@ The cache (``AICONTAINER_CACHE_DIR``, else the user's cache folder: ``config.env
     layers/<key>.json        dependency-layer records: key -> layer descriptor
     probes/<hex>.json        base-image Python probes (tiny)
     interpreters/<key>/      base images' interpreters unpacked to compile bytecode (build/base/interpreter.py; ~80 MB each)
+    bytecode/                the bytecode of what a build imports, when its Python writes none (plugin/import_bytecode.py)
     .lock                    the lock below
 
 Safety with builds running at the same time (other processes, other users of

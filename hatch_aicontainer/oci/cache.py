@@ -94,6 +94,12 @@ class CacheFolders:
         return self.root / "registries"
 
     @property
+    def bytecode(self) -> Path:
+        """``bytecode/``: the bytecode of what an image build imports, when its Python writes none
+        (plugin/import_bytecode.py; laid out as ``sys.pycache_prefix`` lays it out)."""
+        return self.root / "bytecode"
+
+    @property
     def lock(self) -> Path:
         """``.lock``: shared while a build uses the cache, exclusive while it is pruned or cleaned."""
         return self.root / ".lock"
@@ -104,7 +110,10 @@ class CacheFolders:
 
     def subfolders(self) -> tuple[Path, ...]:
         """Every folder of the cache (what ``clean`` empties)."""
-        return (self.root / "blobs", self.layer_records, self.probes, self.interpreters, self.archive_records, self.registries)
+        return (
+            self.root / "blobs", self.layer_records, self.probes, self.interpreters, self.archive_records, self.registries,
+            self.bytecode,
+        )
 
 
 def split_digest(digest: str) -> tuple[str, str]:

@@ -16,6 +16,7 @@ the ``container`` builder makes for itself.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -55,9 +56,11 @@ class AIContainerBuildHook(BuildHookInterface):
     def finalize(self, version: str, build_data: dict[str, Any], artifact_path: str) -> None:
         if self.target_name != "wheel" or version == "editable" or _suppressed.get():
             return
-        from hatch_aicontainer.plugin import run as build  # what the image build needs, once it is asked for
+        from hatch_aicontainer.plugin.import_bytecode import imports_with_bytecode
 
-        with reported(self.app.abort):  # one line and exit 1 (130/143 on SIGINT/SIGTERM); abort exits
+        with reported(self.app.abort), imports_with_bytecode(os.environ):  # one line and exit 1 (130/143 on SIGINT/SIGTERM)
+            from hatch_aicontainer.plugin import run as build  # what the image build needs, once it is asked for
+
             target = self._image_target()
             settings = self._settings(target)
             for warning in settings.warnings:

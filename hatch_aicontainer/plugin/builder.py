@@ -13,6 +13,7 @@ interfaces, and each method imports what it runs when it runs
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,10 +59,12 @@ class ContainerBuilder(BuilderInterface):
         clean(Path(directory), self.metadata.core.name)
 
     def build_standard(self, directory: str, **_build_data: Any) -> str:
-        from hatch_aicontainer.outputs.results import results_path
-        from hatch_aicontainer.plugin import run as build
+        from hatch_aicontainer.plugin.import_bytecode import imports_with_bytecode
 
-        with reported(self.app.abort):  # one line and exit 1 (130/143 on SIGINT/SIGTERM); abort exits
+        with reported(self.app.abort), imports_with_bytecode(os.environ):  # one line and exit 1 (130/143 on SIGINT/SIGTERM)
+            from hatch_aicontainer.outputs.results import results_path
+            from hatch_aicontainer.plugin import run as build
+
             settings = self.config.image_settings
             for warning in settings.warnings:
                 self.app.display_warning(f"warning: {warning}")
