@@ -180,3 +180,21 @@ def test_a_log_line_during_a_redrawn_line_gets_a_row_of_its_own():
     assert out.getvalue() == "\r\x1b[Kpush: 50.0 MB of 100.0 MB (50%), 50.0 MB/s, 1 s left\r\x1b[Kpushed 127.0.0.1:5000/a:1@sha256:...\n"
     progress.say("results a.json")  # nothing drawn since: nothing to clear
     assert out.getvalue().endswith("...\nresults a.json\n")
+
+
+def test_a_step_that_moved_less_than_planned_ends_without_time_left():
+    """A push whose blobs the registry mostly had: those are taken off the total, and the last line of a
+    finished step never says how long is left."""
+    clock = FakeClock()
+    progress, lines = _plain(clock)
+    task = progress.task("push", 800 * MB)
+    task.shrink(700 * MB)  # the registry had them
+    clock.now += 1.0
+    task.advance(100 * MB)
+    task.finish()
+    assert lines[-1] == "push: 100.0 MB of 100.0 MB (100%), 100.0 MB/s, done in 1 s"
+    stopped = progress.task("push", 800 * MB)
+    clock.now += 1.0
+    stopped.advance(80 * MB)
+    stopped.finish()
+    assert lines[-1] == "push: 80.0 MB of 800.0 MB (10%), 80.0 MB/s, done in 1 s"

@@ -202,4 +202,26 @@ def test_aicontainer_push_shows_its_progress_on_stderr(python_base_layout, regis
     assert re.search(rf"^push to {re.escape(registry.host)}/from-cache/cli-progress: [\d.]+ MB of [\d.]+ MB \(\d+%\)",
                      done.stderr, re.M), done.stderr
     assert re.search(r"push to .*done in \d+", done.stderr), done.stderr
+    # the last line counts what the push moved: all of it, nothing left
+    last = [line for line in done.stderr.splitlines() if line.startswith("push to ")][-1]
+    assert "(100%)" in last and "left" not in last, last
+
+    # again, to another repository of the registry: the blobs are mounted (read to check them, not sent);
+    # the last line counts those reads, none of the bytes it did not have to move
+    again = subprocess.run([str(Path(sys.executable).parent / "aicontainer"), "push", str(archive),
+                            f"{registry.host}/from-cache/cli-progress-again:{VERSION}"],
+                           env=environ, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"\(0 blobs uploaded, [1-9]\d* mounted", again.stderr), again.stderr
+    last = [line for line in again.stderr.splitlines() if line.startswith("push to ")][-1:]
+    assert all("(100%)" in line and "left" not in line for line in last), again.stderr
+
+    # a code-only change pushed by the build: the 80 MB layer is already there and is neither sent nor
+    # counted; the few kB that are sent make no progress line that waits for 80 MB
+    init = root / "src" / "tiny_app" / "__init__.py"
+    init.write_text(init.read_text() + "# a code-only change\n")
+    change = _hatch(root, tmp_path / "dist-change", tmp_path / "cache", AICONTAINER_PUSH_TO=reference)
+    output = change.stdout + change.stderr
+    assert re.search(r"\(\d+ blobs uploaded, 0 mounted, [1-9]\d* already there\)", output), output
+    assert not [line for line in output.splitlines() if line.startswith("push to ") and "left" in line], output
 

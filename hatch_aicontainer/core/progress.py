@@ -54,13 +54,14 @@ def human_seconds(seconds: float) -> str:
     return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
 
 
-def render(what: str, done: int, total: int | None, elapsed: float) -> str:
-    """One progress line: bytes done (of total, with percent), rate, and time left when it can be known."""
+def render(what: str, done: int, total: int | None, elapsed: float, *, finished: bool = False) -> str:
+    """One progress line: bytes done (of total, with percent), rate, and time left when it can be known
+    (never on the line of a step that ``finished``)."""
     parts = [human_bytes(done) if total is None else f"{human_bytes(done)} of {human_bytes(total)} ({_percent(done, total)}%)"]
     rate = done / elapsed if elapsed > 0 else 0.0
     if rate > 0:
         parts.append(f"{human_bytes(rate)}/s")
-        if total is not None and total > done:
+        if total is not None and total > done and not finished:
             parts.append(f"{human_seconds((total - done) / rate)} left")
     return f"{what}: {', '.join(parts)}"
 
@@ -87,6 +88,11 @@ class Task:
         self.total = total
         self.started = self._last_output = self._progress.clock()
         return self
+
+    def shrink(self, amount: int) -> None:
+        """Take ``amount`` bytes off the total: they turned out not to need moving (a blob the registry had)."""
+        if self.total is not None:
+            self.total = max(self.done, self.total - amount)
 
     def __call__(self, amount: int) -> None:
         """The task as the ``Callable[[int], None]`` the steps take."""
@@ -121,7 +127,8 @@ class Task:
             return
         now = progress.clock()
         progress.clear_line()
-        progress.display(render(self.what, self.done, self.total, now - self.started) + f", done in {human_seconds(now - self.started)}")
+        line = render(self.what, self.done, self.total, now - self.started, finished=True)
+        progress.display(f"{line}, done in {human_seconds(now - self.started)}")
 
     def _draw(self, now: float) -> None:
         self._last_output = now

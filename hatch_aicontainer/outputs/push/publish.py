@@ -428,13 +428,13 @@ def _push(
         candidates += memory.repositories(host, digest) + hints.get(host, [])
         candidates = [r for r in dict.fromkeys(candidates) if r != repository][:MAX_MOUNT_TRIES]
         status = client.upload_blob(repository, digest, source.blobs, mount_from=candidates, progress=task)
-        if status == "uploaded" or not source.check_unsent:
-            checked.add(digest)  # read through blob_sources.VerifiedReader while sent
-        elif digest not in checked:
+        if status != "uploaded" and source.check_unsent and digest not in checked:
             before, step = step, f"checking {what} {digest[:19]} (the registry had it: not sent)"
             check_blob(source.blobs, digest, source.where, count=task)
-            checked.add(digest)
             step = before
+        elif status != "uploaded" and digest not in present[(host, repository)]:  # (attestations share blobs)
+            task.shrink(source.blobs.blob_size(digest))  # neither sent nor read: not part of what the push moves
+        checked.add(digest)  # sent (read through blob_sources.VerifiedReader) or checked
         present[(host, repository)].append(digest)
         return status
 
