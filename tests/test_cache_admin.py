@@ -213,11 +213,14 @@ def test_clean_removes_everything_but_the_lock(store):
     (store.root / "probes").mkdir()
     (store.root / "probes" / "p.json").write_text("{}")
     (store.root / "blobs" / "sha256" / ".tmp-x").write_bytes(b"t")
+    imports = CacheFolders(store.root).bytecode / "venv" / "site-packages" / "requests"
+    imports.mkdir(parents=True)
+    (imports / "api.cpython-311.pyc").write_bytes(b"bytecode")
     store.close()
 
     result = clean_cache(store.root)
 
-    assert result.removed_files == 5  # blob, its identity, layer record, probe, temporary file
+    assert result.removed_files == 6  # blob, its identity, layer record, probe, temporary file, bytecode
     assert list(store.root.iterdir()) == [CacheFolders(store.root).lock]
     assert cache_admin.cache_info(store.root).total_bytes == 0
     assert put(store, b"again") and store.verify("sha256:" + hashlib.sha256(b"again").hexdigest())
