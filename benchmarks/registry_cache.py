@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A fresh CI runner releasing a code-only change, with the registry as the shared cache.
 
-    sudo .venv/bin/python benchmarks/registry_cache.py [--runs 3]
+    sudo .venv/bin/python benchmarks/registry_cache.py [--runs 3] [--buildah]
+    sudo .venv/bin/python benchmarks/registry_cache.py --gpu [--runs 3]
 
 On the example project (TensorFlow 2.16.1, its committed lock) and the offline Debian Python base
 (tests/base_images.py), against a private docker-registry (tests/services.py), with ``hatch build``
@@ -22,6 +23,29 @@ each with its ratio. With ``--buildah`` (Debian's buildah, as root): the same tw
 ``buildah build --layers --cache-from REPO --cache-to REPO`` of the equivalent Dockerfile (pip installs
 the locked TensorFlow, then the project) on the same registry, the second from fresh storage (a fresh
 runner), each followed by its push, against our fresh runner with ``archive = false`` + push.
+
+With ``--gpu`` (instead of the figures above): the GPU image, ``hatch build -t container-gpu``
+(``tensorflow[and-cuda]``: about 2.5 GB of wheels, most of them NVIDIA's), bytecode as a user's build
+makes it (``AICONTAINER_BYTECODE`` not set). Its lock is written first, untimed, with a throwaway
+uv cache (``aicontainer lock --target container-gpu``: metadata only), into the release checkout the
+fresh runners copy: a committed lock, as for the CPU image. Printed:
+
+* cold: the release from an empty runner (empty plugin cache and uv cache: every wheel downloaded
+  from PyPI, installed, compressed) + push — what a fresh runner pays without the registry cache;
+* cold, uv cache warm: again from an empty plugin cache and fresh hatch data folder but with the
+  first run's uv cache (no PyPI download: the same build without the noise of a shared network),
+  pushed to another repository of the registry (no cache entries there, no blob already present);
+* the dependency layer read once from the registry (one GET);
+* fresh runner, ``archive = false`` + push, and fresh runner writing the archive (the layer streamed
+  from the registry, digest and diff_id checked): each as a fraction of both colds (goal: at most
+  0.10 of the cold build).
+
+``--runs`` (default 3) is the number of fresh-runner builds of each kind (the median is printed); with
+``--gpu`` the two colds run once (70-140 s each on this project's machine) and each fresh-runner pair
+takes 35-60 s (the archive run streams the 2.65 GB layer), so ``--gpu --runs 3`` takes about 6.5 minutes
+and ``--gpu --runs 1`` about 3.5. ``--gpu`` needs 20 GB free in /var/tmp (it used up to 15 GB: the cold
+runner's 4.9 GB uv cache, plugin cache and archive, the registry's copies); each runner is removed once
+measured, the work folder at the end.
 
 Wall times on a shared machine: compare the ratios within one run.
 """
@@ -60,12 +84,14 @@ def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, str]:
 
 
 class Runner:
-    def __init__(self, root: Path, wheelhouse: Path, base: str) -> None:
+    def __init__(self, root: Path, wheelhouse: Path, base: str, uv: Path | None = None) -> None:
+        """A fresh runner in ``root``; ``uv``: another runner's uv cache instead of an empty one."""
         self.root, self.wheelhouse, self.base = root, wheelhouse, base
+        self.uv = uv or root / "uv"
         root.mkdir(parents=True)
 
     def env(self, **extra: str) -> dict[str, str]:
-        return hatch_env(self.wheelhouse, self.root / "hatch", self.root / "cache", UV_CACHE_DIR=str(self.root / "uv"),
+        return hatch_env(self.wheelhouse, self.root / "hatch", self.root / "cache", UV_CACHE_DIR=str(self.uv),
                          AICONTAINER_BASE_IMAGE=self.base, **extra)
 
     def build(self, project: Path, *targets: str, **extra: str) -> tuple[float, str]:
@@ -80,12 +106,17 @@ def change(project: Path, n: int) -> None:
     init.write_text(init.read_text() + f"\n# change {n}\n")
 
 
-def blob_read_seconds(registry: str, repository: str) -> float:
-    """One GET of the release's largest layer (the dependency layer), read to the end."""
+def largest_layer(registry: str, repository: str) -> dict:
+    """The release's largest layer (the dependency layer): its descriptor."""
     request = urllib.request.Request(f"http://{registry}/v2/{repository}/manifests/0.1.0",  # the example's version
                                      headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
     manifest = json.loads(urllib.request.urlopen(request, timeout=60).read())
-    largest = max(manifest["layers"], key=lambda layer: layer["size"])
+    return max(manifest["layers"], key=lambda layer: layer["size"])
+
+
+def blob_read_seconds(registry: str, repository: str) -> float:
+    """One GET of the release's largest layer (the dependency layer), read to the end."""
+    largest = largest_layer(registry, repository)
     started = time.monotonic()
     with urllib.request.urlopen(f"http://{registry}/v2/{repository}/blobs/{largest['digest']}", timeout=600) as resp:
         while resp.read(1 << 20):
@@ -140,58 +171,66 @@ def buildah_release(context: Path, storage: Path, registry: str, tag: str) -> fl
     return time.monotonic() - started
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--buildah", action="store_true", help="also buildah with --cache-from/--cache-to on the same registry")
-    args = parser.parse_args()
+def log(message: str) -> None:
+    print(f"[registry_cache {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def phase_lines(out: str, everything: bool = False) -> str:
+    """The build's dependency-layer and push lines (what the figure is made of), for the log;
+    ``everything``: each line of the build's output but its progress lines."""
+    wanted = ("dependencies:", "blobs uploaded")
+    return "\n".join("    " + line.strip() for line in out.splitlines()
+                     if line.strip() and "%)" not in line and (everything or any(w in line for w in wanted)))
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+
+
+def cpu_part(work: Path, wheelhouse: Path, base: str, registry: str, runs: int, buildah: bool) -> dict:
+    repository = "team/example"
+    push = {"AICONTAINER_PUSH_TO": f"{registry}/{repository}:{{version}}"}
     peer: dict[str, float] = {}
-    work = Path(tempfile.mkdtemp(prefix="bench-registry-cache-", dir="/var/tmp"))
-    registry = services.start_registry()
-    try:
-        layout = base_images.ensure_python_base_layout()
-        base = base_images.push_layout(layout.path, layout.tag, registry.host, f"library/python:{layout.tag}")
-        wheelhouse = build_plugin_wheelhouse(work / "plugin")
-        repository = "team/example"
-        push = {"AICONTAINER_PUSH_TO": f"{registry.host}/{repository}:{{version}}"}
 
-        release = copy_project(EXAMPLE, work / "release")
-        laptop = Runner(work / "laptop", wheelhouse, base)
-        cold, _ = laptop.build(release, **push)
-        warm, wheel = [], []
-        for n in range(args.runs):
-            change(release, n)
-            took, _ = laptop.build(release, **push)
-            warm.append(took)
-            took, _ = laptop.build(release, "wheel")  # the same machine, its build environment made
-            wheel.append(took)
+    release = copy_project(EXAMPLE, work / "release")
+    laptop = Runner(work / "laptop", wheelhouse, base)
+    cold, _ = laptop.build(release, **push)
+    warm, wheel = [], []
+    for n in range(runs):
+        change(release, n)
+        took, _ = laptop.build(release, **push)
+        warm.append(took)
+        took, _ = laptop.build(release, "wheel")  # the same machine, its build environment made
+        wheel.append(took)
 
-        floors, fresh_no_archive, fresh_archive = [], [], []
-        for n in range(args.runs):
-            checkout = copy_project(release, work / f"ci-{n}")
-            change(checkout, 100 + n)
-            floor, _ = Runner(work / f"floor-{n}", wheelhouse, base).build(copy_project(checkout, work / f"wheel-{n}"), "wheel")
-            floors.append(floor)
-            took, out = Runner(work / f"fresh-{n}", wheelhouse, base).build(checkout, AICONTAINER_ARCHIVE="0", **push)
-            assert "mounted by the push, not downloaded" in out, out[-2000:]
-            fresh_no_archive.append(took)
-            again = copy_project(checkout, work / f"ci-archive-{n}")
-            took, out = Runner(work / f"fresh-archive-{n}", wheelhouse, base).build(again, AICONTAINER_PUSH="0",
-                                                                                    AICONTAINER_CACHE_FROM=f"{registry.host}/{repository}")
-            assert "from registry cache" in out, out[-2000:]
-            fresh_archive.append(took)
-        blob = statistics.median(blob_read_seconds(registry.host, repository) for _ in range(args.runs))
-        if args.buildah:
-            context = buildah_context(release, work / "buildah-context", base)
-            peer["cold"] = buildah_release(context, work / "buildah-laptop", registry.host, "1")
-            change(context, 200)
-            peer["fresh"] = buildah_release(context, work / "buildah-fresh", registry.host, "2")
-    finally:
-        registry.stop()
-        shutil.rmtree(work, ignore_errors=True)
+    floors, fresh_no_archive, fresh_archive = [], [], []
+    for n in range(runs):
+        checkout = copy_project(release, work / f"ci-{n}")
+        change(checkout, 100 + n)
+        floor, _ = Runner(work / f"floor-{n}", wheelhouse, base).build(copy_project(checkout, work / f"wheel-{n}"), "wheel")
+        floors.append(floor)
+        took, out = Runner(work / f"fresh-{n}", wheelhouse, base).build(checkout, AICONTAINER_ARCHIVE="0", **push)
+        assert "mounted by the push, not downloaded" in out, out[-2000:]
+        fresh_no_archive.append(took)
+        again = copy_project(checkout, work / f"ci-archive-{n}")
+        took, out = Runner(work / f"fresh-archive-{n}", wheelhouse, base).build(again, AICONTAINER_PUSH="0",
+                                                                                AICONTAINER_CACHE_FROM=f"{registry}/{repository}")
+        assert "from registry cache" in out, out[-2000:]
+        fresh_archive.append(took)
+    blob = statistics.median(blob_read_seconds(registry, repository) for _ in range(runs))
+    if buildah:
+        context = buildah_context(release, work / "buildah-context", base)
+        peer["cold"] = buildah_release(context, work / "buildah-laptop", registry, "1")
+        change(context, 200)
+        peer["fresh"] = buildah_release(context, work / "buildah-fresh", registry, "2")
+    return {"cold": cold, "warm": warm, "wheel": wheel, "floors": floors, "fresh_no_archive": fresh_no_archive,
+            "fresh_archive": fresh_archive, "blob": blob, "peer": peer}
 
-    floor, warm_t, wheel_t = statistics.median(floors), statistics.median(warm), statistics.median(wheel)
-    no_archive, archive = statistics.median(fresh_no_archive), statistics.median(fresh_archive)
+
+def print_cpu(f: dict) -> None:
+    cold, blob, peer = f["cold"], f["blob"], f["peer"]
+    floor, warm_t, wheel_t = statistics.median(f["floors"]), statistics.median(f["warm"]), statistics.median(f["wheel"])
+    no_archive, archive = statistics.median(f["fresh_no_archive"]), statistics.median(f["fresh_archive"])
     print(f"cold release (empty runner, build + push)        {cold:7.1f} s")
     print(f"floor (fresh runner: hatch build -t wheel)        {floor:7.1f} s")
     print(f"warm code-only rebuild + push (same machine)      {warm_t:7.1f} s")
@@ -208,6 +247,127 @@ def main() -> int:
         print(f"buildah --layers, cold release (build + push)      {peer['cold']:7.1f} s")
         print(f"buildah --layers --cache-from, fresh storage       {peer['fresh']:7.1f} s   ours (archive = false + push) "
               f"{no_archive:.1f} s: {peer['fresh'] / no_archive:.1f}x faster (goal: at least 3x)")
+
+
+GPU_TARGET = "container-gpu"
+GPU_GOAL = 0.10  # a fresh runner's code-only release: at most this fraction of the cold build
+GPU_FREE_SPACE = 20e9  # the cold runner's uv cache, plugin cache and archive, the registry's two copies of the image
+
+
+def write_gpu_lock(project: Path, scratch: Path, base: str) -> Path:
+    """``aicontainer lock --target container-gpu`` (this checkout's plugin) with a throwaway uv cache:
+    the committed lock a release checkout would hold. Metadata only; nothing is installed."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), UV_CACHE_DIR=str(scratch / "uv"), AICONTAINER_CACHE_DIR=str(scratch / "cache"),
+               AICONTAINER_BASE_IMAGE=base)
+    timed([sys.executable, "-m", "hatch_aicontainer.cli", "lock", "--target", GPU_TARGET, str(project)], project, env)
+    shutil.rmtree(scratch)
+    (lock,) = project.glob("pylock.aicontainer-*-cuda.toml")
+    return lock
+
+
+def gpu_part(work: Path, wheelhouse: Path, base: str, registry: str, runs: int) -> dict:
+    repository = "team/example-gpu"
+    push = {"AICONTAINER_PUSH_TO": f"{registry}/{repository}:{{version}}"}
+    release = copy_project(EXAMPLE, work / "gpu-release")
+    lock = write_gpu_lock(release, work / "gpu-lock-scratch", base)
+    locked = lock.read_bytes()
+    log(f"GPU: lock written ({lock.name}); cold release from an empty runner (downloads ~2.5 GB of wheels from PyPI)")
+
+    cold_runner = Runner(work / "gpu-cold", wheelhouse, base)
+    cold, out = cold_runner.build(release, GPU_TARGET, **push)
+    assert "from registry cache" not in out, out[-2000:]
+    assert lock.read_bytes() == locked, "the cold build resolved the lock again"
+    log(f"GPU cold: {cold:.1f} s; uv cache filled with {du(cold_runner.uv) / 1e9:.1f} GB; "
+        f"{shutil.disk_usage(work).free / 1e9:.0f} GB free\n{phase_lines(out, everything=True)}")
+    shutil.rmtree(release / "dist")
+    shutil.rmtree(cold_runner.root / "cache")
+    shutil.rmtree(cold_runner.root / "hatch")
+
+    # the same build from an empty plugin cache with the first run's uv cache (no download from PyPI), pushed
+    # to a repository of its own (no cache entries to take, no blob already there: the whole push again)
+    again = copy_project(release, work / "gpu-cold-uv-release")
+    cold_uv, out = Runner(work / "gpu-cold-uv", wheelhouse, base, uv=cold_runner.uv).build(
+        again, GPU_TARGET, AICONTAINER_PUSH_TO=f"{registry}/team/example-gpu-uv-warm:{{version}}")
+    assert "from registry cache" not in out, out[-2000:]
+    log(f"GPU cold, uv cache warm: {cold_uv:.1f} s\n{phase_lines(out, everything=True)}")
+    shutil.rmtree(again)
+    shutil.rmtree(work / "gpu-cold-uv")
+    shutil.rmtree(cold_runner.root)
+
+    layer = largest_layer(registry, repository)
+    blob = blob_read_seconds(registry, repository)
+    log(f"GPU dependency layer: {layer['size'] / 1e9:.2f} GB compressed, read once in {blob:.1f} s")
+
+    fresh_no_archive, fresh_archive = [], []
+    for n in range(runs):
+        checkout = copy_project(release, work / f"gpu-ci-{n}")
+        change(checkout, 100 + n)
+        runner = Runner(work / f"gpu-fresh-{n}", wheelhouse, base)
+        took, out = runner.build(checkout, GPU_TARGET, AICONTAINER_ARCHIVE="0", **push)
+        assert "mounted by the push, not downloaded" in out, out[-2000:]
+        log(f"GPU fresh runner {n + 1}/{runs}, archive = false + push: {took:.1f} s\n{phase_lines(out)}")
+        fresh_no_archive.append(took)
+        shutil.rmtree(runner.root)
+        again = copy_project(checkout, work / f"gpu-ci-archive-{n}")
+        runner = Runner(work / f"gpu-fresh-archive-{n}", wheelhouse, base)
+        took, out = runner.build(again, GPU_TARGET, AICONTAINER_PUSH="0", AICONTAINER_CACHE_FROM=f"{registry}/{repository}")
+        assert "from registry cache" in out and "bytes downloaded" in out, out[-2000:]
+        log(f"GPU fresh runner {n + 1}/{runs}, archive written: {took:.1f} s; "
+            f"{shutil.disk_usage(work).free / 1e9:.0f} GB free\n{phase_lines(out)}")
+        fresh_archive.append(took)
+        shutil.rmtree(runner.root)
+        shutil.rmtree(again)
+        shutil.rmtree(checkout)
+    return {"cold": cold, "cold_uv": cold_uv, "layer": layer["size"], "blob": blob, "fresh_no_archive": fresh_no_archive,
+            "fresh_archive": fresh_archive}
+
+
+def print_gpu(f: dict, runs: int) -> None:
+    cold, cold_uv = f["cold"], f["cold_uv"]
+    no_archive, archive = statistics.median(f["fresh_no_archive"]), statistics.median(f["fresh_archive"])
+    each = f"median of {runs} runs" if runs > 1 else "1 run"
+    print(f"GPU image ({GPU_TARGET}); fresh runners: {each}; goal: a fresh runner at most {GPU_GOAL:.2f}x of the cold build")
+    print(f"{'cold release (empty runner: PyPI, build + push)':<50}{cold:7.1f} s")
+    print(f"{'cold, uv cache warm (empty plugin cache, + push)':<50}{cold_uv:7.1f} s   the same without the PyPI download")
+    print(f"{'dependency blob read once from the registry':<50}{f['blob']:7.1f} s   {f['layer'] / 1e9:.2f} GB")
+    for label, took in (("fresh runner, archive = false + push", no_archive), ("fresh runner, archive written (no push)", archive)):
+        verdict = "meets" if took / cold <= GPU_GOAL else "misses"
+        print(f"{label:<50}{took:7.1f} s   {took / cold:.3f}x of cold ({verdict} the goal <= {GPU_GOAL:.2f}x), "
+              f"{took / cold_uv:.3f}x of cold with uv warm; {cold / took:.1f}x faster than cold")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="fresh-runner builds of each kind; the median is printed")
+    parser.add_argument("--buildah", action="store_true", help="also buildah with --cache-from/--cache-to on the same registry")
+    parser.add_argument("--gpu", action="store_true",
+                        help="the GPU image (container-gpu, ~3 GB) instead of the CPU figures: cold against fresh runners")
+    args = parser.parse_args()
+    if args.gpu and args.buildah:
+        parser.error("--buildah compares the CPU image: run it without --gpu")
+    runs = args.runs
+    if args.gpu and shutil.disk_usage("/var/tmp").free < GPU_FREE_SPACE:
+        sys.exit(f"--gpu needs {GPU_FREE_SPACE / 1e9:.0f} GB free in /var/tmp: {shutil.disk_usage('/var/tmp').free / 1e9:.1f} GB")
+    work = Path(tempfile.mkdtemp(prefix="bench-registry-cache-", dir="/var/tmp"))
+    started = time.monotonic()
+    registry = services.start_registry()
+    try:
+        layout = base_images.ensure_python_base_layout()
+        base = base_images.push_layout(layout.path, layout.tag, registry.host, f"library/python:{layout.tag}")
+        wheelhouse = build_plugin_wheelhouse(work / "plugin")
+        if args.gpu:
+            figures = gpu_part(work, wheelhouse, base, registry.host, runs)
+        else:
+            figures = cpu_part(work, wheelhouse, base, registry.host, runs, args.buildah)
+    finally:
+        registry.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+    if args.gpu:
+        print_gpu(figures, runs)
+        log(f"wall time {time.monotonic() - started:.0f} s")
+    else:
+        print_cpu(figures)
     return 0
 
 
