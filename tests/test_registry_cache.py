@@ -7,20 +7,24 @@ package of the lock installed, no wheel of it fetched), and its image is the one
 change makes. With ``archive = false`` the layer is not even downloaded: the push mounts it. A cache that
 lies (a corrupt, truncated or swapped blob), is missing (no entry, an entry whose blob is gone), refuses
 (401), fails (500) or does not answer never fails the build nor changes the image: one line, then a full build.
+A build that signs writes signed entries and takes only entries its own key signed (their blobs checked by
+digest: the signed record vouches for the diff_id).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import socket
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
-from e2e_helpers import hatch_build, hatch_env
+from e2e_helpers import BIN, hatch_build, hatch_env
 from release_helpers import RegistryProxy
 from trust_fixtures import MTIME, VERSION, make_tiny_project
 
@@ -218,3 +222,51 @@ def _assert_local_build(run, runner: Runner, release: Release, words: str) -> No
     assert "Traceback" not in output
     assert runner.installed_from_the_lock() != []  # built locally
     assert _digest(run) == release.full_digest
+
+
+PASSWORD = "registry-cache-release"
+
+
+def _keygen(folder: Path) -> dict[str, str]:
+    """A key pair from ``aicontainer keygen`` and the variables a build signs with."""
+    folder.mkdir(parents=True)
+    done = subprocess.run([str(BIN / "aicontainer"), "keygen"], cwd=folder, capture_output=True, text=True,
+                          env={**os.environ, "AICONTAINER_SIGNING_PASSWORD": PASSWORD})
+    assert done.returncode == 0, done.stderr
+    return {"AICONTAINER_SIGNING_KEY": str(folder / "cosign.key"), "AICONTAINER_SIGNING_PASSWORD": PASSWORD}
+
+
+@pytest.fixture(scope="module")
+def signed_release(release, plugin_wheelhouse) -> dict[str, str]:
+    """The release again, built by a pipeline that signs: its entries go to team/signed, signed. The key's variables."""
+    key = _keygen(release.top / "keys")
+    runner = Runner(release.top / "runner-signed", release.top / "hatch")
+    run = hatch_build(_copy(release.project, release.top / "signed"),
+                      runner.env(plugin_wheelhouse, AICONTAINER_PUSH_TO=f"{release.registry}/team/signed:{VERSION}", **key))
+    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
+    return key
+
+
+def test_a_signing_build_takes_the_entries_its_key_signed(release, signed_release, tmp_path, plugin_wheelhouse):
+    manifest = requests.get(f"http://{release.registry}/v2/team/signed/manifests/{ENTRY}{release.key}", timeout=30,
+                            headers={"Accept": "application/vnd.oci.image.manifest.v1+json"}).json()
+    assert set(manifest["annotations"]) >= {"io.hatch-aicontainer.cache.signature", "io.hatch-aicontainer.cache.keyid"}
+    run, runner = _fresh_runner(release, tmp_path, plugin_wheelhouse, AICONTAINER_CACHE_FROM=f"{release.registry}/team/signed",
+                                **signed_release)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-3000:]
+    assert f"dependencies: from registry cache {release.registry}/team/signed (key {release.key[:12]}; signed; " in output
+    assert runner.installed_from_the_lock() == []
+    assert _digest(run) == release.full_digest
+
+
+@pytest.mark.parametrize("case", ["unsigned entries", "another key"])
+def test_a_signing_build_refuses_entries_its_key_did_not_sign(case, release, signed_release, tmp_path, plugin_wheelhouse):
+    """Unsigned entries (written by a build without the key) and entries signed by another key: one line each,
+    then a full build of the same image."""
+    if case == "unsigned entries":
+        key, repository = signed_release, "team/cached"
+    else:
+        key, repository = _keygen(tmp_path / "other-key"), "team/signed"
+    run, runner = _fresh_runner(release, tmp_path, plugin_wheelhouse, AICONTAINER_CACHE_FROM=f"{release.registry}/{repository}", **key)
+    _assert_local_build(run, runner, release, "is not signed by the build's key")

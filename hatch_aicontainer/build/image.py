@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING
 from hatch_aicontainer.build.attestations import attachment_blobs, attest_image, store_referrers_index
 from hatch_aicontainer.build.labels import oci_annotations
 from hatch_aicontainer.build.platform import PlatformImage, build_platform
-from hatch_aicontainer.cache.remote import RemoteLayers
+from hatch_aicontainer.cache.remote import EntryDocuments, RemoteLayers, entry_documents
 from hatch_aicontainer.config.naming import archive_name, render_tags
 from hatch_aicontainer.config.settings import ProjectInfo, Settings
 from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci import mediatypes
 from hatch_aicontainer.oci.archive import ArchiveImage, layout_documents, write_oci_archive
 from hatch_aicontainer.oci.cache import BlobStore
-from hatch_aicontainer.oci.descriptor import Descriptor, Layer
+from hatch_aicontainer.oci.descriptor import Descriptor
 from hatch_aicontainer.oci.image import image_index, store_json
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class BuiltImage:
     warnings: tuple[str, ...] = ()  #: one-line warnings found while building (shown with the summary)
     referrers: tuple[Descriptor, ...] = ()  #: the attestation manifests (build.attestations), in the store
     signed_by: str | None = None  #: the key id the attestations are signed with (the signature among them); None: unsigned
+    cache_entries: tuple[EntryDocuments, ...] = ()  #: an entry per layer a registry cache can name (``cache.remote``), signed with them
 
     @property
     def signed(self) -> bool:
@@ -71,10 +72,6 @@ class BuiltImage:
         """Blobs of the image that are not in the local store (taken from a registry cache, not downloaded):
         digest -> the ``host/repo`` that holds them (the push mounts them from there)."""
         return {digest: where for image in self.images for digest, where in image.remote_blobs.items()}
-
-    def cache_entries(self) -> list[tuple[str, Layer, dict]]:
-        """(key, layer, record extras) of every layer a registry cache entry can name (``cache.remote``)."""
-        return list({key: (key, layer, extras) for image in self.images for key, layer, extras in image.cache_entries}.values())
 
     def blob_sizes(self) -> dict[str, int]:
         """Every blob of the image once (digest -> size): what a registry stores."""
@@ -124,6 +121,10 @@ def build_image(
         archived=settings.outputs.archive, documents=layout_documents(root, parts, ref_name, repo_tags, index),
         warnings=tuple(dict.fromkeys(i.entrypoint.warning for i in images if i.entrypoint.warning)),
         referrers=referrers, signed_by=signer.keyid if signer is not None else None,
+        cache_entries=tuple(
+            entry_documents(key, layer, extras, signer)
+            for key, layer, extras in {key: (key, layer, extras) for i in images for key, layer, extras in i.cache_entries}.values()
+        ),
     )
     if settings.outputs.archive:
         log(f"writing {archive.name}")

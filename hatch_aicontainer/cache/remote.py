@@ -17,20 +17,26 @@ a missing entry, a registry that is down, refuses, answers 5xx, or serves an ent
 blob that does not match, is one line, and the build goes on locally: a cache never fails
 a build, and never makes a different image (the layer's digest and diff_id are checked).
 
-Trust: entries are read only from the repositories the user names (or pushes to). Whoever
-can write to them can serve a layer record of their own making (its installed-package
+Trust: entries are read only from the repositories the user names (or pushes to). Unsigned,
+whoever can write to them can serve a layer record of their own making (its installed-package
 facts go into labels, results and the SBOM); the layer's bytes and diff_id are checked.
+Signed: a build with a signing key (``sign.key``) signs each entry's record (ECDSA over the
+record's DSSE pre-authentication encoding, in the entry manifest's annotations) and takes only
+entries signed by that key; a signed record is the key holder's own statement of the layer's
+diff_id and contents, so a signed entry's blob is checked by its digest alone (its diff_id is
+not recomputed: inflating a 2 GB layer is seconds of CPU), as a layer of the local cache is.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatch_aicontainer.core.errors import AIContainerError, one_line
 from hatch_aicontainer.oci import mediatypes as mt
@@ -43,16 +49,24 @@ from hatch_aicontainer.registry.client import RegistryClient
 from hatch_aicontainer.registry.errors import RegistryAuthError, RegistryNotFound, RegistryUnreachable
 from hatch_aicontainer.registry.reference import ImageReference
 
+if TYPE_CHECKING:
+    from hatch_aicontainer.signing.keys import PublicKey
+    from hatch_aicontainer.signing.signer import Signer
+
 ENTRY_ARTIFACT = "application/vnd.hatch-aicontainer.cache.v1"
 RECORD_MEDIA_TYPE = "application/vnd.hatch-aicontainer.cache.record.v1+json"
 TAG_PREFIX = "aicontainer-cache-"
 KEY_ANNOTATION = "io.hatch-aicontainer.cache.key"
+#: base64 DER ECDSA signature over the DSSE PAE of (RECORD_MEDIA_TYPE, the record's bytes)
+SIGNATURE_ANNOTATION = "io.hatch-aicontainer.cache.signature"
+KEYID_ANNOTATION = "io.hatch-aicontainer.cache.keyid"  #: a hint: the signing key's id (hex sha256 of its SPKI)
 #: bump when the record's shape changes: older entries are then ignored
 RECORD_FORMAT = 1
 
 __all__ = [
     "ENTRY_ARTIFACT",
     "Entry",
+    "EntryDocuments",
     "RegistryCache",
     "RemoteLayers",
     "Taken",
@@ -84,14 +98,31 @@ class Entry:
     where: str  #: ``host/repository``
     layer: Layer
     extras: Mapping[str, Any] = field(default_factory=dict)  #: kind-specific facts (installed distributions, CUDA folders)
+    signed: bool = False  #: its record is signed by the build's own key (``RegistryCache.trusted``)
 
 
-def entry_documents(key: str, layer: Layer, extras: Mapping[str, Any]) -> tuple[bytes, bytes]:
-    """(record, manifest) of a key's entry, canonical JSON: the same layer gives the same entry everywhere."""
+@dataclass(frozen=True)
+class EntryDocuments:
+    """What ``cache-to`` writes for one key: the record blob and the manifest tagged ``entry_tag(key)``."""
+
+    key: str
+    record: bytes
+    manifest: bytes
+
+
+def entry_documents(key: str, layer: Layer, extras: Mapping[str, Any], signer: Signer | None = None) -> EntryDocuments:
+    """A key's entry, canonical JSON, its record signed by ``signer`` if given: the same layer (and key)
+    gives the same bytes everywhere (the signatures are deterministic)."""
     record = canonical_json(
         {"format": RECORD_FORMAT, "key": key, "layer": {**layer.descriptor.to_json(), "diffId": layer.diff_id}, "extras": dict(extras)}
     )
     config = Descriptor(RECORD_MEDIA_TYPE, "sha256:" + hashlib.sha256(record).hexdigest(), len(record))
+    annotations = {KEY_ANNOTATION: key}
+    if signer is not None:
+        from hatch_aicontainer.signing.dsse import pae
+
+        annotations[SIGNATURE_ANNOTATION] = base64.b64encode(signer.sign(pae(RECORD_MEDIA_TYPE, record))).decode("ascii")
+        annotations[KEYID_ANNOTATION] = signer.keyid
     manifest = canonical_json(
         {
             "schemaVersion": 2,
@@ -99,10 +130,19 @@ def entry_documents(key: str, layer: Layer, extras: Mapping[str, Any]) -> tuple[
             "artifactType": ENTRY_ARTIFACT,
             "config": config.to_json(),
             "layers": [layer.descriptor.to_json()],
-            "annotations": {KEY_ANNOTATION: key},
+            "annotations": annotations,
         }
     )
-    return record, manifest
+    return EntryDocuments(key, record, manifest)
+
+
+def _signed_by(manifest: Mapping[str, Any], record: bytes, trusted: PublicKey) -> bool:
+    """Whether the entry's annotations hold a signature of ``record`` that ``trusted`` verifies."""
+    from hatch_aicontainer.signing.dsse import b64decode, pae
+
+    annotations = manifest.get("annotations")
+    signature = b64decode(annotations.get(SIGNATURE_ANNOTATION)) if isinstance(annotations, dict) else None
+    return signature is not None and trusted.verify(signature, pae(RECORD_MEDIA_TYPE, record))
 
 
 class _NotAnEntry(AIContainerError):
@@ -110,12 +150,14 @@ class _NotAnEntry(AIContainerError):
 
 
 class RegistryCache:
-    """The ``cache-from`` repositories of one build, asked in order; every failure is one line through ``say``."""
+    """The ``cache-from`` repositories of one build, asked in order; every failure is one line through ``say``.
+    With ``trusted`` (the build's signing key), only entries signed by that key are taken."""
 
-    def __init__(self, repositories: Sequence[str], access: RegistryAccess, say: Say) -> None:
+    def __init__(self, repositories: Sequence[str], access: RegistryAccess, say: Say, trusted: PublicKey | None = None) -> None:
         self.repositories = tuple(repositories)
         self.access = access
         self.say = say
+        self.trusted = trusted
         self._clients: dict[str, RegistryClient] = {}
         self._dead: set[str] = set()  # hosts found down in this build: not asked again
         self._scratch = tempfile.TemporaryDirectory(prefix="aicontainer-cache-records-")
@@ -163,14 +205,22 @@ class RegistryCache:
             descriptor = Descriptor.from_json(layer_json)
         except (ValueError, KeyError, TypeError) as exc:
             raise _NotAnEntry(f"the entry of key {key[:12]} is malformed ({exc})") from None
-        record = json.loads(self._small_blob(client, repository, config))
+        record_bytes = self._small_blob(client, repository, config)
+        try:
+            record = json.loads(record_bytes)
+        except ValueError as exc:
+            raise _NotAnEntry(f"the record of key {key[:12]} is not JSON ({exc})") from None
+        if not isinstance(record, dict):
+            raise _NotAnEntry(f"the record of key {key[:12]} is not a JSON object")
         recorded = record.get("layer") or {}
         if record.get("format") != RECORD_FORMAT or record.get("key") != key:
             raise _NotAnEntry(f"the entry of key {key[:12]} is for another key or format")
         if recorded.get("digest") != descriptor.digest or not isinstance(recorded.get("diffId"), str):
             raise _NotAnEntry(f"the entry of key {key[:12]} names another layer than its record")
+        if self.trusted is not None and not _signed_by(manifest, record_bytes, self.trusted):
+            raise _NotAnEntry(f"the entry of key {key[:12]} is not signed by the build's key {self.trusted.keyid[:12]}")
         layer = Layer(descriptor=descriptor, diff_id=recorded["diffId"])
-        return Entry(key, where, layer, dict(record.get("extras") or {}))
+        return Entry(key, where, layer, dict(record.get("extras") or {}), signed=self.trusted is not None)
 
     def _small_blob(self, client: RegistryClient, repository: str, descriptor: Descriptor) -> bytes:
         if descriptor.size > 16 << 20:
@@ -187,10 +237,17 @@ class RegistryCache:
             return False
 
     def fetch(self, entry: Entry, store: BlobStore, what: str) -> Layer | None:
-        """Stream the entry's layer into ``store``, its digest and its diff_id (the uncompressed bytes)
-        checked while it streams; None (one line) when either fails."""
+        """Stream the entry's layer into ``store``, its digest and (unless its record is signed) its diff_id
+        (the uncompressed bytes) checked while it streams; None (one line) when either fails."""
         host, repository = split_repository(entry.where)
         digest = entry.layer.descriptor.digest
+        if entry.signed:
+            try:
+                self._client(host).fetch_blob(repository, digest, store)
+            except AIContainerError as exc:
+                self.say(f"{what}: registry cache {entry.where}: {one_line(str(exc))}; building locally")
+                return None
+            return entry.layer
         with StreamingDiffId(entry.layer.descriptor.media_type) as streaming:
             try:
                 self._client(host).fetch_blob(repository, digest, store, observe=streaming.update)
@@ -230,12 +287,14 @@ class RemoteLayers:
         """The entry's layer: not downloaded when every push goes to its registry (and the blob is there),
         else streamed into ``store`` and checked; None (one line said why) when it cannot be used."""
         if entry.where.partition("/")[0] in self.push_only_hosts and self.cache.has_blob(entry):
-            self.cache.say(f"{what}: from registry cache {entry.where} (key {entry.key[:12]}; mounted by the push, not downloaded)")
+            signed = "signed; " if entry.signed else ""
+            self.cache.say(f"{what}: from registry cache {entry.where} (key {entry.key[:12]}; {signed}mounted by the push, not downloaded)")
             return Taken(entry.layer, entry.where)
         layer = self.cache.fetch(entry, store, what)
         if layer is None:
             return None
-        self.cache.say(f"{what}: from registry cache {entry.where} (key {entry.key[:12]}; {layer.descriptor.size} bytes downloaded)")
+        signed = "signed; " if entry.signed else ""
+        self.cache.say(f"{what}: from registry cache {entry.where} (key {entry.key[:12]}; {signed}{layer.descriptor.size} bytes downloaded)")
         return Taken(layer, None)
 
 

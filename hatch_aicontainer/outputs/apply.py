@@ -120,7 +120,7 @@ def _apply_outputs(
     if outputs.push_enabled:
         references = push_references(settings, result.repo_tags)
         remote = {digest: (result.blob_sizes()[digest], where) for digest, where in result.remote_blobs().items()}
-        entries = result.cache_entries() if outputs.cache_to else []
+        entries = result.cache_entries if outputs.cache_to else ()
         recorder.run(
             Push(store, result.root, references, settings.environment.registry, say, progress, result.referrers, remote, entries).run
         )

@@ -16,10 +16,11 @@ from typing import Any
 
 from hatch_aicontainer.build.image import BuiltImage
 from hatch_aicontainer.build.layers import sbom
+from hatch_aicontainer.cache.remote import EntryDocuments
 from hatch_aicontainer.config.settings import Settings
 from hatch_aicontainer.core.progress import Progress
 from hatch_aicontainer.oci.cache import BlobStore
-from hatch_aicontainer.oci.descriptor import Descriptor, Layer
+from hatch_aicontainer.oci.descriptor import Descriptor
 from hatch_aicontainer.oci.reader import OCIImage
 from hatch_aicontainer.outputs import kubernetes
 from hatch_aicontainer.outputs.layout import layout_path, write_oci_layout
@@ -111,7 +112,7 @@ class Push:
     progress: Progress | None
     referrers: Sequence[Descriptor] = ()  #: the attestations, attached to every repository pushed to
     remote_blobs: Mapping[str, tuple[int, str]] = field(default_factory=dict)  #: taken from a registry cache, not here
-    cache_entries: Sequence[tuple[str, Layer, dict]] = ()  #: written to every repository pushed to (``cache-to``)
+    cache_entries: Sequence[EntryDocuments] = ()  #: written to every repository pushed to (``cache-to``)
 
     def run(self, record: Record) -> None:
         try:

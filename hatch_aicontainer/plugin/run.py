@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hatchling.builders.utils import get_reproducible_timestamp
 
@@ -33,6 +33,9 @@ from hatch_aicontainer.outputs.references import push_references
 from hatch_aicontainer.outputs.summary import summary_lines, wheel_warnings
 from hatch_aicontainer.plugin.project import git_revision, project_info
 from hatch_aicontainer.plugin.signing import signer_for
+
+if TYPE_CHECKING:
+    from hatch_aicontainer.signing.keys import PublicKey
 
 __all__ = ["make_image", "registry_layers", "sweep_dead_leftovers"]
 
@@ -58,7 +61,7 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     sweep_dead_leftovers(directory, store.root)
     progress = Progress.for_app(app)
     signer = signer_for(settings)
-    remote = registry_layers(settings, project, progress.say)
+    remote = registry_layers(settings, project, progress.say, trusted=signer.public_key if signer is not None else None)
     try:
         result = build_image(
             settings,
@@ -91,10 +94,13 @@ def make_image(metadata: Any, root: str, settings: Settings, wheel: Path, direct
     return result
 
 
-def registry_layers(settings: Settings, project: ProjectInfo, say: Callable[[str], None]) -> RemoteLayers | None:
+def registry_layers(
+    settings: Settings, project: ProjectInfo, say: Callable[[str], None], *, trusted: PublicKey | None = None
+) -> RemoteLayers | None:
     """The registry cache of a build: the ``cache-from`` repositories (by default those the build pushes to);
     None when there are none. With ``archive = false`` and every push on one registry, a layer found there
-    is mounted by the push instead of downloaded."""
+    is mounted by the push instead of downloaded. With ``trusted`` (the build's signing key), only entries
+    signed by that key are taken."""
     outputs = settings.outputs
     pushed = []
     if outputs.push_enabled:
@@ -105,7 +111,8 @@ def registry_layers(settings: Settings, project: ProjectInfo, say: Callable[[str
         return None
     hosts = {r.registry for r in pushed}
     push_only = frozenset(hosts) if not outputs.archive and len(hosts) == 1 else frozenset()
-    return RemoteLayers(RegistryCache(list(dict.fromkeys(repositories)), settings.environment.registry, say), push_only)
+    cache = RegistryCache(list(dict.fromkeys(repositories)), settings.environment.registry, say, trusted=trusted)
+    return RemoteLayers(cache, push_only)
 
 
 def sweep_dead_leftovers(directory: Path, cache: Path) -> None:

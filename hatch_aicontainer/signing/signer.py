@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from hatch_aicontainer.signing.keys import SigningKey
+from hatch_aicontainer.signing.keys import PublicKey, SigningKey
 
 __all__ = ["KeySigner", "Signer", "key_material"]
 
@@ -32,6 +32,11 @@ class Signer(Protocol):
 
     def verification_material(self) -> dict[str, Any]: ...
 
+    @property
+    def public_key(self) -> PublicKey | None:
+        """The key that verifies its signatures here, offline (None: verified another way, e.g. keyless)."""
+        ...
+
 
 class KeySigner:
     """A ``Signer`` holding a ``SigningKey``."""
@@ -50,6 +55,10 @@ class KeySigner:
 
     def verification_material(self) -> dict[str, Any]:
         return key_material(self.keyid)
+
+    @property
+    def public_key(self) -> PublicKey:
+        return self.key.public
 
     def __repr__(self) -> str:
         return f"KeySigner(keyid={self.keyid!r})"

@@ -1,8 +1,8 @@
 """``cache-to``: after a push, each pushed repository gets the registry cache entries of the image's layers.
 
 An entry (``cache.remote``) is a small artifact manifest under the tag ``aicontainer-cache-<key>``:
-its config is the layer's record, its one layer the layer blob the push just sent (nothing more is
-uploaded than the record). An entry that is already there, the same bytes, is not written again.
+its config is the layer's record (signed, when the build signs), its one layer the layer blob the
+push just sent (nothing more is uploaded than the record). An entry that is already there, the same bytes, is not written again.
 Writing entries never fails a release: a refusal (a token that may push the image but not other
 tags, a registry that rejects the artifact) is one line, and the image stays pushed.
 """
@@ -12,10 +12,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 
-from hatch_aicontainer.cache.remote import entry_documents, entry_tag
+from hatch_aicontainer.cache.remote import EntryDocuments, entry_tag
 from hatch_aicontainer.core.errors import AIContainerError, one_line
 from hatch_aicontainer.oci import mediatypes as mt
-from hatch_aicontainer.oci.descriptor import Layer
 from hatch_aicontainer.registry.access import RegistryAccess
 from hatch_aicontainer.registry.blob_sources import BytesBlobs
 from hatch_aicontainer.registry.client import RegistryClient
@@ -26,29 +25,29 @@ __all__ = ["write_cache_entries"]
 
 def write_cache_entries(
     references: Sequence[str],
-    entries: Sequence[tuple[str, Layer, dict]],
+    entries: Sequence[EntryDocuments],
     access: RegistryAccess,
     say: Callable[[str], None],
 ) -> int:
-    """Write the entries (key, layer, record extras) in every repository of ``references``; how many were written."""
+    """Write the entries in every repository of ``references``; how many were written."""
     repositories = dict.fromkeys(
         (ref.api_host, ref.repository, f"{ref.registry}/{ref.repository}")
         for ref in (ImageReference.parse(text) for text in references)
     )
-    documents = [(key, *entry_documents(key, layer, extras)) for key, layer, extras in entries]
     written = 0
     for host, repository, where in repositories:
         with RegistryClient(host, access=access) as client:
-            for key, record, manifest in documents:
+            for entry in entries:
+                tag = entry_tag(entry.key)
                 try:
-                    if client.manifest_digest(repository, entry_tag(key)) == _sha256(manifest):
+                    if client.manifest_digest(repository, tag) == _sha256(entry.manifest):
                         continue
-                    client.upload_blob(repository, _sha256(record), BytesBlobs({_sha256(record): record}))
-                    client.put_manifest(repository, entry_tag(key), manifest, mt.OCI_MANIFEST)
+                    client.upload_blob(repository, _sha256(entry.record), BytesBlobs({_sha256(entry.record): entry.record}))
+                    client.put_manifest(repository, tag, entry.manifest, mt.OCI_MANIFEST)
                     written += 1
-                    say(f"cache entry {entry_tag(key)[:30]}… written to {where}")
+                    say(f"cache entry {tag[:30]}… written to {where}")
                 except AIContainerError as exc:
-                    say(f"cache entry for key {key[:12]} not written to {where} ({one_line(str(exc))}); the image is pushed")
+                    say(f"cache entry for key {entry.key[:12]} not written to {where} ({one_line(str(exc))}); the image is pushed")
                     break
     return written
 
