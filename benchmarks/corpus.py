@@ -25,6 +25,15 @@ PyTorch's CPU builds come from its CPU index, which these machines cannot reach:
 ``--torch-wheels DIR`` (default /opt/wheels, where this machine keeps one) serves the
 ``torch-*+cpu`` wheels of DIR as that index on loopback (tests/simple_index.py).
 
+``--release``: each project is also released as a pipeline does, on a private
+docker-registry (tests/services.py): built signed (a key from ``aicontainer keygen``)
+and pushed by the build, the push checked with ``aicontainer verify REF --key``;
+then a fresh runner (an empty plugin cache, an empty uv cache, a fresh hatch data
+folder, a copy of the checkout with the lock the release wrote) builds it again with
+the registry as its cache (``AICONTAINER_CACHE_FROM``): its line says whether the
+dependency layer came from the registry, whether the digest is the release's, and
+both wall times. Both builds set ``SOURCE_DATE_EPOCH`` (the corpus copies have no git).
+
 A report: the exit status is 0 whether projects build or not, non-zero only when
 the script itself fails. Needs: Linux, skopeo; root for the default base.
 """
@@ -32,6 +41,7 @@ the script itself fails. Needs: Linux, skopeo; root for the default base.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -77,12 +87,14 @@ class Result:
     error: str = ""
     entrypoint: str = ""  # the image config's Entrypoint
     warnings: tuple[str, ...] = ()  # the build's "warning:" lines
+    release: str = ""  # --release: what the push, verify and the fresh runner showed
 
     def line(self) -> str:
         size = f"{self.archive_bytes / 1e6:.1f} MB" if self.archive_bytes is not None else "-"
         what = f"{self.frameworks}, entrypoint {self.entrypoint}" if self.built else self.error
         shown = "".join(f"\n    {w}" for w in self.warnings)
-        return f"{self.name}: {'built' if self.built else 'failed'} in {self.seconds:.1f} s, image {size}, {what}{shown}"
+        released = f"\n    release: {self.release}" if self.release else ""
+        return f"{self.name}: {'built' if self.built else 'failed'} in {self.seconds:.1f} s, image {size}, {what}{shown}{released}"
 
 
 def default_base() -> str:
@@ -133,9 +145,67 @@ def image_facts(archive: Path) -> tuple[str, str]:
     return ", ".join(held) or "(no framework label)", json.dumps(config.get("Entrypoint"))
 
 
-def build_project(source: Path, work: Path, env: dict[str, str], requirement: str) -> Result:
+@dataclass(frozen=True)
+class Release:
+    """``--release``: where to push, the key to sign with, and what a fresh runner needs."""
+
+    registry: str  # host:port
+    keys: Path  # cosign.key / cosign.pub from aicontainer keygen
+    password: str
+    wheelhouse: Path
+    work: Path
+
+    def env(self, env: dict[str, str], name: str) -> dict[str, str]:
+        return {**env, "AICONTAINER_PUSH_TO": f"{self.registry}/corpus/{name}:{{version}}", "SOURCE_DATE_EPOCH": EPOCH,
+                "AICONTAINER_SIGNING_KEY": str(self.keys / "cosign.key"), "AICONTAINER_SIGNING_PASSWORD": self.password}
+
+
+EPOCH = "1700000000"
+
+
+def results_digest(project: Path) -> str:
+    (record,) = (project / "dist").glob("*.oci.tar.json")
+    return json.loads(record.read_text())["digest"]
+
+
+def check_release(project: Path, name: str, release: Release, env: dict[str, str], seconds: float) -> str:
+    """The pushed release verified, then a fresh runner's build of the same checkout from the registry cache."""
+    pushed = next((line for line in (project / "dist" / "build.log").read_text().splitlines() if line.startswith("pushed ")), "")
+    if not pushed:
+        return "FAILED: the build pushed nothing"
+    reference = pushed.split()[1]
+    verify = subprocess.run([str(Path(sys.executable).parent / "aicontainer"), "verify", reference, "--key", str(release.keys / "cosign.pub")],
+                            env=env, capture_output=True, text=True)
+    verified = verify.stdout.strip().splitlines()[-1:] if verify.returncode == 0 else [f"verify FAILED: {verify.stderr.strip()}"]
+    runner = release.work / f"runner-{name}"
+    checkout = copy_project(project, runner / "checkout")
+    fresh = hatch_env(release.wheelhouse, runner / "hatch", runner / "cache", UV_CACHE_DIR=str(runner / "uv"),
+                      SOURCE_DATE_EPOCH=EPOCH, AICONTAINER_CACHE_FROM=f"{release.registry}/corpus/{name}")
+    for variable in DROPPED_ENV:
+        fresh.pop(variable, None)
+    for variable in ("AICONTAINER_BASE_IMAGE", "AICONTAINER_BYTECODE", "AICONTAINER_TORCH_INDEX_URL"):
+        if variable in env:
+            fresh[variable] = env[variable]
+    try:
+        start = time.perf_counter()
+        run = hatch_build(checkout, fresh)
+        took = time.perf_counter() - start
+        output = run.stdout + run.stderr
+        if run.returncode != 0:
+            return f"{verified[0]}; fresh runner FAILED: {error_line(output)}"
+        same = results_digest(checkout) == results_digest(project)
+    finally:
+        shutil.rmtree(runner, ignore_errors=True)
+    cached = [line.split("] ", 1)[-1] for line in output.splitlines() if "from registry cache" in line]
+    return (f"{verified[0]}; fresh runner {took:.1f} s (release {seconds:.1f} s), "
+            f"{'same digest' if same else 'DIFFERENT DIGEST'}, {'; '.join(cached) or 'NOTHING from the registry cache'}")
+
+
+def build_project(source: Path, work: Path, env: dict[str, str], requirement: str, release: Release | None = None) -> Result:
     project = copy_project(source, work / source.name)
     add_build_requirement(project / "pyproject.toml", requirement)
+    if release is not None:
+        env = release.env(env, source.name)
     start = time.perf_counter()
     try:
         run = hatch_build(project, env)
@@ -151,6 +221,9 @@ def build_project(source: Path, work: Path, env: dict[str, str], requirement: st
     frameworks, entrypoint = image_facts(archives[0])
     warnings = tuple(line.strip() for line in output.splitlines() if line.strip().startswith("warning:"))
     result = Result(source.name, True, seconds, archives[0].stat().st_size, frameworks, entrypoint=entrypoint, warnings=warnings)
+    if release is not None:
+        (project / "dist" / "build.log").write_text(output)
+        result.release = check_release(project, source.name, release, env, seconds)
     shutil.rmtree(project)  # about 1 GB per TensorFlow image: the next project needs the room
     return result
 
@@ -173,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bytecode", action="store_true", help="keep the plugin's bytecode step (default: AICONTAINER_BYTECODE=off)")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="these corpus folders only")
     parser.add_argument("--workdir", type=Path, help="where the temporary directory goes (default: $TMPDIR)")
+    parser.add_argument("--release", action="store_true",
+                        help="also push each image signed to a private registry, verify it, and rebuild it on a fresh runner from the registry cache")
     parser.add_argument("--torch-wheels", type=Path, default=Path("/opt/wheels"),
                         help="serve the torch-*+cpu wheels of this folder as PyTorch's CPU index (default: /opt/wheels)")
     args = parser.parse_args(argv)
@@ -204,11 +279,24 @@ def main(argv: list[str] | None = None) -> int:
         else:
             env["AICONTAINER_BYTECODE"] = "off"
         print(f"base {base}; {requirement}; bytecode {'on' if args.bytecode else 'off'}", flush=True)
-        for source in projects:
-            log(f"{source.name}: hatch build -t container")
-            result = build_project(source, work, env, requirement)
-            print(result.line(), flush=True)
-            results.append(result)
+        with contextlib.ExitStack() as stack:
+            release = None
+            if args.release:
+                import services
+
+                registry = services.start_registry()
+                stack.callback(registry.stop)
+                keys = work / "keys"
+                keys.mkdir()
+                password = "corpus-release"
+                subprocess.run([str(Path(sys.executable).parent / "aicontainer"), "keygen"], cwd=keys, check=True, capture_output=True,
+                               env={**os.environ, "AICONTAINER_SIGNING_PASSWORD": password})
+                release = Release(registry.host, keys, password, wheelhouse, work)
+            for source in projects:
+                log(f"{source.name}: hatch build -t container")
+                result = build_project(source, work, env, requirement, release)
+                print(result.line(), flush=True)
+                results.append(result)
     print()
     print(table(results))
     return 0
