@@ -16,6 +16,11 @@ image from PyPI's wheels on the offline Debian base; then
   ``import tensorflow`` is the CUDA build of the pinned release and sees no
   GPU, and ``ptxas`` is on PATH and runs.
 
+On the 2.16.1 line, the registry as a fresh runner's layer cache: the release pushed by its build (which
+leaves a registry cache entry for the dependency layer, the NVIDIA folders in its record), then a runner
+with empty caches builds the same checkout and takes the layer from there (mounted by its push, or
+downloaded into its archive): nothing of the lock installed, the same digest, the same library path.
+
 One image at a time (module-scoped parameter), removed with its plugin cache
 when its tests are done (peak disk about 3x the installed size: layer, archive,
 root filesystem); uv's cache and hatch's build environment are shared.
@@ -23,11 +28,14 @@ root filesystem); uv's cache and hatch's build environment are shared.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +44,9 @@ import base_images
 import gpu_loader
 import image_facts
 import pytest
-from e2e_helpers import BIN, hatch_build, hatch_env, skopeo_inspect
+import registry_helpers
+import requests
+from e2e_helpers import BIN, copy_project, hatch_build, hatch_env, skopeo_inspect
 from runc_bundle import make_bundle, run_in_bundle
 
 from hatch_aicontainer.config.frameworks import framework
@@ -291,10 +301,6 @@ def test_from_the_cached_dependency_layer_the_image_is_the_same(gpu_image):
     assert gpu_loader.config_env(skopeo_inspect(gpu_image.archive, config=True)) == gpu_image.env
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(pytest.main([__file__, "-q"]))
-
-
 def test_the_gpu_release_is_signed_and_its_provenance_names_the_cuda_wheels(gpu_image, tmp_path):
     """``aicontainer verify`` accepts the archive, and the signed provenance states the GPU target and lists
     the NVIDIA wheels the lock installs (by the lock's own hashes), the CUDA/cuDNN the image holds."""
@@ -314,3 +320,157 @@ def test_the_gpu_release_is_signed_and_its_provenance_names_the_cuda_wheels(gpu_
               for w in p.get("wheels", [])}
     assert wheels == locked
     assert any(name.startswith(("nvidia_cuda_runtime", "nvidia-cuda-runtime")) for name in wheels), sorted(wheels)
+
+
+# --- the registry as the layer cache of a fresh runner ----------------------------------------------------------
+
+ENTRY = "aicontainer-cache-"
+ACCESS = re.compile(r'"(?P<method>[A-Z]+) (?P<uri>\S+) HTTP/1\.[01]" (?P<status>\d{3}) (?P<size>\d+)')
+
+
+def _served(registry: registry_helpers.LocalRegistry, since: int) -> list[tuple[str, str, int, int]]:
+    """(method, uri, status, bytes written) of every request the registry's access log shows after ``since``."""
+    text = registry.log_path.read_bytes()[since:].decode(errors="replace")
+    return [(m["method"], m["uri"], int(m["status"]), int(m["size"])) for m in ACCESS.finditer(text)]
+
+
+def _dependency_layer(archive: Path) -> dict:
+    """The descriptor of the archive's dependency layer (named by the config's history)."""
+    with tarfile.open(archive) as tar:
+        (root,) = json.load(tar.extractfile("index.json"))["manifests"]
+        manifest = json.load(tar.extractfile(f"blobs/sha256/{root['digest'][7:]}"))
+        config = json.load(tar.extractfile(f"blobs/sha256/{manifest['config']['digest'][7:]}"))
+    comments = [h.get("comment", "") for h in config["history"] if not h.get("empty_layer")]
+    return manifest["layers"][next(i for i, c in enumerate(comments) if c.startswith("dependencies"))]
+
+
+def _pushed(reference: str) -> tuple[str, dict]:
+    """What the registry holds at ``reference``: the digest of its manifest (skopeo's raw bytes, hashed here)
+    and its image config."""
+    raw = subprocess.run(["skopeo", "inspect", "--raw", "--tls-verify=false", f"docker://{reference}"],
+                         capture_output=True, check=True).stdout
+    config = subprocess.run(["skopeo", "inspect", "--config", "--tls-verify=false", f"docker://{reference}"],
+                            capture_output=True, check=True, text=True).stdout
+    return "sha256:" + hashlib.sha256(raw).hexdigest(), json.loads(config)
+
+
+def _installed_from_the_lock(uv: Path) -> list[str]:
+    """What uv unpacked of the lock's packages on a runner (its cache may hold hatch's build environment too)."""
+    found = (p.name for p in uv.rglob("*.dist-info")) if uv.exists() else ()
+    return sorted(name for name in found if name.startswith(("tensorflow", "nvidia", "keras", "tf_keras", "numpy")))
+
+
+def _fresh_runner(gpu_image: GpuImage, root: Path, **env: str):
+    """The same checkout copied to a runner with an empty plugin cache and an empty uv cache (hatch's data, which
+    holds no package of the lock, is shared), built there: (the run, its uv cache, seconds)."""
+    checkout = copy_project(gpu_image.project, root / "project")
+    started = time.monotonic()
+    run = hatch_build(checkout, {**gpu_image.build_env, "AICONTAINER_CACHE_DIR": str(root / "cache"),
+                                 "UV_CACHE_DIR": str(root / "uv"), **env}, "container-gpu")
+    seconds = time.monotonic() - started
+    assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
+    return run, root / "uv", seconds
+
+
+@dataclass(frozen=True)
+class GpuRelease:
+    """The GPU image pushed by its build to a registry of its own: the release a fresh runner builds again."""
+
+    registry: registry_helpers.LocalRegistry
+    repository: str  #: ``host/repo`` the release was pushed to (and its registry cache entries written in)
+    digest: str  #: the first archive's digest
+    layer: dict  #: its dependency layer's descriptor
+    key: str  #: the key of the registry cache entry holding that layer
+
+
+@pytest.fixture(scope="module")
+def gpu_release(gpu_image, tmp_path_factory) -> GpuRelease:
+    """The release pushed with the local cache warm (about 5 GB uploaded, archive = false: no second archive
+    written). The registry is the fixture's own (its access log shows what a runner downloaded), and it is
+    removed with its GB when the line's tests are done."""
+    root = tmp_path_factory.mktemp(f"gpu-release-{gpu_image.tensorflow}")
+    registry = registry_helpers.start_registry(root / "registry")
+    try:
+        digest = skopeo_inspect(gpu_image.archive)["Digest"]
+        layer = _dependency_layer(gpu_image.archive)
+        repository = f"{registry.host}/gpu/{NAME}"
+        started = time.monotonic()
+        pushed = hatch_build(copy_project(gpu_image.project, root / "release"),
+                             {**gpu_image.build_env, "AICONTAINER_PUSH_TO": f"{repository}:{TAG}", "AICONTAINER_ARCHIVE": "0"},
+                             "container-gpu")
+        assert pushed.returncode == 0, (pushed.stdout + pushed.stderr)[-4000:]
+        print(f"[gpu {gpu_image.tensorflow}] push {time.monotonic() - started:.0f}s", file=sys.stderr)
+        assert _pushed(f"{repository}:{TAG}")[0] == digest
+        tags = requests.get(f"http://{registry.host}/v2/gpu/{NAME}/tags/list", timeout=30).json()["tags"]
+        entries = {}
+        for tag in (t for t in tags if t.startswith(ENTRY)):
+            entry = requests.get(f"http://{registry.host}/v2/gpu/{NAME}/manifests/{tag}", timeout=30,
+                                 headers={"Accept": "application/vnd.oci.image.manifest.v1+json"}).json()
+            entries[entry["layers"][0]["digest"]] = tag[len(ENTRY):]
+        assert layer["digest"] in entries, f"no registry cache entry holds the dependency layer {layer['digest']}: {tags}"
+        yield GpuRelease(registry, repository, digest, layer, entries[layer["digest"]])
+    finally:
+        registry.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.mark.parametrize("gpu_image", [TF_2_16], ids=[TF_2_16[0]], indirect=True)
+def test_a_fresh_runner_without_an_archive_mounts_the_cuda_dependency_layer(gpu_image, gpu_release, tmp_path, oci_tools):
+    """A runner with empty caches builds the same checkout with ``archive = false``, pushing to another repository
+    of the release's registry: the layer is mounted by the push, never downloaded, nothing of the lock is installed,
+    and the pushed image is the archive's, LD_LIBRARY_PATH and PATH included (the NVIDIA folders come from the
+    entry's record: the runner has no installed tree to find them in)."""
+    release, layer = gpu_release, gpu_release.layer
+    since = release.registry.log_path.stat().st_size
+    fresh = f"{release.registry.host}/gpu/{NAME}-fresh"
+    run, uv, seconds = _fresh_runner(gpu_image, tmp_path / "runner", AICONTAINER_ARCHIVE="0",
+                                     AICONTAINER_PUSH_TO=f"{fresh}:{TAG}", AICONTAINER_CACHE_FROM=release.repository)
+    print(f"[gpu {gpu_image.tensorflow}] fresh runner mounting the layer {seconds:.0f}s", file=sys.stderr)
+    output = run.stdout + run.stderr
+    line = f"dependencies: from registry cache {release.repository} (key {release.key[:12]}; mounted by the push, not downloaded)"
+    assert line in output, output[-4000:]
+    served = _served(release.registry, since)
+    assert not [s for s in served if s[0] == "GET" and s[1].endswith(f"/blobs/{layer['digest']}")], served
+    assert [s for s in served if s[0] == "POST" and f"mount={layer['digest']}" in s[1] and s[2] == 201], served
+    assert _installed_from_the_lock(uv) == []  # nothing of the lock fetched or installed on the runner
+    digest, config = _pushed(f"{fresh}:{TAG}")
+    assert digest == release.digest
+    env = gpu_loader.config_env(config)
+    assert (env["LD_LIBRARY_PATH"], env["PATH"]) == (gpu_image.env["LD_LIBRARY_PATH"], gpu_image.env["PATH"])
+    head = requests.head(f"http://{release.registry.host}/v2/gpu/{NAME}-fresh/blobs/{layer['digest']}", timeout=30)
+    assert head.status_code == 200 and int(head.headers["Content-Length"]) == layer["size"]
+
+
+@pytest.mark.parametrize("gpu_image", [TF_2_16], ids=[TF_2_16[0]], indirect=True)
+def test_a_fresh_runner_writing_the_archive_downloads_the_cuda_dependency_layer(gpu_image, gpu_release, tmp_path, oci_tools):
+    """The same runner writing the archive (nothing pushed): the layer is downloaded from the registry once,
+    nothing of the lock is installed, and the archive is the first one (config environment included).
+
+    It holds the layer twice more (the runner's cache, the archive: about 10 GB for 2.16.1, on top of the
+    image, its root file system and the registry's copy): with less disk free it is skipped, saying so."""
+    release, layer = gpu_release, gpu_release.layer
+    free, needed = shutil.disk_usage(tmp_path).free, 2 * layer["size"] + (2 << 30)
+    if free < needed:
+        pytest.skip(f"needs {needed >> 30} GB free for a second copy of the {layer['size'] >> 20} MB layer and its archive; "
+                    f"{free >> 30} GB free")
+    since = release.registry.log_path.stat().st_size
+    try:
+        run, uv, seconds = _fresh_runner(gpu_image, tmp_path / "runner", AICONTAINER_CACHE_FROM=release.repository)
+        print(f"[gpu {gpu_image.tensorflow}] fresh runner writing the archive {seconds:.0f}s", file=sys.stderr)
+        output = run.stdout + run.stderr
+        line = f"dependencies: from registry cache {release.repository} (key {release.key[:12]}; {layer['size']} bytes downloaded)"
+        assert line in output, output[-4000:]
+        served = _served(release.registry, since)
+        downloads = [s for s in served if s[0] == "GET" and s[1].endswith(f"/blobs/{layer['digest']}")]
+        assert [s[2:] for s in downloads] == [(200, layer["size"])], served  # once, whole
+        assert not [s for s in served if s[0] in ("POST", "PUT", "PATCH")], served  # nothing pushed
+        assert _installed_from_the_lock(uv) == []
+        [archive] = run.archives
+        assert skopeo_inspect(archive)["Digest"] == release.digest
+        assert gpu_loader.config_env(skopeo_inspect(archive, config=True)) == gpu_image.env
+    finally:
+        shutil.rmtree(tmp_path / "runner", ignore_errors=True)  # its cache and archive, kept even on a failure: twice the layer
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__, "-q"]))
