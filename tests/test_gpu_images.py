@@ -427,7 +427,8 @@ def test_a_fresh_runner_without_an_archive_mounts_the_cuda_dependency_layer(gpu_
                                      AICONTAINER_PUSH_TO=f"{fresh}:{TAG}", AICONTAINER_CACHE_FROM=release.repository)
     print(f"[gpu {gpu_image.tensorflow}] fresh runner mounting the layer {seconds:.0f}s", file=sys.stderr)
     output = run.stdout + run.stderr
-    line = f"dependencies: from registry cache {release.repository} (key {release.key[:12]}; mounted by the push, not downloaded)"
+    # the build signs (build_env has the key): it took the entry its key signed
+    line = f"dependencies: from registry cache {release.repository} (key {release.key[:12]}; signed; mounted by the push, not downloaded)"
     assert line in output, output[-4000:]
     served = _served(release.registry, since)
     assert not [s for s in served if s[0] == "GET" and s[1].endswith(f"/blobs/{layer['digest']}")], served
@@ -458,7 +459,7 @@ def test_a_fresh_runner_writing_the_archive_downloads_the_cuda_dependency_layer(
         run, uv, seconds = _fresh_runner(gpu_image, tmp_path / "runner", AICONTAINER_CACHE_FROM=release.repository)
         print(f"[gpu {gpu_image.tensorflow}] fresh runner writing the archive {seconds:.0f}s", file=sys.stderr)
         output = run.stdout + run.stderr
-        line = f"dependencies: from registry cache {release.repository} (key {release.key[:12]}; {layer['size']} bytes downloaded)"
+        line = f"dependencies: from registry cache {release.repository} (key {release.key[:12]}; signed; {layer['size']} bytes downloaded)"
         assert line in output, output[-4000:]
         served = _served(release.registry, since)
         downloads = [s for s in served if s[0] == "GET" and s[1].endswith(f"/blobs/{layer['digest']}")]

@@ -1,59 +1,25 @@
 """A layer's diff_id (the sha256 of its uncompressed tar) from its compressed bytes, streamed or stored.
 
 The streamed form checks a layer while it downloads. Inflating a 2 GB TensorFlow layer and hashing
-what comes out costs seconds of CPU, so each runs on a thread of its own (ISA-L's inflate and
-hashlib both release the GIL), beside the download thread that hashes the compressed bytes: on the
-example project's 737 MB layer, about 3.0 s on two cores where the three one after the other take 4.7 s.
+what comes out costs seconds of CPU, so each runs on a thread of its own (``core.pipeline``), beside
+the download thread that hashes the compressed bytes: on the example project's 737 MB layer, about
+3.0 s on two cores where the three one after the other take 4.7 s.
 """
 
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 import zlib
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 from hatch_aicontainer.core.errors import AIContainerError
+from hatch_aicontainer.core.pipeline import Stage
 from hatch_aicontainer.oci.cache import CHUNK, BlobStore
 from hatch_aicontainer.oci.layer_reader import decompressed
 
 __all__ = ["StreamingDiffId", "diff_id_of"]
-
-_END = object()
-#: chunks waiting per stage: enough to ride out a slow moment of either side, few enough to stay small
-_QUEUED = 8
-
-
-class _Stage:
-    """A thread applying ``work`` to each item put, in order. After ``work`` raised, the rest is
-    drained unread (the producer never blocks on a stage that failed) and ``error`` holds the exception."""
-
-    def __init__(self, work: Callable[[Any], None], name: str) -> None:
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=_QUEUED)
-        self._work = work
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
-
-    def put(self, item: Any) -> None:
-        self._queue.put(item)
-
-    def finish(self) -> None:
-        """Wait until every item put so far is done."""
-        self._queue.put(_END)
-        self._thread.join()
-
-    def _run(self) -> None:
-        while (item := self._queue.get()) is not _END:
-            if self.error is None:
-                try:
-                    self._work(item)
-                except BaseException as exc:  # noqa: BLE001 - a corrupt stream raises its decompressor's own error (zlib.error, zstd)
-                    self.error = exc
-
 
 class StreamingDiffId:
     """The diff_id of a layer computed from its compressed chunks as they arrive (gzip, several members
@@ -64,8 +30,8 @@ class StreamingDiffId:
         self.seen = 0
         self._hashing = hashlib.sha256()
         self._decompress = _decompressor(media_type)
-        self._hasher = _Stage(self._hashing.update, "diff_id sha256")
-        self._inflater = _Stage(self._inflate, "diff_id inflate") if self._decompress is not None else None
+        self._hasher = Stage(self._hashing.update, "diff_id sha256")
+        self._inflater = Stage(self._inflate, "diff_id inflate") if self._decompress is not None else None
         self._closed = False
 
     def _inflate(self, chunk: bytes) -> None:

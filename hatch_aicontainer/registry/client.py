@@ -23,6 +23,7 @@ from urllib.parse import quote
 import requests
 
 from hatch_aicontainer.core.errors import RegistryError
+from hatch_aicontainer.core.pipeline import read_ahead
 from hatch_aicontainer.oci import mediatypes as mt
 from hatch_aicontainer.oci.cache import CHUNK, BlobStore, DigestMismatch
 from hatch_aicontainer.oci.descriptor import short_digest
@@ -160,7 +161,7 @@ class RegistryClient:
                     self._fail(resp, f"serve blob {short_digest(digest)} of {repository}", repository)
                 log.info("pulling %s from %s/%s", short_digest(digest), self.host, repository)
                 try:
-                    chunks = resp.iter_content(CHUNK)
+                    chunks = read_ahead(resp.iter_content(CHUNK), f"download {short_digest(digest)}")  # overlaps hashing, writing
                     store.put_stream(_observed(chunks, observe) if observe is not None else chunks, expected=digest)
                     return store.path(digest)
                 except DigestMismatch:
