@@ -270,3 +270,21 @@ def test_a_signing_build_refuses_entries_its_key_did_not_sign(case, release, sig
         key, repository = _keygen(tmp_path / "other-key"), "team/signed"
     run, runner = _fresh_runner(release, tmp_path, plugin_wheelhouse, AICONTAINER_CACHE_FROM=f"{release.registry}/{repository}", **key)
     _assert_local_build(run, runner, release, "is not signed by the build's key")
+
+
+def test_a_registry_that_refuses_the_cache_entries_still_gets_the_image(release, tmp_path, plugin_wheelhouse, registry):
+    """A token that may push the image but not the cache tags (here: a 403 for every entry manifest): one line,
+    the build succeeds and the image is pushed, digest for digest."""
+    with RegistryProxy(registry.host, fail=lambda m, p: 403 if m == "PUT" and f"/manifests/{ENTRY}" in p else None) as proxy:
+        reference = f"{proxy.host}/team/no-cache-tags:{VERSION}"
+        run, _runner = _fresh_runner(release, tmp_path, plugin_wheelhouse, AICONTAINER_PUSH_TO=reference,
+                                     AICONTAINER_CACHE_FROM=f"{registry.host}/team/cached")
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output[-3000:]
+    refused = [line for line in output.splitlines() if "cache entry for key" in line]
+    assert len(refused) == 1 and "not written to" in refused[0] and "the image is pushed" in refused[0], refused
+    assert "Traceback" not in output
+    results = json.loads(next((tmp_path / "checkout" / "dist").glob("*.oci.tar.json")).read_text())
+    assert results["digest"] == release.full_digest and results["pushed"]
+    tags = requests.get(f"http://{registry.host}/v2/team/no-cache-tags/tags/list", timeout=30).json()["tags"]
+    assert VERSION in tags and not [t for t in tags if t.startswith(ENTRY)]
