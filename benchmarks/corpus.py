@@ -29,8 +29,8 @@ PyTorch's CPU builds come from its CPU index, which these machines cannot reach:
 docker-registry (tests/services.py): built signed (a key from ``aicontainer keygen``)
 and pushed by the build, the push checked with ``aicontainer verify REF --key``;
 then a fresh runner (an empty plugin cache, an empty uv cache, a fresh hatch data
-folder, a copy of the checkout with the lock the release wrote) builds it again with
-the registry as its cache (``AICONTAINER_CACHE_FROM``): its line says whether the
+folder, a copy of the checkout with the lock the release wrote) with the same key builds
+it again with the registry as its cache (``AICONTAINER_CACHE_FROM``; signed entries): its line says whether the
 dependency layer came from the registry, whether the digest is the release's, and
 both wall times. Both builds set ``SOURCE_DATE_EPOCH`` (the corpus copies have no git).
 
@@ -183,7 +183,8 @@ def check_release(project: Path, name: str, release: Release, env: dict[str, str
                       SOURCE_DATE_EPOCH=EPOCH, AICONTAINER_CACHE_FROM=f"{release.registry}/corpus/{name}")
     for variable in DROPPED_ENV:
         fresh.pop(variable, None)
-    for variable in ("AICONTAINER_BASE_IMAGE", "AICONTAINER_BYTECODE", "AICONTAINER_TORCH_INDEX_URL"):
+    for variable in ("AICONTAINER_BASE_IMAGE", "AICONTAINER_BYTECODE", "AICONTAINER_TORCH_INDEX_URL",
+                     "AICONTAINER_SIGNING_KEY", "AICONTAINER_SIGNING_PASSWORD"):  # the pipeline's key: it takes the entries it signed
         if variable in env:
             fresh[variable] = env[variable]
     try:
