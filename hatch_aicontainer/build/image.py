@@ -14,7 +14,7 @@ value; nothing re-reads the archive it just wrote.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -81,6 +81,13 @@ class BuiltImage:
         return sizes
 
 
+def _cache_entries(images: Sequence[PlatformImage], signer: Signer | None) -> tuple[EntryDocuments, ...]:
+    """The registry cache entry of every layer a key names, once per key (platforms may share an include
+    layer), signed by ``signer`` if the build signs."""
+    layers = {key: (layer, extras) for image in images for key, layer, extras in image.cache_entries}
+    return tuple(entry_documents(key, layer, extras, signer) for key, (layer, extras) in layers.items())
+
+
 def build_image(
     settings: Settings,
     project: ProjectInfo,
@@ -121,10 +128,7 @@ def build_image(
         archived=settings.outputs.archive, documents=layout_documents(root, parts, ref_name, repo_tags, index),
         warnings=tuple(dict.fromkeys(i.entrypoint.warning for i in images if i.entrypoint.warning)),
         referrers=referrers, signed_by=signer.keyid if signer is not None else None,
-        cache_entries=tuple(
-            entry_documents(key, layer, extras, signer)
-            for key, layer, extras in {key: (key, layer, extras) for i in images for key, layer, extras in i.cache_entries}.values()
-        ),
+        cache_entries=_cache_entries(images, signer),
     )
     if settings.outputs.archive:
         log(f"writing {archive.name}")
