@@ -34,6 +34,7 @@ import hashlib
 import json
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -241,20 +242,14 @@ class RegistryCache:
         (the uncompressed bytes) checked while it streams; None (one line) when either fails."""
         host, repository = split_repository(entry.where)
         digest = entry.layer.descriptor.digest
-        if entry.signed:
+        with nullcontext() if entry.signed else StreamingDiffId(entry.layer.descriptor.media_type) as streaming:
             try:
-                self._client(host).fetch_blob(repository, digest, store)
+                self._client(host).fetch_blob(repository, digest, store, observe=None if streaming is None else streaming.update)
             except AIContainerError as exc:
                 self.say(f"{what}: registry cache {entry.where}: {one_line(str(exc))}; building locally")
                 return None
-            return entry.layer
-        with StreamingDiffId(entry.layer.descriptor.media_type) as streaming:
-            try:
-                self._client(host).fetch_blob(repository, digest, store, observe=streaming.update)
-            except AIContainerError as exc:
-                self.say(f"{what}: registry cache {entry.where}: {one_line(str(exc))}; building locally")
-                return None
-            found = streaming.result(entry.layer.descriptor.size)
+            # a signed record vouches for its diff_id: the digest, checked by the download, is enough
+            found = entry.layer.diff_id if streaming is None else streaming.result(entry.layer.descriptor.size)
         if found is None:  # a retried download, or no incremental decompressor: read the stored blob once
             found = diff_id_of(store, digest)
         if found != entry.layer.diff_id:
@@ -286,14 +281,13 @@ class RemoteLayers:
     def take(self, entry: Entry, store: BlobStore, what: str) -> Taken | None:
         """The entry's layer: not downloaded when every push goes to its registry (and the blob is there),
         else streamed into ``store`` and checked; None (one line said why) when it cannot be used."""
+        signed = "signed; " if entry.signed else ""
         if entry.where.partition("/")[0] in self.push_only_hosts and self.cache.has_blob(entry):
-            signed = "signed; " if entry.signed else ""
             self.cache.say(f"{what}: from registry cache {entry.where} (key {entry.key[:12]}; {signed}mounted by the push, not downloaded)")
             return Taken(entry.layer, entry.where)
         layer = self.cache.fetch(entry, store, what)
         if layer is None:
             return None
-        signed = "signed; " if entry.signed else ""
         self.cache.say(f"{what}: from registry cache {entry.where} (key {entry.key[:12]}; {signed}{layer.descriptor.size} bytes downloaded)")
         return Taken(layer, None)
 

@@ -21,6 +21,7 @@ from hatch_aicontainer.oci.layer_reader import decompressed
 
 __all__ = ["StreamingDiffId", "diff_id_of"]
 
+
 class StreamingDiffId:
     """The diff_id of a layer computed from its compressed chunks as they arrive (gzip, several members
     allowed; zstd when ``zstandard`` is installed; uncompressed tars). Use it as a context manager, or
