@@ -268,19 +268,30 @@ def _platform_lines(output: str) -> dict[str, str]:
     return lines
 
 
+def _fresh_runner_through_a_proxy(release: Release, registry, wheelhouse: Path, root: Path, entry_keys: dict[str, str],
+                                  how: str, *, push_to: str | None = None, **env: str):
+    """A fresh runner whose registry traffic goes through a recording proxy (cache-from: the release's repository;
+    ``push_to``: a repository of the same registry, pushed through the proxy too), each platform's dependency
+    layer taken from the registry cache by the entry of its key, ``how`` (mounted, downloaded) in its line.
+    (the run, its uv cache, the requests the proxy saw)"""
+    with RegistryProxy(registry.host) as proxy:
+        if push_to is not None:
+            env["AICONTAINER_PUSH_TO"] = f"{proxy.host}/{push_to}"
+        run, uv = _fresh_runner(release, root, wheelhouse, AICONTAINER_CACHE_FROM=f"{proxy.host}/{RELEASE_REPOSITORY}", **env)
+        seen = list(proxy.seen)
+    lines = _platform_lines(run.stdout + run.stderr)
+    for arch, key in entry_keys.items():
+        assert f"from registry cache {proxy.host}/{RELEASE_REPOSITORY} (key {key[:12]}" in lines.get(arch, ""), (arch, lines)
+        assert how in lines[arch], lines
+    return run, uv, seen
+
+
 def test_a_fresh_runner_without_an_archive_mounts_both_dependency_layers(release, entry_keys, registry, plugin_wheelhouse, tmp_path):
     """archive = false, pushing to another repository of the same registry (through a recording proxy): neither
     platform's dependency layer is downloaded, the push mounts each from the release's repository."""
-    with RegistryProxy(registry.host) as proxy:
-        run, uv = _fresh_runner(release, tmp_path / "runner", plugin_wheelhouse, AICONTAINER_ARCHIVE="0",
-                                AICONTAINER_PUSH_TO=f"{proxy.host}/team/example-fresh:0.1.0",
-                                AICONTAINER_CACHE_FROM=f"{proxy.host}/{RELEASE_REPOSITORY}")
-        seen = list(proxy.seen)
-    output = run.stdout + run.stderr
-    lines = _platform_lines(output)
-    for arch, key in entry_keys.items():
-        assert f"from registry cache {proxy.host}/{RELEASE_REPOSITORY} (key {key[:12]}" in lines.get(arch, ""), (arch, lines)
-        assert "mounted by the push, not downloaded" in lines[arch], lines
+    run, uv, seen = _fresh_runner_through_a_proxy(release, registry, plugin_wheelhouse, tmp_path / "runner", entry_keys,
+                                                  "mounted by the push, not downloaded", push_to="team/example-fresh:0.1.0",
+                                                  AICONTAINER_ARCHIVE="0")
     assert run.archives == []
     for arch, layer in release.dependency_layers.items():
         assert not [s for s in seen if s.method == "GET" and s.path.endswith(f"/blobs/{layer}")], arch  # never downloaded
@@ -295,15 +306,8 @@ def test_a_fresh_runner_without_an_archive_mounts_both_dependency_layers(release
 def test_a_fresh_runner_writing_the_archive_downloads_and_checks_both_layers(release, entry_keys, registry, plugin_wheelhouse, tmp_path):
     """The archive written, nothing pushed, the release's repository as cache-from (through a recording proxy):
     both dependency layers are streamed from the registry into the archive, which is the first build's."""
-    with RegistryProxy(registry.host) as proxy:
-        run, uv = _fresh_runner(release, tmp_path / "runner", plugin_wheelhouse,
-                                AICONTAINER_CACHE_FROM=f"{proxy.host}/{RELEASE_REPOSITORY}")
-        seen = list(proxy.seen)
-    output = run.stdout + run.stderr
-    lines = _platform_lines(output)
-    for arch, key in entry_keys.items():
-        assert f"from registry cache {proxy.host}/{RELEASE_REPOSITORY} (key {key[:12]}" in lines.get(arch, ""), (arch, lines)
-        assert "bytes downloaded)" in lines[arch], lines
+    run, uv, seen = _fresh_runner_through_a_proxy(release, registry, plugin_wheelhouse, tmp_path / "runner", entry_keys,
+                                                  "bytes downloaded)")
     for arch, layer in release.dependency_layers.items():
         assert [s for s in seen if s.method == "GET" and s.path.endswith(f"/blobs/{layer}") and s.status == 200], arch
     assert not [s for s in seen if s.method in ("POST", "PUT", "PATCH")]  # nothing pushed
