@@ -84,6 +84,14 @@ def hatch_env(wheelhouse: Path, hatch_data: Path, cache: Path, **extra: str) -> 
     return env
 
 
+def unpacked_by_uv(uv_cache: Path, prefixes: tuple[str, ...]) -> list[str]:
+    """The ``*.dist-info`` names in a uv cache that start with one of ``prefixes``: which of a lock's
+    distributions uv fetched or unpacked on a runner (the cache also holds hatch's build environment, the
+    plugin among it: name the lock's packages)."""
+    found = (p.name for p in uv_cache.rglob("*.dist-info")) if uv_cache.exists() else ()
+    return sorted(name for name in found if name.startswith(prefixes))
+
+
 def hatch_build(project: Path, env: dict[str, str], *targets: str) -> HatchRun:
     args = [str(BIN / "hatch"), "build"]
     for target in targets or ("container",):

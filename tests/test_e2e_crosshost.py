@@ -27,7 +27,7 @@ import base_images
 import image_facts
 import pytest
 from build_hosts import HostBuild, Kit, build_in_chroot, build_in_container, build_on_host, ca_bundle
-from e2e_helpers import EXAMPLE, copy_project
+from e2e_helpers import EXAMPLE, copy_project, unpacked_by_uv
 from environments import registry_access
 
 from hatch_aicontainer.outputs.push.publish import push_archive
@@ -209,7 +209,7 @@ def test_a_fresh_runner_releases_the_next_version_from_the_registry_cache(builds
     fresh = build_on_host(kit, project, tmp_path / "runner", UV_CACHE_DIR=str(uv_cache),
                           AICONTAINER_PUSH_TO=f"{proxy.host}/team/example-cached:0.1.1")
     assert fresh.digest == reference.digest
-    assert not [p for p in uv_cache.rglob("*.dist-info") if p.name.startswith(("tensorflow", "numpy", "keras"))]
+    assert unpacked_by_uv(uv_cache, ("tensorflow", "numpy", "keras")) == []
     downloaded = [s for s in proxy.seen if s.method == "GET" and "/blobs/" in s.path and s.status == 200]
     dependency = dict(_layers(reference))[next(c for c, _ in _layers(reference) if c.startswith("dependencies"))]
     assert [s for s in downloaded if s.path.endswith(dependency)]  # streamed once from the registry, not built

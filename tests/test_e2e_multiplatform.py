@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from e2e_helpers import BIN, EXAMPLE, copy_project, hatch_build, hatch_env, skopeo_inspect
+from e2e_helpers import BIN, EXAMPLE, copy_project, hatch_build, hatch_env, skopeo_inspect, unpacked_by_uv
 from release_helpers import RegistryProxy
 
 pytestmark = pytest.mark.e2e
@@ -254,8 +254,7 @@ def _fresh_runner(release: Release, root: Path, wheelhouse: Path, **env: str):
 
 def _installed_from_the_locks(uv: Path) -> list[str]:
     """What uv unpacked of the locks' packages on the runner (its cache also holds hatch's own build environment)."""
-    found = (p.name for p in uv.rglob("*.dist-info")) if uv.exists() else ()
-    return sorted(name for name in found if name.startswith(("tensorflow", "keras", "numpy", "h5py", "ml_dtypes")))
+    return unpacked_by_uv(uv, ("tensorflow", "keras", "numpy", "h5py", "ml_dtypes"))
 
 
 def _platform_lines(output: str) -> dict[str, str]:

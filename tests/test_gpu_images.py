@@ -46,7 +46,7 @@ import image_facts
 import pytest
 import registry_helpers
 import requests
-from e2e_helpers import BIN, copy_project, hatch_build, hatch_env, skopeo_inspect
+from e2e_helpers import BIN, copy_project, hatch_build, hatch_env, skopeo_inspect, unpacked_by_uv
 from runc_bundle import make_bundle, run_in_bundle
 
 from hatch_aicontainer.config.frameworks import framework
@@ -356,8 +356,7 @@ def _pushed(reference: str) -> tuple[str, dict]:
 
 def _installed_from_the_lock(uv: Path) -> list[str]:
     """What uv unpacked of the lock's packages on a runner (its cache may hold hatch's build environment too)."""
-    found = (p.name for p in uv.rglob("*.dist-info")) if uv.exists() else ()
-    return sorted(name for name in found if name.startswith(("tensorflow", "nvidia", "keras", "tf_keras", "numpy")))
+    return unpacked_by_uv(uv, ("tensorflow", "nvidia", "keras", "tf_keras", "numpy"))
 
 
 def _fresh_runner(gpu_image: GpuImage, root: Path, **env: str):

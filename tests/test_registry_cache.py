@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from e2e_helpers import BIN, hatch_build, hatch_env
+from e2e_helpers import BIN, hatch_build, hatch_env, unpacked_by_uv
 from release_helpers import RegistryProxy
 from trust_fixtures import MTIME, VERSION, make_tiny_project
 
@@ -47,9 +47,7 @@ class Runner:
     def installed_from_the_lock(self) -> list[str]:
         """The lock's distributions uv fetched or unpacked on this runner (its cache also holds hatch's build
         environment, the plugin among it: only the lock's packages count)."""
-        uv = self.root / "uv"
-        found = (p.name for p in uv.rglob("*.dist-info")) if uv.exists() else ()
-        return sorted(name for name in found if name.startswith(("six-", "tensorflow")))
+        return unpacked_by_uv(self.root / "uv", ("six-", "tensorflow"))
 
 
 def _digest(run) -> str:
