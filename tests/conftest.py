@@ -111,6 +111,7 @@ SERVICE_PROGRAMS = frozenset({
 #: starting a ten-minute file while the other has nothing left to do.
 LONGEST_FILES = (
     "test_gpu_images.py",
+    "test_gpu_torch.py",
     "test_e2e_pythons.py",
     "test_e2e_crosshost.py",
     "test_e2e_example.py",
@@ -124,6 +125,27 @@ LONGEST_FILES = (
     "test_build_hook.py",
     "test_include_cache.py",
 )
+
+
+#: Files whose builds each hold 15-25 GB of disk at their peak (GPU images: uv's unpacked CUDA wheels,
+#: the layer, the archive, the unpacked image, a registry's copy). One worker runs them one after the
+#: other, so the suite needs the larger of the two peaks free, not their sum.
+ONE_WORKER_FILES = frozenset({"test_gpu_images.py", "test_gpu_torch.py"})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """``--dist loadfile`` as pytest-xdist does it, except that the files of ``ONE_WORKER_FILES`` are one unit."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class DiskHeavyFilesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "GPU images" if Path(scope).name in ONE_WORKER_FILES else scope
+
+    return DiskHeavyFilesTogether(config, log)
 
 
 def _fixtures_used(item: pytest.Item) -> set[str]:
