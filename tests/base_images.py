@@ -87,7 +87,7 @@ def _locked(name: str):
 def _run(argv, **kw) -> subprocess.CompletedProcess:
     # the child gets SIGTERM if we die, so no orphan keeps writing into a temp dir
     r = subprocess.run([str(a) for a in argv], capture_output=True, text=True,
-                       stdin=subprocess.DEVNULL, preexec_fn=services._die_with_parent, **kw)
+                       stdin=subprocess.DEVNULL, preexec_fn=services.die_with_parent, **kw)
     if r.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, argv))} failed ({r.returncode}):\n"
                            f"{r.stdout[-3000:]}\n{r.stderr[-3000:]}")
@@ -101,7 +101,7 @@ def _clean_stale_temps(cache: Path) -> None:
             pid = int(d.name.split("-")[1])
         except (IndexError, ValueError):
             continue
-        if pid != os.getpid() and services._proc_start_time(pid) is None:
+        if pid != os.getpid() and services.proc_start_time(pid) is None:
             with contextlib.suppress(Exception):
                 services.kill_processes_mentioning(d)  # e.g. an orphaned debootstrap
                 services.remove_tree(d)

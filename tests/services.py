@@ -63,7 +63,7 @@ class ServiceError(RuntimeError):
 # processes, mounts, stale directories
 
 
-def _proc_start_time(pid: int) -> str | None:
+def proc_start_time(pid: int) -> str | None:
     """Start time of a process (clock ticks since boot), or None if it is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -75,7 +75,7 @@ def _proc_start_time(pid: int) -> str | None:
 
 
 def _pid_alive(pid: int, start_time: str | None) -> bool:
-    current = _proc_start_time(pid)
+    current = proc_start_time(pid)
     if current is None:
         return False
     return start_time is None or current == start_time
@@ -122,7 +122,7 @@ def _wait_gone(pids, timeout: float) -> list[int]:
     alive = list(pids)
     while alive and time.monotonic() < deadline:
         time.sleep(0.1)
-        alive = [p for p in alive if _proc_start_time(p) is not None and not _is_zombie(p)]
+        alive = [p for p in alive if proc_start_time(p) is not None and not _is_zombie(p)]
     return alive
 
 
@@ -134,7 +134,7 @@ def _is_zombie(pid: int) -> bool:
     return stat[stat.rindex(")") + 2 :].split()[0] == "Z"
 
 
-def _cgroup_dirs(name: str) -> list[Path]:
+def cgroup_dirs(name: str) -> list[Path]:
     """The directories of cgroup *name* in every mounted cgroup hierarchy (v1 and v2)."""
     root = Path("/sys/fs/cgroup")
     candidates = [root / name] + [p / name for p in root.iterdir() if p.is_dir()] if root.is_dir() else []
@@ -145,7 +145,7 @@ def kill_cgroup(name: str) -> None:
     """Kill every process in cgroup *name* (and below), then remove the cgroup directories."""
     for _ in range(3):
         pids = set()
-        for top in _cgroup_dirs(name):
+        for top in cgroup_dirs(name):
             for procs in top.rglob("cgroup.procs"):
                 with contextlib.suppress(OSError, ValueError):
                     pids.update(int(x) for x in procs.read_text().split())
@@ -153,7 +153,7 @@ def kill_cgroup(name: str) -> None:
             break
         _kill(pids)
         _wait_gone(pids, 5)
-    for top in _cgroup_dirs(name):
+    for top in cgroup_dirs(name):
         # deepest first
         for d in sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
             with contextlib.suppress(OSError):
@@ -224,7 +224,7 @@ def _read_marker(d: Path) -> dict | None:
         return None
 
 
-def _write_marker(d: Path, **info) -> None:
+def write_marker(d: Path, **info) -> None:
     data = _read_marker(d) or {}
     data.update(info)
     tmp = d / (MARKER + ".tmp")
@@ -287,12 +287,12 @@ def new_service_dir(kind: str) -> Path:
         cleanup_stale_dirs()
     d = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
     os.chmod(d, 0o755)
-    _write_marker(d, kind=kind, path=str(d), owner_pid=os.getpid(),
-                  owner_start=_proc_start_time(os.getpid()))
+    write_marker(d, kind=kind, path=str(d), owner_pid=os.getpid(),
+                  owner_start=proc_start_time(os.getpid()))
     return d
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
+def die_with_parent() -> None:  # runs in the child between fork and exec
     os.setsid()
     with contextlib.suppress(Exception):
         libc = ctypes.CDLL(None, use_errno=True)
@@ -303,7 +303,7 @@ def _spawn(argv, *, log: Path, cwd: Path, env: dict | None = None) -> subprocess
     with open(log, "ab") as out:
         return subprocess.Popen(
             argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out,
-            stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
+            stderr=subprocess.STDOUT, preexec_fn=die_with_parent,
         )
 
 
@@ -527,7 +527,7 @@ def _start_dockerd(engine: DockerEngine, driver: str, env: dict, timeout: float)
         ],
         log=d / "dockerd.log", cwd=d, env=env,
     )
-    _write_marker(d, dockerd_pid=engine.dockerd.pid)
+    write_marker(d, dockerd_pid=engine.dockerd.pid)
     deadline = time.monotonic() + timeout
     while not engine.ping():
         if engine.dockerd.poll() is not None:
@@ -554,7 +554,7 @@ def start_docker_engine(timeout: float = ENGINE_START_TIMEOUT) -> DockerEngine:
     require_tools("dockerd", "containerd", "docker", "runc")
     d = new_service_dir("docker")
     cgroup = d.name  # unique: containers go to /sys/fs/cgroup/*/aicontainer-test-XXXX/<id>
-    _write_marker(d, cgroup=cgroup)
+    write_marker(d, cgroup=cgroup)
     for sub in ("containerd", "data", "exec", "client-config"):
         (d / sub).mkdir(mode=0o711)
     (d / "containerd.toml").write_text(_CONTAINERD_TOML.format(d=d))
@@ -575,7 +575,7 @@ def start_docker_engine(timeout: float = ENGINE_START_TIMEOUT) -> DockerEngine:
             ["containerd", "--config", str(d / "containerd.toml")],
             log=d / "containerd.log", cwd=d, env=daemon_env,
         )
-        _write_marker(d, containerd_pid=engine.containerd.pid)
+        write_marker(d, containerd_pid=engine.containerd.pid)
         _wait_unix_socket(d / "containerd" / "containerd.sock", engine.containerd, 30,
                           d / "containerd.log", "containerd")
         why_not = ""
@@ -698,7 +698,7 @@ def start_registry(*, auth: bool = False, username: str = "aicontainer",
             reg = Registry(dir=d, host=f"127.0.0.1:{port}", port=port,
                            username=username if auth else None, password=password if auth else None)
             reg.proc = _spawn(["docker-registry", "serve", str(d / "config.yml")], log=log, cwd=d, env=env)
-            _write_marker(d, registry_pid=reg.proc.pid, port=port)
+            write_marker(d, registry_pid=reg.proc.pid, port=port)
             deadline = time.monotonic() + timeout
             ready = False
             while time.monotonic() < deadline and reg.proc.poll() is None:

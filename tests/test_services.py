@@ -118,7 +118,12 @@ def test_stale_directory_of_dead_run_is_cleaned():
     # on this machine) that sees the marker also finds the process
     leftover = subprocess.Popen(
         [sys.executable, "-c", "import time; time.sleep(300)", str(stale / "x")], start_new_session=True)
-    services._write_marker(stale, kind="test", path=str(stale), owner_pid=os.getpid(),
+    # Popen returns once the exec is under way, and the kernel shows the new command line a moment
+    # later (empty until then, which a busy machine stretches): a sweep in that moment finds no process
+    deadline = time.monotonic() + 30
+    while leftover.pid not in services.processes_mentioning(stale) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    services.write_marker(stale, kind="test", path=str(stale), owner_pid=os.getpid(),
                           owner_start="-1")  # our pid, but another start time: a dead owner
     try:
         with services.start_registry() as reg:  # starting any service sweeps stale directories
@@ -226,7 +231,7 @@ def test_stale_engine_with_overlay_mounts_is_cleaned(python_base_layout, tmp_pat
         engine.dockerd.wait()
         engine.containerd.wait()
         assert services.mounts_under(engine.dir) == mounts
-        services._write_marker(engine.dir, owner_start="-1")
+        services.write_marker(engine.dir, owner_start="-1")
         with services.start_registry() as reg:  # starting any service sweeps stale directories
             assert reg.get_status() == 200
         assert not engine.dir.exists()
@@ -234,7 +239,7 @@ def test_stale_engine_with_overlay_mounts_is_cleaned(python_base_layout, tmp_pat
                  if f"{services.TEMP_PREFIX}stale-" in line or str(engine.dir) in line]
         assert not stale
         assert not services.processes_mentioning(engine.dir)
-        assert not [d for top in services._cgroup_dirs(engine.cgroup) for d in top.rglob("cgroup.procs")
+        assert not [d for top in services.cgroup_dirs(engine.cgroup) for d in top.rglob("cgroup.procs")
                     if d.read_text().split()]
     finally:
         engine.stop()
