@@ -29,7 +29,6 @@ not recomputed: inflating a 2 GB layer is seconds of CPU), as a layer of the loc
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import tempfile
@@ -120,9 +119,9 @@ def entry_documents(key: str, layer: Layer, extras: Mapping[str, Any], signer: S
     config = Descriptor(RECORD_MEDIA_TYPE, "sha256:" + hashlib.sha256(record).hexdigest(), len(record))
     annotations = {KEY_ANNOTATION: key}
     if signer is not None:
-        from hatch_aicontainer.signing.dsse import pae
+        from hatch_aicontainer.signing.dsse import signature
 
-        annotations[SIGNATURE_ANNOTATION] = base64.b64encode(signer.sign(pae(RECORD_MEDIA_TYPE, record))).decode("ascii")
+        annotations[SIGNATURE_ANNOTATION] = signature(signer, RECORD_MEDIA_TYPE, record)
         annotations[KEYID_ANNOTATION] = signer.keyid
     manifest = canonical_json(
         {
@@ -139,11 +138,10 @@ def entry_documents(key: str, layer: Layer, extras: Mapping[str, Any], signer: S
 
 def _signed_by(manifest: Mapping[str, Any], record: bytes, trusted: PublicKey) -> bool:
     """Whether the entry's annotations hold a signature of ``record`` that ``trusted`` verifies."""
-    from hatch_aicontainer.signing.dsse import b64decode, pae
+    from hatch_aicontainer.signing.dsse import signature_verifies
 
     annotations = manifest.get("annotations")
-    signature = b64decode(annotations.get(SIGNATURE_ANNOTATION)) if isinstance(annotations, dict) else None
-    return signature is not None and trusted.verify(signature, pae(RECORD_MEDIA_TYPE, record))
+    return isinstance(annotations, dict) and signature_verifies(trusted, annotations.get(SIGNATURE_ANNOTATION), RECORD_MEDIA_TYPE, record)
 
 
 class _NotAnEntry(AIContainerError):

@@ -17,7 +17,7 @@ from hatch_aicontainer.signing.errors import SignatureError
 from hatch_aicontainer.signing.keys import PublicKey
 from hatch_aicontainer.signing.signer import Signer
 
-__all__ = ["b64decode", "pae", "sign_envelope", "verify_envelope"]
+__all__ = ["b64decode", "pae", "sign_envelope", "signature", "signature_verifies", "verify_envelope"]
 
 
 def pae(payload_type: str, payload: bytes) -> bytes:
@@ -26,13 +26,25 @@ def pae(payload_type: str, payload: bytes) -> bytes:
     return b"DSSEv1 %d %b %d %b" % (len(kind), kind, len(payload), payload)
 
 
+def signature(signer: Signer, payload_type: str, payload: bytes) -> str:
+    """``signer``'s signature over the PAE of ``payload_type`` and ``payload``, standard base64 with padding:
+    an envelope's ``sig``, or a signature kept beside its payload (a registry cache entry's record)."""
+    return base64.b64encode(signer.sign(pae(payload_type, payload))).decode("ascii")
+
+
+def signature_verifies(key: PublicKey, signature: object, payload_type: str, payload: bytes) -> bool:
+    """Whether ``signature`` (base64, as ``signature`` gives it or DSSE allows) is ``key``'s over the PAE
+    of ``payload_type`` and ``payload``; False for anything that is not base64."""
+    raw = b64decode(signature)
+    return raw is not None and key.verify(raw, pae(payload_type, payload))
+
+
 def sign_envelope(signer: Signer, payload_type: str, payload: bytes) -> dict[str, Any]:
     """The envelope of ``payload`` with one signature by ``signer`` (standard base64, with padding)."""
-    signature = signer.sign(pae(payload_type, payload))
     return {
         "payload": base64.b64encode(payload).decode("ascii"),
         "payloadType": payload_type,
-        "signatures": [{"keyid": signer.keyid, "sig": base64.b64encode(signature).decode("ascii")}],
+        "signatures": [{"keyid": signer.keyid, "sig": signature(signer, payload_type, payload)}],
     }
 
 
@@ -65,10 +77,8 @@ def verify_envelope(
     signatures = envelope.get("signatures")
     if not isinstance(signatures, list) or not signatures:
         raise SignatureError(f"{what}: has no signatures; allowed: a DSSE envelope signed by key {key.keyid}")
-    message = pae(kind, payload)
     for entry in signatures:
-        signature = b64decode(entry.get("sig")) if isinstance(entry, Mapping) else None
-        if signature is not None and key.verify(signature, message):
+        if isinstance(entry, Mapping) and signature_verifies(key, entry.get("sig"), kind, payload):
             return payload
     raise SignatureError(
         f"{what}: none of its {len(signatures)} signature(s) verifies with key {key.keyid}; "
